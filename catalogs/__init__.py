@@ -1,0 +1,1 @@
+"""Built-in catalogs (models, servers, storage), shipped as package data."""

@@ -1,0 +1,189 @@
+"""Alerts: the risk signals of the seed's quick start, each with a stable code and a severity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
+from sizing_xl.engine import kv_elements_per_token_layer
+from sizing_xl.units import bytes_per_element
+
+if TYPE_CHECKING:
+    from sizing_xl.catalog import ModelSpec, StorageProfile
+    from sizing_xl.scenarios import Scenario, SizingRequest
+
+Severity = Literal["info", "warning", "critical"]
+SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
+
+
+class AlertThresholds(BaseModel):
+    """Where each signal starts (the quick start's values)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kv_budget_ratio_max: float = 0.75
+    runtime_overhead_gib_min: float = 50.0
+    nodes_final_max: int = 20
+    scenario_gap_min: float = 0.10
+    long_context_tokens: int = 32_768
+
+
+DEFAULT_THRESHOLDS = AlertThresholds()
+
+_TEXT: dict[str, dict[Lang, str]] = {
+    "CONTEXT_ABOVE_MODEL_MAX": {
+        "pt-BR": "Contexto efetivo ({context} tokens) excede o máximo do modelo {model} "
+        "({max_context} tokens).",
+        "en": "Effective context ({context} tokens) exceeds the maximum of model {model} "
+        "({max_context} tokens).",
+    },
+    "KV_PRECISION_16BIT": {
+        "pt-BR": "Precisão KV {precision} usa 2 bytes/elemento: dobra o KV por sessão frente a "
+        "fp8 e reduz sessões/nó em ~50%.",
+        "en": "KV precision {precision} takes 2 bytes/element: it doubles KV per session "
+        "against fp8 and cuts sessions/node by ~50%.",
+    },
+    "KV_BUDGET_AGGRESSIVE": {
+        "pt-BR": "Budget de KV de {ratio} da HBM (> {limit}) aumenta o risco de fragmentação "
+        "e instabilidade em runtime.",
+        "en": "A KV budget of {ratio} of HBM (> {limit}) raises the risk of fragmentation "
+        "and runtime instability.",
+    },
+    "RUNTIME_OVERHEAD_LOW": {
+        "pt-BR": "Overhead de runtime de {overhead} GiB (< {limit} GiB) provavelmente está "
+        "subestimado: risco de OOM.",
+        "en": "A runtime overhead of {overhead} GiB (< {limit} GiB) is probably underestimated: "
+        "risk of OOM.",
+    },
+    "NO_PEAK_HEADROOM": {
+        "pt-BR": "Cenário {scenario}: headroom de 0% — sem tolerância a picos; picos de demanda "
+        "causam degradação.",
+        "en": "Scenario {scenario}: 0% headroom — no tolerance for peaks; demand peaks cause "
+        "degradation.",
+    },
+    "NO_SESSION_FITS": {
+        "pt-BR": "Cenário {scenario}: nem 1 sessão cabe em um nó (KV/sessão {kv} GiB, budget "
+        "{budget} GiB). Reduza o contexto, use fp8 ou um servidor maior.",
+        "en": "Scenario {scenario}: not even 1 session fits a node (KV/session {kv} GiB, budget "
+        "{budget} GiB). Reduce the context, use fp8 or a larger server.",
+    },
+    "NODE_COUNT_HIGH": {
+        "pt-BR": "Cenário {scenario}: {nodes} nós (> {limit}): carga excessiva ou configuração "
+        "ineficiente. Revise os NFRs ou considere um modelo menor.",
+        "en": "Scenario {scenario}: {nodes} nodes (> {limit}): excessive load or an inefficient "
+        "configuration. Review the NFRs or consider a smaller model.",
+    },
+    "SCENARIOS_CLOSE": {
+        "pt-BR": "Cenários {low} ({low_nodes} nós) e {high} ({high_nodes} nós) diferem menos de "
+        "{gap}: carga leve ou sobre-provisionamento; considere otimizações.",
+        "en": "Scenarios {low} ({low_nodes} nodes) and {high} ({high_nodes} nodes) differ by less "
+        "than {gap}: light load or over-provisioning; consider optimizations.",
+    },
+    "LONG_CONTEXT": {
+        "pt-BR": "Contexto longo ({context} tokens) aumenta TTFT (Time To First Token) e pressiona "
+        "I/O de storage durante prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
+        "en": "Long context ({context} tokens) increases TTFT (Time To First Token) and pressures "
+        "storage I/O during prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
+    },
+    "KV_REPLICATED_BY_TP": {
+        "pt-BR": "Com tensor parallelism {tp}, o KV de {model} é replicado ({factor}x): cada rank "
+        "guarda ao menos um KV head ou o latente MLA inteiro.",
+        "en": "With tensor parallelism {tp}, the KV of {model} is replicated ({factor}x): each "
+        "rank holds at least one KV head or the whole MLA latent.",
+    },
+    "MLA_TP_ASSUMED_1": {
+        "pt-BR": "{model} usa MLA: o latente é replicado em cada rank de tensor parallelism. Este "
+        "dimensionamento assume TP=1 (ou data-parallel attention); informe --tensor-parallel.",
+        "en": "{model} uses MLA: its latent is replicated on every tensor-parallel rank. This "
+        "sizing assumes TP=1 (or data-parallel attention); pass --tensor-parallel.",
+    },
+}
+ALERT_CODES: tuple[str, ...] = tuple(_TEXT)
+
+
+class Alert(BaseModel):
+    """One finding: a stable code, a severity, the scenario it concerns (if any), its figures."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    scenario: str | None = None
+    params: dict[str, str] = {}
+
+    def message(self, lang: Lang) -> str:
+        params = dict(self.params)
+        if self.scenario is not None:
+            params["scenario"] = SCENARIO_LABELS[self.scenario][lang]
+        for key in ("low", "high"):
+            if key in params:
+                params[key] = SCENARIO_LABELS[params[key]][lang]
+        return _TEXT[self.code][lang].format(**params)
+
+    def line(self, lang: Lang) -> str:
+        """'ALERTA: ...' as the seed's reports print it."""
+        return f"{SEVERITY_LABELS[self.severity][lang]}: {self.message(lang)}"
+
+
+def evaluate_alerts(
+    request: SizingRequest,
+    model: ModelSpec,
+    storage: StorageProfile,
+    scenarios: Mapping[str, Scenario],
+    thresholds: AlertThresholds = DEFAULT_THRESHOLDS,
+) -> list[Alert]:
+    """Every signal the inputs and the three scenarios raise, most severe first."""
+    t = thresholds
+    found: list[Alert] = []
+
+    def add(code: str, severity: Severity, scenario: str | None = None, **params: str) -> None:
+        found.append(Alert(code=code, severity=severity, scenario=scenario, params=params))
+
+    context = fmt_int(request.effective_context)
+    if model.max_context is not None and request.effective_context > model.max_context:
+        add("CONTEXT_ABOVE_MODEL_MAX", "critical", context=context, model=model.name,
+            max_context=fmt_int(model.max_context))
+    if bytes_per_element(request.kv_precision) > 1:
+        add("KV_PRECISION_16BIT", "warning", precision=request.kv_precision)
+    if request.kv_budget_ratio > t.kv_budget_ratio_max:
+        add("KV_BUDGET_AGGRESSIVE", "warning", ratio=fmt_pct(request.kv_budget_ratio),
+            limit=fmt_pct(t.kv_budget_ratio_max))
+    if request.runtime_overhead_gib < t.runtime_overhead_gib_min:
+        add("RUNTIME_OVERHEAD_LOW", "warning", overhead=fmt_num(request.runtime_overhead_gib),
+            limit=fmt_num(t.runtime_overhead_gib_min))
+    if request.effective_context >= t.long_context_tokens:
+        add("LONG_CONTEXT", "warning", context=context, storage=storage.name,
+            read=fmt_num(storage.read_gbps), p99=fmt_num(storage.p99_latency_ms))
+    tp = request.tensor_parallel
+    if tp == 1 and model.attention_type == "mla":
+        add("MLA_TP_ASSUMED_1", "info", model=model.name)
+    elif tp > 1:
+        held = kv_elements_per_token_layer(model, tensor_parallel=tp)
+        factor = held / kv_elements_per_token_layer(model)
+        if factor > 1:
+            add("KV_REPLICATED_BY_TP", "warning", tp=str(tp), model=model.name,
+                factor=fmt_num(factor))
+
+    for name, scenario in scenarios.items():
+        r = scenario.results
+        if r.peak_headroom_ratio == 0:
+            # Minimum has no headroom by design: worth a note, not a warning.
+            add("NO_PEAK_HEADROOM", "info" if r.ha_spares == 0 else "warning", name)
+        if r.sessions_per_node == 0:
+            add("NO_SESSION_FITS", "critical", name, kv=fmt_dec(r.kv_per_session_gib, 2),
+                budget=fmt_dec(r.hbm_budget_gib))
+        elif r.nodes_final is not None and r.nodes_final > t.nodes_final_max:
+            add("NODE_COUNT_HIGH", "warning", name, nodes=fmt_int(r.nodes_final),
+                limit=fmt_int(t.nodes_final_max))
+
+    names = list(scenarios)
+    for low, high in zip(names, names[1:], strict=False):
+        a, b = scenarios[low].results.nodes_final, scenarios[high].results.nodes_final
+        if a and b and abs(b - a) / a < t.scenario_gap_min:
+            add("SCENARIOS_CLOSE", "info", low=low, high=high, low_nodes=fmt_int(a),
+                high_nodes=fmt_int(b), gap=fmt_pct(t.scenario_gap_min))
+    return sorted(found, key=lambda a: SEVERITY_ORDER[a.severity])
+

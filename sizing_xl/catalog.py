@@ -1,0 +1,261 @@
+"""Catalogs of models, servers and storage profiles: schemas, loading, merging and look-up."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
+
+from sizing_xl.errors import CatalogError, UnknownEntryError
+from sizing_xl.units import gb_to_gib
+
+CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
+CATALOG_FILES = {"models": "models.json", "servers": "servers.json", "storage": "storage.json"}
+
+AttentionPattern = Literal["full", "sliding", "hybrid"]
+AttentionType = Literal["gqa", "mla"]
+
+
+class _Entry(BaseModel):
+    # forbid: a typo such as "num_layer" must fail loudly, not size with a default
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    display_name: str | None = None
+    source: str
+    verified: bool = True
+    notes: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+class ModelSpec(_Entry):
+    """A model's KV-cache-relevant architecture, with the seed's parameter names.
+
+    attention_type "gqa" stores K and V per KV head (MHA and MQA are GQA cases);
+    "mla" stores one compressed latent of kv_lora_rank + qk_rope_head_dim per layer.
+    attention_pattern says how many layers hold the whole context (full) and how
+    many only a sliding window (sliding), or a mix of both (hybrid).
+    """
+
+    hf_repo: str | None = None
+    num_layers: PositiveInt
+    num_attention_heads: PositiveInt | None = None
+    num_key_value_heads: PositiveInt | None = None
+    head_dim: PositiveInt | None = None
+    attention_type: AttentionType = "gqa"
+    attention_pattern: AttentionPattern = "full"
+    num_sliding_layers: NonNegativeInt | None = None
+    sliding_window: PositiveInt | None = None
+    kv_lora_rank: PositiveInt | None = None
+    qk_rope_head_dim: PositiveInt | None = None
+    max_context: PositiveInt | None = None
+    params_total_b: PositiveFloat | None = None
+    params_active_b: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _check_architecture(self) -> ModelSpec:
+        if self.attention_type == "gqa":
+            if self.num_key_value_heads is None or self.head_dim is None:
+                raise ValueError("gqa models need num_key_value_heads and head_dim")
+        elif self.kv_lora_rank is None or self.qk_rope_head_dim is None:
+            raise ValueError("mla models need kv_lora_rank and qk_rope_head_dim")
+        if self.attention_pattern == "full":
+            if self.num_sliding_layers:
+                raise ValueError("attention_pattern 'full' cannot have num_sliding_layers")
+        else:
+            if self.sliding_window is None:
+                raise ValueError(f"attention_pattern {self.attention_pattern!r} needs sliding_window")
+            if self.attention_pattern == "hybrid" and not (
+                self.num_sliding_layers and 0 < self.num_sliding_layers < self.num_layers
+            ):
+                raise ValueError(
+                    "attention_pattern 'hybrid' needs num_sliding_layers between 1 and num_layers - 1"
+                )
+        return self
+
+    @property
+    def sliding_layers(self) -> int:
+        if self.attention_pattern == "sliding":
+            return self.num_layers
+        return self.num_sliding_layers or 0
+
+    @property
+    def full_layers(self) -> int:
+        return self.num_layers - self.sliding_layers
+
+
+class ServerSpec(_Entry):
+    """One node: its GPUs and their HBM in the vendor's decimal GB."""
+
+    vendor: str
+    family: str  # how reports name a node of this kind ("nós DGX")
+    gpu: str
+    gpus_per_node: PositiveInt
+    hbm_per_gpu_gb: PositiveFloat
+    hbm_bandwidth_tbps_per_gpu: PositiveFloat | None = None
+    bf16_dense_tflops_per_gpu: PositiveFloat | None = None
+    fp8_dense_tflops_per_gpu: PositiveFloat | None = None
+    tdp_w_per_gpu: PositiveFloat | None = None
+
+    @property
+    def hbm_total_gb(self) -> float:
+        return self.gpus_per_node * self.hbm_per_gpu_gb
+
+    @property
+    def hbm_total_gib(self) -> float:
+        return gb_to_gib(self.hbm_total_gb)
+
+
+class StorageProfile(_Entry):
+    """A storage tier that prefill and KV offload read from."""
+
+    read_gbps: PositiveFloat
+    write_gbps: PositiveFloat | None = None
+    p99_latency_ms: PositiveFloat
+
+
+Spec = TypeVar("Spec", ModelSpec, ServerSpec, StorageProfile)
+_SCHEMAS: dict[str, type[_Entry]] = {
+    "models": ModelSpec,
+    "servers": ServerSpec,
+    "storage": StorageProfile,
+}
+_KIND_SINGULAR = {"models": "model", "servers": "server", "storage": "storage profile"}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the catalogs hold, keyed by entry name, and where each kind came from."""
+
+    models: Mapping[str, ModelSpec]
+    servers: Mapping[str, ServerSpec]
+    storage: Mapping[str, StorageProfile]
+    files: tuple[str, ...] = field(default=())
+
+    def model(self, name: str) -> ModelSpec:
+        return _lookup(self.models, name, "models")
+
+    def server(self, name: str) -> ServerSpec:
+        return _lookup(self.servers, name, "servers")
+
+    def storage_profile(self, name: str) -> StorageProfile:
+        return _lookup(self.storage, name, "storage")
+
+
+def normalize_name(name: str) -> str:
+    return name.strip().lower()
+
+
+def _lookup(entries: Mapping[str, Spec], name: str, kind: str) -> Spec:
+    key = normalize_name(name)
+    if key in entries:
+        return entries[key]
+    known = sorted(entries)
+    near = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    near += [k for k in known if key and key in k and k not in near][: 3 - len(near)]
+    raise UnknownEntryError(_KIND_SINGULAR[kind], name, near, known)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def parse_entries(kind: str, raw: object, path: str) -> dict[str, _Entry]:
+    """Validate one catalog file's content: a JSON object mapping entry names to specs."""
+    if not isinstance(raw, dict):
+        raise CatalogError(f"expected a JSON object of {kind} keyed by name", path=path)
+    schema = _SCHEMAS[kind]
+    entries: dict[str, _Entry] = {}
+    for name, body in raw.items():
+        if not isinstance(body, dict):
+            raise CatalogError(f"{_KIND_SINGULAR[kind]} {name!r}: expected an object", path=path)
+        key = normalize_name(name)
+        if not key:
+            raise CatalogError(f"{kind}: an entry has an empty name", path=path)
+        try:
+            entries[key] = schema.model_validate({**body, "name": key})
+        except ValidationError as exc:
+            raise CatalogError(
+                f"{_KIND_SINGULAR[kind]} {name!r}: {_first_error(exc)}", path=path
+            ) from None
+    return entries
+
+
+def _read_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"cannot read ({exc.strerror})", path=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", path=str(path)
+        ) from None
+
+
+def catalog_dirs_from_env() -> tuple[str, ...]:
+    value = os.environ.get(CATALOG_ENV_VAR, "")
+    return tuple(p for p in value.split(os.pathsep) if p.strip())
+
+
+def load_catalog(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
+    """Built-in catalogs, then each extra directory in order; a later entry replaces an earlier one.
+
+    A directory may hold any of models.json, servers.json and storage.json.
+    """
+    return _load_catalog(tuple(str(Path(d)) for d in extra_dirs))
+
+
+@lru_cache(maxsize=16)
+def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
+    merged: dict[str, dict[str, _Entry]] = {kind: {} for kind in CATALOG_FILES}
+    files: list[str] = []
+    builtin = resources.files("sizing_xl.catalogs")
+    for kind, filename in CATALOG_FILES.items():
+        resource = builtin.joinpath(filename)
+        merged[kind].update(parse_entries(kind, json.loads(resource.read_text("utf-8")), filename))
+        files.append(str(resource))
+    for directory in extra_dirs:
+        base = Path(directory)
+        if not base.is_dir():
+            raise CatalogError("catalog directory does not exist", path=directory)
+        found = False
+        for kind, filename in CATALOG_FILES.items():
+            path = base / filename
+            if path.is_file():
+                found = True
+                merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
+                files.append(str(path))
+        if not found:
+            raise CatalogError(
+                f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory
+            )
+    return Catalog(
+        models=merged["models"],  # type: ignore[arg-type]
+        servers=merged["servers"],  # type: ignore[arg-type]
+        storage=merged["storage"],  # type: ignore[arg-type]
+        files=tuple(files),
+    )

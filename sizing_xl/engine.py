@@ -1,0 +1,87 @@
+"""The memory arithmetic of sizing: KV bytes per session, HBM budget, sessions per node, nodes.
+
+Plain keyword-only functions on numbers and catalog specs; every other face calls these.
+Rounding: quotients are rounded to 6 decimals before floor/ceil so that a value that is
+an exact integer on paper (1,100 x 1.1 / 1,210) is not pushed to the next integer by binary
+floating point; the workbook formulas apply the same ROUND(..., 6) and so give the same counts.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sizing_xl.catalog import ModelSpec
+from sizing_xl.units import gib_to_bytes
+
+SNAP_DECIMALS = 6
+
+
+def floor_count(x: float) -> int:
+    """floor(x) after rounding to SNAP_DECIMALS (Excel: INT(ROUND(x, 6)))."""
+    return math.floor(round(x, SNAP_DECIMALS))
+
+
+def ceil_count(x: float) -> int:
+    """ceil(x) after rounding to SNAP_DECIMALS (Excel: ROUNDUP(ROUND(x, 6), 0))."""
+    return math.ceil(round(x, SNAP_DECIMALS))
+
+
+def kv_elements_per_token_layer(model: ModelSpec, *, tensor_parallel: int = 1) -> int:
+    """Elements one token adds to one layer's cache, summed over a tensor-parallel group.
+
+    GQA: 2 (K and V) x kv_heads x head_dim. Each rank holds ceil(kv_heads / TP) heads, so with
+    TP above kv_heads heads are held more than once: 2 x ceil(kv_heads / TP) x TP x head_dim.
+    MLA: one latent of kv_lora_rank + qk_rope_head_dim (no x2), replicated on every TP rank.
+    """
+    if model.attention_type == "mla":
+        assert model.kv_lora_rank is not None and model.qk_rope_head_dim is not None
+        return (model.kv_lora_rank + model.qk_rope_head_dim) * tensor_parallel
+    assert model.num_key_value_heads is not None and model.head_dim is not None
+    heads_held = math.ceil(model.num_key_value_heads / tensor_parallel) * tensor_parallel
+    return 2 * heads_held * model.head_dim
+
+
+def cached_token_layers(model: ModelSpec, *, context_tokens: int) -> int:
+    """full_layers x context + sliding_layers x min(window, context): token-layers one session caches."""
+    window = min(model.sliding_window or 0, context_tokens)
+    return model.full_layers * context_tokens + model.sliding_layers * window
+
+
+def kv_bytes_per_session(
+    model: ModelSpec, *, context_tokens: int, bytes_per_element: int, tensor_parallel: int = 1
+) -> int:
+    """2 x (full_layers x context + sliding_layers x window) x kv_heads x head_dim x bytes (GQA)."""
+    return (
+        cached_token_layers(model, context_tokens=context_tokens)
+        * kv_elements_per_token_layer(model, tensor_parallel=tensor_parallel)
+        * bytes_per_element
+    )
+
+
+def hbm_budget_bytes(
+    *, hbm_total_bytes: float, runtime_overhead_gib: float, kv_budget_ratio: float
+) -> float:
+    """(HBM_total - overhead) x budget_ratio; never negative."""
+    return max(0.0, hbm_total_bytes - gib_to_bytes(runtime_overhead_gib)) * kv_budget_ratio
+
+
+def sessions_per_node(*, hbm_budget_bytes: float, kv_bytes_per_session: int) -> int:
+    """floor(budget / KV per session): sessions one node's KV budget holds (0 when none fits)."""
+    return floor_count(hbm_budget_bytes / kv_bytes_per_session)
+
+
+def peak_sessions(*, concurrency: int, peak_headroom_ratio: float) -> float:
+    """concurrency x (1 + headroom): the load a scenario must carry at its peak."""
+    return round(concurrency * (1 + peak_headroom_ratio), SNAP_DECIMALS)
+
+
+def nodes_operational(*, peak_sessions: float, sessions_per_node: int) -> int | None:
+    """ceil(peak sessions / sessions per node); None when not one session fits a node."""
+    if sessions_per_node <= 0:
+        return None
+    return ceil_count(peak_sessions / sessions_per_node)
+
+
+def capacity_after_failures(*, nodes_operational: int, sessions_per_node: int) -> int:
+    """Sessions still served once the HA spares' worth of nodes has failed."""
+    return nodes_operational * sessions_per_node

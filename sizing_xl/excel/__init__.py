@@ -1,0 +1,1 @@
+"""Excel faces: workbook builders and their shared cell helpers."""

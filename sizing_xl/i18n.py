@@ -1,0 +1,51 @@
+"""Languages and number formats shared by every face (pt-BR as the seed, and English)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["pt-BR", "en"]
+LANGS: tuple[Lang, ...] = ("pt-BR", "en")
+DEFAULT_LANG: Lang = "pt-BR"
+
+SCENARIO_LABELS: dict[str, dict[Lang, str]] = {
+    "minimum": {"pt-BR": "MÍNIMO", "en": "MINIMUM"},
+    "recommended": {"pt-BR": "RECOMENDADO", "en": "RECOMMENDED"},
+    "ideal": {"pt-BR": "IDEAL", "en": "IDEAL"},
+}
+SCENARIO_TITLES: dict[str, dict[Lang, str]] = {
+    "minimum": {"pt-BR": "Mínimo", "en": "Minimum"},
+    "recommended": {"pt-BR": "Recomendado", "en": "Recommended"},
+    "ideal": {"pt-BR": "Ideal", "en": "Ideal"},
+}
+SEVERITY_LABELS: dict[str, dict[Lang, str]] = {
+    "info": {"pt-BR": "INFO", "en": "INFO"},
+    "warning": {"pt-BR": "ALERTA", "en": "WARNING"},
+    "critical": {"pt-BR": "CRÍTICO", "en": "CRITICAL"},
+}
+
+
+def check_lang(lang: str) -> Lang:
+    for known in LANGS:
+        if lang.strip().lower() == known.lower():
+            return known
+    raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+
+
+# The seed writes numbers the way Python's format does in both languages: 1,000 and 2.25.
+def fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def fmt_dec(x: float, places: int = 1) -> str:
+    return f"{x:.{places}f}"
+
+
+def fmt_pct(ratio: float) -> str:
+    """0.2 -> '20%', 0.125 -> '12.5%'."""
+    return f"{round(ratio * 100, 4):g}%"
+
+
+def fmt_num(x: float) -> str:
+    """120.0 -> '120', 80.5 -> '80.5'."""
+    return f"{x:g}"

@@ -1,0 +1,1 @@
+"""Reports: the text report, JSON and the executive report (pt-BR and English)."""

@@ -1,0 +1,414 @@
+"""The executive report for directors (the seed's 8 sections), in pt-BR or English Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+
+from sizing_xl.alerts import Alert
+from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
+from sizing_xl.reports.glossary import PARAMETER_DICTIONARY
+from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
+from sizing_xl.units import bytes_per_element, gib_to_tib
+
+_PHRASES: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "date": "%d/%m/%Y",
+        "datetime": "%d/%m/%Y %H:%M:%S",
+        "arch_gqa": "{layers} camadas, {kv_heads} KV heads, padrão de atenção {pattern}",
+        "arch_mla": "{layers} camadas, latente MLA de {rank}+{rope} elementos, padrão de atenção "
+        "{pattern}",
+        "kv_params_gqa": "Camadas: {layers}, KV heads: {kv_heads}, Context: {context}, "
+        "Precisão: {precision} ({bytes})",
+        "kv_params_mla": "Camadas: {layers}, Latente MLA: {rank} + {rope}, Context: {context}, "
+        "Precisão: {precision} ({bytes})",
+        "tp": ", TP: {tp}",
+        "byte": "1 byte/elem",
+        "bytes": "{n} bytes/elem",
+        "ha_none": "Sem redundância",
+        "tolerance_0": "Nenhuma",
+        "tolerance_n": "{n} {nodes} ({ha})",
+        "node": "nó",
+        "nodes": "nós",
+        "table_head": "| Métrica | Valor |\n|---------|-------|",
+        "row_model": "Modelo avaliado",
+        "row_server": "Servidor base",
+        "row_context": "Contexto efetivo",
+        "context_value": "{context} tokens",
+        "row_concurrency": "Concorrência alvo",
+        "concurrency_value": "{concurrency} sessões simultâneas",
+        "row_kv": "KV cache por sessão",
+        "row_kv_total": "KV total necessário",
+        "row_budget": "Budget efetivo de HBM por nó",
+        "budget_value": "{budget} GiB (de {hbm} GiB totais)",
+        "row_sessions": "Sessões suportadas por nó",
+        "row_nodes": "Nós {family} necessários",
+        "row_ha": "Arquitetura de HA",
+        "row_headroom": "Headroom para picos",
+        "meaning_minimum": "Este cenário dimensiona a infraestrutura no limite da capacidade "
+        "técnica. Com {nodes} nó(s), o sistema atende a carga nominal, mas **não possui tolerância "
+        "a falhas**. Qualquer evento de manutenção ou falha de hardware resulta em indisponibilidade "
+        "imediata. Picos de tráfego não planejados causarão degradação de performance ou "
+        "throttling. Adequado apenas para ambientes de desenvolvimento ou PoCs com baixa "
+        "criticidade.",
+        "meaning_recommended": "Este cenário foi dimensionado para operação em produção. Com "
+        "{nodes} nós ({operational} operacionais + {spares} para HA), o sistema tolera a **falha "
+        "de {spare_nodes}** sem perda de capacidade crítica. O headroom de {headroom} garante "
+        "absorção de picos de demanda sem degradação de experiência. Em caso de falha, os nós "
+        "restantes mantêm {capacity} sessões, suficiente para a carga nominal{margin}. "
+        "**Recomendado para produção com SLA de 99.9%**.",
+        "margin": " com margem",
+        "meaning_ideal": "Este cenário maximiza resiliência operacional. Com {nodes} nós "
+        "({operational} operacionais + {spares} para HA), o sistema tolera **falhas simultâneas "
+        "de até {spare_nodes}**, cenário raro mas possível em eventos de rack ou rede. O headroom "
+        "de {headroom} e budget conservador de KV ({budget_ratio} vs {base_budget_ratio} padrão) "
+        "garantem estabilidade mesmo sob múltiplas adversidades. Indicado para cargas de missão "
+        "crítica (financeiro, healthcare) ou ambientes com alta imprevisibilidade de demanda.",
+        "meaning_infeasible": "**Cenário inviável:** nem uma sessão ({kv} GiB de KV cache) cabe "
+        "no budget de {budget} GiB por nó. Reduza o contexto efetivo, use precisão fp8 ou escolha "
+        "um servidor com mais HBM.",
+        "conclusion": "**Conclusão Principal:** Para sustentar {concurrency} sessões simultâneas "
+        "com contexto de {context} tokens, a infraestrutura passa a ser limitada por memória de "
+        "GPU, exigindo **{nodes} nós {family}** (cenário recomendado) para garantir estabilidade, "
+        "tolerância a falhas e continuidade operacional.",
+        "conclusion_infeasible": "**Conclusão Principal:** Com contexto de {context} tokens e "
+        "precisão {precision}, nem uma sessão ({kv} GiB de KV cache) cabe no budget de HBM de um "
+        "nó {server} ({budget} GiB) no cenário recomendado. A configuração atual é **inviável**: "
+        "reduza o contexto efetivo, use precisão fp8 ou escolha um servidor com mais HBM.",
+        "comparison": "**Conclusão Comparativa:** O **cenário Recomendado** oferece o melhor "
+        "equilíbrio entre custo e resiliência. Com {recommended} nós ({capex} vs Mínimo), garante "
+        "operação estável em produção, tolerando falhas simples e picos de demanda. O cenário "
+        "Mínimo ({minimum} nó(s)) reduz capex, mas expõe a operação a risco de indisponibilidade "
+        "não gerenciável. O cenário Ideal ({ideal} nós) é justificável apenas para cargas de "
+        "missão crítica com SLA > 99.95% ou em ambientes com histórico de falhas múltiplas.",
+        "comparison_infeasible": "**Conclusão Comparativa:** Ao menos um cenário é inviável com os "
+        "parâmetros atuais (nem uma sessão cabe em um nó); a comparação de custo só vale depois de "
+        "ajustar contexto, precisão ou servidor.",
+        "no_alerts": "- Nenhum alerta técnico identificado.",
+        "recommendation": "Considerando os requisitos atuais (concorrência de {concurrency} "
+        "sessões, contexto de {context} tokens) e o perfil de uso esperado para operação em "
+        "produção, **recomenda-se a adoção do cenário RECOMENDADO**.\n\n**Justificativa:** Com "
+        "**{nodes} nós {family}** ({operational} operacionais + {spares} para HA), este cenário "
+        "equilibra eficiência de capital, estabilidade operacional e tolerância a falhas, sem "
+        "comprometer a experiência do usuário. O sistema suporta picos de até {headroom} acima da "
+        "carga nominal e mantém operação em caso de falha de {spare_nodes}.",
+        "recommendation_infeasible": "Considerando os requisitos atuais (concorrência de "
+        "{concurrency} sessões, contexto de {context} tokens), **nenhum cenário recomendado é "
+        "viável com os parâmetros atuais**.\n\n**Justificativa:** Nem uma sessão ({kv} GiB de KV "
+        "cache) cabe no budget de HBM de {budget} GiB por nó {server}. Antes de qualquer "
+        "procurement, reduza o contexto efetivo, adote precisão fp8 ou avalie um servidor com mais "
+        "HBM, e gere este relatório novamente.",
+        "precision_1byte": "Manter {precision} como padrão. Mudança para FP16 requer reavaliação de "
+        "capacidade e custo.",
+        "precision_2byte": "{precision} dobra o KV cache frente a FP8. Avaliar a migração para "
+        "FP8, que reduz o número de nós; qualquer mudança requer reavaliação de capacidade e "
+        "custo.",
+        "next_steps": "**Próximos Passos:** Proceder com procurement de {nodes} nós {server}, "
+        "implementar monitoramento de capacidade em tempo real e estabelecer política de "
+        "governança para controle de contexto e concorrência.",
+        "next_steps_infeasible": "**Próximos Passos:** Revisar os parâmetros de entrada (contexto, "
+        "precisão KV, servidor) e repetir o dimensionamento antes de qualquer decisão de "
+        "investimento.",
+    },
+    "en": {
+        "date": "%Y-%m-%d",
+        "datetime": "%Y-%m-%d %H:%M:%S",
+        "arch_gqa": "{layers} layers, {kv_heads} KV heads, {pattern} attention pattern",
+        "arch_mla": "{layers} layers, MLA latent of {rank}+{rope} elements, {pattern} attention "
+        "pattern",
+        "kv_params_gqa": "Layers: {layers}, KV heads: {kv_heads}, Context: {context}, "
+        "Precision: {precision} ({bytes})",
+        "kv_params_mla": "Layers: {layers}, MLA latent: {rank} + {rope}, Context: {context}, "
+        "Precision: {precision} ({bytes})",
+        "tp": ", TP: {tp}",
+        "byte": "1 byte/elem",
+        "bytes": "{n} bytes/elem",
+        "ha_none": "No redundancy",
+        "tolerance_0": "None",
+        "tolerance_n": "{n} {nodes} ({ha})",
+        "node": "node",
+        "nodes": "nodes",
+        "table_head": "| Metric | Value |\n|---------|-------|",
+        "row_model": "Model evaluated",
+        "row_server": "Base server",
+        "row_context": "Effective context",
+        "context_value": "{context} tokens",
+        "row_concurrency": "Target concurrency",
+        "concurrency_value": "{concurrency} concurrent sessions",
+        "row_kv": "KV cache per session",
+        "row_kv_total": "Total KV required",
+        "row_budget": "Effective HBM budget per node",
+        "budget_value": "{budget} GiB (of {hbm} GiB total)",
+        "row_sessions": "Sessions supported per node",
+        "row_nodes": "{family} nodes required",
+        "row_ha": "HA architecture",
+        "row_headroom": "Peak headroom",
+        "meaning_minimum": "This scenario sizes the infrastructure at the limit of technical "
+        "capacity. With {nodes} node(s), the system serves the nominal load but has **no fault "
+        "tolerance**. Any maintenance event or hardware failure causes immediate unavailability. "
+        "Unplanned traffic peaks will cause performance degradation or throttling. Suitable only "
+        "for development environments or low-criticality PoCs.",
+        "meaning_recommended": "This scenario is sized for production. With {nodes} nodes "
+        "({operational} operational + {spares} for HA), the system tolerates the **failure of "
+        "{spare_nodes}** without losing critical capacity. The {headroom} headroom absorbs demand "
+        "peaks without degrading the experience. On a failure, the remaining nodes keep "
+        "{capacity} sessions, enough for the nominal load{margin}. **Recommended for production "
+        "with a 99.9% SLA**.",
+        "margin": " with a margin",
+        "meaning_ideal": "This scenario maximizes operational resilience. With {nodes} nodes "
+        "({operational} operational + {spares} for HA), the system tolerates **up to "
+        "{spare_nodes} failing at once**, rare but possible in rack or network events. The "
+        "{headroom} headroom and the conservative KV budget ({budget_ratio} vs {base_budget_ratio} "
+        "default) keep it stable even under several adversities. For mission-critical workloads "
+        "(finance, healthcare) or environments with highly unpredictable demand.",
+        "meaning_infeasible": "**Infeasible scenario:** not even one session ({kv} GiB of KV "
+        "cache) fits the {budget} GiB budget per node. Reduce the effective context, use fp8 "
+        "precision or choose a server with more HBM.",
+        "conclusion": "**Main Conclusion:** To sustain {concurrency} concurrent sessions with a "
+        "context of {context} tokens, the infrastructure becomes bound by GPU memory, requiring "
+        "**{nodes} {family} nodes** (recommended scenario) for stability, fault tolerance and "
+        "operational continuity.",
+        "conclusion_infeasible": "**Main Conclusion:** With a context of {context} tokens and "
+        "{precision} precision, not even one session ({kv} GiB of KV cache) fits the HBM budget "
+        "of one {server} node ({budget} GiB) in the recommended scenario. The current "
+        "configuration is **infeasible**: reduce the effective context, use fp8 precision or "
+        "choose a server with more HBM.",
+        "comparison": "**Comparative Conclusion:** The **Recommended scenario** offers the best "
+        "balance between cost and resilience. With {recommended} nodes ({capex} vs Minimum), it "
+        "keeps production stable, tolerating single failures and demand peaks. The Minimum "
+        "scenario ({minimum} node(s)) cuts capex but exposes the operation to unmanageable "
+        "unavailability risk. The Ideal scenario ({ideal} nodes) is justified only for "
+        "mission-critical workloads with an SLA > 99.95% or environments with a history of "
+        "multiple failures.",
+        "comparison_infeasible": "**Comparative Conclusion:** At least one scenario is infeasible "
+        "with the current parameters (not even one session fits a node); the cost comparison only "
+        "holds after adjusting context, precision or server.",
+        "no_alerts": "- No technical alerts identified.",
+        "recommendation": "Given the current requirements (concurrency of {concurrency} "
+        "sessions, context of {context} tokens) and the usage profile expected in production, "
+        "**the RECOMMENDED scenario is the one to adopt**.\n\n**Rationale:** With **{nodes} "
+        "{family} nodes** ({operational} operational + {spares} for HA), this scenario balances "
+        "capital efficiency, operational stability and fault tolerance without compromising the "
+        "user experience. The system absorbs peaks of up to {headroom} above the nominal load and "
+        "keeps operating when {spare_nodes} fails.",
+        "recommendation_infeasible": "Given the current requirements (concurrency of "
+        "{concurrency} sessions, context of {context} tokens), **no recommended scenario is "
+        "feasible with the current parameters**.\n\n**Rationale:** Not even one session ({kv} GiB "
+        "of KV cache) fits the HBM budget of {budget} GiB per {server} node. Before any "
+        "procurement, reduce the effective context, adopt fp8 precision or evaluate a server with "
+        "more HBM, and generate this report again.",
+        "precision_1byte": "Keep {precision} as the default. Moving to FP16 requires a new "
+        "capacity and cost assessment.",
+        "precision_2byte": "{precision} doubles the KV cache against FP8. Evaluate moving to FP8, "
+        "which reduces the node count; any change requires a new capacity and cost assessment.",
+        "next_steps": "**Next Steps:** Proceed with the procurement of {nodes} {server} nodes, "
+        "put real-time capacity monitoring in place and set a governance policy for context and "
+        "concurrency.",
+        "next_steps_infeasible": "**Next Steps:** Review the inputs (context, KV precision, "
+        "server) and run the sizing again before any investment decision.",
+    },
+}
+
+
+def phrase(lang: Lang, key: str, **values: object) -> str:
+    return _PHRASES[lang][key].format(**values)
+
+
+def ha_label(r: ScenarioResult, lang: Lang) -> str:
+    return phrase(lang, "ha_none") if r.ha_spares == 0 else r.ha_mode.upper()
+
+
+def nodes_word(n: int, lang: Lang) -> str:
+    """'1 nó', '2 nós'."""
+    return f"{n} {phrase(lang, 'node' if n == 1 else 'nodes')}"
+
+
+def fault_tolerance_label(r: ScenarioResult, lang: Lang) -> str:
+    if r.ha_spares == 0:
+        return phrase(lang, "tolerance_0")
+    word = phrase(lang, "node" if r.ha_spares == 1 else "nodes")
+    return phrase(lang, "tolerance_n", n=r.ha_spares, nodes=word, ha=r.ha_mode.upper())
+
+
+def relative_capex(r: ScenarioResult, baseline: ScenarioResult) -> str:
+    """'+50%' against the Minimum scenario's node count; '—' when either is infeasible."""
+    if r.nodes_final is None or baseline.nodes_final is None:
+        return "—"
+    return f"+{round(100 * (r.nodes_final - baseline.nodes_final) / baseline.nodes_final)}%"
+
+
+def nodes_text(r: ScenarioResult) -> str:
+    return "—" if r.nodes_final is None else str(r.nodes_final)
+
+
+def kv_total_text(r: ScenarioResult) -> str:
+    """'2.20 TiB (2252.2 GiB)' as the seed writes it."""
+    return f"{gib_to_tib(r.kv_total_gib):.2f} TiB ({fmt_dec(r.kv_total_gib)} GiB)"
+
+
+def architecture_text(result: SizingResult, lang: Lang) -> str:
+    m = result.model
+    if m.attention_type == "mla":
+        return phrase(lang, "arch_mla", layers=m.num_layers, rank=m.kv_lora_rank,
+                      rope=m.qk_rope_head_dim, pattern=m.attention_pattern)
+    return phrase(lang, "arch_gqa", layers=m.num_layers, kv_heads=m.num_key_value_heads,
+                  pattern=m.attention_pattern)
+
+
+def kv_formula_text(result: SizingResult) -> str:
+    tokens = "(full_layers × context + sliding_layers × window)"
+    tp = result.inputs.tensor_parallel
+    if result.model.attention_type == "mla":
+        latent = "(kv_lora_rank + qk_rope_head_dim)"
+        return f"{tokens} × {latent}{' × TP' if tp > 1 else ''} × bytes"
+    heads = "ceil(kv_heads / TP) × TP" if tp > 1 else "kv_heads"
+    return f"2 × {tokens} × {heads} × head_dim × bytes"
+
+
+def kv_parameters_text(result: SizingResult, lang: Lang) -> str:
+    m, req = result.model, result.inputs
+    n = bytes_per_element(req.kv_precision)
+    size_text = phrase(lang, "byte") if n == 1 else phrase(lang, "bytes", n=n)
+    common = dict(layers=m.num_layers, context=fmt_int(req.effective_context),
+                  precision=req.kv_precision, bytes=size_text)
+    if m.attention_type == "mla":
+        text = phrase(lang, "kv_params_mla", rank=m.kv_lora_rank, rope=m.qk_rope_head_dim, **common)
+    else:
+        text = phrase(lang, "kv_params_gqa", kv_heads=m.num_key_value_heads, **common)
+    return text + (phrase(lang, "tp", tp=req.tensor_parallel) if req.tensor_parallel > 1 else "")
+
+
+def _scenario_table(result: SizingResult, r: ScenarioResult, lang: Lang) -> str:
+    req = result.inputs
+    rows = [
+        ("row_model", result.model.name),
+        ("row_server", result.server.name),
+        ("row_context", phrase(lang, "context_value", context=fmt_int(req.effective_context))),
+        ("row_concurrency",
+         phrase(lang, "concurrency_value", concurrency=fmt_int(req.concurrency))),
+        ("row_kv", f"{fmt_dec(r.kv_per_session_gib, 2)} GiB"),
+        ("row_kv_total", kv_total_text(r)),
+        ("row_budget", phrase(lang, "budget_value", budget=fmt_dec(r.hbm_budget_gib),
+                              hbm=fmt_dec(r.hbm_total_gib))),
+        ("row_sessions", fmt_int(r.sessions_per_node)),
+        ("row_nodes", f"**{nodes_text(r)}**"),
+        ("row_ha", ha_label(r, lang)),
+        ("row_headroom", fmt_pct(r.peak_headroom_ratio)),
+    ]
+    lines = [phrase(lang, "table_head")]
+    for key, value in rows:
+        lines.append(f"| **{phrase(lang, key, family=result.server.family)}** | {value} |")
+    return "\n".join(lines)
+
+
+def _meaning(result: SizingResult, name: str, lang: Lang) -> str:
+    r = result.scenario(name)  # type: ignore[arg-type]
+    if r.nodes_final is None or r.nodes_operational is None:
+        return phrase(lang, "meaning_infeasible", kv=fmt_dec(r.kv_per_session_gib, 2),
+                      budget=fmt_dec(r.hbm_budget_gib))
+    capacity = r.capacity_after_failures_sessions or 0
+    return phrase(
+        lang,
+        f"meaning_{name}",
+        nodes=r.nodes_final,
+        operational=r.nodes_operational,
+        spares=r.ha_spares,
+        spare_nodes=nodes_word(r.ha_spares, lang),
+        headroom=fmt_pct(r.peak_headroom_ratio),
+        capacity=capacity,
+        margin=phrase(lang, "margin") if capacity > result.inputs.concurrency else "",
+        budget_ratio=fmt_pct(r.kv_budget_ratio),
+        base_budget_ratio=fmt_pct(result.inputs.kv_budget_ratio),
+    )
+
+
+def technical_alerts(alerts: list[Alert]) -> list[Alert]:
+    """The alerts a director sees: warnings and critical findings."""
+    return [a for a in alerts if a.severity != "info"]
+
+
+def render_executive_report(
+    result: SizingResult, *, lang: Lang = "pt-BR", generated_at: datetime | None = None
+) -> str:
+    """The executive report as Markdown; generated_at fixed makes the output reproducible."""
+    generated_at = generated_at or datetime.now()
+    req, server = result.inputs, result.server
+    s = {name: result.scenario(name) for name in SCENARIO_NAMES}
+    rec, minimum, ideal = s["recommended"], s["minimum"], s["ideal"]
+    common = dict(
+        concurrency=fmt_int(req.concurrency),
+        context=fmt_int(req.effective_context),
+        family=server.family,
+        server=server.name,
+        precision=req.kv_precision,
+        kv=fmt_dec(rec.kv_per_session_gib, 2),
+        budget=fmt_dec(rec.hbm_budget_gib),
+    )
+    feasible = rec.nodes_final is not None and rec.nodes_operational is not None
+    rec_values = dict(
+        nodes=nodes_text(rec),
+        operational=rec.nodes_operational,
+        spares=rec.ha_spares,
+        spare_nodes=nodes_word(rec.ha_spares, lang),
+        headroom=fmt_pct(rec.peak_headroom_ratio),
+    )
+    suffix = "" if feasible else "_infeasible"
+    all_feasible = all(r.nodes_final is not None for r in s.values())
+    alerts = technical_alerts(result.alerts)
+    precision_key = "precision_1byte" if bytes_per_element(req.kv_precision) == 1 else (
+        "precision_2byte")
+    max_context = result.model.max_context or req.effective_context
+    values = dict(
+        date=generated_at.strftime(phrase(lang, "date")),
+        generated_at=generated_at.strftime(phrase(lang, "datetime")),
+        model=result.model.name,
+        server=server.name,
+        gpus=server.gpus_per_node,
+        hbm_gb=fmt_num(server.hbm_total_gb),
+        hbm_gib=fmt_dec(rec.hbm_total_gib),
+        family=server.family,
+        concurrency=common["concurrency"],
+        context=common["context"],
+        max_context=fmt_int(max_context),
+        architecture=architecture_text(result, lang),
+        attention_pattern=result.model.attention_pattern,
+        main_conclusion=phrase(lang, "conclusion" + suffix, **common, nodes=rec_values["nodes"]),
+        recommended_headroom=fmt_pct(rec.peak_headroom_ratio),
+        ideal_headroom=fmt_pct(ideal.peak_headroom_ratio),
+        minimum_headroom=fmt_pct(minimum.peak_headroom_ratio),
+        recommended_ha=rec.ha_mode.upper(),
+        ideal_ha=ideal.ha_mode.upper(),
+        kv_formula=kv_formula_text(result),
+        kv_parameters=kv_parameters_text(result, lang),
+        kv_per_session=fmt_dec(rec.kv_per_session_gib, 2),
+        overhead=fmt_num(req.runtime_overhead_gib),
+        budget_ratio=fmt_pct(rec.kv_budget_ratio),
+        ideal_budget_ratio=fmt_pct(ideal.kv_budget_ratio),
+        budget_gib=fmt_dec(rec.hbm_budget_gib),
+        sessions_per_node=rec.sessions_per_node,
+        recommended_spares=rec.ha_spares,
+        recommended_capex=relative_capex(rec, minimum),
+        ideal_capex=relative_capex(ideal, minimum),
+        comparison_conclusion=phrase(
+            lang, "comparison" if all_feasible else "comparison_infeasible",
+            recommended=nodes_text(rec), minimum=nodes_text(minimum), ideal=nodes_text(ideal),
+            capex=relative_capex(rec, minimum)),
+        alert_lines="\n".join(f"- {a.line(lang)}" for a in alerts) or phrase(lang, "no_alerts"),
+        recommendation=phrase(lang, "recommendation" + suffix, **{**common, **rec_values}),
+        watch_sessions=fmt_int(round(0.8 * req.concurrency)),
+        precision_premise=phrase(lang, precision_key, precision=req.kv_precision.upper()),
+        next_steps=phrase(lang, "next_steps" + suffix, nodes=rec_values["nodes"],
+                          server=server.name),
+        dictionary_rows="\n".join(
+            f"| **{p}** | {origin} | {desc} | {why} |"
+            for p, origin, desc, why in PARAMETER_DICTIONARY[lang]
+        ),
+        method_version=result.method_version,
+    )
+    for name in SCENARIO_NAMES:
+        values[f"{name}_table"] = _scenario_table(result, s[name], lang)
+        values[f"{name}_meaning"] = _meaning(result, name, lang)
+        values[f"{name}_nodes"] = nodes_text(s[name])
+        values[f"{name}_tolerance"] = fault_tolerance_label(s[name], lang)
+    template = resources.files("sizing_xl.reports").joinpath(f"templates/executive.{lang}.md")
+    return template.read_text("utf-8").format(**values)

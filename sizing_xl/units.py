@@ -1,0 +1,35 @@
+"""Unit conversions: bytes, decimal GB (vendor HBM), binary GiB (results) and percentages."""
+
+from __future__ import annotations
+
+BYTES_PER_GB = 10**9  # vendors sell HBM in decimal gigabytes
+BYTES_PER_GIB = 2**30  # every result is reported in binary gibibytes
+GIB_PER_TIB = 1024
+
+BYTES_PER_ELEMENT: dict[str, int] = {"fp8": 1, "int8": 1, "fp16": 2, "bf16": 2}
+KV_PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+
+
+def gb_to_bytes(gb: float) -> float:
+    return gb * BYTES_PER_GB
+
+
+def gib_to_bytes(gib: float) -> float:
+    return gib * BYTES_PER_GIB
+
+
+def bytes_to_gib(n_bytes: float) -> float:
+    return n_bytes / BYTES_PER_GIB
+
+
+def gb_to_gib(gb: float) -> float:
+    return bytes_to_gib(gb_to_bytes(gb))
+
+
+def gib_to_tib(gib: float) -> float:
+    return gib / GIB_PER_TIB
+
+
+def bytes_per_element(kv_precision: str) -> int:
+    """Bytes one K or V element takes at a KV-cache precision (fp8/int8 = 1, fp16/bf16 = 2)."""
+    return BYTES_PER_ELEMENT[kv_precision]

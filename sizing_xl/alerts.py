@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.engine import kv_elements_per_token_layer
+from sizing_xl.i18n import (
+    SCENARIO_LABELS,
+    SEVERITY_LABELS,
+    Lang,
+    fmt_dec,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+)
 from sizing_xl.units import bytes_per_element
 
 if TYPE_CHECKING:
@@ -144,19 +153,38 @@ def evaluate_alerts(
 
     context = fmt_int(request.effective_context)
     if model.max_context is not None and request.effective_context > model.max_context:
-        add("CONTEXT_ABOVE_MODEL_MAX", "critical", context=context, model=model.name,
-            max_context=fmt_int(model.max_context))
+        add(
+            "CONTEXT_ABOVE_MODEL_MAX",
+            "critical",
+            context=context,
+            model=model.name,
+            max_context=fmt_int(model.max_context),
+        )
     if bytes_per_element(request.kv_precision) > 1:
         add("KV_PRECISION_16BIT", "warning", precision=request.kv_precision)
     if request.kv_budget_ratio > t.kv_budget_ratio_max:
-        add("KV_BUDGET_AGGRESSIVE", "warning", ratio=fmt_pct(request.kv_budget_ratio),
-            limit=fmt_pct(t.kv_budget_ratio_max))
+        add(
+            "KV_BUDGET_AGGRESSIVE",
+            "warning",
+            ratio=fmt_pct(request.kv_budget_ratio),
+            limit=fmt_pct(t.kv_budget_ratio_max),
+        )
     if request.runtime_overhead_gib < t.runtime_overhead_gib_min:
-        add("RUNTIME_OVERHEAD_LOW", "warning", overhead=fmt_num(request.runtime_overhead_gib),
-            limit=fmt_num(t.runtime_overhead_gib_min))
+        add(
+            "RUNTIME_OVERHEAD_LOW",
+            "warning",
+            overhead=fmt_num(request.runtime_overhead_gib),
+            limit=fmt_num(t.runtime_overhead_gib_min),
+        )
     if request.effective_context >= t.long_context_tokens:
-        add("LONG_CONTEXT", "warning", context=context, storage=storage.name,
-            read=fmt_num(storage.read_gbps), p99=fmt_num(storage.p99_latency_ms))
+        add(
+            "LONG_CONTEXT",
+            "warning",
+            context=context,
+            storage=storage.name,
+            read=fmt_num(storage.read_gbps),
+            p99=fmt_num(storage.p99_latency_ms),
+        )
     tp = request.tensor_parallel
     if tp == 1 and model.attention_type == "mla":
         add("MLA_TP_ASSUMED_1", "info", model=model.name)
@@ -164,8 +192,13 @@ def evaluate_alerts(
         held = kv_elements_per_token_layer(model, tensor_parallel=tp)
         factor = held / kv_elements_per_token_layer(model)
         if factor > 1:
-            add("KV_REPLICATED_BY_TP", "warning", tp=str(tp), model=model.name,
-                factor=fmt_num(factor))
+            add(
+                "KV_REPLICATED_BY_TP",
+                "warning",
+                tp=str(tp),
+                model=model.name,
+                factor=fmt_num(factor),
+            )
 
     for name, scenario in scenarios.items():
         r = scenario.results
@@ -173,17 +206,33 @@ def evaluate_alerts(
             # Minimum has no headroom by design: worth a note, not a warning.
             add("NO_PEAK_HEADROOM", "info" if r.ha_spares == 0 else "warning", name)
         if r.sessions_per_node == 0:
-            add("NO_SESSION_FITS", "critical", name, kv=fmt_dec(r.kv_per_session_gib, 2),
-                budget=fmt_dec(r.hbm_budget_gib))
+            add(
+                "NO_SESSION_FITS",
+                "critical",
+                name,
+                kv=fmt_dec(r.kv_per_session_gib, 2),
+                budget=fmt_dec(r.hbm_budget_gib),
+            )
         elif r.nodes_final is not None and r.nodes_final > t.nodes_final_max:
-            add("NODE_COUNT_HIGH", "warning", name, nodes=fmt_int(r.nodes_final),
-                limit=fmt_int(t.nodes_final_max))
+            add(
+                "NODE_COUNT_HIGH",
+                "warning",
+                name,
+                nodes=fmt_int(r.nodes_final),
+                limit=fmt_int(t.nodes_final_max),
+            )
 
     names = list(scenarios)
-    for low, high in zip(names, names[1:], strict=False):
+    for low, high in pairwise(names):
         a, b = scenarios[low].results.nodes_final, scenarios[high].results.nodes_final
         if a and b and abs(b - a) / a < t.scenario_gap_min:
-            add("SCENARIOS_CLOSE", "info", low=low, high=high, low_nodes=fmt_int(a),
-                high_nodes=fmt_int(b), gap=fmt_pct(t.scenario_gap_min))
+            add(
+                "SCENARIOS_CLOSE",
+                "info",
+                low=low,
+                high=high,
+                low_nodes=fmt_int(a),
+                high_nodes=fmt_int(b),
+                gap=fmt_pct(t.scenario_gap_min),
+            )
     return sorted(found, key=lambda a: SEVERITY_ORDER[a.severity])
-

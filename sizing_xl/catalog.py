@@ -83,7 +83,9 @@ class ModelSpec(_Entry):
                 raise ValueError("attention_pattern 'full' cannot have num_sliding_layers")
         else:
             if self.sliding_window is None:
-                raise ValueError(f"attention_pattern {self.attention_pattern!r} needs sliding_window")
+                raise ValueError(
+                    f"attention_pattern {self.attention_pattern!r} needs sliding_window"
+                )
             if self.attention_pattern == "hybrid" and not (
                 self.num_sliding_layers and 0 < self.num_sliding_layers < self.num_layers
             ):
@@ -250,9 +252,7 @@ def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
                 merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
                 files.append(str(path))
         if not found:
-            raise CatalogError(
-                f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory
-            )
+            raise CatalogError(f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory)
     return Catalog(
         models=merged["models"],  # type: ignore[arg-type]
         servers=merged["servers"],  # type: ignore[arg-type]

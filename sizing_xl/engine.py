@@ -1,9 +1,9 @@
 """The memory arithmetic of sizing: KV bytes per session, HBM budget, sessions per node, nodes.
 
 Plain keyword-only functions on numbers and catalog specs; every other face calls these.
-Rounding: quotients are rounded to 6 decimals before floor/ceil so that a value that is
-an exact integer on paper (1,100 x 1.1 / 1,210) is not pushed to the next integer by binary
-floating point; the workbook formulas apply the same ROUND(..., 6) and so give the same counts.
+Rounding: the budget quotient and the peak load are rounded to 6 decimals before floor/ceil,
+so that a value that is an exact integer on paper (1,100 x 1.1 = 1,210) is not pushed to the
+next integer by binary floating point; the workbook formulas apply the same ROUND(..., 6).
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ SNAP_DECIMALS = 6
 def floor_count(x: float) -> int:
     """floor(x) after rounding to SNAP_DECIMALS (Excel: INT(ROUND(x, 6)))."""
     return math.floor(round(x, SNAP_DECIMALS))
-
-
-def ceil_count(x: float) -> int:
-    """ceil(x) after rounding to SNAP_DECIMALS (Excel: ROUNDUP(ROUND(x, 6), 0))."""
-    return math.ceil(round(x, SNAP_DECIMALS))
 
 
 def kv_elements_per_token_layer(model: ModelSpec, *, tensor_parallel: int = 1) -> int:
@@ -76,10 +71,13 @@ def peak_sessions(*, concurrency: int, peak_headroom_ratio: float) -> float:
 
 
 def nodes_operational(*, peak_sessions: float, sessions_per_node: int) -> int | None:
-    """ceil(peak sessions / sessions per node); None when not one session fits a node."""
+    """ceil(peak sessions / sessions per node); None when not one session fits a node.
+
+    Not snapped: peak_sessions is already rounded, and an exact multiple divides exactly.
+    """
     if sessions_per_node <= 0:
         return None
-    return ceil_count(peak_sessions / sessions_per_node)
+    return math.ceil(peak_sessions / sessions_per_node)
 
 
 def capacity_after_failures(*, nodes_operational: int, sessions_per_node: int) -> int:

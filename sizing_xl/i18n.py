@@ -41,11 +41,12 @@ def fmt_dec(x: float, places: int = 1) -> str:
     return f"{x:.{places}f}"
 
 
+def fmt_num(x: float) -> str:
+    """120.0 -> '120', 0.15 -> '0.15', 1e6 -> '1000000' (never exponent notation)."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def fmt_pct(ratio: float) -> str:
     """0.2 -> '20%', 0.125 -> '12.5%'."""
-    return f"{round(ratio * 100, 4):g}%"
-
-
-def fmt_num(x: float) -> str:
-    """120.0 -> '120', 80.5 -> '80.5'."""
-    return f"{x:g}"
+    return f"{fmt_num(round(ratio * 100, 4))}%"

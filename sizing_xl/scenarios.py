@@ -122,14 +122,19 @@ class SizingResult(_Frozen):
         return self.scenarios[name].results
 
 
+def input_error(exc: ValidationError, prefix: str = "") -> InputError:
+    """pydantic's report as one InputError naming the first field at fault."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "") or "request"
+    return InputError(field, _describe(err))
+
+
 def make_request(**fields: object) -> SizingRequest:
-    """Build a request, turning pydantic's report into one InputError naming the field."""
+    """Build a request; a bad value raises one InputError naming the field."""
     try:
         return SizingRequest.model_validate(fields)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "request"
-        raise InputError(field, _describe(err)) from None
+        raise input_error(exc) from None
 
 
 def _describe(err: dict) -> str:
@@ -137,8 +142,12 @@ def _describe(err: dict) -> str:
     ctx = err.get("ctx") or {}
     kind = err["type"]
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-                 "less_than": "<"}[kind]
+        bound = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
         limit = next(iter(ctx.values()))
         return f"expected a number {bound} {limit}, got {given!r}"
     if kind == "literal_error":
@@ -190,7 +199,9 @@ def size_scenario(
     after = (
         None
         if operational is None
-        else engine.capacity_after_failures(nodes_operational=operational, sessions_per_node=per_node)
+        else engine.capacity_after_failures(
+            nodes_operational=operational, sessions_per_node=per_node
+        )
     )
     return ScenarioResult(
         ha_mode=policy.ha_mode,
@@ -219,7 +230,9 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     server = catalog.server(request.server)
     storage = catalog.storage_profile(request.storage)
     scenarios = {
-        name: Scenario(name=name, results=size_scenario(request.policies[name], request, model, server))
+        name: Scenario(
+            name=name, results=size_scenario(request.policies[name], request, model, server)
+        )
         for name in SCENARIO_NAMES
     }
     alerts = evaluate_alerts(request, model, storage, scenarios)
@@ -232,4 +245,3 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         scenarios=scenarios,
         alerts=alerts,
     )
-

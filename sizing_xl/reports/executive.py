@@ -249,10 +249,21 @@ def kv_total_text(r: ScenarioResult) -> str:
 def architecture_text(result: SizingResult, lang: Lang) -> str:
     m = result.model
     if m.attention_type == "mla":
-        return phrase(lang, "arch_mla", layers=m.num_layers, rank=m.kv_lora_rank,
-                      rope=m.qk_rope_head_dim, pattern=m.attention_pattern)
-    return phrase(lang, "arch_gqa", layers=m.num_layers, kv_heads=m.num_key_value_heads,
-                  pattern=m.attention_pattern)
+        return phrase(
+            lang,
+            "arch_mla",
+            layers=m.num_layers,
+            rank=m.kv_lora_rank,
+            rope=m.qk_rope_head_dim,
+            pattern=m.attention_pattern,
+        )
+    return phrase(
+        lang,
+        "arch_gqa",
+        layers=m.num_layers,
+        kv_heads=m.num_key_value_heads,
+        pattern=m.attention_pattern,
+    )
 
 
 def kv_formula_text(result: SizingResult) -> str:
@@ -269,8 +280,12 @@ def kv_parameters_text(result: SizingResult, lang: Lang) -> str:
     m, req = result.model, result.inputs
     n = bytes_per_element(req.kv_precision)
     size_text = phrase(lang, "byte") if n == 1 else phrase(lang, "bytes", n=n)
-    common = dict(layers=m.num_layers, context=fmt_int(req.effective_context),
-                  precision=req.kv_precision, bytes=size_text)
+    common = dict(
+        layers=m.num_layers,
+        context=fmt_int(req.effective_context),
+        precision=req.kv_precision,
+        bytes=size_text,
+    )
     if m.attention_type == "mla":
         text = phrase(lang, "kv_params_mla", rank=m.kv_lora_rank, rope=m.qk_rope_head_dim, **common)
     else:
@@ -284,12 +299,18 @@ def _scenario_table(result: SizingResult, r: ScenarioResult, lang: Lang) -> str:
         ("row_model", result.model.name),
         ("row_server", result.server.name),
         ("row_context", phrase(lang, "context_value", context=fmt_int(req.effective_context))),
-        ("row_concurrency",
-         phrase(lang, "concurrency_value", concurrency=fmt_int(req.concurrency))),
+        (
+            "row_concurrency",
+            phrase(lang, "concurrency_value", concurrency=fmt_int(req.concurrency)),
+        ),
         ("row_kv", f"{fmt_dec(r.kv_per_session_gib, 2)} GiB"),
         ("row_kv_total", kv_total_text(r)),
-        ("row_budget", phrase(lang, "budget_value", budget=fmt_dec(r.hbm_budget_gib),
-                              hbm=fmt_dec(r.hbm_total_gib))),
+        (
+            "row_budget",
+            phrase(
+                lang, "budget_value", budget=fmt_dec(r.hbm_budget_gib), hbm=fmt_dec(r.hbm_total_gib)
+            ),
+        ),
         ("row_sessions", fmt_int(r.sessions_per_node)),
         ("row_nodes", f"**{nodes_text(r)}**"),
         ("row_ha", ha_label(r, lang)),
@@ -304,8 +325,12 @@ def _scenario_table(result: SizingResult, r: ScenarioResult, lang: Lang) -> str:
 def _meaning(result: SizingResult, name: str, lang: Lang) -> str:
     r = result.scenario(name)  # type: ignore[arg-type]
     if r.nodes_final is None or r.nodes_operational is None:
-        return phrase(lang, "meaning_infeasible", kv=fmt_dec(r.kv_per_session_gib, 2),
-                      budget=fmt_dec(r.hbm_budget_gib))
+        return phrase(
+            lang,
+            "meaning_infeasible",
+            kv=fmt_dec(r.kv_per_session_gib, 2),
+            budget=fmt_dec(r.hbm_budget_gib),
+        )
     capacity = r.capacity_after_failures_sessions or 0
     return phrase(
         lang,
@@ -355,8 +380,9 @@ def render_executive_report(
     suffix = "" if feasible else "_infeasible"
     all_feasible = all(r.nodes_final is not None for r in s.values())
     alerts = technical_alerts(result.alerts)
-    precision_key = "precision_1byte" if bytes_per_element(req.kv_precision) == 1 else (
-        "precision_2byte")
+    precision_key = (
+        "precision_1byte" if bytes_per_element(req.kv_precision) == 1 else ("precision_2byte")
+    )
     max_context = result.model.max_context or req.effective_context
     values = dict(
         date=generated_at.strftime(phrase(lang, "date")),
@@ -390,15 +416,20 @@ def render_executive_report(
         recommended_capex=relative_capex(rec, minimum),
         ideal_capex=relative_capex(ideal, minimum),
         comparison_conclusion=phrase(
-            lang, "comparison" if all_feasible else "comparison_infeasible",
-            recommended=nodes_text(rec), minimum=nodes_text(minimum), ideal=nodes_text(ideal),
-            capex=relative_capex(rec, minimum)),
+            lang,
+            "comparison" if all_feasible else "comparison_infeasible",
+            recommended=nodes_text(rec),
+            minimum=nodes_text(minimum),
+            ideal=nodes_text(ideal),
+            capex=relative_capex(rec, minimum),
+        ),
         alert_lines="\n".join(f"- {a.line(lang)}" for a in alerts) or phrase(lang, "no_alerts"),
         recommendation=phrase(lang, "recommendation" + suffix, **{**common, **rec_values}),
         watch_sessions=fmt_int(round(0.8 * req.concurrency)),
         precision_premise=phrase(lang, precision_key, precision=req.kv_precision.upper()),
-        next_steps=phrase(lang, "next_steps" + suffix, nodes=rec_values["nodes"],
-                          server=server.name),
+        next_steps=phrase(
+            lang, "next_steps" + suffix, nodes=rec_values["nodes"], server=server.name
+        ),
         dictionary_rows="\n".join(
             f"| **{p}** | {origin} | {desc} | {why} |"
             for p, origin, desc, why in PARAMETER_DICTIONARY[lang]

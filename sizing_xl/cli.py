@@ -1,0 +1,269 @@
+"""The `sizing` command: the seed CLI's flags, text/JSON/Markdown outputs and catalog listing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from sizing_xl.catalog import CATALOG_ENV_VAR, catalog_dirs_from_env, load_catalog
+from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
+from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
+from sizing_xl.scenarios import (
+    DEFAULT_POLICIES,
+    SCENARIO_NAMES,
+    ScenarioPolicy,
+    SizingRequest,
+    input_error,
+    make_request,
+    size,
+)
+from sizing_xl.units import KV_PRECISIONS
+
+EXIT_OK = 0
+EXIT_INPUT = 2  # a flag, a value or a name the user gave is wrong
+EXIT_CATALOG = 3  # a catalog file is missing or malformed
+EXIT_OUTPUT = 4  # an output file could not be written
+
+_POLICY_KNOBS = ("ha_mode", "peak_headroom_ratio", "kv_budget_ratio", "follow_stricter_request")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = SizingRequest.model_fields
+    p = _Parser(
+        prog="sizing",
+        description="Size GPU nodes for memory-bound LLM inference: KV cache per session, "
+        "sessions per node and nodes for the Minimum, Recommended and Ideal scenarios.",
+        epilog=f"Extra catalog directories can also be given in ${CATALOG_ENV_VAR} "
+        "(separated like PATH). Exit codes: 0 ok, 2 invalid input, 3 catalog error, "
+        "4 output not written.",
+    )
+    what = p.add_argument_group("what to size")
+    what.add_argument("--model", help="model name in models.json (e.g. opt-oss-120b)")
+    what.add_argument("--server", help="server name in servers.json (e.g. dgx300)")
+    what.add_argument(
+        "--storage",
+        default=defaults["storage"].default,
+        help="storage profile in storage.json (default: %(default)s)",
+    )
+    what.add_argument("--concurrency", type=int, help="simultaneous sessions to serve")
+    what.add_argument(
+        "--effective-context", type=int, help="context (tokens) each session really uses"
+    )
+    tuning = p.add_argument_group("tuning (seed defaults)")
+    tuning.add_argument(
+        "--kv-precision",
+        default="fp8",
+        type=str.lower,
+        choices=KV_PRECISIONS,
+        help="KV cache precision (default: %(default)s)",
+    )
+    tuning.add_argument(
+        "--kv-budget-ratio",
+        type=float,
+        default=defaults["kv_budget_ratio"].default,
+        help="fraction of HBM left for KV after overhead (default: %(default)s)",
+    )
+    tuning.add_argument(
+        "--runtime-overhead-gib",
+        type=float,
+        default=defaults["runtime_overhead_gib"].default,
+        help="GiB per node for weights, activations, buffers (default: %(default)s)",
+    )
+    tuning.add_argument(
+        "--peak-headroom-ratio",
+        type=float,
+        default=defaults["peak_headroom_ratio"].default,
+        help="peak headroom of the Recommended scenario (default: %(default)s)",
+    )
+    tuning.add_argument(
+        "--tensor-parallel",
+        type=int,
+        default=1,
+        help="GPUs one model replica spans; KV heads below it and MLA latents "
+        "are replicated per rank (default: %(default)s)",
+    )
+    tuning.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="SCENARIO.KNOB=VALUE",
+        help="override a scenario policy, e.g. ideal.kv_budget_ratio=0.6 "
+        f"(knobs: {', '.join(_POLICY_KNOBS)}); repeatable",
+    )
+    out = p.add_argument_group("output")
+    out.add_argument(
+        "--lang", default=DEFAULT_LANG, choices=LANGS, help="report language (default: %(default)s)"
+    )
+    out.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="what to print on standard output (default: %(default)s)",
+    )
+    out.add_argument(
+        "--executive-report",
+        action="store_true",
+        help="print the executive report (Markdown) instead of the text report",
+    )
+    out.add_argument("--output-json-file", metavar="FILE", help="also write the JSON result")
+    out.add_argument(
+        "--output-markdown-file", metavar="FILE", help="also write the executive report (Markdown)"
+    )
+    out.add_argument(
+        "--output-xlsx",
+        metavar="FILE",
+        help="also write the director's workbook (.xlsx; needs sizing_xl[excel])",
+    )
+    cat = p.add_argument_group("catalogs")
+    cat.add_argument(
+        "--catalog-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory with models.json / servers.json / storage.json whose "
+        "entries add to or replace the built-in ones; repeatable",
+    )
+    cat.add_argument(
+        "--list",
+        nargs="?",
+        const="all",
+        choices=("all", "models", "servers", "storage"),
+        help="list what the catalogs hold and exit",
+    )
+    from sizing_xl import __version__
+
+    p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")
+    return p
+
+
+def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
+    """Apply 'scenario.knob=value' overrides to the default policies."""
+    changes: dict[str, dict[str, object]] = {}
+    for spec in specs:
+        target, sep, value = spec.partition("=")
+        scenario, dot, knob = target.strip().lower().partition(".")
+        if not sep or not dot or scenario not in SCENARIO_NAMES or knob not in _POLICY_KNOBS:
+            raise InputError(
+                "--policy",
+                f"expected SCENARIO.KNOB=VALUE with SCENARIO in "
+                f"{'/'.join(SCENARIO_NAMES)} and KNOB in {'/'.join(_POLICY_KNOBS)}, got {spec!r}",
+            )
+        changes.setdefault(scenario, {})[knob] = value.strip()
+    policies = dict(DEFAULT_POLICIES)
+    for scenario, knobs in changes.items():
+        try:
+            policies[scenario] = ScenarioPolicy.model_validate(  # type: ignore[index]
+                {**policies[scenario].model_dump(), **knobs}
+            )  # type: ignore[index]
+        except ValidationError as exc:
+            raise input_error(exc, prefix=f"--policy {scenario}") from None
+    return policies
+
+
+def _flag(field: str) -> str:
+    return "--" + field.split(".")[0].replace("_", "-")
+
+
+def _output(path: str, produce_text: str) -> None:
+    from sizing_xl.files import write_text_atomic
+
+    write_text_atomic(path, produce_text)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang: Lang = args.lang
+    prog = parser.prog
+    try:
+        catalog = load_catalog([*catalog_dirs_from_env(), *args.catalog_dir])
+        if args.list:
+            from sizing_xl.reports.text import render_catalog_listing
+
+            sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
+            return EXIT_OK
+        missing = [
+            f
+            for f in ("model", "server", "concurrency", "effective_context")
+            if getattr(args, f) is None
+        ]
+        if missing:
+            parser.error("missing " + ", ".join(_flag(f) for f in missing))
+        request = make_request(
+            model=args.model,
+            server=args.server,
+            storage=args.storage,
+            concurrency=args.concurrency,
+            effective_context=args.effective_context,
+            kv_precision=args.kv_precision,
+            kv_budget_ratio=args.kv_budget_ratio,
+            runtime_overhead_gib=args.runtime_overhead_gib,
+            peak_headroom_ratio=args.peak_headroom_ratio,
+            tensor_parallel=args.tensor_parallel,
+            policies=parse_policies(args.policy),
+        )
+        result = size(request, catalog)
+    except UnknownEntryError as exc:
+        print(f"{prog}: error: {_flag(exc.kind.split()[0])}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        field = exc.field if exc.field.startswith("--") else _flag(exc.field)
+        print(f"{prog}: error: {field}: {exc.problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except CatalogError as exc:
+        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
+        return EXIT_CATALOG
+
+    from sizing_xl.reports.executive import render_executive_report
+    from sizing_xl.reports.text import render_json, render_text_report
+
+    try:
+        if args.output_json_file:
+            _output(args.output_json_file, render_json(result, lang=lang))
+        if args.output_markdown_file:
+            _output(args.output_markdown_file, render_executive_report(result, lang=lang))
+        if args.output_xlsx:
+            from sizing_xl.excel.director import write_director_workbook
+
+            write_director_workbook(result, args.output_xlsx, lang=lang)
+    except ImportError as exc:
+        print(
+            f"{prog}: error: --output-xlsx needs openpyxl ({exc.name} missing): "
+            "pip install 'sizing_xl[excel]'",
+            file=sys.stderr,
+        )
+        return EXIT_OUTPUT
+    except (OSError, SizingError) as exc:
+        print(f"{prog}: error: cannot write output: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+
+    if args.format == "json":
+        sys.stdout.write(render_json(result, lang=lang))
+    elif args.executive_report and not args.output_markdown_file:
+        sys.stdout.write(render_executive_report(result, lang=lang))
+    else:
+        sys.stdout.write(render_text_report(result, lang=lang))
+        written = [
+            f for f in (args.output_json_file, args.output_markdown_file, args.output_xlsx) if f
+        ]
+        for path in written:
+            sys.stdout.write(f"→ {path}\n")
+    return EXIT_OK
+
+
+def main() -> None:
+    try:
+        code = run()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:  # `sizing ... | head` closing the pipe is not an error
+        code = EXIT_OK
+    sys.exit(code)

@@ -1,0 +1,84 @@
+"""Each risk signal of the quick start raises its alert, with a stable code and severity."""
+
+from __future__ import annotations
+
+import pytest
+
+from sizing_xl import make_request, size
+from sizing_xl.alerts import ALERT_CODES
+from tests.conftest import SEED_ARGS
+
+
+def codes(catalog, **changes) -> dict[str, str]:
+    """Each code raised, with its most severe level (alerts come most severe first)."""
+    result = size(make_request(**{**SEED_ARGS, **changes}), catalog)
+    return {a.code: a.severity for a in reversed(result.alerts)}
+
+
+def test_seed_case_raises_only_long_context_and_minimum_headroom(catalog):
+    assert codes(catalog) == {"LONG_CONTEXT": "warning", "NO_PEAK_HEADROOM": "info"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "severity"),
+    [
+        (dict(effective_context=262144), "CONTEXT_ABOVE_MODEL_MAX", "critical"),
+        (dict(kv_precision="fp16"), "KV_PRECISION_16BIT", "warning"),
+        (dict(kv_precision="bf16"), "KV_PRECISION_16BIT", "warning"),
+        (dict(kv_budget_ratio=0.8), "KV_BUDGET_AGGRESSIVE", "warning"),
+        (dict(runtime_overhead_gib=40), "RUNTIME_OVERHEAD_LOW", "warning"),
+        (dict(concurrency=20000), "NODE_COUNT_HIGH", "warning"),
+        (dict(peak_headroom_ratio=0), "NO_PEAK_HEADROOM", "warning"),
+        (dict(runtime_overhead_gib=2145), "NO_SESSION_FITS", "critical"),
+        (dict(model="deepseek-v3"), "MLA_TP_ASSUMED_1", "info"),
+        (
+            dict(model="qwen3-235b-a22b", effective_context=32768, tensor_parallel=8),
+            "KV_REPLICATED_BY_TP",
+            "warning",
+        ),
+    ],
+)
+def test_each_signal_raises_its_alert(catalog, changes, code, severity):
+    assert codes(catalog, **changes).get(code) == severity
+
+
+def test_short_context_raises_no_long_context_alert(catalog):
+    assert "LONG_CONTEXT" not in codes(catalog, effective_context=8192)
+
+
+def test_scenarios_within_ten_percent_are_flagged(catalog):
+    from sizing_xl.scenarios import DEFAULT_POLICIES, ScenarioPolicy
+
+    policies = {
+        **DEFAULT_POLICIES,
+        "recommended": ScenarioPolicy(ha_mode="none", peak_headroom_ratio=0.0),
+    }
+    found = codes(catalog, concurrency=50000, policies=policies)
+    assert found.get("SCENARIOS_CLOSE") == "info"
+
+
+def test_alerts_are_sorted_most_severe_first(catalog):
+    result = size(
+        make_request(**{**SEED_ARGS, "kv_precision": "fp16", "effective_context": 262144}), catalog
+    )
+    order = [a.severity for a in result.alerts]
+    assert order == sorted(order, key=["critical", "warning", "info"].index)
+
+
+def test_every_code_has_both_languages_and_renders(catalog):
+    result = size(
+        make_request(
+            **{
+                **SEED_ARGS,
+                "kv_precision": "fp16",
+                "kv_budget_ratio": 0.8,
+                "runtime_overhead_gib": 40,
+                "effective_context": 262144,
+            }
+        ),
+        catalog,
+    )
+    for alert in result.alerts:
+        assert alert.code in ALERT_CODES
+        pt, en = alert.message("pt-BR"), alert.message("en")
+        assert pt and en and pt != en and "{" not in pt + en

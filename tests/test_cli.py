@@ -1,0 +1,158 @@
+"""The `sizing` command as a user runs it: outputs, files, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sizing_xl.cli import EXIT_CATALOG, EXIT_INPUT, run
+from tests.conftest import SEED_FLAGS
+
+
+def sizing(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sizing_xl", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_seed_headline_case_end_to_end():
+    proc = sizing(*SEED_FLAGS)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Kv Per Session Gib: 2.25" in out
+    assert "Kv Total Gib: 2252.2" in out
+    assert out.count("Hbm Budget Gib: 1418.0") == 2 and "Hbm Budget Gib: 1316.7" in out
+    assert "RESUMO: MÍNIMO: 2 nós | RECOMENDADO: 3 nós | IDEAL: 5 nós" in out
+
+
+def test_fp16_recommended_needs_five(capsys):
+    assert run([*SEED_FLAGS, "--kv-precision", "fp16", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["scenarios"]["recommended"]["results"]["nodes_final"] == 5
+
+
+def test_output_files_are_written(tmp_path, capsys):
+    json_path, md_path = tmp_path / "r.json", tmp_path / "sub" / "relatorio.md"
+    code = run(
+        [
+            *SEED_FLAGS,
+            "--executive-report",
+            "--output-json-file",
+            str(json_path),
+            "--output-markdown-file",
+            str(md_path),
+        ]
+    )
+    assert code == 0
+    assert json.loads(json_path.read_text())["scenarios"]["ideal"]["results"]["nodes_final"] == 5
+    assert md_path.read_text().startswith("# RELATÓRIO EXECUTIVO")
+    assert not list(tmp_path.rglob("*.tmp"))  # the atomic writer cleaned up
+    out = capsys.readouterr().out  # the report went to the file; stdout lists what was written
+    assert out.startswith("=" * 72) and f"→ {md_path}" in out and f"→ {json_path}" in out
+
+
+def test_executive_report_on_stdout_in_english(capsys):
+    assert run([*SEED_FLAGS, "--executive-report", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("# EXECUTIVE REPORT")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--concurrency", "-5"], "--concurrency: expected a number >= 1, got -5"),
+        (["--effective-context", "0"], "--effective-context: expected a number >= 1, got 0"),
+        (["--kv-budget-ratio", "1.5"], "--kv-budget-ratio: expected a number <= 1"),
+        (["--model", "opt-oss-12b"], "did you mean 'opt-oss-120b'"),
+        (["--server", "dgx-b30"], "--server: unknown server 'dgx-b30'"),
+        (["--kv-precision", "fp4"], "invalid choice: 'fp4'"),
+        (["--concurrency", "many"], "invalid int value: 'many'"),
+        (["--policy", "ideal.kv_budget_ratio=2"], "--policy ideal.kv_budget_ratio: expected"),
+    ],
+)
+def test_invalid_input_is_one_line_and_exit_2(args, fragment):
+    flags = list(SEED_FLAGS)
+    for i in range(0, len(args), 2):  # replace the seed's value of that flag, or append it
+        if args[i] in flags:
+            flags[flags.index(args[i]) + 1] = args[i + 1]
+        else:
+            flags += args[i : i + 2]
+    proc = sizing(*flags)
+    assert proc.returncode == EXIT_INPUT
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_flags_are_named():
+    proc = sizing("--model", "opt-oss-120b")
+    assert proc.returncode == EXIT_INPUT
+    assert "missing --server, --concurrency, --effective-context" in proc.stderr
+
+
+def test_malformed_user_catalog_exits_3_naming_file_and_field(tmp_path):
+    (tmp_path / "models.json").write_text('{"m": {"num_layers": -1, "source": "x"}}')
+    proc = sizing(*SEED_FLAGS, env={"SIZING_XL_CATALOGS": str(tmp_path)})
+    assert proc.returncode == EXIT_CATALOG
+    assert str(tmp_path / "models.json") in proc.stderr
+    assert "num_layers" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_user_catalog_flag_sizes_a_new_model(tmp_path, capsys):
+    (tmp_path / "models.json").write_text(
+        json.dumps(
+            {
+                "acme-7b": {
+                    "num_layers": 32,
+                    "num_key_value_heads": 8,
+                    "head_dim": 128,
+                    "source": "ours",
+                }
+            }
+        )
+    )
+    assert (
+        run(
+            [
+                "--catalog-dir",
+                str(tmp_path),
+                *SEED_FLAGS[2:],
+                "--model",
+                "acme-7b",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"]["name"] == "acme-7b"
+
+
+def test_list_shows_every_catalog(capsys):
+    assert run(["--list"]) == 0
+    out = capsys.readouterr().out
+    assert "MODELS (" in out and "deepseek-v3" in out and "mi355x-8" in out
+    assert "profile_default" in out
+
+
+def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():
+    code = (
+        "import sys, io, contextlib\n"
+        "from sizing_xl.cli import run\n"
+        f"args = {SEED_FLAGS!r}\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run(args); run(args + ['--format', 'json']); run(args + ['--executive-report'])\n"
+        "heavy = [m for m in ('openpyxl', 'xlwings') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

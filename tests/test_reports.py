@@ -1,0 +1,129 @@
+"""Reports: the executive report matches the seed's, section by section, and follows its inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+import pytest
+
+from sizing_xl import make_request, size
+from sizing_xl.reports.executive import render_executive_report
+from sizing_xl.reports.text import render_json, render_text_report
+from tests.conftest import SEED_ARGS, SEED_REPORT
+
+SEED_GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)  # the seed report's own timestamp
+
+# The seed cut two dictionary descriptions at the first "." of "0.70"/"0.20"; the tool gives
+# them whole. These are the only differences allowed against the seed's text.
+SEED_ERRATA = {
+    "Fração da HBM total alocada para KV cache (ex: 0 |": "Fração da HBM total alocada para KV cache (ex: 0.70) |",
+    "Fração adicional de capacidade reservada para picos de tráfego (ex: 0 |": "Fração adicional de capacidade reservada para picos de tráfego (ex: 0.20) |",
+}
+
+
+def sections(text: str) -> list[str]:
+    return re.split(r"\n(?=## )", text.strip())
+
+
+def seed_text() -> str:
+    text = SEED_REPORT.read_text(encoding="utf-8")
+    for wrong, right in SEED_ERRATA.items():
+        assert wrong in text
+        text = text.replace(wrong, right)
+    return text
+
+
+def test_seed_executive_report_is_reproduced_section_by_section(seed_result):
+    generated = render_executive_report(seed_result, generated_at=SEED_GENERATED_AT)
+    expected, got = sections(seed_text()), sections(generated)
+    assert [s.splitlines()[0] for s in got] == [s.splitlines()[0] for s in expected]
+    for want, have in zip(expected, got, strict=True):
+        assert have == want
+
+
+def test_report_numbers_and_sentences_follow_the_inputs(catalog):
+    result = size(make_request(**SEED_ARGS, kv_precision="fp16"), catalog)
+    text = render_executive_report(result, generated_at=SEED_GENERATED_AT)
+    assert "exigindo **5 nós DGX** (cenário recomendado)" in text
+    assert "| **KV cache por sessão** | 4.50 GiB |" in text
+    assert "os nós restantes mantêm 1256 sessões" in text  # 4 operational x 314
+    assert "Precisão: fp16 (2 bytes/elem)" in text
+    assert "ALERTA: Precisão KV fp16 usa 2 bytes/elemento" in text
+    assert "Com 4 nó(s), o sistema atende" in text
+    assert "| **CapEx relativo** | Baseline | +25% | +75% |" in text  # 4 / 5 / 7 nodes
+    assert "Proceder com procurement de 5 nós dgx300" in text
+
+
+def test_english_report_has_the_same_structure_and_figures(seed_result):
+    pt = render_executive_report(seed_result, generated_at=SEED_GENERATED_AT)
+    en = render_executive_report(seed_result, lang="en", generated_at=SEED_GENERATED_AT)
+    assert len(sections(en)) == len(sections(pt)) == 11  # title, subtitle, 8 sections, footer
+    for figure in (
+        "2.25 GiB",
+        "2.20 TiB (2252.2 GiB)",
+        "1418.0 GiB (of 2145.8 GiB total)",
+        "1316.7 GiB",
+        "| **Sessions supported per node** | 584 |",
+        "+150%",
+        "keep 1258 sessions",
+        "**3 DGX nodes**",
+    ):
+        assert figure in en
+    assert "Data" not in en and "**Date:** 2026-02-08" in en
+
+
+def test_mla_report_shows_the_latent_formula(catalog):
+    result = size(make_request(**{**SEED_ARGS, "model": "deepseek-v3"}), catalog)
+    text = render_executive_report(result, lang="en")
+    assert "(kv_lora_rank + qk_rope_head_dim) × bytes" in text
+    assert "MLA latent: 512 + 64" in text
+
+
+def test_infeasible_request_says_so_instead_of_recommending(catalog):
+    result = size(make_request(**{**SEED_ARGS, "runtime_overhead_gib": 2145}), catalog)
+    text = render_executive_report(result)
+    assert "**inviável**" in text and "procurement de" not in text
+    assert "| **Nós DGX necessários** | **—** |" in text
+    assert "CRÍTICO: Cenário RECOMENDADO: nem 1 sessão cabe em um nó" in text
+
+
+def test_text_report_has_the_seed_sections_and_labels(seed_result):
+    pt = render_text_report(seed_result)
+    for heading in (
+        "CENÁRIO: MÍNIMO",
+        "CENÁRIO: RECOMENDADO",
+        "CENÁRIO: IDEAL",
+        "ALERTAS E RISCOS",
+    ):
+        assert heading in pt
+    block = pt.split("CENÁRIO: RECOMENDADO")[1].split("CENÁRIO: IDEAL")[0]
+    assert "Nodes Final: 3" in block
+    assert "Sessions Per Node: 629" in block
+    assert "Kv Per Session Gib: 2.25" in block
+    en = render_text_report(seed_result, lang="en")
+    assert "SCENARIO: RECOMMENDED" in en and "ALERTS AND RISKS" in en
+
+
+def test_json_keeps_the_seed_paths(seed_result):
+    doc = json.loads(render_json(seed_result))
+    results = doc["scenarios"]["recommended"]["results"]
+    assert results["nodes_final"] == 3
+    assert results["sessions_per_node"] == 629
+    assert round(results["kv_per_session_gib"], 2) == 2.25
+    assert doc["inputs"]["concurrency"] == 1000
+    assert doc["summary"] == {"minimum": 2, "recommended": 3, "ideal": 5}
+    codes = [a["code"] for a in doc["alerts"]]
+    assert codes == ["LONG_CONTEXT", "NO_PEAK_HEADROOM"]
+    assert doc["alerts"][0]["message"].startswith("Contexto longo (131,072 tokens)")
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "en"])
+def test_reports_leave_no_unfilled_placeholder(catalog, lang):
+    for model in catalog.models:
+        result = size(
+            make_request(**{**SEED_ARGS, "model": model, "effective_context": 8192}), catalog
+        )
+        text = render_executive_report(result, lang=lang)
+        assert not re.search(r"\{\w+\}", text), model

@@ -7,7 +7,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sizing_xl import InputError, load_catalog, make_request, size
+from sizing_xl import InputError, UnknownEntryError, load_catalog, make_request, size
 from sizing_xl.scenarios import SCENARIO_NAMES
 
 CATALOG = load_catalog()
@@ -108,5 +108,5 @@ def test_invalid_inputs_raise_one_clean_input_error(args, field, value):
     except InputError as exc:
         assert exc.field == field
         assert "\n" not in str(exc)
-    except LookupError as exc:  # an unknown model name is a catalog look-up error
+    except UnknownEntryError as exc:  # a string that is no model's name
         assert field == "model" and "\n" not in str(exc)

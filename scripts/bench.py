@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Benchmarks: each figure beside a naive reference measured in the same run, as a ratio."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SEED_FLAGS = [
+    "--model", "opt-oss-120b", "--server", "dgx300", "--storage", "profile_default",
+    "--concurrency", "1000", "--effective-context", "131072",
+]  # fmt: skip
+
+# The naive reference: the seed's method in ten plain lines, no validation, no alerts.
+NAIVE = """
+import math
+def naive(conc=1000, ctx=131072, full=18, sliding=18, window=128, heads=8, dim=64, nbytes=1,
+          hbm_gb=2304, overhead=120):
+    kv = 2 * (full * ctx + sliding * min(window, ctx)) * heads * dim * nbytes / 2**30
+    out = []
+    for ratio, headroom, spares in ((0.70, 0.0, 0), (0.70, 0.20, 1), (0.65, 0.30, 2)):
+        per_node = math.floor((hbm_gb * 1e9 / 2**30 - overhead) * ratio / kv)
+        out.append(math.ceil(conc * (1 + headroom) / per_node) + spares)
+    return out
+"""
+
+
+def per_call(fn: Callable[[], object], *, seconds: float = 0.5) -> float:
+    """Median seconds per call over repeated batches lasting about `seconds` in all."""
+    fn()
+    n, t0 = 1, time.perf_counter()
+    while time.perf_counter() - t0 < 0.05:
+        fn()
+        n += 1
+    batch = max(1, n)
+    samples = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end or len(samples) < 5:
+        t = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        samples.append((time.perf_counter() - t) / batch)
+    return statistics.median(samples)
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def row(label: str, ours: float, ref: float, ref_label: str) -> None:
+    print(f"  {label:<44}{ours * 1e3:>10.3f} ms   {ref_label} {ref * 1e3:.3f} ms   "
+          f"ratio {ours / ref:>7.1f}x")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="subprocess runs per start-up figure")
+    args = parser.parse_args()
+
+    from sizing_xl import load_catalog, make_request, size
+    from sizing_xl.reports.executive import render_executive_report
+    from sizing_xl.reports.text import render_json, render_text_report
+
+    namespace: dict = {}
+    exec(NAIVE, namespace)
+    naive = namespace["naive"]
+    assert naive() == [2, 3, 5]
+
+    catalog = load_catalog()
+    request = make_request(
+        model="opt-oss-120b", server="dgx300", storage="profile_default",
+        concurrency=1000, effective_context=131072,
+    )  # fmt: skip
+    result = size(request, catalog)
+    assert [result.scenario(n).nodes_final for n in ("minimum", "recommended", "ideal")] == [2, 3, 5]
+
+    print(f"sizing_xl benchmarks (Python {sys.version.split()[0]}), median of repeated runs")
+    print("in-process")
+    t_naive = per_call(naive)
+    row("size(): 3 scenarios + alerts", per_call(lambda: size(request, catalog)), t_naive, "naive")
+    row("make_request() + size()", per_call(lambda: size(make_request(
+        model="opt-oss-120b", server="dgx300", concurrency=1000, effective_context=131072),
+        catalog)), t_naive, "naive")  # fmt: skip
+    row("text report", per_call(lambda: render_text_report(result)), t_naive, "naive")
+    row("JSON document", per_call(lambda: render_json(result)), t_naive, "naive")
+    row("executive report (Markdown)", per_call(lambda: render_executive_report(result)),
+        t_naive, "naive")  # fmt: skip
+
+    try:
+        from sizing_xl.excel.director import build_director_workbook
+    except ImportError:
+        build_director_workbook = None
+    if build_director_workbook is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "bench.xlsx"
+            t_book = per_call(lambda: build_director_workbook(result).save(out), seconds=2)
+        row("director workbook (.xlsx, openpyxl)", t_book, t_naive, "naive")
+
+    print("start-up (a whole process, as a shell runs it)")
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+        fh.write(NAIVE + "print(naive())\n")
+        naive_script = fh.name
+    t_naive_proc = wall([sys.executable, naive_script], args.runs)
+    t_bare = wall([sys.executable, "-c", "pass"], args.runs)
+    row("sizing (text report)", wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS],
+        args.runs), t_naive_proc, "naive script")  # fmt: skip
+    row("sizing --format json", wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS,
+        "--format", "json"], args.runs), t_naive_proc, "naive script")  # fmt: skip
+    for module in ("pydantic", "openpyxl", "xlwings"):
+        t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare
+        print(f"  import {module:<37}{t * 1e3:>10.1f} ms   (over a bare interpreter, "
+              f"{t_bare * 1e3:.1f} ms)")
+    Path(naive_script).unlink()
+    print(f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
+          f"{math.floor(1 / t_naive):,} calls/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -84,7 +84,11 @@ def main() -> None:
         concurrency=1000, effective_context=131072,
     )  # fmt: skip
     result = size(request, catalog)
-    assert [result.scenario(n).nodes_final for n in ("minimum", "recommended", "ideal")] == [2, 3, 5]
+    assert [result.scenario(n).nodes_final for n in ("minimum", "recommended", "ideal")] == [
+        2,
+        3,
+        5,
+    ]
 
     print(f"sizing_xl benchmarks (Python {sys.version.split()[0]}), median of repeated runs")
     print("in-process")
@@ -120,11 +124,15 @@ def main() -> None:
         "--format", "json"], args.runs), t_naive_proc, "naive script")  # fmt: skip
     for module in ("pydantic", "openpyxl", "xlwings"):
         t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare
-        print(f"  import {module:<37}{t * 1e3:>10.1f} ms   (over a bare interpreter, "
-              f"{t_bare * 1e3:.1f} ms)")
+        print(
+            f"  import {module:<37}{t * 1e3:>10.1f} ms   (over a bare interpreter, "
+            f"{t_bare * 1e3:.1f} ms)"
+        )
     Path(naive_script).unlink()
-    print(f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
-          f"{math.floor(1 / t_naive):,} calls/s)")
+    print(
+        f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
+        f"{math.floor(1 / t_naive):,} calls/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ def write_atomic(
         produce(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        # mkstemp makes the file private; give it the mode the replaced file had, or the umask's
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         if backup and target.exists():
             saved = target.with_name(f"{target.stem}.bak{target.suffix}")
             shutil.copy2(target, saved)
@@ -38,6 +40,12 @@ def write_atomic(
     finally:
         tmp.unlink(missing_ok=True)
     return saved
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

@@ -210,6 +210,156 @@ _PHRASES: dict[Lang, dict[str, str]] = {
 }
 
 
+# Section 6's risk lists and section 7's governance premises, as (title, text) items so the
+# Markdown report and the Executive sheet print the same words.
+_ITEMS: dict[Lang, dict[str, list[tuple[str, str]]]] = {
+    "pt-BR": {
+        "limit_risks": [
+            (
+                "Indisponibilidade imediata em falhas",
+                "Com {minimum_nodes} nó(s) e sem HA, qualquer falha de hardware paralisa o serviço",
+            ),
+            (
+                "Degradação em picos",
+                "Sem headroom, variações de demanda causam throttling, latência elevada ou recusa "
+                "de conexões",
+            ),
+            (
+                "Impossibilidade de manutenção planejada",
+                "Deploy de updates ou manutenção preventiva exigem janela de downtime",
+            ),
+        ],
+        "decision_risks": [
+            (
+                "Precisão KV (FP16 vs FP8)",
+                "Uso de FP16 dobra o consumo de memória, reduzindo sessões/nó em ~50% e aumentando "
+                "custos de infra proporcionalmente. FP8 oferece qualidade equivalente na maioria dos "
+                "casos, sendo fortemente recomendado.",
+            ),
+            (
+                "Contexto máximo liberado",
+                "Liberar contexto de {max_context} tokens sem controle de governança pode levar a "
+                "sobrecarga não planejada. Recomenda-se limite de {context} tokens com throttling "
+                "para casos excepcionais.",
+            ),
+            (
+                "Budget de HBM agressivo",
+                "Alocar >75% da HBM para KV cache aumenta risco de fragmentação de memória e "
+                "instabilidade em runtime. Cenário Ideal usa {ideal_budget_ratio} (conservador) para "
+                "maior estabilidade.",
+            ),
+        ],
+        "undersizing_risks": [
+            (
+                "Filas de espera",
+                "Sessões excedentes entram em fila, aumentando latência e degradando experiência do "
+                "usuário",
+            ),
+            (
+                "Degradação de SLA",
+                "Percentis P95/P99 de latência ultrapassam limites aceitáveis, violando acordos de "
+                "nível de serviço",
+            ),
+            (
+                "Indisponibilidade parcial",
+                "Em falhas, sistema opera em modo degradado, recusando novas conexões ou encerrando "
+                "sessões existentes",
+            ),
+        ],
+        "premises": [
+            (
+                "Limite de Contexto",
+                "Manter contexto efetivo em {context} tokens com controle de governança. Liberação "
+                "de contexto máximo ({max_context} tokens) deve exigir aprovação.",
+            ),
+            (
+                "Concorrência Monitorada",
+                "Implementar alertas quando concorrência real ultrapassar {watch_sessions} sessões "
+                "(80% da capacidade), permitindo escala proativa.",
+            ),
+            ("Precisão KV", "{precision_premise}"),
+            (
+                "Budget de HBM",
+                "Respeitar {budget_ratio} de alocação para KV cache. Ajustes devem ser validados via "
+                "profiling.",
+            ),
+        ],
+    },
+    "en": {
+        "limit_risks": [
+            (
+                "Immediate unavailability on failures",
+                "With {minimum_nodes} node(s) and no HA, any hardware failure halts the service",
+            ),
+            (
+                "Degradation at peaks",
+                "With no headroom, demand variations cause throttling, high latency or refused "
+                "connections",
+            ),
+            (
+                "No planned maintenance",
+                "Deploying updates or preventive maintenance needs a downtime window",
+            ),
+        ],
+        "decision_risks": [
+            (
+                "KV precision (FP16 vs FP8)",
+                "FP16 doubles memory use, cutting sessions/node by ~50% and raising infrastructure "
+                "cost in proportion. FP8 gives equivalent quality in most cases and is strongly "
+                "recommended.",
+            ),
+            (
+                "Maximum context released",
+                "Releasing a context of {max_context} tokens without governance can lead to "
+                "unplanned overload. A limit of {context} tokens is recommended, with throttling for "
+                "exceptional cases.",
+            ),
+            (
+                "Aggressive HBM budget",
+                "Allocating >75% of HBM to the KV cache raises the risk of memory fragmentation and "
+                "runtime instability. The Ideal scenario uses {ideal_budget_ratio} (conservative) "
+                "for more stability.",
+            ),
+        ],
+        "undersizing_risks": [
+            (
+                "Queues",
+                "Excess sessions wait in a queue, raising latency and degrading the user experience",
+            ),
+            (
+                "SLA degradation",
+                "P95/P99 latency percentiles exceed acceptable limits, breaching service level "
+                "agreements",
+            ),
+            (
+                "Partial unavailability",
+                "On failures, the system runs degraded, refusing new connections or ending existing "
+                "sessions",
+            ),
+        ],
+        "premises": [
+            (
+                "Context Limit",
+                "Keep the effective context at {context} tokens under governance. Releasing the "
+                "maximum context ({max_context} tokens) must require approval.",
+            ),
+            (
+                "Monitored Concurrency",
+                "Alert when real concurrency exceeds {watch_sessions} sessions (80% of capacity), "
+                "allowing proactive scaling.",
+            ),
+            ("KV Precision", "{precision_premise}"),
+            (
+                "HBM Budget",
+                "Keep {budget_ratio} of HBM allocated to the KV cache. Changes must be validated by "
+                "profiling.",
+            ),
+        ],
+    },
+}
+ITEM_LISTS = ("limit_risks", "decision_risks", "undersizing_risks", "premises")
+
+
 def phrase(lang: Lang, key: str, **values: object) -> str:
     return _PHRASES[lang][key].format(**values)
 
@@ -352,11 +502,11 @@ def technical_alerts(alerts: list[Alert]) -> list[Alert]:
     return [a for a in alerts if a.severity != "info"]
 
 
-def render_executive_report(
-    result: SizingResult, *, lang: Lang = "pt-BR", generated_at: datetime | None = None
-) -> str:
-    """The executive report as Markdown; generated_at fixed makes the output reproducible."""
-    generated_at = generated_at or datetime.now()
+def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) -> dict:
+    """Every figure and sentence of the report, keyed by template placeholder.
+
+    Text values are Markdown (bold as **…**); ITEM_LISTS keys hold (title, text) pairs.
+    """
     req, server = result.inputs, result.server
     s = {name: result.scenario(name) for name in SCENARIO_NAMES}
     rec, minimum, ideal = s["recommended"], s["minimum"], s["ideal"]
@@ -441,5 +591,20 @@ def render_executive_report(
         values[f"{name}_meaning"] = _meaning(result, name, lang)
         values[f"{name}_nodes"] = nodes_text(s[name])
         values[f"{name}_tolerance"] = fault_tolerance_label(s[name], lang)
+    for key in ITEM_LISTS:
+        values[key] = [(title, text.format(**values)) for title, text in _ITEMS[lang][key]]
+    return values
+
+
+def render_executive_report(
+    result: SizingResult, *, lang: Lang = "pt-BR", generated_at: datetime | None = None
+) -> str:
+    """The executive report as Markdown; generated_at fixed makes the output reproducible."""
+    values = report_content(result, lang=lang, generated_at=generated_at or datetime.now())
+    for key in ITEM_LISTS:
+        marker = (lambda i: f"{i}.") if key == "premises" else (lambda i: "-")
+        values[key] = "\n".join(
+            f"{marker(i)} **{title}:** {text}" for i, (title, text) in enumerate(values[key], 1)
+        )
     template = resources.files("sizing_xl.reports").joinpath(f"templates/executive.{lang}.md")
     return template.read_text("utf-8").format(**values)

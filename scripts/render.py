@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Render a workbook as a person sees it: LibreOffice prints it to PDF, pdftoppm makes PNG pages."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sizing_xl.excel.libreoffice import convert
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("workbook", type=Path, help=".xlsx or .xlsm file")
+    parser.add_argument("--out", type=Path, default=Path("out/render"), help="output directory")
+    parser.add_argument("--dpi", type=int, default=80)
+    args = parser.parse_args()
+    (pdf,) = convert([args.workbook], args.out, target="pdf")
+    if shutil.which("pdftoppm") is None:
+        print(f"{pdf} (install poppler-utils for PNG pages)")
+        return 0
+    prefix = args.out / args.workbook.stem
+    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), str(pdf), str(prefix)], check=True)
+    for page in sorted(args.out.glob(f"{args.workbook.stem}-*.png")):
+        print(page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Cell helpers shared by the workbook builders: styles, formula-safe text, tables, names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+# One visual convention for every sheet (the README's "Colours" table):
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
+FONT = "Calibri"  # LibreOffice shows its metric twin, Carlito, where Calibri is absent
+INPUT_FONT = Font(name=FONT, color="1F4E79", bold=True)  # dark blue: a value a person chose
+RESULT_FILL = PatternFill("solid", fgColor="E2EFDA")  # pale green: a key result
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(name=FONT, color="FFFFFF", bold=True)
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E79")
+TITLE_FONT = Font(name=FONT, bold=True, size=16, color="1F4E79")
+NOTE_FONT = Font(name=FONT, italic=True, color="595959")
+BOLD = Font(name=FONT, bold=True)
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTER = Alignment(horizontal="center", vertical="top")
+UNLOCKED = Protection(locked=False)
+
+# A cell whose text starts with one of these is read as a formula (or as one by CSV tools)
+# when a person edits it; such text gets Excel's quote prefix as well as the string type.
+_FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put_text(ws: Worksheet, ref: str, text: str):
+    """Write text that must stay text, whatever it starts with (catalog names, user input)."""
+    cell = ws[ref]
+    cell.value = text
+    cell.data_type = "s"  # openpyxl turns any "=…" string into a formula otherwise
+    if text.startswith(_FORMULA_LEADERS):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(ws: Worksheet, ref: str, value: object, *, number_format: str | None = None, font=None,
+        fill=None, border=None, alignment=None):  # fmt: skip
+    """Write a value (text is always text); style it in the same call."""
+    cell = put_text(ws, ref, value) if isinstance(value, str) else ws[ref]
+    if not isinstance(value, str):
+        cell.value = value
+    for attr, style in (("number_format", number_format), ("font", font), ("fill", fill),
+                        ("border", border), ("alignment", alignment)):  # fmt: skip
+        if style is not None:
+            setattr(cell, attr, style)
+    return cell
+
+
+def put_formula(ws: Worksheet, ref: str, formula: str, **style):
+    """Write a formula built by this package (never from catalog or user text)."""
+    if not formula.startswith("="):
+        raise ValueError(f"not a formula: {formula!r}")
+    cell = put(ws, ref, None, **style)
+    cell.value = formula
+    return cell
+
+
+def style_input(cell) -> None:
+    cell.fill, cell.font, cell.border, cell.protection = INPUT_FILL, INPUT_FONT, BOX, UNLOCKED
+
+
+def header_row(ws: Worksheet, row: int, first_col: int, labels: Sequence[str]) -> None:
+    for offset, label in enumerate(labels):
+        cell = ws.cell(row=row, column=first_col + offset)
+        put_text(ws, cell.coordinate, label)
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def write_table(ws: Worksheet, name: str, headers: Sequence[str],
+                rows: Iterable[Sequence[object]]) -> int:  # fmt: skip
+    """Headers at A1, rows below, as an Excel table named `name`; returns the last row."""
+    last = 1
+    for col, header in enumerate(headers, 1):
+        put_text(ws, ws.cell(row=1, column=col).coordinate, header)
+    for r, values in enumerate(rows, 2):
+        last = r
+        for c, value in enumerate(values, 1):
+            if value is not None:
+                put(ws, ws.cell(row=r, column=c).coordinate, value)
+    end = ws.cell(row=max(last, 2), column=len(headers)).coordinate
+    table = Table(displayName=name, ref=f"A1:{end}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = "B2"
+    return last
+
+
+def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheet(sheet)}!{ref}")
+
+
+def quote_sheet(name: str) -> str:
+    return f"'{name}'" if not name.isalnum() else name
+
+
+def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+
+
+def print_landscape_fit_width(ws: Worksheet) -> None:
+    """Landscape A4, one page wide and as many tall as the content needs."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&A — &P / &N"

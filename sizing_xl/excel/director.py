@@ -1,0 +1,393 @@
+"""The director's workbook (.xlsx, no macros): Executive snapshot, live Model, catalogs, dictionary."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Font
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.excel.cells import (
+    BOLD,
+    BOX,
+    CENTER,
+    NOTE_FONT,
+    RESULT_FILL,
+    SECTION_FONT,
+    TITLE_FONT,
+    TOP,
+    WRAP,
+    header_row,
+    print_landscape_fit_width,
+    put,
+    put_formula,
+    set_widths,
+)
+from sizing_xl.excel.live_model import INFEASIBLE, LiveModelCells, build_live_model_sheet
+from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
+from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
+from sizing_xl.files import write_atomic
+from sizing_xl.i18n import SCENARIO_TITLES, SEVERITY_LABELS, Lang, fmt_int, fmt_num, fmt_pct
+from sizing_xl.reports.executive import (
+    ITEM_LISTS,
+    fault_tolerance_label,
+    ha_label,
+    relative_capex,
+    report_content,
+    technical_alerts,
+)  # fmt: skip
+from sizing_xl.reports.text import describe_model
+from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
+
+EXECUTIVE_SHEET = "Executive"
+_COLS = "BCD"  # Minimum, Recommended, Ideal
+_WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
+# Characters per width unit of proportional text; used to give wrapped rows their height,
+# since neither Excel nor LibreOffice grows a merged row by itself.
+_CHARS_PER_UNIT = 1.25
+
+_W: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "title": "RELATÓRIO EXECUTIVO",
+        "subtitle": "Dimensionamento de Infraestrutura de Inferência LLM",
+        "generated": "Gerado em {when} por sizing_xl {version} (método v{method}). Valores "
+        "gravados: legíveis sem recálculo.",
+        "live_ok": "✓ O modelo vivo (planilha Model) confere com este retrato.",
+        "live_diff": "⚠ O modelo vivo (planilha Model) difere deste retrato: entradas alteradas "
+        "desde a geração.",
+        "inputs": "ENTRADAS",
+        "model": "Modelo", "server": "Servidor", "storage": "Storage",
+        "concurrency": "Concorrência alvo", "context": "Contexto efetivo",
+        "precision": "Precisão KV", "budget": "Budget de KV (Mínimo e Recomendado)",
+        "overhead": "Overhead de runtime", "headroom": "Headroom para picos (Recomendado)",
+        "tp": "Tensor parallel",
+        "sessions": "sessões simultâneas", "tokens": "tokens",
+        "conclusion": "CONCLUSÃO PRINCIPAL",
+        "results": "RESULTADO CONSOLIDADO POR CENÁRIO",
+        "metric": "Métrica",
+        "kv": "KV cache por sessão (GiB)", "kv_total": "KV total necessário (GiB)",
+        "hbm": "HBM total por nó (GiB)", "ratio": "Budget ratio",
+        "hbm_budget": "Budget efetivo de HBM por nó (GiB)", "spn": "Sessões suportadas por nó",
+        "peak": "Headroom para picos", "ha": "Arquitetura de HA",
+        "operational": "Nós operacionais", "spares": "Nós de HA",
+        "nodes": "Nós {family} necessários", "after": "Capacidade após falhas (sessões)",
+        "comparison": "ANÁLISE COMPARATIVA",
+        "criterion": "Critério", "count": "Número de nós {family}",
+        "tolerance": "Tolerância a falhas", "peak_capacity": "Capacidade para picos",
+        "risk": "Risco de indisponibilidade", "complexity": "Complexidade operacional",
+        "capex": "CapEx relativo", "baseline": "Baseline",
+        "risk_values": "Alto|Médio|Baixo", "complexity_values": "Baixa|Média|Média-Alta",
+        "alerts": "PRINCIPAIS RISCOS E ALERTAS",
+        "tech_alerts": "Alertas Técnicos Identificados", "no_alerts": "Nenhum alerta técnico "
+        "identificado.",
+        "limit_risks": "Riscos de Operação no Limite (Cenário Mínimo)",
+        "decision_risks": "Impactos de Decisões Técnicas",
+        "undersizing_risks": "Consequências Operacionais de Subdimensionamento",
+        "recommendation": "RECOMENDAÇÃO FINAL",
+        "premises": "Premissas que Devem Ser Mantidas Sob Governança",
+        "chart": "Nós por cenário", "chart_y": "nós",
+        "footer": "Este relatório foi gerado automaticamente e deve ser revisado por arquitetos "
+        "de infraestrutura antes de decisões de investimento.",
+    },
+    "en": {
+        "title": "EXECUTIVE REPORT",
+        "subtitle": "LLM Inference Infrastructure Sizing",
+        "generated": "Generated on {when} by sizing_xl {version} (method v{method}). Values are "
+        "stored: readable without recalculation.",
+        "live_ok": "✓ The live model (Model sheet) matches this snapshot.",
+        "live_diff": "⚠ The live model (Model sheet) differs from this snapshot: inputs changed "
+        "since it was generated.",
+        "inputs": "INPUTS",
+        "model": "Model", "server": "Server", "storage": "Storage",
+        "concurrency": "Target concurrency", "context": "Effective context",
+        "precision": "KV precision", "budget": "KV budget (Minimum and Recommended)",
+        "overhead": "Runtime overhead", "headroom": "Peak headroom (Recommended)",
+        "tp": "Tensor parallel",
+        "sessions": "concurrent sessions", "tokens": "tokens",
+        "conclusion": "MAIN CONCLUSION",
+        "results": "CONSOLIDATED RESULTS BY SCENARIO",
+        "metric": "Metric",
+        "kv": "KV cache per session (GiB)", "kv_total": "Total KV required (GiB)",
+        "hbm": "Total HBM per node (GiB)", "ratio": "Budget ratio",
+        "hbm_budget": "Effective HBM budget per node (GiB)", "spn": "Sessions supported per node",
+        "peak": "Peak headroom", "ha": "HA architecture",
+        "operational": "Operational nodes", "spares": "HA nodes",
+        "nodes": "{family} nodes required", "after": "Capacity after failures (sessions)",
+        "comparison": "COMPARATIVE ANALYSIS",
+        "criterion": "Criterion", "count": "Number of {family} nodes",
+        "tolerance": "Fault tolerance", "peak_capacity": "Peak capacity",
+        "risk": "Unavailability risk", "complexity": "Operational complexity",
+        "capex": "Relative CapEx", "baseline": "Baseline",
+        "risk_values": "High|Medium|Low", "complexity_values": "Low|Medium|Medium-High",
+        "alerts": "MAIN RISKS AND ALERTS",
+        "tech_alerts": "Technical Alerts Identified", "no_alerts": "No technical alerts "
+        "identified.",
+        "limit_risks": "Risks of Operating at the Limit (Minimum Scenario)",
+        "decision_risks": "Impact of Technical Decisions",
+        "undersizing_risks": "Operational Consequences of Undersizing",
+        "recommendation": "FINAL RECOMMENDATION",
+        "premises": "Premises That Must Stay Under Governance",
+        "chart": "Nodes per scenario", "chart_y": "nodes",
+        "footer": "This report was generated automatically and must be reviewed by "
+        "infrastructure architects before investment decisions.",
+    },
+}  # fmt: skip
+
+
+def _plain(markdown: str) -> str:
+    """Report text without Markdown bold markers."""
+    return markdown.replace("**", "")
+
+
+def _nodes_value(n: int | None, lang: Lang) -> int | str:
+    return INFEASIBLE[lang] if n is None else n
+
+
+class _Sheet:
+    """Writes the Executive sheet top to bottom, one block after another."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 1
+
+    def skip(self, n: int = 1) -> None:
+        self.row += n
+
+    def section(self, title: str) -> None:
+        self.skip()
+        put(self.ws, f"A{self.row}", title, font=SECTION_FONT)
+        self.skip()
+
+    def paragraph(self, text: str, *, font: Font | None = None, first: str = "A") -> None:
+        ws, r = self.ws, self.row
+        put(ws, f"{first}{r}", text, alignment=WRAP, font=font)
+        ws.merge_cells(f"{first}{r}:E{r}")
+        units = sum(w for col, w in _WIDTHS.items() if col >= first)
+        width = units * _CHARS_PER_UNIT
+        lines = sum(max(1, math.ceil(len(part) / width)) for part in text.split("\n"))
+        ws.row_dimensions[r].height = 15 * lines + 1
+        self.skip()
+
+    def pair(self, label: str, value: str) -> None:
+        put(self.ws, f"A{self.row}", label, font=BOLD, alignment=TOP)
+        self.paragraph(value, first="B")
+
+    def item(self, title: str, text: str, marker: str = "•") -> None:
+        self.paragraph(f"{marker} {title}: {text}")
+
+
+def build_executive_sheet(ws: Worksheet, result: SizingResult, lang: Lang,
+                          generated_at: datetime, live: LiveModelCells) -> None:  # fmt: skip
+    from sizing_xl import __version__
+
+    w = _W[lang]
+    req, server = result.inputs, result.server
+    content = report_content(result, lang=lang, generated_at=generated_at)
+    s = {name: result.scenario(name) for name in SCENARIO_NAMES}
+    out = _Sheet(ws)
+
+    put(ws, "A1", w["title"], font=TITLE_FONT)
+    put(ws, "A2", w["subtitle"], font=SECTION_FONT)
+    out.skip(2)
+    out.paragraph(w["generated"].format(when=content["generated_at"], version=__version__,
+                                        method=result.method_version), font=NOTE_FONT)  # fmt: skip
+    check_row = out.row
+    out.skip()
+
+    out.section(w["inputs"])
+    out.pair(w["model"], f"{result.model.name} — {describe_model(result.model, lang)}")
+    out.pair(w["server"], f"{server.name} — {server.label} ({server.gpus_per_node} × "
+                          f"{server.gpu}, {fmt_num(server.hbm_total_gb)} GB HBM)")  # fmt: skip
+    out.pair(w["storage"], f"{result.storage.name} ({fmt_num(result.storage.read_gbps)} GB/s "
+                           f"read, P99 {fmt_num(result.storage.p99_latency_ms)} ms)")  # fmt: skip
+    out.pair(w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}")
+    out.pair(w["context"], f"{fmt_int(req.effective_context)} {w['tokens']}")
+    out.pair(w["precision"], req.kv_precision)
+    out.pair(w["budget"], fmt_pct(req.kv_budget_ratio))
+    out.pair(w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB")
+    out.pair(w["headroom"], fmt_pct(req.peak_headroom_ratio))
+    if req.tensor_parallel > 1:
+        out.pair(w["tp"], str(req.tensor_parallel))
+
+    out.section(w["conclusion"])
+    out.paragraph(_plain(re.sub(r"^\*\*[^*]+:\*\* ", "", content["main_conclusion"])))
+
+    out.section(w["results"])
+    header_row(ws, out.row, 1, [w["metric"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)])
+    header = out.row
+    out.skip()
+    family = server.family
+    metrics: list[tuple[str, str, object]] = [
+        (w["kv"], "0.00", lambda r: r.kv_per_session_gib),
+        (w["kv_total"], "#,##0.0", lambda r: r.kv_total_gib),
+        (w["hbm"], "#,##0.0", lambda r: r.hbm_total_gib),
+        (w["ratio"], "0%", lambda r: r.kv_budget_ratio),
+        (w["hbm_budget"], "#,##0.0", lambda r: r.hbm_budget_gib),
+        (w["spn"], "#,##0", lambda r: r.sessions_per_node),
+        (w["peak"], "0%", lambda r: r.peak_headroom_ratio),
+        (w["ha"], "@", lambda r: ha_label(r, lang)),
+        (w["operational"], "#,##0", lambda r: _nodes_value(r.nodes_operational, lang)),
+        (w["spares"], "0", lambda r: r.ha_spares),
+        (w["nodes"].format(family=family), "#,##0", lambda r: _nodes_value(r.nodes_final, lang)),
+        (w["after"], "#,##0", lambda r: _nodes_value(r.capacity_after_failures_sessions, lang)),
+    ]
+    snapshot: dict[str, dict[str, str]] = {name: {} for name in SCENARIO_NAMES}
+    for label, fmt, get in metrics:
+        key = label == w["nodes"].format(family=family)
+        put(ws, f"A{out.row}", label, font=BOLD if key else None, border=BOX)
+        for name, col in zip(SCENARIO_NAMES, _COLS, strict=True):
+            put(ws, f"{col}{out.row}", get(s[name]), number_format=fmt, border=BOX,
+                alignment=CENTER, font=BOLD if key else None,
+                fill=RESULT_FILL if key else None)  # fmt: skip
+            snapshot[name][label] = f"{col}{out.row}"
+        if key:
+            nodes_row = out.row
+        out.skip()
+    _add_chart(ws, w, header, nodes_row)
+    _live_check(ws, check_row, w, live, snapshot, w["kv"], w["spn"],
+                w["nodes"].format(family=family))  # fmt: skip
+
+    out.section(w["comparison"])
+    header_row(
+        ws, out.row, 1, [w["criterion"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)]
+    )
+    out.skip()
+    rows = [
+        (w["count"].format(family=family), [_nodes_value(s[n].nodes_final, lang) for n in SCENARIO_NAMES]),
+        (w["tolerance"], [fault_tolerance_label(s[n], lang) for n in SCENARIO_NAMES]),
+        (w["peak_capacity"], [fmt_pct(s[n].peak_headroom_ratio) for n in SCENARIO_NAMES]),
+        (w["risk"], w["risk_values"].split("|")),
+        (w["complexity"], w["complexity_values"].split("|")),
+        (w["capex"], [w["baseline"], relative_capex(s["recommended"], s["minimum"]),
+                      relative_capex(s["ideal"], s["minimum"])]),
+    ]  # fmt: skip
+    for label, values in rows:
+        put(ws, f"A{out.row}", label, font=BOLD, border=BOX)
+        for col, value in zip(_COLS, values, strict=True):
+            put(ws, f"{col}{out.row}", value, border=BOX, number_format="#,##0", alignment=CENTER)
+        out.skip()
+    out.skip()
+    out.paragraph(_plain(content["comparison_conclusion"]))
+
+    ws.row_breaks.append(Break(id=out.row))  # page 1: the decision; page 2: risks and premises
+    out.section(w["alerts"])
+    put(ws, f"A{out.row}", w["tech_alerts"], font=BOLD)
+    out.skip()
+    alerts = technical_alerts(result.alerts)
+    for alert in alerts:
+        out.item(SEVERITY_LABELS[alert.severity][lang], alert.message(lang))
+    if not alerts:
+        out.paragraph(w["no_alerts"])
+    for key in ITEM_LISTS[:3]:
+        put(ws, f"A{out.row}", w[key], font=BOLD)
+        out.skip()
+        for title, text in content[key]:
+            out.item(title, text)
+
+    out.section(w["recommendation"])
+    for part in content["recommendation"].split("\n\n"):
+        out.paragraph(_plain(part))
+    put(ws, f"A{out.row}", w["premises"], font=BOLD)
+    out.skip()
+    for i, (title, text) in enumerate(content["premises"], 1):
+        out.item(title, text, marker=f"{i}.")
+    out.paragraph(_plain(content["next_steps"]))
+    out.skip()
+    out.paragraph(w["footer"], font=NOTE_FONT)
+
+    set_widths(ws, {**_WIDTHS, "F": 2})
+    ws.sheet_view.showGridLines = False
+    ws.print_area = f"A1:L{out.row}"
+    print_landscape_fit_width(ws)
+    ws.print_options.horizontalCentered = True
+
+
+def _add_chart(ws: Worksheet, w: dict[str, str], header_row_: int, nodes_row: int) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = w["chart"]
+    chart.y_axis.title = w["chart_y"]
+    chart.y_axis.majorGridlines = None
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=nodes_row), from_rows=True,
+                   titles_from_data=False)  # fmt: skip
+    chart.set_categories(Reference(ws, min_col=2, max_col=4, min_row=header_row_))
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                                     showLegendKey=False, showPercent=False)  # fmt: skip
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.height, chart.width = 7, 11.5
+    ws.add_chart(chart, f"G{header_row_}")
+
+
+def _live_check(ws: Worksheet, row: int, w: dict[str, str], live: LiveModelCells,
+                snapshot: dict[str, dict[str, str]], kv: str, spn: str, nodes: str) -> None:  # fmt: skip
+    """A formula cell that says whether the live Model sheet still gives these figures."""
+    tests = []
+    for name in SCENARIO_NAMES:
+        model = live.scenario[name]
+        tests += [
+            f"ROUND({MODEL_SHEET}!{model['kv_per_session_gib']},9)=ROUND({snapshot[name][kv]},9)",
+            f"{MODEL_SHEET}!{model['sessions_per_node']}={snapshot[name][spn]}",
+            f"{MODEL_SHEET}!{model['nodes_final']}={snapshot[name][nodes]}",
+        ]
+    formula = f'=IFERROR(IF(AND({",".join(tests)}),"{w["live_ok"]}","{w["live_diff"]}"),"{w["live_diff"]}")'
+    put_formula(ws, f"A{row}", formula, font=BOLD)
+    ws.merge_cells(f"A{row}:E{row}")
+
+
+def _catalog_for(result: SizingResult, catalog: Catalog | None) -> Catalog:
+    """The catalog sheets' content: the given catalog plus the entries this result used."""
+    base = catalog or load_catalog()
+    return replace(
+        base,
+        models={**base.models, result.model.name: result.model},
+        servers={**base.servers, result.server.name: result.server},
+        storage={**base.storage, result.storage.name: result.storage},
+    )
+
+
+def build_director_workbook(result: SizingResult, *, lang: Lang = "pt-BR",
+                            generated_at: datetime | None = None,
+                            catalog: Catalog | None = None) -> Workbook:  # fmt: skip
+    """Executive, Model, Models, Servers, Storage and the dictionary, in that order."""
+    generated_at = generated_at or datetime.now().replace(microsecond=0)
+    wb = Workbook()
+    executive = wb.active
+    executive.title = EXECUTIVE_SHEET
+    live = build_live_model_sheet(wb, result.inputs, lang)
+    build_catalog_sheets(wb, _catalog_for(result, catalog))
+    build_dictionary_sheet(wb, lang)
+    build_executive_sheet(executive, result, lang, generated_at, live)
+    wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    wb.properties.creator = "sizing_xl"
+    wb.properties.title = f"Sizing — {result.model.name} @ {result.server.name}"
+    wb.properties.created = wb.properties.modified = generated_at
+    wb.active = 0
+    return wb
+
+
+def write_director_workbook(result: SizingResult, path: str | Path, *, lang: Lang = "pt-BR",
+                            generated_at: datetime | None = None,
+                            catalog: Catalog | None = None) -> Path | None:  # fmt: skip
+    """Write the workbook atomically; an existing file is kept as <name>.bak.xlsx first.
+
+    Returns the backup's path, if one was made.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        from sizing_xl.errors import InputError
+
+        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {target.name!r}")
+    wb = build_director_workbook(result, lang=lang, generated_at=generated_at, catalog=catalog)
+    return write_atomic(target, wb.save, backup=True)

@@ -1,0 +1,72 @@
+"""Sheets both workbooks share: the catalogs as Excel tables and the parameter dictionary."""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from sizing_xl.catalog import Catalog
+from sizing_xl.excel.cells import (
+    SECTION_FONT,
+    WRAP,
+    header_row,
+    print_landscape_fit_width,
+    put,
+    set_widths,
+    write_table,
+)
+from sizing_xl.i18n import Lang
+from sizing_xl.reports.glossary import PARAMETER_DICTIONARY
+
+# Column order of each catalog sheet; workbook formulas find columns by these names.
+MODEL_COLUMNS: tuple[str, ...] = (
+    "name", "attention_type", "attention_pattern", "num_layers", "num_sliding_layers",
+    "sliding_window", "num_key_value_heads", "head_dim", "kv_lora_rank", "qk_rope_head_dim",
+    "max_context", "num_attention_heads", "params_total_b", "params_active_b", "display_name",
+    "verified", "source", "notes",
+)  # fmt: skip
+SERVER_COLUMNS: tuple[str, ...] = (
+    "name", "gpus_per_node", "hbm_per_gpu_gb", "vendor", "family", "gpu",
+    "hbm_bandwidth_tbps_per_gpu", "bf16_dense_tflops_per_gpu", "fp8_dense_tflops_per_gpu",
+    "tdp_w_per_gpu", "display_name", "source",
+)  # fmt: skip
+STORAGE_COLUMNS: tuple[str, ...] = (
+    "name", "read_gbps", "write_gbps", "p99_latency_ms", "display_name", "source",
+)  # fmt: skip
+CATALOG_SHEETS = {"Models": MODEL_COLUMNS, "Servers": SERVER_COLUMNS, "Storage": STORAGE_COLUMNS}
+
+
+def column_letter(sheet: str, field: str) -> str:
+    return get_column_letter(CATALOG_SHEETS[sheet].index(field) + 1)
+
+
+def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
+    """Models, Servers and Storage sheets, one Excel table each, every entry as plain values."""
+    for sheet, columns, entries in (
+        ("Models", MODEL_COLUMNS, catalog.models.values()),
+        ("Servers", SERVER_COLUMNS, catalog.servers.values()),
+        ("Storage", STORAGE_COLUMNS, catalog.storage.values()),
+    ):
+        ws = wb.create_sheet(sheet)
+        write_table(ws, f"{sheet}Table", columns,
+                    ([getattr(e, c) for c in columns] for e in entries))  # fmt: skip
+        widths = {get_column_letter(i): max(10, len(c) + 2) for i, c in enumerate(columns, 1)}
+        widths["A"] = 20
+        widths[get_column_letter(columns.index("source") + 1)] = 60
+        set_widths(ws, widths)
+        print_landscape_fit_width(ws)
+
+
+def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:
+    """The parameter dictionary (the seed report's section 8)."""
+    ws = wb.create_sheet("Dictionary" if lang == "en" else "Dicionário")
+    title = "Dicionário de Parâmetros" if lang == "pt-BR" else "Parameter Dictionary"
+    put(ws, "A1", title, font=SECTION_FONT)
+    heads = (("Parâmetro", "Origem", "Descrição", "Importância para o Cálculo") if lang == "pt-BR"
+             else ("Parameter", "Origin", "Description", "Importance to the Calculation"))  # fmt: skip
+    header_row(ws, 3, 1, heads)
+    for r, entry in enumerate(PARAMETER_DICTIONARY[lang], 4):
+        for c, text in enumerate(entry):
+            put(ws, ws.cell(row=r, column=c + 1).coordinate, text, alignment=WRAP)
+    set_widths(ws, {"A": 24, "B": 26, "C": 70, "D": 50})
+    print_landscape_fit_width(ws)

@@ -233,7 +233,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.output_xlsx:
             from sizing_xl.excel.director import write_director_workbook
 
-            write_director_workbook(result, args.output_xlsx, lang=lang)
+            write_director_workbook(result, args.output_xlsx, lang=lang, catalog=catalog)
+    except InputError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except ImportError as exc:
         print(
             f"{prog}: error: --output-xlsx needs openpyxl ({exc.name} missing): "

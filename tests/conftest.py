@@ -41,3 +41,19 @@ def catalog():
 @pytest.fixture(scope="session")
 def seed_result(catalog):
     return size(make_request(**SEED_ARGS), catalog)
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    """LibreOffice's path; under CI its absence fails the run instead of hiding the tests."""
+    import os
+
+    from sizing_xl.excel.libreoffice import soffice as find_soffice
+
+    path = find_soffice()
+    if path is None:
+        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (.ci/run installs it)")
+        pytest.skip(message)
+    return path

@@ -156,3 +156,30 @@ def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_output_xlsx_writes_the_directors_workbook(tmp_path, capsys):
+    import openpyxl
+
+    path = tmp_path / "board.xlsx"
+    assert run([*SEED_FLAGS, "--output-xlsx", str(path), "--lang", "en"]) == 0
+    assert f"→ {path}" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Executive" and "Dictionary" in wb.sheetnames
+
+
+def test_output_xlsx_with_another_extension_is_invalid_input(tmp_path, capsys):
+    assert run([*SEED_FLAGS, "--output-xlsx", str(tmp_path / "board.xlsm")]) == EXIT_INPUT
+    assert "expected a .xlsx file name" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_ci_script_writes_the_workbook_and_keeps_stdout_quiet(tmp_path):
+    from tests.conftest import REPO
+
+    path = tmp_path / "board.xlsx"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "director_workbook.py"),
+                           str(path), *SEED_FLAGS], capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and "RECOMENDADO: 3 nós" in proc.stderr
+    assert path.exists()

@@ -1,0 +1,255 @@
+"""The director's .xlsx: readable without recalculation, safe, and live formulas equal to the engine."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from sizing_xl import engine, load_catalog, make_request, size
+from sizing_xl.excel.director import build_director_workbook, write_director_workbook
+from sizing_xl.excel.libreoffice import convert
+from sizing_xl.excel.live_model import INFEASIBLE, SHEET, build_live_model_sheet
+from sizing_xl.scenarios import SCENARIO_NAMES
+from sizing_xl.units import bytes_per_element
+from tests.conftest import SEED_ARGS
+
+GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)
+ERROR_MARKERS = ("#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "Err:")
+
+
+def executive_rows(path) -> dict[str, list]:
+    """Executive sheet rows keyed by their column-A label, values as stored (no recalculation)."""
+    ws = openpyxl.load_workbook(path)["Executive"]
+    return {row[0].value: [c.value for c in row[1:4]] for row in ws.iter_rows() if row[0].value}
+
+
+@pytest.fixture(scope="module")
+def seed_xlsx(tmp_path_factory, seed_result):
+    path = tmp_path_factory.mktemp("director") / "seed.xlsx"
+    write_director_workbook(seed_result, path, generated_at=GENERATED_AT)
+    return path
+
+
+def test_executive_sheet_shows_the_seed_figures_without_recalculation(seed_xlsx):
+    rows = executive_rows(seed_xlsx)
+    assert rows["Nós DGX necessários"] == [2, 3, 5]
+    assert rows["Sessões suportadas por nó"] == [629, 629, 584]
+    assert [round(v, 2) for v in rows["KV cache por sessão (GiB)"]] == [2.25] * 3
+    assert [round(v, 1) for v in rows["Budget efetivo de HBM por nó (GiB)"]] == [1418.0] * 2 + [
+        1316.7
+    ]
+    assert rows["Capacidade após falhas (sessões)"][1] == 1258
+    assert rows["CapEx relativo"] == ["Baseline", "+50%", "+150%"]
+    texts = " ".join(str(k) for k in rows)
+    assert "Gerado em 08/02/2026 13:14:57" in texts  # the date it was generated
+    assert "opt-oss-120b" in " ".join(str(v) for vals in rows.values() for v in vals)
+
+
+def test_english_workbook(tmp_path, seed_result):
+    path = tmp_path / "en.xlsx"
+    write_director_workbook(seed_result, path, lang="en", generated_at=GENERATED_AT)
+    rows = executive_rows(path)
+    assert rows["DGX nodes required"] == [2, 3, 5]
+    assert "Dictionary" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_workbook_is_macro_free_recalculates_on_load_and_prints_one_page_wide(seed_xlsx):
+    with zipfile.ZipFile(seed_xlsx) as z:
+        names = z.namelist()
+        content_types = z.read("[Content_Types].xml").decode()
+        workbook_xml = z.read("xl/workbook.xml").decode()
+    assert not [n for n in names if "vba" in n.lower()]
+    assert "macroEnabled" not in content_types
+    assert 'fullCalcOnLoad="1"' in workbook_xml
+    wb = openpyxl.load_workbook(seed_xlsx)
+    assert wb.sheetnames == ["Executive", "Model", "Models", "Servers", "Storage", "Dicionário"]
+    ws = wb["Executive"]
+    assert ws.print_area and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert len(ws._charts) == 1
+
+
+def test_catalog_text_never_becomes_a_formula(tmp_path):
+    evil = '=HYPERLINK("http://example.invalid","x")'
+    (tmp_path / "models.json").write_text(json.dumps({evil: {
+        "num_layers": 4, "num_key_value_heads": 2, "head_dim": 64, "source": "+cmd|' /c calc'!A0",
+        "notes": "@SUM(1+1)"}}))  # fmt: skip
+    catalog = load_catalog([tmp_path])
+    result = size(make_request(**{**SEED_ARGS, "model": evil}), catalog)
+    path = tmp_path / "evil.xlsx"
+    write_director_workbook(result, path, catalog=catalog)
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    formulas = re.findall(r"<f>(.*?)</f>", xml)
+    assert formulas  # the live model has formulas, none of them carries catalog text
+    assert not [f for f in formulas if "HYPERLINK" in f or "calc" in f or "SUM(1+1)" in f]
+    wb = openpyxl.load_workbook(path)
+    models = wb["Models"]
+    cells = [c for row in models.iter_rows() for c in row if c.value in (evil.lower(), "@SUM(1+1)")]
+    assert len(cells) == 2
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert wb["Model"]["B5"].data_type == "s"  # the input cell holds the name as text
+
+
+def test_existing_file_is_replaced_atomically_with_a_backup(tmp_path, seed_result, monkeypatch):
+    path = tmp_path / "board.xlsx"
+    path.write_bytes(b"what the director typed")
+    backup = write_director_workbook(seed_result, path)
+    assert backup == tmp_path / "board.bak.xlsx"
+    assert backup.read_bytes() == b"what the director typed"
+    assert zipfile.is_zipfile(path)
+
+    def broken_save(self, filename):  # a crash halfway through writing
+        with open(filename, "wb") as fh:
+            fh.write(b"PK\x03\x04 half a file")
+        raise OSError("disk full")
+
+    before = path.read_bytes()
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        write_director_workbook(seed_result, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.bak.xlsx", "board.xlsx"]
+
+
+def test_not_an_xlsx_name_is_refused(tmp_path, seed_result):
+    from sizing_xl import InputError
+
+    with pytest.raises(InputError, match=r"expected a \.xlsx file name"):
+        write_director_workbook(seed_result, tmp_path / "board.xlsm")
+
+
+# --- LibreOffice: the live Model sheet recalculated equals the engine -------------------------
+
+
+def grid_cases() -> list[dict]:
+    """The seed case, then 60 cases over models x servers x contexts x precisions x loads."""
+    catalog = load_catalog()
+    product = list(itertools.product(
+        sorted(catalog.models), sorted(catalog.servers), (1, 100, 4096, 32768, 131072, 200000),
+        ("fp8", "int8", "fp16", "bf16"), (1, 37, 1000, 25000), (1, 8),
+    ))  # fmt: skip
+    rng = random.Random(20261123)
+    cases = [dict(SEED_ARGS)]
+    for model, server, context, precision, concurrency, tp in rng.sample(product, 56):
+        cases.append(dict(
+            model=model, server=server, effective_context=context, kv_precision=precision,
+            concurrency=concurrency, tensor_parallel=tp,
+            kv_budget_ratio=rng.choice((0.5, 0.65, 0.7, 0.8, 0.9)),
+            peak_headroom_ratio=rng.choice((0.0, 0.1, 0.2, 0.35)),
+            runtime_overhead_gib=rng.choice((40.0, 120.0, 200.5)),
+        ))  # fmt: skip
+    # the architectures public calculators get wrong, and a case where no session fits
+    cases += [
+        dict(model="gpt-oss-20b", server="dgx-h100", effective_context=65536, concurrency=3000),
+        dict(model="gemma-3-27b", server="mi300x-8", effective_context=131072,
+             kv_precision="bf16", concurrency=500),
+        dict(model="deepseek-v3", server="dgx-b200", effective_context=163840, concurrency=800,
+             tensor_parallel=8),
+        dict(model="llama-3.1-405b", server="dgx-h100", effective_context=131072,
+             kv_precision="fp16", concurrency=10, runtime_overhead_gib=560),
+    ]  # fmt: skip
+    return cases
+
+
+def expected_values(result) -> tuple[dict, dict]:
+    m, srv, req = result.model, result.server, result.inputs
+    single = {
+        "attention_type": m.attention_type, "attention_pattern": m.attention_pattern,
+        "num_layers": m.num_layers, "sliding_layers": m.sliding_layers,
+        "full_layers": m.full_layers, "sliding_window": m.sliding_window or 0,
+        "num_key_value_heads": m.num_key_value_heads or 0, "head_dim": m.head_dim or 0,
+        "kv_lora_rank": m.kv_lora_rank or 0, "qk_rope_head_dim": m.qk_rope_head_dim or 0,
+        "gpus_per_node": srv.gpus_per_node, "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
+        "hbm_total_bytes": srv.hbm_total_gb * 10**9,
+        "bytes_per_element": bytes_per_element(req.kv_precision),
+        "kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
+            m, tensor_parallel=req.tensor_parallel),
+        "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
+        "kv_per_session_bytes": result.scenario("minimum").kv_per_session_bytes,
+    }  # fmt: skip
+    scenario = {name: result.scenario(name).model_dump() for name in SCENARIO_NAMES}
+    return single, scenario
+
+
+def same(got, want) -> bool:
+    if want is None:
+        return got == INFEASIBLE["pt-BR"]
+    if isinstance(want, str):
+        return got == want
+    if isinstance(got, bool) or not isinstance(got, int | float):
+        return False
+    return got == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.libreoffice
+def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soffice):
+    catalog = load_catalog()
+    sources, results = [], []
+    for i, args in enumerate(grid_cases()):
+        result = size(make_request(**args), catalog)
+        path = tmp_path / "in" / f"case{i:03d}.xlsx"
+        write_director_workbook(result, path, generated_at=GENERATED_AT, catalog=catalog)
+        sources.append(path)
+        results.append(result)
+    assert len(sources) >= 51
+    recalculated = convert(sources, tmp_path / "out")
+    layout = build_live_model_sheet(openpyxl.Workbook(), results[0].inputs, "pt-BR")
+    checked = infeasible = 0
+    for source, out, result in zip(sources, recalculated, results, strict=True):
+        formula_cells = {
+            c.coordinate
+            for row in openpyxl.load_workbook(source)[SHEET].iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        }
+        wb = openpyxl.load_workbook(out, data_only=True)
+        ws = wb[SHEET]
+        single, scenario = expected_values(result)
+        where = {**{layout.single[q]: want for q, want in single.items()},
+                 **{layout.scenario[n][q]: scenario[n][q]
+                    for n in SCENARIO_NAMES for q in layout.scenario[n]}}  # fmt: skip
+        assert formula_cells == set(where) | {layout.check}, f"{source.name}: unchecked formulas"
+        assert ws[layout.check].value == "OK", source.name
+        for ref, want in where.items():
+            assert same(ws[ref].value, want), f"{source.name} {ref}: {ws[ref].value!r} != {want!r}"
+            checked += 1
+        infeasible += result.scenario("ideal").nodes_final is None
+        for sheet in wb.worksheets:  # no error value anywhere in the workbook
+            for row in sheet.iter_rows():
+                for c in row:
+                    assert not (isinstance(c.value, str) and c.value.startswith(ERROR_MARKERS)), (
+                        f"{source.name} {sheet.title}!{c.coordinate}: {c.value}"
+                    )
+        assert wb["Executive"]["A4"].value.startswith("✓"), source.name
+    assert infeasible >= 1 and checked > 51 * 25
+
+
+@pytest.mark.libreoffice
+def test_changing_an_input_recomputes_and_flags_the_snapshot(tmp_path, soffice, seed_result):
+    path = tmp_path / "seed.xlsx"
+    write_director_workbook(seed_result, path, generated_at=GENERATED_AT)
+    wb = openpyxl.load_workbook(path)
+    wb["Model"]["B10"] = "fp16"  # in_precision
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    (out,) = convert([edited], tmp_path / "out")
+    recalculated = openpyxl.load_workbook(out, data_only=True)
+    layout = build_live_model_sheet(openpyxl.Workbook(), seed_result.inputs, "pt-BR")
+    fp16 = size(make_request(**SEED_ARGS, kv_precision="fp16"))
+    for name in SCENARIO_NAMES:
+        cell = layout.scenario[name]["nodes_final"]
+        assert recalculated["Model"][cell].value == fp16.scenario(name).nodes_final
+    assert recalculated["Executive"]["A4"].value.startswith("⚠")
+
+
+def test_building_the_workbook_does_not_need_a_file(seed_result):
+    wb = build_director_workbook(seed_result, generated_at=GENERATED_AT)
+    assert wb["Model"]["B5"].value == "opt-oss-120b"

@@ -14,9 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 SEED_FLAGS = [
-    "--model", "opt-oss-120b", "--server", "dgx300", "--storage", "profile_default",
-    "--concurrency", "1000", "--effective-context", "131072",
-]  # fmt: skip
+    "--model",
+    "opt-oss-120b",
+    "--server",
+    "dgx300",
+    "--storage",
+    "profile_default",
+    "--concurrency",
+    "1000",
+    "--effective-context",
+    "131072",
+]
 
 # The naive reference: the seed's method in ten plain lines, no validation, no alerts.
 NAIVE = """
@@ -60,8 +68,10 @@ def wall(cmd: list[str], runs: int) -> float:
 
 
 def row(label: str, ours: float, ref: float, ref_label: str) -> None:
-    print(f"  {label:<44}{ours * 1e3:>10.3f} ms   {ref_label} {ref * 1e3:.3f} ms   "
-          f"ratio {ours / ref:>7.1f}x")  # fmt: skip
+    print(
+        f"  {label:<44}{ours * 1e3:>10.3f} ms   {ref_label} {ref * 1e3:.3f} ms   "
+        f"ratio {ours / ref:>7.1f}x"
+    )
 
 
 def main() -> None:
@@ -80,9 +90,12 @@ def main() -> None:
 
     catalog = load_catalog()
     request = make_request(
-        model="opt-oss-120b", server="dgx300", storage="profile_default",
-        concurrency=1000, effective_context=131072,
-    )  # fmt: skip
+        model="opt-oss-120b",
+        server="dgx300",
+        storage="profile_default",
+        concurrency=1000,
+        effective_context=131072,
+    )
     result = size(request, catalog)
     assert [result.scenario(n).nodes_final for n in ("minimum", "recommended", "ideal")] == [
         2,
@@ -94,13 +107,30 @@ def main() -> None:
     print("in-process")
     t_naive = per_call(naive)
     row("size(): 3 scenarios + alerts", per_call(lambda: size(request, catalog)), t_naive, "naive")
-    row("make_request() + size()", per_call(lambda: size(make_request(
-        model="opt-oss-120b", server="dgx300", concurrency=1000, effective_context=131072),
-        catalog)), t_naive, "naive")  # fmt: skip
+    row(
+        "make_request() + size()",
+        per_call(
+            lambda: size(
+                make_request(
+                    model="opt-oss-120b",
+                    server="dgx300",
+                    concurrency=1000,
+                    effective_context=131072,
+                ),
+                catalog,
+            )
+        ),
+        t_naive,
+        "naive",
+    )
     row("text report", per_call(lambda: render_text_report(result)), t_naive, "naive")
     row("JSON document", per_call(lambda: render_json(result)), t_naive, "naive")
-    row("executive report (Markdown)", per_call(lambda: render_executive_report(result)),
-        t_naive, "naive")  # fmt: skip
+    row(
+        "executive report (Markdown)",
+        per_call(lambda: render_executive_report(result)),
+        t_naive,
+        "naive",
+    )
 
     try:
         from sizing_xl.excel.director import build_director_workbook
@@ -129,10 +159,18 @@ def main() -> None:
         naive_script = fh.name
     t_naive_proc = wall([sys.executable, naive_script], args.runs)
     t_bare = wall([sys.executable, "-c", "pass"], args.runs)
-    row("sizing (text report)", wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS],
-        args.runs), t_naive_proc, "naive script")  # fmt: skip
-    row("sizing --format json", wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS,
-        "--format", "json"], args.runs), t_naive_proc, "naive script")  # fmt: skip
+    row(
+        "sizing (text report)",
+        wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS], args.runs),
+        t_naive_proc,
+        "naive script",
+    )
+    row(
+        "sizing --format json",
+        wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS, "--format", "json"], args.runs),
+        t_naive_proc,
+        "naive script",
+    )
     for module in ("pydantic", "openpyxl", "xlwings"):
         t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare
         print(

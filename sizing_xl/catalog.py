@@ -6,7 +6,7 @@ import difflib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -203,6 +203,25 @@ def parse_entries(kind: str, raw: object, path: str) -> dict[str, _Entry]:
                 f"{_KIND_SINGULAR[kind]} {name!r}: {_first_error(exc)}", path=path
             ) from None
     return entries
+
+
+def overlay(
+    catalog: Catalog, kind: str, rows: Iterable[Mapping[str, object]], origin: str
+) -> Catalog:
+    """The catalog with rows (each with a 'name') added or replacing entries of one kind.
+
+    Rows without a 'source' are credited to `origin` (e.g. "workbook Models sheet").
+    """
+    raw = {}
+    for row in rows:
+        body = {k: v for k, v in row.items() if k != "name"}
+        body.setdefault("source", origin)
+        raw[str(row["name"])] = body
+    if not raw:
+        return catalog
+    return replace(
+        catalog, **{kind: {**getattr(catalog, kind), **parse_entries(kind, raw, origin)}}
+    )
 
 
 def _read_json(path: Path) -> object:

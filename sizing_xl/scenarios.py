@@ -159,17 +159,17 @@ def _describe(err: dict) -> str:
     return f"{err['msg']} (got {given!r})"
 
 
-def resolve_policy(policy: ScenarioPolicy, request: SizingRequest) -> tuple[float, float]:
-    """The (peak_headroom_ratio, kv_budget_ratio) one scenario sizes with."""
+def resolve_policy(
+    policy: ScenarioPolicy, *, peak_headroom_ratio: float, kv_budget_ratio: float
+) -> tuple[float, float]:
+    """The (peak_headroom_ratio, kv_budget_ratio) a scenario sizes with, given the request's."""
     headroom = (
-        request.peak_headroom_ratio
-        if policy.peak_headroom_ratio is None
-        else policy.peak_headroom_ratio
+        peak_headroom_ratio if policy.peak_headroom_ratio is None else policy.peak_headroom_ratio
     )
-    budget = request.kv_budget_ratio if policy.kv_budget_ratio is None else policy.kv_budget_ratio
+    budget = kv_budget_ratio if policy.kv_budget_ratio is None else policy.kv_budget_ratio
     if policy.follow_stricter_request:
-        headroom = max(headroom, request.peak_headroom_ratio)
-        budget = min(budget, request.kv_budget_ratio)
+        headroom = max(headroom, peak_headroom_ratio)
+        budget = min(budget, kv_budget_ratio)
     return headroom, budget
 
 
@@ -179,7 +179,11 @@ def size_scenario(
     model: ModelSpec,
     server: ServerSpec,
 ) -> ScenarioResult:
-    headroom, budget_ratio = resolve_policy(policy, request)
+    headroom, budget_ratio = resolve_policy(
+        policy,
+        peak_headroom_ratio=request.peak_headroom_ratio,
+        kv_budget_ratio=request.kv_budget_ratio,
+    )
     kv_bytes = engine.kv_bytes_per_session(
         model,
         context_tokens=request.effective_context,

@@ -178,8 +178,11 @@ def test_ci_script_writes_the_workbook_and_keeps_stdout_quiet(tmp_path):
     from tests.conftest import REPO
 
     path = tmp_path / "board.xlsx"
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "director_workbook.py"),
-                           str(path), *SEED_FLAGS], capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "director_workbook.py"), str(path), *SEED_FLAGS],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and "RECOMENDADO: 3 nós" in proc.stderr
     assert path.exists()

@@ -78,9 +78,19 @@ def test_workbook_is_macro_free_recalculates_on_load_and_prints_one_page_wide(se
 
 def test_catalog_text_never_becomes_a_formula(tmp_path):
     evil = '=HYPERLINK("http://example.invalid","x")'
-    (tmp_path / "models.json").write_text(json.dumps({evil: {
-        "num_layers": 4, "num_key_value_heads": 2, "head_dim": 64, "source": "+cmd|' /c calc'!A0",
-        "notes": "@SUM(1+1)"}}))  # fmt: skip
+    (tmp_path / "models.json").write_text(
+        json.dumps(
+            {
+                evil: {
+                    "num_layers": 4,
+                    "num_key_value_heads": 2,
+                    "head_dim": 64,
+                    "source": "+cmd|' /c calc'!A0",
+                    "notes": "@SUM(1+1)",
+                }
+            }
+        )
+    )
     catalog = load_catalog([tmp_path])
     result = size(make_request(**{**SEED_ARGS, "model": evil}), catalog)
     path = tmp_path / "evil.xlsx"
@@ -132,49 +142,84 @@ def test_not_an_xlsx_name_is_refused(tmp_path, seed_result):
 def grid_cases() -> list[dict]:
     """The seed case, then 60 cases over models x servers x contexts x precisions x loads."""
     catalog = load_catalog()
-    product = list(itertools.product(
-        sorted(catalog.models), sorted(catalog.servers), (1, 100, 4096, 32768, 131072, 200000),
-        ("fp8", "int8", "fp16", "bf16"), (1, 37, 1000, 25000), (1, 8),
-    ))  # fmt: skip
+    product = list(
+        itertools.product(
+            sorted(catalog.models),
+            sorted(catalog.servers),
+            (1, 100, 4096, 32768, 131072, 200000),
+            ("fp8", "int8", "fp16", "bf16"),
+            (1, 37, 1000, 25000),
+            (1, 8),
+        )
+    )
     rng = random.Random(20261123)
     cases = [dict(SEED_ARGS)]
     for model, server, context, precision, concurrency, tp in rng.sample(product, 56):
-        cases.append(dict(
-            model=model, server=server, effective_context=context, kv_precision=precision,
-            concurrency=concurrency, tensor_parallel=tp,
-            kv_budget_ratio=rng.choice((0.5, 0.65, 0.7, 0.8, 0.9)),
-            peak_headroom_ratio=rng.choice((0.0, 0.1, 0.2, 0.35)),
-            runtime_overhead_gib=rng.choice((40.0, 120.0, 200.5)),
-        ))  # fmt: skip
+        cases.append(
+            dict(
+                model=model,
+                server=server,
+                effective_context=context,
+                kv_precision=precision,
+                concurrency=concurrency,
+                tensor_parallel=tp,
+                kv_budget_ratio=rng.choice((0.5, 0.65, 0.7, 0.8, 0.9)),
+                peak_headroom_ratio=rng.choice((0.0, 0.1, 0.2, 0.35)),
+                runtime_overhead_gib=rng.choice((40.0, 120.0, 200.5)),
+            )
+        )
     # the architectures public calculators get wrong, and a case where no session fits
     cases += [
         dict(model="gpt-oss-20b", server="dgx-h100", effective_context=65536, concurrency=3000),
-        dict(model="gemma-3-27b", server="mi300x-8", effective_context=131072,
-             kv_precision="bf16", concurrency=500),
-        dict(model="deepseek-v3", server="dgx-b200", effective_context=163840, concurrency=800,
-             tensor_parallel=8),
-        dict(model="llama-3.1-405b", server="dgx-h100", effective_context=131072,
-             kv_precision="fp16", concurrency=10, runtime_overhead_gib=560),
-    ]  # fmt: skip
+        dict(
+            model="gemma-3-27b",
+            server="mi300x-8",
+            effective_context=131072,
+            kv_precision="bf16",
+            concurrency=500,
+        ),
+        dict(
+            model="deepseek-v3",
+            server="dgx-b200",
+            effective_context=163840,
+            concurrency=800,
+            tensor_parallel=8,
+        ),
+        dict(
+            model="llama-3.1-405b",
+            server="dgx-h100",
+            effective_context=131072,
+            kv_precision="fp16",
+            concurrency=10,
+            runtime_overhead_gib=560,
+        ),
+    ]
     return cases
 
 
 def expected_values(result) -> tuple[dict, dict]:
     m, srv, req = result.model, result.server, result.inputs
     single = {
-        "attention_type": m.attention_type, "attention_pattern": m.attention_pattern,
-        "num_layers": m.num_layers, "sliding_layers": m.sliding_layers,
-        "full_layers": m.full_layers, "sliding_window": m.sliding_window or 0,
-        "num_key_value_heads": m.num_key_value_heads or 0, "head_dim": m.head_dim or 0,
-        "kv_lora_rank": m.kv_lora_rank or 0, "qk_rope_head_dim": m.qk_rope_head_dim or 0,
-        "gpus_per_node": srv.gpus_per_node, "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
+        "attention_type": m.attention_type,
+        "attention_pattern": m.attention_pattern,
+        "num_layers": m.num_layers,
+        "sliding_layers": m.sliding_layers,
+        "full_layers": m.full_layers,
+        "sliding_window": m.sliding_window or 0,
+        "num_key_value_heads": m.num_key_value_heads or 0,
+        "head_dim": m.head_dim or 0,
+        "kv_lora_rank": m.kv_lora_rank or 0,
+        "qk_rope_head_dim": m.qk_rope_head_dim or 0,
+        "gpus_per_node": srv.gpus_per_node,
+        "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
         "hbm_total_bytes": srv.hbm_total_gb * 10**9,
         "bytes_per_element": bytes_per_element(req.kv_precision),
         "kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
-            m, tensor_parallel=req.tensor_parallel),
+            m, tensor_parallel=req.tensor_parallel
+        ),
         "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
         "kv_per_session_bytes": result.scenario("minimum").kv_per_session_bytes,
-    }  # fmt: skip
+    }
     scenario = {name: result.scenario(name).model_dump() for name in SCENARIO_NAMES}
     return single, scenario
 
@@ -213,9 +258,14 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
         wb = openpyxl.load_workbook(out, data_only=True)
         ws = wb[SHEET]
         single, scenario = expected_values(result)
-        where = {**{layout.single[q]: want for q, want in single.items()},
-                 **{layout.scenario[n][q]: scenario[n][q]
-                    for n in SCENARIO_NAMES for q in layout.scenario[n]}}  # fmt: skip
+        where = {
+            **{layout.single[q]: want for q, want in single.items()},
+            **{
+                layout.scenario[n][q]: scenario[n][q]
+                for n in SCENARIO_NAMES
+                for q in layout.scenario[n]
+            },
+        }
         assert formula_cells == set(where) | {layout.check}, f"{source.name}: unchecked formulas"
         assert ws[layout.check].value == "OK", source.name
         for ref, want in where.items():

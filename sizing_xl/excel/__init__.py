@@ -1,1 +1,1 @@
-"""Excel faces: workbook builders and their shared cell helpers."""
+"""Excel faces: argument conversion for UDFs, workbook builders and their shared cell helpers."""

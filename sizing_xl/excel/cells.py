@@ -43,14 +43,28 @@ def put_text(ws: Worksheet, ref: str, text: str):
     return cell
 
 
-def put(ws: Worksheet, ref: str, value: object, *, number_format: str | None = None, font=None,
-        fill=None, border=None, alignment=None):  # fmt: skip
+def put(
+    ws: Worksheet,
+    ref: str,
+    value: object,
+    *,
+    number_format: str | None = None,
+    font=None,
+    fill=None,
+    border=None,
+    alignment=None,
+):
     """Write a value (text is always text); style it in the same call."""
     cell = put_text(ws, ref, value) if isinstance(value, str) else ws[ref]
     if not isinstance(value, str):
         cell.value = value
-    for attr, style in (("number_format", number_format), ("font", font), ("fill", fill),
-                        ("border", border), ("alignment", alignment)):  # fmt: skip
+    for attr, style in (
+        ("number_format", number_format),
+        ("font", font),
+        ("fill", fill),
+        ("border", border),
+        ("alignment", alignment),
+    ):
         if style is not None:
             setattr(cell, attr, style)
     return cell
@@ -77,8 +91,9 @@ def header_row(ws: Worksheet, row: int, first_col: int, labels: Sequence[str]) -
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def write_table(ws: Worksheet, name: str, headers: Sequence[str],
-                rows: Iterable[Sequence[object]]) -> int:  # fmt: skip
+def write_table(
+    ws: Worksheet, name: str, headers: Sequence[str], rows: Iterable[Sequence[object]]
+) -> int:
     """Headers at A1, rows below, as an Excel table named `name`; returns the last row."""
     last = 1
     for col, header in enumerate(headers, 1):

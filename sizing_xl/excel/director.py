@@ -45,7 +45,7 @@ from sizing_xl.reports.executive import (
     relative_capex,
     report_content,
     technical_alerts,
-)  # fmt: skip
+)
 from sizing_xl.reports.text import describe_model
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
@@ -66,36 +66,54 @@ _W: dict[Lang, dict[str, str]] = {
         "live_diff": "⚠ O modelo vivo (planilha Model) difere deste retrato: entradas alteradas "
         "desde a geração.",
         "inputs": "ENTRADAS",
-        "model": "Modelo", "server": "Servidor", "storage": "Storage",
-        "concurrency": "Concorrência alvo", "context": "Contexto efetivo",
-        "precision": "Precisão KV", "budget": "Budget de KV (Mínimo e Recomendado)",
-        "overhead": "Overhead de runtime", "headroom": "Headroom para picos (Recomendado)",
+        "model": "Modelo",
+        "server": "Servidor",
+        "storage": "Storage",
+        "concurrency": "Concorrência alvo",
+        "context": "Contexto efetivo",
+        "precision": "Precisão KV",
+        "budget": "Budget de KV (Mínimo e Recomendado)",
+        "overhead": "Overhead de runtime",
+        "headroom": "Headroom para picos (Recomendado)",
         "tp": "Tensor parallel",
-        "sessions": "sessões simultâneas", "tokens": "tokens",
+        "sessions": "sessões simultâneas",
+        "tokens": "tokens",
         "conclusion": "CONCLUSÃO PRINCIPAL",
         "results": "RESULTADO CONSOLIDADO POR CENÁRIO",
         "metric": "Métrica",
-        "kv": "KV cache por sessão (GiB)", "kv_total": "KV total necessário (GiB)",
-        "hbm": "HBM total por nó (GiB)", "ratio": "Budget ratio",
-        "hbm_budget": "Budget efetivo de HBM por nó (GiB)", "spn": "Sessões suportadas por nó",
-        "peak": "Headroom para picos", "ha": "Arquitetura de HA",
-        "operational": "Nós operacionais", "spares": "Nós de HA",
-        "nodes": "Nós {family} necessários", "after": "Capacidade após falhas (sessões)",
+        "kv": "KV cache por sessão (GiB)",
+        "kv_total": "KV total necessário (GiB)",
+        "hbm": "HBM total por nó (GiB)",
+        "ratio": "Budget ratio",
+        "hbm_budget": "Budget efetivo de HBM por nó (GiB)",
+        "spn": "Sessões suportadas por nó",
+        "peak": "Headroom para picos",
+        "ha": "Arquitetura de HA",
+        "operational": "Nós operacionais",
+        "spares": "Nós de HA",
+        "nodes": "Nós {family} necessários",
+        "after": "Capacidade após falhas (sessões)",
         "comparison": "ANÁLISE COMPARATIVA",
-        "criterion": "Critério", "count": "Número de nós {family}",
-        "tolerance": "Tolerância a falhas", "peak_capacity": "Capacidade para picos",
-        "risk": "Risco de indisponibilidade", "complexity": "Complexidade operacional",
-        "capex": "CapEx relativo", "baseline": "Baseline",
-        "risk_values": "Alto|Médio|Baixo", "complexity_values": "Baixa|Média|Média-Alta",
+        "criterion": "Critério",
+        "count": "Número de nós {family}",
+        "tolerance": "Tolerância a falhas",
+        "peak_capacity": "Capacidade para picos",
+        "risk": "Risco de indisponibilidade",
+        "complexity": "Complexidade operacional",
+        "capex": "CapEx relativo",
+        "baseline": "Baseline",
+        "risk_values": "Alto|Médio|Baixo",
+        "complexity_values": "Baixa|Média|Média-Alta",
         "alerts": "PRINCIPAIS RISCOS E ALERTAS",
-        "tech_alerts": "Alertas Técnicos Identificados", "no_alerts": "Nenhum alerta técnico "
-        "identificado.",
+        "tech_alerts": "Alertas Técnicos Identificados",
+        "no_alerts": "Nenhum alerta técnico identificado.",
         "limit_risks": "Riscos de Operação no Limite (Cenário Mínimo)",
         "decision_risks": "Impactos de Decisões Técnicas",
         "undersizing_risks": "Consequências Operacionais de Subdimensionamento",
         "recommendation": "RECOMENDAÇÃO FINAL",
         "premises": "Premissas que Devem Ser Mantidas Sob Governança",
-        "chart": "Nós por cenário", "chart_y": "nós",
+        "chart": "Nós por cenário",
+        "chart_y": "nós",
         "footer": "Este relatório foi gerado automaticamente e deve ser revisado por arquitetos "
         "de infraestrutura antes de decisões de investimento.",
     },
@@ -108,40 +126,58 @@ _W: dict[Lang, dict[str, str]] = {
         "live_diff": "⚠ The live model (Model sheet) differs from this snapshot: inputs changed "
         "since it was generated.",
         "inputs": "INPUTS",
-        "model": "Model", "server": "Server", "storage": "Storage",
-        "concurrency": "Target concurrency", "context": "Effective context",
-        "precision": "KV precision", "budget": "KV budget (Minimum and Recommended)",
-        "overhead": "Runtime overhead", "headroom": "Peak headroom (Recommended)",
+        "model": "Model",
+        "server": "Server",
+        "storage": "Storage",
+        "concurrency": "Target concurrency",
+        "context": "Effective context",
+        "precision": "KV precision",
+        "budget": "KV budget (Minimum and Recommended)",
+        "overhead": "Runtime overhead",
+        "headroom": "Peak headroom (Recommended)",
         "tp": "Tensor parallel",
-        "sessions": "concurrent sessions", "tokens": "tokens",
+        "sessions": "concurrent sessions",
+        "tokens": "tokens",
         "conclusion": "MAIN CONCLUSION",
         "results": "CONSOLIDATED RESULTS BY SCENARIO",
         "metric": "Metric",
-        "kv": "KV cache per session (GiB)", "kv_total": "Total KV required (GiB)",
-        "hbm": "Total HBM per node (GiB)", "ratio": "Budget ratio",
-        "hbm_budget": "Effective HBM budget per node (GiB)", "spn": "Sessions supported per node",
-        "peak": "Peak headroom", "ha": "HA architecture",
-        "operational": "Operational nodes", "spares": "HA nodes",
-        "nodes": "{family} nodes required", "after": "Capacity after failures (sessions)",
+        "kv": "KV cache per session (GiB)",
+        "kv_total": "Total KV required (GiB)",
+        "hbm": "Total HBM per node (GiB)",
+        "ratio": "Budget ratio",
+        "hbm_budget": "Effective HBM budget per node (GiB)",
+        "spn": "Sessions supported per node",
+        "peak": "Peak headroom",
+        "ha": "HA architecture",
+        "operational": "Operational nodes",
+        "spares": "HA nodes",
+        "nodes": "{family} nodes required",
+        "after": "Capacity after failures (sessions)",
         "comparison": "COMPARATIVE ANALYSIS",
-        "criterion": "Criterion", "count": "Number of {family} nodes",
-        "tolerance": "Fault tolerance", "peak_capacity": "Peak capacity",
-        "risk": "Unavailability risk", "complexity": "Operational complexity",
-        "capex": "Relative CapEx", "baseline": "Baseline",
-        "risk_values": "High|Medium|Low", "complexity_values": "Low|Medium|Medium-High",
+        "criterion": "Criterion",
+        "count": "Number of {family} nodes",
+        "tolerance": "Fault tolerance",
+        "peak_capacity": "Peak capacity",
+        "risk": "Unavailability risk",
+        "complexity": "Operational complexity",
+        "capex": "Relative CapEx",
+        "baseline": "Baseline",
+        "risk_values": "High|Medium|Low",
+        "complexity_values": "Low|Medium|Medium-High",
         "alerts": "MAIN RISKS AND ALERTS",
-        "tech_alerts": "Technical Alerts Identified", "no_alerts": "No technical alerts "
-        "identified.",
+        "tech_alerts": "Technical Alerts Identified",
+        "no_alerts": "No technical alerts identified.",
         "limit_risks": "Risks of Operating at the Limit (Minimum Scenario)",
         "decision_risks": "Impact of Technical Decisions",
         "undersizing_risks": "Operational Consequences of Undersizing",
         "recommendation": "FINAL RECOMMENDATION",
         "premises": "Premises That Must Stay Under Governance",
-        "chart": "Nodes per scenario", "chart_y": "nodes",
+        "chart": "Nodes per scenario",
+        "chart_y": "nodes",
         "footer": "This report was generated automatically and must be reviewed by "
         "infrastructure architects before investment decisions.",
     },
-}  # fmt: skip
+}
 
 
 def _plain(markdown: str) -> str:
@@ -186,8 +222,9 @@ class _Sheet:
         self.paragraph(f"{marker} {title}: {text}")
 
 
-def build_executive_sheet(ws: Worksheet, result: SizingResult, lang: Lang,
-                          generated_at: datetime, live: LiveModelCells) -> None:  # fmt: skip
+def build_executive_sheet(
+    ws: Worksheet, result: SizingResult, lang: Lang, generated_at: datetime, live: LiveModelCells
+) -> None:
     from sizing_xl import __version__
 
     w = _W[lang]
@@ -199,17 +236,27 @@ def build_executive_sheet(ws: Worksheet, result: SizingResult, lang: Lang,
     put(ws, "A1", w["title"], font=TITLE_FONT)
     put(ws, "A2", w["subtitle"], font=SECTION_FONT)
     out.skip(2)
-    out.paragraph(w["generated"].format(when=content["generated_at"], version=__version__,
-                                        method=result.method_version), font=NOTE_FONT)  # fmt: skip
+    out.paragraph(
+        w["generated"].format(
+            when=content["generated_at"], version=__version__, method=result.method_version
+        ),
+        font=NOTE_FONT,
+    )
     check_row = out.row
     out.skip()
 
     out.section(w["inputs"])
     out.pair(w["model"], f"{result.model.name} — {describe_model(result.model, lang)}")
-    out.pair(w["server"], f"{server.name} — {server.label} ({server.gpus_per_node} × "
-                          f"{server.gpu}, {fmt_num(server.hbm_total_gb)} GB HBM)")  # fmt: skip
-    out.pair(w["storage"], f"{result.storage.name} ({fmt_num(result.storage.read_gbps)} GB/s "
-                           f"read, P99 {fmt_num(result.storage.p99_latency_ms)} ms)")  # fmt: skip
+    out.pair(
+        w["server"],
+        f"{server.name} — {server.label} ({server.gpus_per_node} × "
+        f"{server.gpu}, {fmt_num(server.hbm_total_gb)} GB HBM)",
+    )
+    out.pair(
+        w["storage"],
+        f"{result.storage.name} ({fmt_num(result.storage.read_gbps)} GB/s "
+        f"read, P99 {fmt_num(result.storage.p99_latency_ms)} ms)",
+    )
     out.pair(w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}")
     out.pair(w["context"], f"{fmt_int(req.effective_context)} {w['tokens']}")
     out.pair(w["precision"], req.kv_precision)
@@ -246,16 +293,24 @@ def build_executive_sheet(ws: Worksheet, result: SizingResult, lang: Lang,
         key = label == w["nodes"].format(family=family)
         put(ws, f"A{out.row}", label, font=BOLD if key else None, border=BOX)
         for name, col in zip(SCENARIO_NAMES, _COLS, strict=True):
-            put(ws, f"{col}{out.row}", get(s[name]), number_format=fmt, border=BOX,
-                alignment=CENTER, font=BOLD if key else None,
-                fill=RESULT_FILL if key else None)  # fmt: skip
+            put(
+                ws,
+                f"{col}{out.row}",
+                get(s[name]),
+                number_format=fmt,
+                border=BOX,
+                alignment=CENTER,
+                font=BOLD if key else None,
+                fill=RESULT_FILL if key else None,
+            )
             snapshot[name][label] = f"{col}{out.row}"
         if key:
             nodes_row = out.row
         out.skip()
     _add_chart(ws, w, header, nodes_row)
-    _live_check(ws, check_row, w, live, snapshot, w["kv"], w["spn"],
-                w["nodes"].format(family=family))  # fmt: skip
+    _live_check(
+        ws, check_row, w, live, snapshot, w["kv"], w["spn"], w["nodes"].format(family=family)
+    )
 
     out.section(w["comparison"])
     header_row(
@@ -263,14 +318,23 @@ def build_executive_sheet(ws: Worksheet, result: SizingResult, lang: Lang,
     )
     out.skip()
     rows = [
-        (w["count"].format(family=family), [_nodes_value(s[n].nodes_final, lang) for n in SCENARIO_NAMES]),
+        (
+            w["count"].format(family=family),
+            [_nodes_value(s[n].nodes_final, lang) for n in SCENARIO_NAMES],
+        ),
         (w["tolerance"], [fault_tolerance_label(s[n], lang) for n in SCENARIO_NAMES]),
         (w["peak_capacity"], [fmt_pct(s[n].peak_headroom_ratio) for n in SCENARIO_NAMES]),
         (w["risk"], w["risk_values"].split("|")),
         (w["complexity"], w["complexity_values"].split("|")),
-        (w["capex"], [w["baseline"], relative_capex(s["recommended"], s["minimum"]),
-                      relative_capex(s["ideal"], s["minimum"])]),
-    ]  # fmt: skip
+        (
+            w["capex"],
+            [
+                w["baseline"],
+                relative_capex(s["recommended"], s["minimum"]),
+                relative_capex(s["ideal"], s["minimum"]),
+            ],
+        ),
+    ]
     for label, values in rows:
         put(ws, f"A{out.row}", label, font=BOLD, border=BOX)
         for col, value in zip(_COLS, values, strict=True):
@@ -319,19 +383,31 @@ def _add_chart(ws: Worksheet, w: dict[str, str], header_row_: int, nodes_row: in
     chart.y_axis.title = w["chart_y"]
     chart.y_axis.majorGridlines = None
     chart.legend = None
-    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=nodes_row), from_rows=True,
-                   titles_from_data=False)  # fmt: skip
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=4, min_row=nodes_row),
+        from_rows=True,
+        titles_from_data=False,
+    )
     chart.set_categories(Reference(ws, min_col=2, max_col=4, min_row=header_row_))
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
-                                     showLegendKey=False, showPercent=False)  # fmt: skip
+    chart.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.height, chart.width = 7, 11.5
     ws.add_chart(chart, f"G{header_row_}")
 
 
-def _live_check(ws: Worksheet, row: int, w: dict[str, str], live: LiveModelCells,
-                snapshot: dict[str, dict[str, str]], kv: str, spn: str, nodes: str) -> None:  # fmt: skip
+def _live_check(
+    ws: Worksheet,
+    row: int,
+    w: dict[str, str],
+    live: LiveModelCells,
+    snapshot: dict[str, dict[str, str]],
+    kv: str,
+    spn: str,
+    nodes: str,
+) -> None:
     """A formula cell that says whether the live Model sheet still gives these figures."""
     tests = []
     for name in SCENARIO_NAMES:
@@ -357,9 +433,13 @@ def _catalog_for(result: SizingResult, catalog: Catalog | None) -> Catalog:
     )
 
 
-def build_director_workbook(result: SizingResult, *, lang: Lang = "pt-BR",
-                            generated_at: datetime | None = None,
-                            catalog: Catalog | None = None) -> Workbook:  # fmt: skip
+def build_director_workbook(
+    result: SizingResult,
+    *,
+    lang: Lang = "pt-BR",
+    generated_at: datetime | None = None,
+    catalog: Catalog | None = None,
+) -> Workbook:
     """Executive, Model, Models, Servers, Storage and the dictionary, in that order."""
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     wb = Workbook()
@@ -377,9 +457,14 @@ def build_director_workbook(result: SizingResult, *, lang: Lang = "pt-BR",
     return wb
 
 
-def write_director_workbook(result: SizingResult, path: str | Path, *, lang: Lang = "pt-BR",
-                            generated_at: datetime | None = None,
-                            catalog: Catalog | None = None) -> Path | None:  # fmt: skip
+def write_director_workbook(
+    result: SizingResult,
+    path: str | Path,
+    *,
+    lang: Lang = "pt-BR",
+    generated_at: datetime | None = None,
+    catalog: Catalog | None = None,
+) -> Path | None:
     """Write the workbook atomically; an existing file is kept as <name>.bak.xlsx first.
 
     Returns the backup's path, if one was made.

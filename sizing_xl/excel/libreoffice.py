@@ -38,11 +38,22 @@ def convert(
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
         subprocess.run(
-            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", target, "--outdir", str(out_dir), *map(str, files)],
-            check=True, capture_output=True, timeout=timeout,
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out_dir),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
             env={**os.environ, "HOME": profile},
-        )  # fmt: skip
+        )
     outputs = [out_dir / f"{Path(f).stem}.{target.split(':')[0]}" for f in files]
     missing = [p for p in outputs if not p.exists()]
     if missing:

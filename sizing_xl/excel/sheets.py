@@ -20,19 +20,47 @@ from sizing_xl.reports.glossary import PARAMETER_DICTIONARY
 
 # Column order of each catalog sheet; workbook formulas find columns by these names.
 MODEL_COLUMNS: tuple[str, ...] = (
-    "name", "attention_type", "attention_pattern", "num_layers", "num_sliding_layers",
-    "sliding_window", "num_key_value_heads", "head_dim", "kv_lora_rank", "qk_rope_head_dim",
-    "max_context", "num_attention_heads", "params_total_b", "params_active_b", "display_name",
-    "verified", "source", "notes",
-)  # fmt: skip
+    "name",
+    "attention_type",
+    "attention_pattern",
+    "num_layers",
+    "num_sliding_layers",
+    "sliding_window",
+    "num_key_value_heads",
+    "head_dim",
+    "kv_lora_rank",
+    "qk_rope_head_dim",
+    "max_context",
+    "num_attention_heads",
+    "params_total_b",
+    "params_active_b",
+    "display_name",
+    "verified",
+    "source",
+    "notes",
+)
 SERVER_COLUMNS: tuple[str, ...] = (
-    "name", "gpus_per_node", "hbm_per_gpu_gb", "vendor", "family", "gpu",
-    "hbm_bandwidth_tbps_per_gpu", "bf16_dense_tflops_per_gpu", "fp8_dense_tflops_per_gpu",
-    "tdp_w_per_gpu", "display_name", "source",
-)  # fmt: skip
+    "name",
+    "gpus_per_node",
+    "hbm_per_gpu_gb",
+    "vendor",
+    "family",
+    "gpu",
+    "hbm_bandwidth_tbps_per_gpu",
+    "bf16_dense_tflops_per_gpu",
+    "fp8_dense_tflops_per_gpu",
+    "tdp_w_per_gpu",
+    "display_name",
+    "source",
+)
 STORAGE_COLUMNS: tuple[str, ...] = (
-    "name", "read_gbps", "write_gbps", "p99_latency_ms", "display_name", "source",
-)  # fmt: skip
+    "name",
+    "read_gbps",
+    "write_gbps",
+    "p99_latency_ms",
+    "display_name",
+    "source",
+)
 CATALOG_SHEETS = {"Models": MODEL_COLUMNS, "Servers": SERVER_COLUMNS, "Storage": STORAGE_COLUMNS}
 
 
@@ -48,8 +76,9 @@ def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
         ("Storage", STORAGE_COLUMNS, catalog.storage.values()),
     ):
         ws = wb.create_sheet(sheet)
-        write_table(ws, f"{sheet}Table", columns,
-                    ([getattr(e, c) for c in columns] for e in entries))  # fmt: skip
+        write_table(
+            ws, f"{sheet}Table", columns, ([getattr(e, c) for c in columns] for e in entries)
+        )
         widths = {get_column_letter(i): max(10, len(c) + 2) for i, c in enumerate(columns, 1)}
         widths["A"] = 20
         widths[get_column_letter(columns.index("source") + 1)] = 60
@@ -62,8 +91,11 @@ def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:
     ws = wb.create_sheet("Dictionary" if lang == "en" else "Dicionário")
     title = "Dicionário de Parâmetros" if lang == "pt-BR" else "Parameter Dictionary"
     put(ws, "A1", title, font=SECTION_FONT)
-    heads = (("Parâmetro", "Origem", "Descrição", "Importância para o Cálculo") if lang == "pt-BR"
-             else ("Parameter", "Origin", "Description", "Importance to the Calculation"))  # fmt: skip
+    heads = (
+        ("Parâmetro", "Origem", "Descrição", "Importância para o Cálculo")
+        if lang == "pt-BR"
+        else ("Parameter", "Origin", "Description", "Importance to the Calculation")
+    )
     header_row(ws, 3, 1, heads)
     for r, entry in enumerate(PARAMETER_DICTIONARY[lang], 4):
         for c, text in enumerate(entry):

@@ -1,0 +1,135 @@
+"""How the values Excel passes (floats, None for blanks, booleans, ranges) become typed arguments."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from sizing_xl.errors import InputError
+
+
+def single(value: object, name: str) -> object:
+    """A single cell's value; a 1x1 range arrives as [[x]] or [x] and is unwrapped."""
+    while isinstance(value, list | tuple):
+        cells = [v for v in _flatten(value)]
+        if len(cells) != 1:
+            raise InputError(name, f"expected a single cell, got a range of {len(cells)} cells")
+        value = cells[0]
+    if isinstance(value, str) and not value.strip():
+        return None  # a cell holding only spaces is as empty as a blank one
+    return value
+
+
+def _flatten(value: Iterable) -> Iterable:
+    for v in value:
+        if isinstance(v, list | tuple):
+            yield from _flatten(v)
+        else:
+            yield v
+
+
+def _number(value: object, name: str, what: str) -> float:
+    if isinstance(value, bool):  # TRUE/FALSE are not numbers here, though bool is an int
+        raise InputError(name, f"expected {what}, got {str(value).upper()}")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "")
+        percent = text.endswith("%")
+        try:
+            number = float(text.rstrip("%").strip()) / (100 if percent else 1)
+        except ValueError:
+            raise InputError(name, f"expected {what}, got text {value!r}") from None
+    else:
+        raise InputError(name, f"expected {what}, got {type(value).__name__}")
+    if not math.isfinite(number):
+        raise InputError(name, f"expected {what}, got {value!r}")
+    return number
+
+
+def _check_range(number: float, name: str, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and number < minimum:
+        raise InputError(name, f"expected a number >= {minimum:g}, got {number:g}")
+    if maximum is not None and number > maximum:
+        raise InputError(name, f"expected a number <= {maximum:g}, got {number:g}")
+
+
+def as_int(
+    value: object, name: str, default: int | None = None, *, minimum: int | None = None
+) -> int:
+    """A whole number: 1000.0 from Excel becomes 1000; 1000.5, TRUE or 'abc' are refused."""
+    value = single(value, name)
+    if value is None:
+        if default is None:
+            raise InputError(name, "required, but the cell is empty")
+        return default
+    number = _number(value, name, "a whole number")
+    if not number.is_integer():
+        raise InputError(name, f"expected a whole number, got {value!r}")
+    _check_range(number, name, minimum, None)
+    return int(number)
+
+
+def as_float(
+    value: object,
+    name: str,
+    default: float | None = None,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float:
+    """A number; '70%' typed as text counts as 0.7."""
+    value = single(value, name)
+    if value is None:
+        if default is None:
+            raise InputError(name, "required, but the cell is empty")
+        return default
+    number = _number(value, name, "a number")
+    _check_range(number, name, minimum, maximum)
+    return number
+
+
+def as_text(value: object, name: str, default: str | None = None) -> str:
+    """Text with stray spaces removed."""
+    value = single(value, name)
+    if value is None:
+        if default is None:
+            raise InputError(name, "required, but the cell is empty")
+        return default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a model named 7 typed in a number cell
+    return str(value).strip()
+
+
+def as_choice(value: object, name: str, choices: dict[str, str], default: str) -> str:
+    """One of a set of words, in any case; `choices` maps accepted spellings to canonical ones."""
+    text = as_text(value, name, default).lower()
+    if text not in choices:
+        expected = ", ".join(dict.fromkeys(choices.values()))
+        raise InputError(name, f"expected one of {expected}, got {text!r}")
+    return choices[text]
+
+
+def as_table(value: object, name: str, schema: type[BaseModel]) -> list[dict[str, object]]:
+    """Rows of a range whose first row names the columns; blank rows and unknown columns dropped.
+
+    Only columns the schema knows are kept, so an analyst's own notes column does no harm.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or not value or not isinstance(value[0], list | tuple):
+        raise InputError(name, "expected a range with a header row and at least one row below")
+    header = [str(h).strip() if h is not None else "" for h in value[0]]
+    if "name" not in header:
+        raise InputError(name, "the range's first row must name the columns, starting with 'name'")
+    known = schema.model_fields
+    rows = []
+    for raw in value[1:]:
+        cells = {h: v for h, v in zip(header, raw, strict=False) if h in known}
+        cells = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in cells.items()}
+        if cells.get("name") in (None, ""):
+            continue
+        rows.append({k: v for k, v in cells.items() if v is not None})
+    return rows

@@ -1,0 +1,257 @@
+"""workbook/Sizing.xlsm: the analyst's workbook, whose scenario cells call the SIZING_* UDFs.
+
+Built from xlwings' standalone template (its VBA project kept byte for byte) with openpyxl.
+The same inputs and catalog give the same workbook content, so a test can compare the
+committed file with a fresh build.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+
+from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.excel.cells import (
+    BOLD,
+    NOTE_FONT,
+    RESULT_FILL,
+    SECTION_FONT,
+    TITLE_FONT,
+    WRAP,
+    define_name,
+    header_row,
+    print_landscape_fit_width,
+    put,
+    put_formula,
+    set_widths,
+)
+from sizing_xl.excel.live_model import write_inputs
+from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
+from sizing_xl.files import write_atomic
+from sizing_xl.i18n import SCENARIO_TITLES
+from sizing_xl.scenarios import SCENARIO_NAMES, SizingRequest, make_request
+
+UDF_MODULE = "sizing_xl.udfs"
+SHEET = "Sizing"
+BUILT_AT = datetime(2026, 1, 1)  # fixed, so that a rebuild gives the same file content
+CATALOG_ROWS = 500  # rows the UDFs read from each catalog sheet, room for an analyst's additions
+DEFAULT_REQUEST = make_request(
+    model="opt-oss-120b",
+    server="dgx300",
+    storage="profile_default",
+    concurrency=1000,
+    effective_context=131072,
+)
+
+_ARGS = "in_model,in_server,in_concurrency,in_context,{s},in_precision,in_budget_ratio,in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers"
+# (label, number format, formula); {s} is the scenario's header cell.
+SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
+    (
+        "KV cache per session (GiB)",
+        "0.00",
+        "=SIZING_KV_PER_SESSION_GIB(in_model,in_context,in_precision,in_tp,wb_models)",
+    ),
+    (
+        "Total KV (GiB)",
+        "#,##0.0",
+        "=SIZING_KV_TOTAL_GIB(in_model,in_concurrency,in_context,in_precision,in_tp,wb_models)",
+    ),
+    (
+        "HBM budget per node (GiB)",
+        "#,##0.0",
+        "=SIZING_HBM_BUDGET_GIB(in_server,{s},in_budget_ratio,in_overhead_gib,wb_servers)",
+    ),
+    (
+        "Sessions per node",
+        "#,##0",
+        "=SIZING_SESSIONS_PER_NODE(in_model,in_server,in_context,{s},in_precision,"
+        "in_budget_ratio,in_overhead_gib,in_tp,wb_models,wb_servers)",
+    ),
+    ("Nodes final", "#,##0", "=SIZING_NODES_FINAL(" + _ARGS + ")"),
+    (
+        "Capacity after failures (sessions)",
+        "#,##0",
+        "=SIZING_CAPACITY_AFTER_FAILURES(" + _ARGS + ")",
+    ),
+)
+ALERTS_FORMULA = (
+    "=SIZING_ALERTS(in_model,in_server,in_concurrency,in_context,in_precision,in_budget_ratio,"
+    'in_overhead_gib,in_headroom,in_tp,in_storage,"en",wb_models,wb_servers)'
+)
+
+START_TEXT: tuple[tuple[str, str], ...] = (
+    ("title", "sizing_xl — LLM inference sizing in Excel"),
+    (
+        "text",
+        "How many GPU nodes a load of LLM sessions needs when GPU memory (HBM) is the limit: each "
+        "live session holds a KV cache. The Sizing sheet sizes three scenarios (Minimum, "
+        "Recommended, Ideal) with SIZING_* formulas that run the sizing_xl engine in Python.",
+    ),
+    ("section", "Enable the formulas (Windows, once)"),
+    ("text", '1. pip install "sizing_xl[excel]"   2. xlwings addin install'),
+    (
+        "text",
+        "3. Open this workbook, enable macros, and on the xlwings ribbon click "
+        '"Import Functions". The sheet xlwings.conf already names the module: UDF Modules = '
+        "sizing_xl.udfs. Until then the formula cells show #NAME?.",
+    ),
+    (
+        "text",
+        "macOS: classic UDFs do not run; use the sizing command or the director's .xlsx "
+        "(sizing --output-xlsx), whose Model sheet uses plain Excel formulas. Excel on the web: "
+        "open the director's .xlsx.",
+    ),
+    ("section", "Where inputs go"),
+    (
+        "text",
+        "Yellow cells with dark-blue text on the Sizing sheet are the inputs; they are the only "
+        "cells you can type in there (the sheet is protected without a password). Model, server "
+        "and storage are dropdowns fed from the Models, Servers and Storage sheets.",
+    ),
+    (
+        "text",
+        "Green cells are the key results. To size a model of your own, add a row to the Models "
+        "table (name, attention_type, attention_pattern, num_layers, ...) and pick it on the "
+        "Sizing sheet: the formulas read the Models and Servers sheets before the catalogs.",
+    ),
+    ("section", "Functions"),
+    (
+        "text",
+        "SIZING_KV_PER_SESSION_GIB(model, effective_context, [kv_precision], …) — KV per session, GiB",
+    ),
+    (
+        "text",
+        "SIZING_KV_TOTAL_GIB(model, concurrency, effective_context, …) — KV of all sessions, GiB",
+    ),
+    (
+        "text",
+        "SIZING_HBM_BUDGET_GIB(server, [scenario], [kv_budget_ratio], …) — KV budget per node",
+    ),
+    ("text", "SIZING_SESSIONS_PER_NODE(model, server, effective_context, [scenario], …)"),
+    ("text", "SIZING_NODES_FINAL(model, server, concurrency, effective_context, [scenario], …)"),
+    ("text", "SIZING_CAPACITY_AFTER_FAILURES(…) — sessions served after losing the HA spares"),
+    ("text", "SIZING_SCENARIO(…) — a scenario's whole result as a 2-column table"),
+    (
+        "text",
+        "SIZING_ALERTS(…) — the alerts as text; SIZING_MODEL / SIZING_SERVER — catalog values",
+    ),
+    ("text", "SIZING_CATALOG([kind]) — catalog names; SIZING_VERSION() — the version"),
+    (
+        "text",
+        'A bad argument shows "ERROR: <argument>: <what was expected>" in the cell.',
+    ),
+)
+
+
+def template_path() -> Path:
+    """xlwings' standalone quickstart workbook, shipped inside the installed xlwings."""
+    return Path(str(resources.files("xlwings").joinpath("quickstart_standalone.xlsm")))
+
+
+def build_sizing_workbook(
+    catalog: Catalog | None = None, request: SizingRequest = DEFAULT_REQUEST
+) -> Workbook:
+    """Start, Sizing, Models, Servers, Storage and xlwings.conf, on the template's VBA project."""
+    wb = openpyxl.load_workbook(template_path(), keep_vba=True)
+    start = wb["Sheet1"]
+    start.title = "Start"
+    _build_start_sheet(start)
+    conf = wb["_xlwings.conf"]
+    conf.title = "xlwings.conf"  # active only under this name
+    _configure_xlwings(conf)
+    ws = wb.create_sheet(SHEET, index=1)
+    build_catalog_sheets(wb, catalog or load_catalog())
+    for sheet, columns in CATALOG_SHEETS.items():
+        last_col = openpyxl.utils.get_column_letter(len(columns))
+        define_name(wb, f"wb_{sheet.lower()}", sheet, f"$A$1:${last_col}${CATALOG_ROWS}")
+    _build_sizing_sheet(wb, ws, request)
+    wb.move_sheet("xlwings.conf", offset=len(wb.sheetnames))
+    wb.active = 0
+    wb.properties.creator = "sizing_xl"
+    wb.properties.lastModifiedBy = "sizing_xl"
+    wb.properties.created = wb.properties.modified = BUILT_AT
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def _build_start_sheet(ws) -> None:
+    row = 1
+    for kind, text in START_TEXT:
+        if kind == "title":
+            put(ws, f"A{row}", text, font=TITLE_FONT)
+            row += 2
+            continue
+        if kind == "section":
+            row += 1
+            put(ws, f"A{row}", text, font=SECTION_FONT)
+        else:
+            put(ws, f"A{row}", text, alignment=WRAP)
+            ws.row_dimensions[row].height = 16 * (1 + len(text) // 95) + 2
+        row += 1
+    set_widths(ws, {"A": 95})
+    print_landscape_fit_width(ws)
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+
+
+def _configure_xlwings(ws) -> None:
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        if row[0].value == "UDF Modules":
+            put(ws, f"B{row[0].row}", UDF_MODULE)
+            return
+    raise RuntimeError("the xlwings template has no 'UDF Modules' setting")
+
+
+def _build_sizing_sheet(wb: Workbook, ws, request: SizingRequest) -> None:
+    put(
+        ws,
+        "A1",
+        "Sizing — the three scenarios, computed by the SIZING_* functions",
+        font=TITLE_FONT,
+    )
+    put(
+        ws,
+        "A2",
+        "Change the yellow cells. Results need the UDFs imported once (see Start).",
+        font=NOTE_FONT,
+    )
+    put(ws, "A4", "INPUTS", font=SECTION_FONT)
+    _, row = write_inputs(wb, ws, request, "en", first_row=5)
+    row += 1
+    put(ws, f"A{row}", "SCENARIOS", font=SECTION_FONT)
+    row += 1
+    header = row
+    header_row(ws, header, 1, ["Metric", *(SCENARIO_TITLES[n]["en"] for n in SCENARIO_NAMES)])
+    for label, fmt, formula in SCENARIO_ROWS:
+        row += 1
+        key = label == "Nodes final"
+        put(ws, f"A{row}", label, font=BOLD if key else None)
+        for col in "BCD":
+            put_formula(
+                ws,
+                f"{col}{row}",
+                formula.format(s=f"{col}${header}"),
+                number_format=fmt,
+                font=BOLD if key else None,
+                fill=RESULT_FILL if key else None,
+            )
+    row += 2
+    put(ws, f"A{row}", "ALERTS", font=SECTION_FONT)
+    row += 1
+    put_formula(ws, f"A{row}", ALERTS_FORMULA, alignment=WRAP)
+    ws.merge_cells(f"A{row}:D{row}")
+    ws.row_dimensions[row].height = 90
+    set_widths(ws, {"A": 44, "B": 20, "C": 20, "D": 20})
+    print_landscape_fit_width(ws)
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+
+
+def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> Path | None:
+    """Write atomically; an existing file is kept as <name>.bak.xlsm first (returned)."""
+    wb = build_sizing_workbook(catalog)
+    return write_atomic(path, wb.save, backup=True)

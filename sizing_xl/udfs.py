@@ -1,0 +1,476 @@
+"""Excel user-defined functions (xlwings): SIZING_* formulas over the engine, safe for any cell.
+
+Each function takes what Excel passes (numbers as floats, blanks as None, booleans, text with
+stray spaces, single cells or ranges) and returns a number, a table or text. A bad argument
+returns one readable line in the cell, "ERROR: <argument>: <what was expected>"; nothing raises
+into Excel. Optional `models` / `servers` arguments take the workbook's own catalog ranges
+(header row first): their rows add to, or replace, the packaged and user catalogs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+try:
+    from xlwings import arg, func, ret
+except ImportError as exc:  # pragma: no cover - the UDFs are the Excel face, xlwings is its extra
+    raise ImportError("sizing_xl.udfs needs xlwings: pip install 'sizing_xl[excel]'") from exc
+
+from sizing_xl import __version__
+from sizing_xl.catalog import (
+    Catalog,
+    ModelSpec,
+    ServerSpec,
+    catalog_dirs_from_env,
+    load_catalog,
+    overlay,
+)
+from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
+from sizing_xl.errors import InputError, SizingError
+from sizing_xl.excel.arguments import as_choice, as_float, as_int, as_table, as_text
+from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
+from sizing_xl.scenarios import (
+    DEFAULT_POLICIES,
+    SCENARIO_NAMES,
+    ScenarioResult,
+    SizingResult,
+    make_request,
+    resolve_policy,
+    size,
+)
+from sizing_xl.units import KV_PRECISIONS, bytes_per_element, bytes_to_gib, gb_to_bytes
+
+CATEGORY = "sizing_xl"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_SCENARIOS = {
+    **{name: name for name in SCENARIO_NAMES},
+    **{label.lower(): name for name in SCENARIO_NAMES for label in SCENARIO_LABELS[name].values()},
+    "min": "minimum",
+    "rec": "recommended",
+    "mínimo": "minimum",
+    "minimo": "minimum",
+}
+_PRECISIONS = {p: p for p in KV_PRECISIONS}
+_LANGS = {lang.lower(): lang for lang in LANGS} | {"pt": "pt-BR", "english": "en"}
+
+# Argument help, shown by Excel's Insert Function dialog (255 characters at most).
+DOCS = {
+    "model": 'Model name, e.g. "opt-oss-120b" (packaged catalog, user catalog or a row of '
+    "the models range).",
+    "server": 'Server name, e.g. "dgx300" (packaged catalog, user catalog or a row of the '
+    "servers range).",
+    "storage": 'Storage profile name (default "profile_default").',
+    "concurrency": "Simultaneous sessions to serve, a whole number >= 1.",
+    "effective_context": "Tokens of context each session really uses, a whole number >= 1.",
+    "scenario": '"minimum", "recommended" (default) or "ideal"; pt-BR names work too.',
+    "kv_precision": "KV cache precision: fp8 (default), int8, fp16 or bf16.",
+    "kv_budget_ratio": "Fraction of HBM left for KV after overhead, in (0, 1]; default 0.70. "
+    "Ideal uses at most 0.65.",
+    "runtime_overhead_gib": "GiB per node for weights, activations and buffers; default 120.",
+    "peak_headroom_ratio": "Peak headroom of the Recommended scenario, >= 0; default 0.20. Ideal "
+    "uses at least 0.30, Minimum 0.",
+    "tensor_parallel": "GPUs one model replica spans; KV heads fewer than this and MLA latents "
+    "are held once per GPU. Default 1.",
+    "models": "Optional: the workbook's Models range, header row first; its rows add to or "
+    "replace catalog models.",
+    "servers": "Optional: the workbook's Servers range, header row first; its rows add to or "
+    "replace catalog servers.",
+    "field": 'A column name of the catalog, e.g. "num_layers" or "hbm_per_gpu_gb".',
+    "kind": '"models", "servers" or "storage".',
+    "lang": '"pt-BR" (default) or "en".',
+}
+assert all(len(doc) <= 255 for doc in DOCS.values())
+
+
+def excel_safe(f: _F) -> _F:
+    """Turn every failure into one line of text in the cell instead of an exception in Excel."""
+
+    @functools.wraps(f)  # xlwings reads the argument names through __wrapped__
+    def guarded(*args: object, **kwargs: object) -> object:
+        try:
+            return f(*args, **kwargs)
+        except SizingError as exc:
+            return f"ERROR: {exc}"
+        except Exception as exc:  # never let Excel see a traceback
+            return f"ERROR: {f.__name__}: unexpected {type(exc).__name__}: {exc}"
+
+    return guarded  # type: ignore[return-value]
+
+
+def _udf(*arg_names: str, doc_returns: str | None = None) -> Callable[[_F], _F]:
+    """xlwings' func/arg decorators with this module's help texts, around excel_safe."""
+
+    def decorate(f: _F) -> _F:
+        assert f.__doc__ and len(f.__doc__) <= 255, f.__name__
+        wrapped = excel_safe(f)
+        for name in reversed(arg_names):
+            wrapped = arg(name, doc=DOCS[name])(wrapped)
+        if doc_returns == "table":
+            wrapped = ret(expand="table")(wrapped)
+        return func(category=CATEGORY)(wrapped)
+
+    return decorate
+
+
+def _catalog(models: object = None, servers: object = None) -> Catalog:
+    catalog = load_catalog(catalog_dirs_from_env())
+    catalog = overlay(
+        catalog, "models", as_table(models, "models", ModelSpec), "workbook Models sheet"
+    )
+    return overlay(
+        catalog, "servers", as_table(servers, "servers", ServerSpec), "workbook Servers sheet"
+    )
+
+
+def _sizing(
+    model,
+    server,
+    concurrency,
+    effective_context,
+    kv_precision,
+    kv_budget_ratio,
+    runtime_overhead_gib,
+    peak_headroom_ratio,
+    tensor_parallel,
+    models,
+    servers,
+    storage=None,
+) -> SizingResult:
+    request = make_request(
+        model=as_text(model, "model"),
+        server=as_text(server, "server"),
+        storage=as_text(storage, "storage", "profile_default"),
+        concurrency=as_int(concurrency, "concurrency"),
+        effective_context=as_int(effective_context, "effective_context"),
+        kv_precision=as_choice(kv_precision, "kv_precision", _PRECISIONS, "fp8"),
+        kv_budget_ratio=as_float(kv_budget_ratio, "kv_budget_ratio", 0.70),
+        runtime_overhead_gib=as_float(runtime_overhead_gib, "runtime_overhead_gib", 120.0),
+        peak_headroom_ratio=as_float(peak_headroom_ratio, "peak_headroom_ratio", 0.20),
+        tensor_parallel=as_int(tensor_parallel, "tensor_parallel", 1),
+    )
+    return size(request, _catalog(models, servers))
+
+
+def _scenario(result: SizingResult, scenario: object) -> ScenarioResult:
+    return result.scenario(as_choice(scenario, "scenario", _SCENARIOS, "recommended"))  # type: ignore[arg-type]
+
+
+def _infeasible(r: ScenarioResult) -> str:
+    return (
+        f"INFEASIBLE: not one session fits a node ({r.kv_per_session_gib:.2f} GiB per "
+        f"session, {r.hbm_budget_gib:.1f} GiB budget)"
+    )
+
+
+_SIZING_ARGS = (
+    "model",
+    "server",
+    "concurrency",
+    "effective_context",
+    "scenario",
+    "kv_precision",
+    "kv_budget_ratio",
+    "runtime_overhead_gib",
+    "peak_headroom_ratio",
+    "tensor_parallel",
+    "models",
+    "servers",
+)
+
+
+@_udf("model", "effective_context", "kv_precision", "tensor_parallel", "models")
+def SIZING_KV_PER_SESSION_GIB(
+    model, effective_context, kv_precision=None, tensor_parallel=None, models=None
+):
+    """KV cache one session holds, in GiB: 2 x (full layers x context + sliding layers x window) x KV heads x head_dim x bytes (MLA: one latent per layer)."""
+    spec = _catalog(models).model(as_text(model, "model"))
+    kv = kv_bytes_per_session(
+        spec,
+        context_tokens=as_int(effective_context, "effective_context", minimum=1),
+        bytes_per_element=bytes_per_element(
+            as_choice(kv_precision, "kv_precision", _PRECISIONS, "fp8")
+        ),
+        tensor_parallel=as_int(tensor_parallel, "tensor_parallel", 1, minimum=1),
+    )
+    return bytes_to_gib(kv)
+
+
+@_udf("model", "concurrency", "effective_context", "kv_precision", "tensor_parallel", "models")
+def SIZING_KV_TOTAL_GIB(
+    model, concurrency, effective_context, kv_precision=None, tensor_parallel=None, models=None
+):
+    """KV cache all concurrent sessions hold together, in GiB (KV per session x concurrency)."""
+    sessions = as_int(concurrency, "concurrency", minimum=1)
+    per_session = SIZING_KV_PER_SESSION_GIB.__wrapped__(
+        model, effective_context, kv_precision, tensor_parallel, models
+    )
+    return per_session * sessions
+
+
+@_udf("server", "scenario", "kv_budget_ratio", "runtime_overhead_gib", "servers")
+def SIZING_HBM_BUDGET_GIB(
+    server, scenario=None, kv_budget_ratio=None, runtime_overhead_gib=None, servers=None
+):
+    """HBM per node left for KV cache, in GiB: (HBM - runtime overhead) x budget ratio of the scenario."""
+    spec = _catalog(None, servers).server(as_text(server, "server"))
+    name = as_choice(scenario, "scenario", _SCENARIOS, "recommended")
+    _, ratio = resolve_policy(
+        DEFAULT_POLICIES[name],
+        peak_headroom_ratio=0.0,
+        kv_budget_ratio=as_float(
+            kv_budget_ratio, "kv_budget_ratio", 0.70, minimum=1e-9, maximum=1.0
+        ),
+    )
+    budget = hbm_budget_bytes(
+        hbm_total_bytes=gb_to_bytes(spec.hbm_total_gb),
+        runtime_overhead_gib=as_float(
+            runtime_overhead_gib, "runtime_overhead_gib", 120.0, minimum=0
+        ),
+        kv_budget_ratio=ratio,
+    )
+    return bytes_to_gib(budget)
+
+
+@_udf(
+    "model",
+    "server",
+    "effective_context",
+    "scenario",
+    "kv_precision",
+    "kv_budget_ratio",
+    "runtime_overhead_gib",
+    "tensor_parallel",
+    "models",
+    "servers",
+)
+def SIZING_SESSIONS_PER_NODE(
+    model,
+    server,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+):
+    """Sessions one node holds: floor(HBM budget / KV per session). 0 means not one fits."""
+    result = _sizing(
+        model,
+        server,
+        1,
+        effective_context,
+        kv_precision,
+        kv_budget_ratio,
+        runtime_overhead_gib,
+        None,
+        tensor_parallel,
+        models,
+        servers,
+    )
+    return _scenario(result, scenario).sessions_per_node
+
+
+@_udf(*_SIZING_ARGS)
+def SIZING_NODES_FINAL(
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+):
+    """Nodes to provision in a scenario: ceil(concurrency x (1 + headroom) / sessions per node) + HA spares."""
+    r = _scenario(
+        _sizing(
+            model,
+            server,
+            concurrency,
+            effective_context,
+            kv_precision,
+            kv_budget_ratio,
+            runtime_overhead_gib,
+            peak_headroom_ratio,
+            tensor_parallel,
+            models,
+            servers,
+        ),
+        scenario,
+    )
+    return _infeasible(r) if r.nodes_final is None else r.nodes_final
+
+
+@_udf(*_SIZING_ARGS)
+def SIZING_CAPACITY_AFTER_FAILURES(
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+):
+    """Sessions the scenario still serves after losing its HA spare nodes."""
+    r = _scenario(
+        _sizing(
+            model,
+            server,
+            concurrency,
+            effective_context,
+            kv_precision,
+            kv_budget_ratio,
+            runtime_overhead_gib,
+            peak_headroom_ratio,
+            tensor_parallel,
+            models,
+            servers,
+        ),
+        scenario,
+    )
+    return (
+        _infeasible(r)
+        if r.capacity_after_failures_sessions is None
+        else (r.capacity_after_failures_sessions)
+    )
+
+
+@_udf(*_SIZING_ARGS, doc_returns="table")
+def SIZING_SCENARIO(
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+):
+    """A scenario's full result as a two-column table (field, value): KV, budget, sessions per node, nodes, HA, headroom."""
+    r = _scenario(
+        _sizing(
+            model,
+            server,
+            concurrency,
+            effective_context,
+            kv_precision,
+            kv_budget_ratio,
+            runtime_overhead_gib,
+            peak_headroom_ratio,
+            tensor_parallel,
+            models,
+            servers,
+        ),
+        scenario,
+    )
+    return [[key, "" if value is None else value] for key, value in r.model_dump().items()]
+
+
+@_udf(
+    "model",
+    "server",
+    "concurrency",
+    "effective_context",
+    "kv_precision",
+    "kv_budget_ratio",
+    "runtime_overhead_gib",
+    "peak_headroom_ratio",
+    "tensor_parallel",
+    "storage",
+    "lang",
+    "models",
+    "servers",
+)
+def SIZING_ALERTS(
+    model,
+    server,
+    concurrency,
+    effective_context,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    storage=None,
+    lang=None,
+    models=None,
+    servers=None,
+):
+    """The sizing's alerts as text, one per line, most severe first ("" when there are none)."""
+    language: Lang = as_choice(lang, "lang", _LANGS, "pt-BR")  # type: ignore[assignment]
+    result = _sizing(
+        model,
+        server,
+        concurrency,
+        effective_context,
+        kv_precision,
+        kv_budget_ratio,
+        runtime_overhead_gib,
+        peak_headroom_ratio,
+        tensor_parallel,
+        models,
+        servers,
+        storage,
+    )
+    return "\n".join(f"[{a.code}] {a.line(language)}" for a in result.alerts)
+
+
+def _field(entry: object, field: object) -> object:
+    name = as_text(field, "field")
+    if name not in type(entry).model_fields and not isinstance(
+        getattr(type(entry), name, None), property
+    ):
+        known = ", ".join(type(entry).model_fields)
+        raise InputError("field", f"unknown field {name!r}; known: {known}")
+    value = getattr(entry, name)
+    return "" if value is None else value
+
+
+@_udf("model", "field", "models")
+def SIZING_MODEL(model, field, models=None):
+    """A catalog value of a model by name, e.g. SIZING_MODEL("gemma-3-27b", "num_sliding_layers")."""
+    return _field(_catalog(models).model(as_text(model, "model")), field)
+
+
+@_udf("server", "field", "servers")
+def SIZING_SERVER(server, field, servers=None):
+    """A catalog value of a server by name, e.g. SIZING_SERVER("dgx300", "hbm_total_gb")."""
+    return _field(_catalog(None, servers).server(as_text(server, "server")), field)
+
+
+@_udf("kind", doc_returns="table")
+def SIZING_CATALOG(kind=None):
+    """The names the packaged and user catalogs hold, one per row: models, servers or storage."""
+    which = as_choice(
+        kind, "kind", {"models": "models", "servers": "servers", "storage": "storage"}, "models"
+    )
+    return [[name] for name in getattr(_catalog(), which)]
+
+
+@_udf()
+def SIZING_VERSION():
+    """The sizing_xl version and the sizing method's version."""
+    from sizing_xl.scenarios import METHOD_VERSION
+
+    return f"sizing_xl {__version__} (method v{METHOD_VERSION})"
+
+
+UDF_NAMES: tuple[str, ...] = tuple(n for n in dir() if n.startswith("SIZING_"))

@@ -1,0 +1,184 @@
+"""workbook/Sizing.xlsm: reproducible from its script, and its formulas give the engine's figures."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from sizing_xl import load_catalog, make_request, size
+from sizing_xl.catalog import overlay
+from sizing_xl.excel.sizing_xlsm import SHEET, build_sizing_workbook, template_path
+from sizing_xl.scenarios import SCENARIO_NAMES
+from sizing_xl.udfs import UDF_NAMES
+from tests.conftest import REPO, SEED_ARGS
+from tests.formula_engine import evaluate
+
+COMMITTED = REPO / "workbook" / "Sizing.xlsm"
+# Parts whose content changes on every save, and what in them; nothing else may differ.
+VOLATILE = {"docProps/core.xml": re.compile(r"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")}
+# The portable Excel functions of shared/notes/excel-facts.md, and the few more the
+# director's live Model sheet uses that Excel 2016 and LibreOffice 7.4 share.
+PORTABLE = {
+    "INDEX",
+    "MATCH",
+    "SUMPRODUCT",
+    "SUMIFS",
+    "COUNTIFS",
+    "IFERROR",
+    "ROUNDUP",
+    "ROUNDDOWN",
+    "CEILING",
+    "FLOOR",
+    "MAX",
+    "MIN",
+    "CHOOSE",
+    "IF",
+    "AND",
+    "OR",
+    "ROUND",
+    "INT",
+    "TRIM",
+    "ISNA",
+    "ISBLANK",
+    "ISNUMBER",
+    "NOT",
+    "NA",
+    "OFFSET",
+    "COUNTA",
+}
+
+
+def parts(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        out = {name: z.read(name) for name in z.namelist()}
+    for name, pattern in VOLATILE.items():
+        out[name] = pattern.sub("", out[name].decode()).encode()
+    return out
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsm") / "Sizing.xlsm"
+    build_sizing_workbook().save(path)
+    return path
+
+
+def test_committed_workbook_is_what_the_script_builds(fresh):
+    committed, built = parts(COMMITTED), parts(fresh)
+    assert sorted(committed) == sorted(built)
+    drifted = [name for name in built if committed[name] != built[name]]
+    assert not drifted, f"rebuild with scripts/build_sizing_xlsm.py: {drifted} differ"
+
+
+def test_vba_project_is_the_templates_byte_for_byte():
+    with zipfile.ZipFile(template_path()) as t, zipfile.ZipFile(COMMITTED) as w:
+        assert w.read("xl/vbaProject.bin") == t.read("xl/vbaProject.bin")
+
+
+def test_sheets_tables_and_xlwings_conf():
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    assert wb.sheetnames == ["Start", "Sizing", "Models", "Servers", "Storage", "xlwings.conf"]
+    conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows(max_col=2)}
+    assert conf["UDF Modules"] == "sizing_xl.udfs"
+    for sheet in ("Models", "Servers", "Storage"):
+        assert len(wb[sheet].tables) == 1
+    names = {n for n in wb.defined_names}
+    assert {"in_model", "in_precision", "wb_models", "wb_servers"} <= names
+
+
+def test_input_cells_are_the_only_unlocked_cells_of_the_sizing_sheet():
+    ws = openpyxl.load_workbook(COMMITTED)[SHEET]
+    assert ws.protection.sheet
+    unlocked = {
+        c.coordinate
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None and not c.protection.locked
+    }
+    assert unlocked == {f"B{r}" for r in range(5, 15)}
+    assert all(ws[ref].fill.fgColor.rgb.endswith("FFF2CC") for ref in unlocked)
+
+
+def formula_functions(path) -> set[str]:
+    found = set()
+    for ws in openpyxl.load_workbook(path):
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    found |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", c.value))
+    return found
+
+
+def test_every_function_in_a_formula_is_a_udf_or_portable(tmp_path, seed_result):
+    from sizing_xl.excel.director import write_director_workbook
+
+    director = tmp_path / "board.xlsx"
+    write_director_workbook(seed_result, director)
+    xlsm, xlsx = formula_functions(COMMITTED), formula_functions(director)
+    assert xlsm and xlsx
+    assert xlsm <= set(UDF_NAMES) | PORTABLE
+    assert xlsx <= PORTABLE  # the director's file works without Python
+
+
+def scenario_cells(values: dict, label: str) -> list:
+    ws = openpyxl.load_workbook(COMMITTED)[SHEET]
+    row = next(r[0].row for r in ws.iter_rows(max_col=1) if r[0].value == label)
+    return [values[f"SIZING!{col}{row}"] for col in "BCD"]
+
+
+def test_formulas_give_the_seed_figures():
+    values = evaluate(COMMITTED)
+    assert scenario_cells(values, "Sessions per node") == [629, 629, 584]
+    assert scenario_cells(values, "Nodes final") == [2, 3, 5]
+    assert [round(v, 2) for v in scenario_cells(values, "KV cache per session (GiB)")] == [2.25] * 3
+    assert scenario_cells(values, "Capacity after failures (sessions)")[1] == 1258
+    alerts = next(v for k, v in values.items() if isinstance(v, str) and "[LONG_CONTEXT]" in v)
+    assert "Storage: profile_default (28 GB/s read" in alerts
+
+
+def test_changing_an_input_cell_follows_the_engine():
+    values = evaluate(COMMITTED, {"SIZING!B10": "fp16"})  # in_precision
+    fp16 = size(make_request(**SEED_ARGS, kv_precision="fp16"))
+    assert scenario_cells(values, "Nodes final") == [
+        fp16.scenario(n).nodes_final for n in SCENARIO_NAMES
+    ]
+    assert scenario_cells(values, "Nodes final")[1] == 5
+
+
+def test_a_new_model_row_is_sized_without_touching_python(tmp_path):
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    models = wb["Models"]
+    header = [c.value for c in models[1]]
+    row = dict(
+        name="acme-mla-200b",
+        attention_type="mla",
+        attention_pattern="full",
+        num_layers=40,
+        kv_lora_rank=384,
+        qk_rope_head_dim=64,
+        max_context=131072,
+    )
+    models.append([row.get(h) for h in header])
+    table = models.tables["ModelsTable"]
+    table.ref = re.sub(r"\d+$", str(models.max_row), table.ref)
+    wb["Sizing"]["B5"] = "acme-mla-200b"
+    wb["Sizing"]["B8"] = 2500
+    path = tmp_path / "Sizing.xlsm"
+    wb.save(path)
+    values = evaluate(path)
+    catalog = overlay(load_catalog(), "models", [row], "test")
+    want = size(
+        make_request(**{**SEED_ARGS, "model": "acme-mla-200b", "concurrency": 2500}), catalog
+    )
+    assert scenario_cells(values, "Nodes final") == [
+        want.scenario(n).nodes_final for n in SCENARIO_NAMES
+    ]
+    assert scenario_cells(values, "Sessions per node") == [
+        want.scenario(n).sessions_per_node for n in SCENARIO_NAMES
+    ]
+    assert scenario_cells(values, "KV cache per session (GiB)")[0] == pytest.approx(
+        40 * 131072 * (384 + 64) / 2**30
+    )

@@ -1,0 +1,223 @@
+"""The SIZING_* functions called the way Excel calls them: floats, None, booleans, ranges, junk."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sizing_xl.udfs as udfs
+from sizing_xl import make_request, size
+from sizing_xl.udfs import (
+    DOCS,
+    SIZING_ALERTS,
+    SIZING_CAPACITY_AFTER_FAILURES,
+    SIZING_CATALOG,
+    SIZING_HBM_BUDGET_GIB,
+    SIZING_KV_PER_SESSION_GIB,
+    SIZING_KV_TOTAL_GIB,
+    SIZING_MODEL,
+    SIZING_NODES_FINAL,
+    SIZING_SCENARIO,
+    SIZING_SERVER,
+    SIZING_SESSIONS_PER_NODE,
+    SIZING_VERSION,
+)
+
+M, S = "opt-oss-120b", "dgx300"
+SEED = (M, S, 1000.0, 131072.0)  # numbers arrive from Excel as floats
+
+
+def test_seed_figures_with_excel_floats():
+    assert SIZING_KV_PER_SESSION_GIB(M, 131072.0) == pytest.approx(2.252197265625)
+    assert round(SIZING_KV_TOTAL_GIB(M, 1000.0, 131072.0), 1) == 2252.2
+    assert round(SIZING_HBM_BUDGET_GIB(S), 1) == 1418.0
+    assert round(SIZING_HBM_BUDGET_GIB(S, "ideal"), 1) == 1316.7
+    assert [SIZING_SESSIONS_PER_NODE(M, S, 131072.0, s) for s in ("minimum", "ideal")] == [629, 584]
+    assert [SIZING_NODES_FINAL(*SEED, s) for s in ("minimum", "recommended", "ideal")] == [2, 3, 5]
+    assert SIZING_NODES_FINAL(*SEED) == 3  # scenario left blank: Recommended
+    assert SIZING_CAPACITY_AFTER_FAILURES(*SEED) == 1258
+    assert SIZING_NODES_FINAL(*SEED, None, "fp16") == 5
+
+
+def test_blank_optional_cells_take_the_seed_defaults():
+    assert SIZING_NODES_FINAL(*SEED, None, None, None, None, None, None, None, None) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((" OPT-OSS-120B ", " dgx300", 1000.0, 131072.0, " Ideal "), 5),  # stray spaces, case
+        ((M, S, [[1000.0]], [[131072.0]], [["IDEAL"]]), 5),  # 1x1 ranges
+        ((M, S, [1000.0], 131072.0, "Mínimo"), 2),  # a 1-D range, the pt-BR scenario name
+        ((M, S, "1000", "131072", "RECOMENDADO"), 3),  # numbers typed as text
+        ((M, S, 1000.0, 131072.0, "rec", "FP8", "70%"), 3),  # percent typed as text
+        ((M, S, 1000, 131072, "recommended", "fp8", 0.7, 120.0, 0.2, 1.0), 3),
+    ],
+)
+def test_what_excel_passes_is_understood(args, expected):
+    assert SIZING_NODES_FINAL(*args) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((M, S, -5.0, 131072.0), "ERROR: concurrency: expected a number >= 1, got -5"),
+        ((M, S, 1000.5, 131072.0), "ERROR: concurrency: expected a whole number, got 1000.5"),
+        ((M, S, True, 131072.0), "ERROR: concurrency: expected a whole number, got TRUE"),
+        ((M, S, None, 131072.0), "ERROR: concurrency: required, but the cell is empty"),
+        ((M, S, "   ", 131072.0), "ERROR: concurrency: required, but the cell is empty"),
+        ((M, S, "lots", 131072.0), "ERROR: concurrency: expected a whole number, got text 'lots'"),
+        ((M, S, [[1.0, 2.0]], 131072.0), "ERROR: concurrency: expected a single cell, got a range"),
+        ((M, S, 1000.0, 0.0), "ERROR: effective_context: expected a number >= 1, got 0"),
+        (
+            (M, S, 1000.0, 1.0, "best"),
+            "ERROR: scenario: expected one of minimum, recommended, ideal",
+        ),
+        ((M, S, 1000.0, 1.0, None, "fp4"), "ERROR: kv_precision: expected one of fp8, int8"),
+        ((M, S, 1000.0, 1.0, None, None, 1.5), "ERROR: kv_budget_ratio: expected a number <= 1"),
+        ((M, S, 1000.0, 1.0, None, None, None, -1.0), "ERROR: runtime_overhead_gib: expected a"),
+        ((M, S, 1000.0, 1.0, None, None, None, None, None, 0.0), "ERROR: tensor_parallel"),
+        (("opt-oss-12b", S, 1.0, 1.0), "ERROR: unknown model 'opt-oss-12b'; did you mean"),
+        ((M, "dgx-b30", 1.0, 1.0), "ERROR: unknown server 'dgx-b30'; did you mean 'dgx-b300'"),
+        ((None, S, 1.0, 1.0), "ERROR: model: required, but the cell is empty"),
+    ],
+)
+def test_bad_arguments_show_a_readable_message_in_the_cell(args, message):
+    result = SIZING_NODES_FINAL(*args)
+    assert isinstance(result, str) and result.startswith(message)
+    assert "\n" not in result and "Traceback" not in result
+
+
+def test_infeasible_scenario_says_so():
+    result = SIZING_NODES_FINAL(M, S, 1000.0, 131072.0, None, None, None, 2145.0)
+    assert result.startswith("INFEASIBLE: not one session fits a node")
+    assert SIZING_SESSIONS_PER_NODE(M, S, 131072.0, None, None, None, 2145.0) == 0
+
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**12), 10**12),
+    st.text(max_size=12),
+    st.lists(st.one_of(st.none(), st.floats(), st.text(max_size=4)), max_size=3),
+    st.lists(
+        st.lists(st.one_of(st.none(), st.floats(), st.text(max_size=4)), max_size=3), max_size=3
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(udfs.UDF_NAMES), st.data())
+def test_no_argument_ever_raises_into_excel(name, data):
+    udf = getattr(udfs, name)
+    n = len(inspect.signature(udf).parameters)
+    args = data.draw(st.lists(junk, min_size=n, max_size=n))
+    result = udf(*args)
+    assert isinstance(result, str | int | float | list)
+
+
+def models_range(*rows):
+    """The workbook's Models range as Excel passes it: header row first, floats, None blanks."""
+    header = [
+        "name",
+        "attention_type",
+        "attention_pattern",
+        "num_layers",
+        "num_sliding_layers",
+        "sliding_window",
+        "num_key_value_heads",
+        "head_dim",
+        "kv_lora_rank",
+        "qk_rope_head_dim",
+        "max_context",
+        "notes",
+    ]
+    return [header, *rows, [None] * len(header)]
+
+
+def test_a_model_added_as_a_workbook_row_is_sized(tmp_path):
+    row = [
+        "acme-hybrid-30b",
+        "gqa",
+        "hybrid",
+        48.0,
+        40.0,
+        4096.0,
+        8.0,
+        128.0,
+        None,
+        None,
+        262144.0,
+        "our own notes column",
+    ]
+    models = models_range(row)
+    got = SIZING_NODES_FINAL(
+        "acme-hybrid-30b", S, 1000.0, 131072.0, "ideal", None, None, None, None, None, models
+    )
+    from sizing_xl import load_catalog
+    from sizing_xl.catalog import overlay
+
+    catalog = overlay(
+        load_catalog(),
+        "models",
+        [
+            {
+                "name": "acme-hybrid-30b",
+                "attention_pattern": "hybrid",
+                "num_layers": 48,
+                "num_sliding_layers": 40,
+                "sliding_window": 4096,
+                "num_key_value_heads": 8,
+                "head_dim": 128,
+                "max_context": 262144,
+            }
+        ],
+        "test",
+    )
+    want = size(
+        make_request(model="acme-hybrid-30b", server=S, concurrency=1000, effective_context=131072),
+        catalog,
+    )
+    assert got == want.scenario("ideal").nodes_final
+    kv = SIZING_KV_PER_SESSION_GIB("acme-hybrid-30b", 131072.0, "fp8", None, models)
+    assert kv == pytest.approx(2 * (8 * 131072 + 40 * 4096) * 8 * 128 / 2**30)
+
+
+def test_a_workbook_row_replaces_the_catalog_entry_of_the_same_name():
+    every_layer_full = [M, "gqa", "full", 36.0, None, None, 8.0, 64.0, None, None, 131072.0, None]
+    kv = SIZING_KV_PER_SESSION_GIB(M, 131072.0, None, None, models_range(every_layer_full))
+    assert kv == pytest.approx(4.5)
+
+
+def test_a_malformed_workbook_row_names_the_sheet_and_field():
+    bad = ["broken", "gqa", "full", -3.0, None, None, 8.0, 64.0, None, None, None, None]
+    result = SIZING_KV_PER_SESSION_GIB("broken", 1024.0, None, None, models_range(bad))
+    assert result.startswith("ERROR: workbook Models sheet: model 'broken': num_layers:")
+
+
+def test_table_lookups_alerts_and_catalog_lists():
+    table = SIZING_SCENARIO(*SEED, "ideal")
+    as_dict = dict(table)
+    assert as_dict["nodes_final"] == 5 and as_dict["sessions_per_node"] == 584
+    assert all(len(row) == 2 for row in table)
+    alerts = SIZING_ALERTS(*SEED, None, None, None, None, None, None, "en")
+    assert alerts.splitlines()[0].startswith("[LONG_CONTEXT] WARNING: Long context (131,072")
+    assert SIZING_MODEL("gemma-3-27b", "num_sliding_layers") == 52
+    assert SIZING_MODEL("gemma-3-27b", " full_layers ") == 10
+    assert SIZING_SERVER("dgx300", "hbm_total_gb") == 2304
+    assert SIZING_MODEL("gemma-3-27b", "hidden").startswith("ERROR: field: unknown field 'hidden'")
+    assert ["dgx300"] in SIZING_CATALOG("SERVERS") and ["deepseek-v3"] in SIZING_CATALOG(None)
+    assert SIZING_VERSION().startswith("sizing_xl ")
+
+
+def test_names_are_prefixed_and_every_argument_has_help_text():
+    assert udfs.UDF_NAMES and all(n.startswith("SIZING_") for n in udfs.UDF_NAMES)
+    for name in udfs.UDF_NAMES:
+        udf = getattr(udfs, name)
+        assert udf.__doc__ and len(udf.__doc__) <= 255, name
+        for arg in inspect.signature(udf).parameters:
+            assert arg in DOCS and len(DOCS[arg]) <= 255, (name, arg)

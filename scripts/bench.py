@@ -13,18 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-SEED_FLAGS = [
-    "--model",
-    "opt-oss-120b",
-    "--server",
-    "dgx300",
-    "--storage",
-    "profile_default",
-    "--concurrency",
-    "1000",
-    "--effective-context",
-    "131072",
-]
+from sizing_xl.scenarios import HEADLINE_CASE, as_flags
+
+SEED_FLAGS = as_flags(HEADLINE_CASE)
 
 # The naive reference: the seed's method in ten plain lines, no validation, no alerts.
 NAIVE = """
@@ -89,13 +80,7 @@ def main() -> None:
     assert naive() == [2, 3, 5]
 
     catalog = load_catalog()
-    request = make_request(
-        model="opt-oss-120b",
-        server="dgx300",
-        storage="profile_default",
-        concurrency=1000,
-        effective_context=131072,
-    )
+    request = make_request(**HEADLINE_CASE)
     result = size(request, catalog)
     assert [result.scenario(n).nodes_final for n in ("minimum", "recommended", "ideal")] == [
         2,

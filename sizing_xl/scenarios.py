@@ -49,6 +49,23 @@ DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
 }
 
 
+# The seed's headline case: the workbooks' default inputs, the README's first command.
+HEADLINE_CASE: dict[str, str | int] = {
+    "model": "opt-oss-120b",
+    "server": "dgx300",
+    "storage": "profile_default",
+    "concurrency": 1000,
+    "effective_context": 131072,
+}
+
+
+def as_flags(case: dict[str, object]) -> list[str]:
+    """{"effective_context": 131072} -> ["--effective-context", "131072"]."""
+    return [
+        arg for key, value in case.items() for arg in (f"--{key.replace('_', '-')}", str(value))
+    ]
+
+
 class SizingRequest(_Frozen):
     """What a user asks: the seed's flags, with the seed's defaults."""
 

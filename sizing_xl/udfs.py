@@ -275,24 +275,29 @@ def SIZING_SESSIONS_PER_NODE(
     return _scenario(result, scenario).sessions_per_node
 
 
-@_udf(*_SIZING_ARGS)
-def SIZING_NODES_FINAL(
-    model,
-    server,
-    concurrency,
-    effective_context,
-    scenario=None,
-    kv_precision=None,
-    kv_budget_ratio=None,
-    runtime_overhead_gib=None,
-    peak_headroom_ratio=None,
-    tensor_parallel=None,
-    models=None,
-    servers=None,
-):
-    """Nodes to provision in a scenario: ceil(concurrency x (1 + headroom) / sessions per node) + HA spares."""
-    r = _scenario(
-        _sizing(
+def _scenario_udf(
+    name: str, doc: str, pick: Callable[[ScenarioResult], object], *, table: bool = False
+) -> Callable[..., object]:
+    """A UDF that sizes the request and returns pick(one scenario's result).
+
+    The signature is spelled out, not *args: Excel's Insert Function dialog shows these names.
+    """
+
+    def udf(
+        model,
+        server,
+        concurrency,
+        effective_context,
+        scenario=None,
+        kv_precision=None,
+        kv_budget_ratio=None,
+        runtime_overhead_gib=None,
+        peak_headroom_ratio=None,
+        tensor_parallel=None,
+        models=None,
+        servers=None,
+    ):
+        result = _sizing(
             model,
             server,
             concurrency,
@@ -304,84 +309,36 @@ def SIZING_NODES_FINAL(
             tensor_parallel,
             models,
             servers,
-        ),
-        scenario,
-    )
-    return _infeasible(r) if r.nodes_final is None else r.nodes_final
+        )
+        return pick(_scenario(result, scenario))
+
+    udf.__name__ = udf.__qualname__ = name
+    udf.__doc__ = doc
+    return _udf(*_SIZING_ARGS, doc_returns="table" if table else None)(udf)
 
 
-@_udf(*_SIZING_ARGS)
-def SIZING_CAPACITY_AFTER_FAILURES(
-    model,
-    server,
-    concurrency,
-    effective_context,
-    scenario=None,
-    kv_precision=None,
-    kv_budget_ratio=None,
-    runtime_overhead_gib=None,
-    peak_headroom_ratio=None,
-    tensor_parallel=None,
-    models=None,
-    servers=None,
-):
-    """Sessions the scenario still serves after losing its HA spare nodes."""
-    r = _scenario(
-        _sizing(
-            model,
-            server,
-            concurrency,
-            effective_context,
-            kv_precision,
-            kv_budget_ratio,
-            runtime_overhead_gib,
-            peak_headroom_ratio,
-            tensor_parallel,
-            models,
-            servers,
-        ),
-        scenario,
-    )
-    return (
-        _infeasible(r)
-        if r.capacity_after_failures_sessions is None
-        else (r.capacity_after_failures_sessions)
-    )
+def _count(r: ScenarioResult, value: int | None) -> int | str:
+    return _infeasible(r) if value is None else value
 
 
-@_udf(*_SIZING_ARGS, doc_returns="table")
-def SIZING_SCENARIO(
-    model,
-    server,
-    concurrency,
-    effective_context,
-    scenario=None,
-    kv_precision=None,
-    kv_budget_ratio=None,
-    runtime_overhead_gib=None,
-    peak_headroom_ratio=None,
-    tensor_parallel=None,
-    models=None,
-    servers=None,
-):
-    """A scenario's full result as a two-column table (field, value): KV, budget, sessions per node, nodes, HA, headroom."""
-    r = _scenario(
-        _sizing(
-            model,
-            server,
-            concurrency,
-            effective_context,
-            kv_precision,
-            kv_budget_ratio,
-            runtime_overhead_gib,
-            peak_headroom_ratio,
-            tensor_parallel,
-            models,
-            servers,
-        ),
-        scenario,
-    )
-    return [[key, "" if value is None else value] for key, value in r.model_dump().items()]
+SIZING_NODES_FINAL = _scenario_udf(
+    "SIZING_NODES_FINAL",
+    "Nodes to provision in a scenario: ceil(concurrency x (1 + headroom) / sessions per node) "
+    "+ HA spares.",
+    lambda r: _count(r, r.nodes_final),
+)
+SIZING_CAPACITY_AFTER_FAILURES = _scenario_udf(
+    "SIZING_CAPACITY_AFTER_FAILURES",
+    "Sessions the scenario still serves after losing its HA spare nodes.",
+    lambda r: _count(r, r.capacity_after_failures_sessions),
+)
+SIZING_SCENARIO = _scenario_udf(
+    "SIZING_SCENARIO",
+    "A scenario's full result as a two-column table (field, value): KV, budget, sessions per "
+    "node, nodes, HA, headroom.",
+    lambda r: [[key, "" if value is None else value] for key, value in r.model_dump().items()],
+    table=True,
+)
 
 
 @_udf(

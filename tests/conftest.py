@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sizing_xl import load_catalog, make_request, size
+from sizing_xl.scenarios import HEADLINE_CASE, as_flags
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_REPORT = SHARED / "seeds" / "000_9c33989f9d6cbe0b.txt"
 
-SEED_ARGS = dict(
-    model="opt-oss-120b",
-    server="dgx300",
-    storage="profile_default",
-    concurrency=1000,
-    effective_context=131072,
-)
-SEED_FLAGS = [
-    "--model",
-    "opt-oss-120b",
-    "--server",
-    "dgx300",
-    "--storage",
-    "profile_default",
-    "--concurrency",
-    "1000",
-    "--effective-context",
-    "131072",
-]
+SEED_ARGS = dict(HEADLINE_CASE)
+SEED_FLAGS = as_flags(HEADLINE_CASE)
+
+
+def run_python(code: str) -> None:
+    """Run code in a fresh interpreter (clean sys.modules) and fail with its stderr."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture(scope="session")

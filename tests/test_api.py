@@ -1,6 +1,7 @@
 """The public Python surface is pinned: a change to it is a decision, not an accident."""
 
 import sizing_xl
+from tests.conftest import run_python
 
 
 def test_public_names_are_pinned():
@@ -30,14 +31,9 @@ def test_public_names_are_pinned():
 
 
 def test_engine_imports_no_face():
-    import subprocess
-    import sys
-
-    code = (
+    run_python(
         "import sys, sizing_xl.engine, sizing_xl.scenarios\n"
         "faces = [m for m in sys.modules if m.startswith(('sizing_xl.reports', "
         "'sizing_xl.excel', 'sizing_xl.cli', 'sizing_xl.udfs', 'openpyxl', 'xlwings'))]\n"
         "assert not faces, faces\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr

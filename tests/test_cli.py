@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from sizing_xl.cli import EXIT_CATALOG, EXIT_INPUT, run
-from tests.conftest import SEED_FLAGS
+from tests.conftest import SEED_FLAGS, run_python
 
 
 def sizing(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -145,7 +145,7 @@ def test_list_shows_every_catalog(capsys):
 
 
 def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():
-    code = (
+    run_python(
         "import sys, io, contextlib\n"
         "from sizing_xl.cli import run\n"
         f"args = {SEED_FLAGS!r}\n"
@@ -154,8 +154,6 @@ def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():
         "heavy = [m for m in ('openpyxl', 'xlwings') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_output_xlsx_writes_the_directors_workbook(tmp_path, capsys):

@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sizing_xl.udfs as udfs
-from sizing_xl import make_request, size
+from sizing_xl import load_catalog, make_request, size
+from sizing_xl.catalog import overlay
+from sizing_xl.excel.sheets import MODEL_COLUMNS
 from sizing_xl.udfs import (
     DOCS,
     SIZING_ALERTS,
@@ -120,64 +122,34 @@ def test_no_argument_ever_raises_into_excel(name, data):
     assert isinstance(result, str | int | float | list)
 
 
-def models_range(*rows):
-    """The workbook's Models range as Excel passes it: header row first, floats, None blanks."""
-    header = [
-        "name",
-        "attention_type",
-        "attention_pattern",
-        "num_layers",
-        "num_sliding_layers",
-        "sliding_window",
-        "num_key_value_heads",
-        "head_dim",
-        "kv_lora_rank",
-        "qk_rope_head_dim",
-        "max_context",
-        "notes",
+def models_range(*rows: dict) -> list[list]:
+    """The workbook's Models range as Excel passes it: the sheet's header row first, numbers as
+    floats, blanks as None, an analyst's own extra column, and an empty row at the end."""
+    header = [*MODEL_COLUMNS, "analyst notes"]
+    numbers = [
+        [float(v) if isinstance(v, int) else v for v in (row.get(h) for h in header)]
+        for row in rows
     ]
-    return [header, *rows, [None] * len(header)]
+    return [header, *numbers, [None] * len(header)]
 
 
-def test_a_model_added_as_a_workbook_row_is_sized(tmp_path):
-    row = [
-        "acme-hybrid-30b",
-        "gqa",
-        "hybrid",
-        48.0,
-        40.0,
-        4096.0,
-        8.0,
-        128.0,
-        None,
-        None,
-        262144.0,
-        "our own notes column",
-    ]
-    models = models_range(row)
+def test_a_model_added_as_a_workbook_row_is_sized():
+    spec = dict(
+        name="acme-hybrid-30b",
+        attention_type="gqa",
+        attention_pattern="hybrid",
+        num_layers=48,
+        num_sliding_layers=40,
+        sliding_window=4096,
+        num_key_value_heads=8,
+        head_dim=128,
+        max_context=262144,
+    )
+    models = models_range({**spec, "analyst notes": "our own column"})
     got = SIZING_NODES_FINAL(
         "acme-hybrid-30b", S, 1000.0, 131072.0, "ideal", None, None, None, None, None, models
     )
-    from sizing_xl import load_catalog
-    from sizing_xl.catalog import overlay
-
-    catalog = overlay(
-        load_catalog(),
-        "models",
-        [
-            {
-                "name": "acme-hybrid-30b",
-                "attention_pattern": "hybrid",
-                "num_layers": 48,
-                "num_sliding_layers": 40,
-                "sliding_window": 4096,
-                "num_key_value_heads": 8,
-                "head_dim": 128,
-                "max_context": 262144,
-            }
-        ],
-        "test",
-    )
+    catalog = overlay(load_catalog(), "models", [spec], "test")
     want = size(
         make_request(model="acme-hybrid-30b", server=S, concurrency=1000, effective_context=131072),
         catalog,
@@ -188,13 +160,15 @@ def test_a_model_added_as_a_workbook_row_is_sized(tmp_path):
 
 
 def test_a_workbook_row_replaces_the_catalog_entry_of_the_same_name():
-    every_layer_full = [M, "gqa", "full", 36.0, None, None, 8.0, 64.0, None, None, 131072.0, None]
+    every_layer_full = dict(
+        name=M, attention_pattern="full", num_layers=36, num_key_value_heads=8, head_dim=64
+    )
     kv = SIZING_KV_PER_SESSION_GIB(M, 131072.0, None, None, models_range(every_layer_full))
     assert kv == pytest.approx(4.5)
 
 
 def test_a_malformed_workbook_row_names_the_sheet_and_field():
-    bad = ["broken", "gqa", "full", -3.0, None, None, 8.0, 64.0, None, None, None, None]
+    bad = dict(name="broken", num_layers=-3, num_key_value_heads=8, head_dim=64)
     result = SIZING_KV_PER_SESSION_GIB("broken", 1024.0, None, None, models_range(bad))
     assert result.startswith("ERROR: workbook Models sheet: model 'broken': num_layers:")
 

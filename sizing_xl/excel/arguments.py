@@ -30,6 +30,14 @@ def _flatten(value: Iterable) -> Iterable:
             yield v
 
 
+def _given(value: object, name: str, default: object) -> object:
+    """The single value of an argument; None when blank and a default applies."""
+    value = single(value, name)
+    if value is None and default is None:
+        raise InputError(name, "required, but the cell is empty")
+    return value
+
+
 def _number(value: object, name: str, what: str) -> float:
     if isinstance(value, bool):  # TRUE/FALSE are not numbers here, though bool is an int
         raise InputError(name, f"expected {what}, got {str(value).upper()}")
@@ -60,10 +68,8 @@ def as_int(
     value: object, name: str, default: int | None = None, *, minimum: int | None = None
 ) -> int:
     """A whole number: 1000.0 from Excel becomes 1000; 1000.5, TRUE or 'abc' are refused."""
-    value = single(value, name)
+    value = _given(value, name, default)
     if value is None:
-        if default is None:
-            raise InputError(name, "required, but the cell is empty")
         return default
     number = _number(value, name, "a whole number")
     if not number.is_integer():
@@ -81,10 +87,8 @@ def as_float(
     maximum: float | None = None,
 ) -> float:
     """A number; '70%' typed as text counts as 0.7."""
-    value = single(value, name)
+    value = _given(value, name, default)
     if value is None:
-        if default is None:
-            raise InputError(name, "required, but the cell is empty")
         return default
     number = _number(value, name, "a number")
     _check_range(number, name, minimum, maximum)
@@ -93,10 +97,8 @@ def as_float(
 
 def as_text(value: object, name: str, default: str | None = None) -> str:
     """Text with stray spaces removed."""
-    value = single(value, name)
+    value = _given(value, name, default)
     if value is None:
-        if default is None:
-            raise InputError(name, "required, but the cell is empty")
         return default
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a model named 7 typed in a number cell

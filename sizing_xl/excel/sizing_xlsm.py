@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog, load_catalog
 from sizing_xl.excel.cells import (
@@ -33,19 +34,13 @@ from sizing_xl.excel.live_model import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
 from sizing_xl.files import write_atomic
 from sizing_xl.i18n import SCENARIO_TITLES
-from sizing_xl.scenarios import SCENARIO_NAMES, SizingRequest, make_request
+from sizing_xl.scenarios import HEADLINE_CASE, SCENARIO_NAMES, SizingRequest, make_request
 
 UDF_MODULE = "sizing_xl.udfs"
 SHEET = "Sizing"
 BUILT_AT = datetime(2026, 1, 1)  # fixed, so that a rebuild gives the same file content
 CATALOG_ROWS = 500  # rows the UDFs read from each catalog sheet, room for an analyst's additions
-DEFAULT_REQUEST = make_request(
-    model="opt-oss-120b",
-    server="dgx300",
-    storage="profile_default",
-    concurrency=1000,
-    effective_context=131072,
-)
+DEFAULT_REQUEST = make_request(**HEADLINE_CASE)
 
 _ARGS = "in_model,in_server,in_concurrency,in_context,{s},in_precision,in_budget_ratio,in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers"
 # (label, number format, formula); {s} is the scenario's header cell.
@@ -178,7 +173,7 @@ def build_sizing_workbook(
     return wb
 
 
-def _build_start_sheet(ws) -> None:
+def _build_start_sheet(ws: Worksheet) -> None:
     row = 1
     for kind, text in START_TEXT:
         if kind == "title":
@@ -198,7 +193,7 @@ def _build_start_sheet(ws) -> None:
     ws.sheet_view.showGridLines = False
 
 
-def _configure_xlwings(ws) -> None:
+def _configure_xlwings(ws: Worksheet) -> None:
     for row in ws.iter_rows(min_col=1, max_col=1):
         if row[0].value == "UDF Modules":
             put(ws, f"B{row[0].row}", UDF_MODULE)
@@ -206,7 +201,7 @@ def _configure_xlwings(ws) -> None:
     raise RuntimeError("the xlwings template has no 'UDF Modules' setting")
 
 
-def _build_sizing_sheet(wb: Workbook, ws, request: SizingRequest) -> None:
+def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> None:
     put(
         ws,
         "A1",

@@ -23,7 +23,7 @@ assert set(KvPrecision.__args__) == set(KV_PRECISIONS)  # type: ignore[attr-defi
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ScenarioPolicy(_Frozen):
@@ -112,7 +112,6 @@ class ScenarioResult(_Frozen):
     nodes_operational: int | None
     nodes_final: int | None
     capacity_after_failures_sessions: int | None
-    survives_failures: bool | None
 
     @property
     def feasible(self) -> bool:
@@ -171,8 +170,8 @@ def _describe(err: dict) -> str:
         return f"expected one of {ctx.get('expected')}, got {given!r}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return f"expected a whole number, got {given!r}"
-    if kind in ("float_parsing", "float_type"):
-        return f"expected a number, got {given!r}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"expected a finite number, got {given!r}"
     return f"{err['msg']} (got {given!r})"
 
 
@@ -240,7 +239,6 @@ def size_scenario(
         nodes_operational=operational,
         nodes_final=None if operational is None else operational + spares,
         capacity_after_failures_sessions=after,
-        survives_failures=None if after is None else after >= request.concurrency,
     )
 
 

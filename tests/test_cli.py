@@ -184,3 +184,12 @@ def test_ci_script_writes_the_workbook_and_keeps_stdout_quiet(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and "RECOMENDADO: 3 nós" in proc.stderr
     assert path.exists()
+
+
+@pytest.mark.parametrize(
+    "flag", ["--runtime-overhead-gib", "--kv-budget-ratio", "--peak-headroom-ratio"]
+)
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_non_finite_numbers_are_refused(flag, value, capsys):
+    assert run([*SEED_FLAGS, flag, value]) == EXIT_INPUT
+    assert f"{flag}: expected a finite number" in capsys.readouterr().err

@@ -54,7 +54,7 @@ _COLS = "BCD"  # Minimum, Recommended, Ideal
 _WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
 # Characters per width unit of proportional text; used to give wrapped rows their height,
 # since neither Excel nor LibreOffice grows a merged row by itself.
-_CHARS_PER_UNIT = 1.25
+_CHARS_PER_UNIT = 1.1
 
 _W: dict[Lang, dict[str, str]] = {
     "pt-BR": {

@@ -46,16 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
         "4 output not written.",
     )
     what = p.add_argument_group("what to size")
-    what.add_argument("--model", help="model name in models.json (e.g. opt-oss-120b)")
-    what.add_argument("--server", help="server name in servers.json (e.g. dgx300)")
+    what.add_argument(
+        "--model", metavar="NAME", help="model name in models.json (e.g. opt-oss-120b)"
+    )
+    what.add_argument("--server", metavar="NAME", help="server name in servers.json (e.g. dgx300)")
     what.add_argument(
         "--storage",
+        metavar="NAME",
         default=defaults["storage"].default,
         help="storage profile in storage.json (default: %(default)s)",
     )
-    what.add_argument("--concurrency", type=int, help="simultaneous sessions to serve")
+    what.add_argument("--concurrency", metavar="N", type=int, help="simultaneous sessions to serve")
     what.add_argument(
-        "--effective-context", type=int, help="context (tokens) each session really uses"
+        "--effective-context",
+        metavar="TOKENS",
+        type=int,
+        help="context (tokens) each session really uses",
     )
     tuning = p.add_argument_group("tuning (seed defaults)")
     tuning.add_argument(
@@ -67,24 +73,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tuning.add_argument(
         "--kv-budget-ratio",
+        metavar="RATIO",
         type=float,
         default=defaults["kv_budget_ratio"].default,
         help="fraction of HBM left for KV after overhead (default: %(default)s)",
     )
     tuning.add_argument(
         "--runtime-overhead-gib",
+        metavar="GIB",
         type=float,
         default=defaults["runtime_overhead_gib"].default,
         help="GiB per node for weights, activations, buffers (default: %(default)s)",
     )
     tuning.add_argument(
         "--peak-headroom-ratio",
+        metavar="RATIO",
         type=float,
         default=defaults["peak_headroom_ratio"].default,
         help="peak headroom of the Recommended scenario (default: %(default)s)",
     )
     tuning.add_argument(
         "--tensor-parallel",
+        metavar="N",
         type=int,
         default=1,
         help="GPUs one model replica spans; KV heads below it and MLA latents "

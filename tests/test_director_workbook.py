@@ -193,6 +193,15 @@ def grid_cases() -> list[dict]:
             concurrency=10,
             runtime_overhead_gib=560,
         ),
+        dict(  # 4 KV heads held on 8 ranks: 71.7 GiB per session against 67.2 GiB of budget
+            model="qwen3-235b-a22b",
+            server="dgx-h100",
+            effective_context=200000,
+            kv_precision="bf16",
+            concurrency=50,
+            tensor_parallel=8,
+            runtime_overhead_gib=500,
+        ),
     ]
     return cases
 
@@ -224,9 +233,9 @@ def expected_values(result) -> tuple[dict, dict]:
     return single, scenario
 
 
-def same(got, want) -> bool:
+def same(got, want, lang) -> bool:
     if want is None:
-        return got == INFEASIBLE["pt-BR"]
+        return got == INFEASIBLE[lang]
     if isinstance(want, str):
         return got == want
     if isinstance(got, bool) or not isinstance(got, int | float):
@@ -237,18 +246,21 @@ def same(got, want) -> bool:
 @pytest.mark.libreoffice
 def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soffice):
     catalog = load_catalog()
-    sources, results = [], []
+    sources, results, langs = [], [], []
     for i, args in enumerate(grid_cases()):
         result = size(make_request(**args), catalog)
+        lang = ("pt-BR", "en")[i % 2]  # both languages' formulas carry their own words
         path = tmp_path / "in" / f"case{i:03d}.xlsx"
-        write_director_workbook(result, path, generated_at=GENERATED_AT, catalog=catalog)
+        write_director_workbook(result, path, lang=lang, generated_at=GENERATED_AT, catalog=catalog)
         sources.append(path)
         results.append(result)
+        langs.append(lang)
     assert len(sources) >= 51
     recalculated = convert(sources, tmp_path / "out")
     layout = build_live_model_sheet(openpyxl.Workbook(), results[0].inputs, "pt-BR")
-    checked = infeasible = 0
-    for source, out, result in zip(sources, recalculated, results, strict=True):
+    checked = 0
+    infeasible_langs = set()
+    for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
         formula_cells = {
             c.coordinate
             for row in openpyxl.load_workbook(source)[SHEET].iter_rows()
@@ -269,9 +281,12 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
         assert formula_cells == set(where) | {layout.check}, f"{source.name}: unchecked formulas"
         assert ws[layout.check].value == "OK", source.name
         for ref, want in where.items():
-            assert same(ws[ref].value, want), f"{source.name} {ref}: {ws[ref].value!r} != {want!r}"
+            assert same(ws[ref].value, want, lang), (
+                f"{source.name} {ref}: {ws[ref].value!r} != {want!r}"
+            )
             checked += 1
-        infeasible += result.scenario("ideal").nodes_final is None
+        if result.scenario("ideal").nodes_final is None:
+            infeasible_langs.add(lang)
         for sheet in wb.worksheets:  # no error value anywhere in the workbook
             for row in sheet.iter_rows():
                 for c in row:
@@ -279,7 +294,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
                         f"{source.name} {sheet.title}!{c.coordinate}: {c.value}"
                     )
         assert wb["Executive"]["A4"].value.startswith("✓"), source.name
-    assert infeasible >= 1 and checked > 51 * 25
+    assert infeasible_langs == {"pt-BR", "en"} and checked > 51 * 25
 
 
 @pytest.mark.libreoffice

@@ -503,7 +503,7 @@ def technical_alerts(alerts: list[Alert]) -> list[Alert]:
 
 
 def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) -> dict:
-    """Every figure and sentence of the report, keyed by template placeholder.
+    """Every figure and sentence of the report, keyed by the template's field names.
 
     Text values are Markdown (bold as **…**); ITEM_LISTS keys hold (title, text) pairs.
     """

@@ -373,6 +373,8 @@ def build_live_model_sheet(wb: Workbook, request: SizingRequest, lang: Lang) -> 
     set_widths(ws, {"A": 46, "B": 20, "C": 20, "D": 20})
     print_landscape_fit_width(ws)
     ws["A2"].alignment = WRAP
+    ws.merge_cells("A2:D2")
+    ws.row_dimensions[2].height = 32
     ws.protection.sheet = True  # no password: it guards formulas from slips, not from people
     ws.sheet_view.showGridLines = False
     return cells

@@ -83,7 +83,11 @@ def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
         widths["A"] = 20
         widths[get_column_letter(columns.index("source") + 1)] = 60
         set_widths(ws, widths)
-        print_landscape_fit_width(ws)
+        # A wide data table prints across pages, each repeating the header row and the names.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.print_title_rows = "1:1"
+        ws.print_title_cols = "A:A"
 
 
 def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:

@@ -8,9 +8,13 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from sizing_xl import __version__
 from sizing_xl.catalog import CATALOG_ENV_VAR, catalog_dirs_from_env, load_catalog
 from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
+from sizing_xl.files import write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
+from sizing_xl.reports.executive import render_executive_report
+from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,
     SCENARIO_NAMES,
@@ -148,8 +152,6 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("all", "models", "servers", "storage"),
         help="list what the catalogs hold and exit",
     )
-    from sizing_xl import __version__
-
     p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")
     return p
 
@@ -171,8 +173,8 @@ def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
     for scenario, knobs in changes.items():
         try:
             policies[scenario] = ScenarioPolicy.model_validate(  # type: ignore[index]
-                {**policies[scenario].model_dump(), **knobs}
-            )  # type: ignore[index]
+                {**policies[scenario].model_dump(), **knobs}  # type: ignore[index]
+            )
         except ValidationError as exc:
             raise input_error(exc, prefix=f"--policy {scenario}") from None
     return policies
@@ -180,12 +182,6 @@ def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
 
 def _flag(field: str) -> str:
     return "--" + field.split(".")[0].replace("_", "-")
-
-
-def _output(path: str, produce_text: str) -> None:
-    from sizing_xl.files import write_text_atomic
-
-    write_text_atomic(path, produce_text)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -196,8 +192,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         catalog = load_catalog([*catalog_dirs_from_env(), *args.catalog_dir])
         if args.list:
-            from sizing_xl.reports.text import render_catalog_listing
-
             sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
             return EXIT_OK
         missing = [
@@ -232,15 +226,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
         return EXIT_CATALOG
 
-    from sizing_xl.reports.executive import render_executive_report
-    from sizing_xl.reports.text import render_json, render_text_report
-
     try:
         if args.output_json_file:
-            _output(args.output_json_file, render_json(result, lang=lang))
+            write_text_atomic(args.output_json_file, render_json(result, lang=lang))
         if args.output_markdown_file:
-            _output(args.output_markdown_file, render_executive_report(result, lang=lang))
+            write_text_atomic(args.output_markdown_file, render_executive_report(result, lang=lang))
         if args.output_xlsx:
+            # imported here: openpyxl costs ~290 ms, which the text/JSON path never pays
             from sizing_xl.excel.director import write_director_workbook
 
             write_director_workbook(result, args.output_xlsx, lang=lang, catalog=catalog)

@@ -33,6 +33,7 @@ from sizing_xl.excel.arguments import as_choice, as_float, as_int, as_table, as_
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,
+    METHOD_VERSION,
     SCENARIO_NAMES,
     ScenarioResult,
     SizingResult,
@@ -425,8 +426,6 @@ def SIZING_CATALOG(kind=None):
 @_udf()
 def SIZING_VERSION():
     """The sizing_xl version and the sizing method's version."""
-    from sizing_xl.scenarios import METHOD_VERSION
-
     return f"sizing_xl {__version__} (method v{METHOD_VERSION})"
 
 

@@ -16,7 +16,9 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sizing_xl import __version__
 from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.errors import InputError
 from sizing_xl.excel.cells import (
     BOLD,
     BOX,
@@ -225,8 +227,6 @@ class _Sheet:
 def build_executive_sheet(
     ws: Worksheet, result: SizingResult, lang: Lang, generated_at: datetime, live: LiveModelCells
 ) -> None:
-    from sizing_xl import __version__
-
     w = _W[lang]
     req, server = result.inputs, result.server
     content = report_content(result, lang=lang, generated_at=generated_at)
@@ -471,8 +471,6 @@ def write_director_workbook(
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        from sizing_xl.errors import InputError
-
         raise InputError("--output-xlsx", f"expected a .xlsx file name, got {target.name!r}")
     wb = build_director_workbook(result, lang=lang, generated_at=generated_at, catalog=catalog)
     return write_atomic(target, wb.save, backup=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from sizing_xl import __version__
 from sizing_xl.catalog import Catalog, ModelSpec
 from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
@@ -155,8 +156,6 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
 
 def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:
     """The JSON document: inputs, catalog entries used, scenarios.<name>.results, alerts."""
-    from sizing_xl import __version__
-
     doc = result.model_dump(mode="json")
     doc["alerts"] = [
         {**a.model_dump(mode="json"), "message": a.message(lang)} for a in result.alerts

@@ -13,7 +13,7 @@ from sizing_xl.errors import InputError
 def single(value: object, name: str) -> object:
     """A single cell's value; a 1x1 range arrives as [[x]] or [x] and is unwrapped."""
     while isinstance(value, list | tuple):
-        cells = [v for v in _flatten(value)]
+        cells = list(_flatten(value))
         if len(cells) != 1:
             raise InputError(name, f"expected a single cell, got a range of {len(cells)} cells")
         value = cells[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
@@ -22,7 +23,9 @@ from sizing_xl.units import bytes_per_element
 
 if TYPE_CHECKING:
     from sizing_xl.catalog import ModelSpec, StorageProfile
-    from sizing_xl.scenarios import Scenario, SizingRequest
+    from sizing_xl.methods.base import EngineMemory
+    from sizing_xl.request import SizingRequest
+    from sizing_xl.scenarios import DeploymentInfo, EngineCheck, Scenario
 
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
@@ -34,6 +37,7 @@ class AlertThresholds(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kv_budget_ratio_max: float = 0.75
+    method_disagreement: float = 0.25
     runtime_overhead_gib_min: float = 50.0
     nodes_final_max: int = 20
     scenario_gap_min: float = 0.10
@@ -109,7 +113,46 @@ _TEXT: dict[str, dict[Lang, str]] = {
         "en": "{model} uses MLA: its latent is replicated on every tensor-parallel rank. This "
         "sizing assumes TP=1 (or data-parallel attention); pass --tensor-parallel.",
     },
+    "WEIGHTS_DO_NOT_FIT": {
+        "pt-BR": "{engine}: {weights} GiB de pesos por GPU (TP {tp} × PP {pp}) deixam {available} "
+        "GiB de {usable} GiB × {fraction} para KV, menos que uma sessão ({session} GiB por GPU). "
+        "Só os pesos pedem ao menos {min_gpus} GPUs por réplica: aumente --tensor-parallel ou "
+        "--pipeline-parallel.",
+        "en": "{engine}: {weights} GiB of weights per GPU (TP {tp} × PP {pp}) leave {available} "
+        "GiB of {usable} GiB × {fraction} for KV, less than one session ({session} GiB per GPU). "
+        "The weights alone need at least {min_gpus} GPUs per replica: raise --tensor-parallel or "
+        "--pipeline-parallel.",
+    },
+    "OVERHEAD_BELOW_WEIGHTS": {
+        "pt-BR": "O overhead de runtime ({overhead} GiB por nó) é menor que os pesos que um nó "
+        "guarda ({weights} GiB: {replicas} réplica(s) de {model}); o budget ratio esconde a "
+        "diferença. Compare com a verificação do engine (--method vllm).",
+        "en": "The runtime overhead ({overhead} GiB per node) is smaller than the weights a node "
+        "holds ({weights} GiB: {replicas} replica(s) of {model}); the budget ratio hides the "
+        "gap. Compare with the engine check (--method vllm).",
+    },
+    "METHOD_DISAGREES": {
+        "pt-BR": "O método {method} dá {method_sessions} sessões/nó; o {engine} guardaria "
+        "{engine_sessions} ({ratio}): nós no cenário Recomendado {method_nodes} contra "
+        "{engine_nodes}.",
+        "en": "Method {method} gives {method_sessions} sessions/node; {engine} would hold "
+        "{engine_sessions} ({ratio}): Recommended nodes {method_nodes} against {engine_nodes}.",
+    },
+    "MAX_NUM_SEQS_CAP": {
+        "pt-BR": "{engine}: a memória comporta {by_memory} sessões por réplica, mas o limite de "
+        "sequências simultâneas é {cap} (--max-num-seqs).",
+        "en": "{engine}: memory holds {by_memory} sessions per replica, but the limit of "
+        "concurrent sequences is {cap} (--max-num-seqs).",
+    },
+    "USABLE_MEMORY_ASSUMED": {
+        "pt-BR": "{server} não tem a memória reportada pelo driver (usable_gib_per_gpu): o "
+        "{engine} foi calculado com os {gib} GiB do valor do fabricante em GB decimais, "
+        "cerca de 7% a menos; informe --usable-gib-per-gpu.",
+        "en": "{server} has no driver-reported memory (usable_gib_per_gpu): {engine} was sized "
+        "on the vendor's decimal-GB figure, {gib} GiB, about 7% low; pass --usable-gib-per-gpu.",
+    },
 }
+ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
 ALERT_CODES: tuple[str, ...] = tuple(_TEXT)
 
 
@@ -142,6 +185,8 @@ def evaluate_alerts(
     model: ModelSpec,
     storage: StorageProfile,
     scenarios: Mapping[str, Scenario],
+    deployment: DeploymentInfo,
+    engine_check: EngineCheck | None = None,
     thresholds: AlertThresholds = DEFAULT_THRESHOLDS,
 ) -> list[Alert]:
     """Every signal the inputs and the three scenarios raise, most severe first."""
@@ -222,6 +267,8 @@ def evaluate_alerts(
                 limit=fmt_int(t.nodes_final_max),
             )
 
+    found += _method_alerts(request, model, scenarios, deployment, engine_check, t)
+
     names = list(scenarios)
     for low, high in pairwise(names):
         a, b = scenarios[low].results.nodes_final, scenarios[high].results.nodes_final
@@ -236,3 +283,115 @@ def evaluate_alerts(
                 gap=fmt_pct(t.scenario_gap_min),
             )
     return sorted(found, key=lambda a: SEVERITY_ORDER[a.severity])
+
+
+def _method_alerts(
+    request: SizingRequest,
+    model: ModelSpec,
+    scenarios: Mapping[str, Scenario],
+    deployment: DeploymentInfo,
+    check: EngineCheck | None,
+    t: AlertThresholds,
+) -> list[Alert]:
+    """What the engine methods and the vLLM check say about weights, caps and disagreement."""
+    found: list[Alert] = []
+    rec = scenarios["recommended"].results
+    engines: list[tuple[str, EngineMemory, int]] = []
+    if rec.memory is not None:
+        engines.append((rec.method, rec.memory, rec.sessions_per_replica))
+    if check is not None and check.method != rec.method:
+        engines.append((check.method, check.memory, check.sessions_per_replica))
+    for method, memory, per_replica in engines:
+        label = ENGINE_LABELS[method]
+        if per_replica == 0 and memory.kv_available_gib_per_gpu < memory.kv_per_session_gib_per_gpu:
+            room = (
+                memory.usable_gib_per_gpu * memory.memory_fraction - memory.non_weight_overhead_gib
+            )
+            gpus = deployment.gpus_per_replica
+            weights_total = memory.weights_gib_per_gpu * gpus
+            found.append(
+                Alert(
+                    code="WEIGHTS_DO_NOT_FIT",
+                    severity="critical",
+                    params=dict(
+                        engine=label,
+                        weights=fmt_dec(memory.weights_gib_per_gpu),
+                        tp=str(deployment.tensor_parallel),
+                        pp=str(deployment.pipeline_parallel),
+                        available=fmt_dec(max(0.0, memory.kv_available_gib_per_gpu)),
+                        usable=fmt_dec(memory.usable_gib_per_gpu),
+                        fraction=fmt_num(memory.memory_fraction),
+                        session=fmt_dec(memory.kv_per_session_gib_per_gpu, 2),
+                        min_gpus=fmt_int(math.ceil(weights_total / room)) if room > 0 else "∞",
+                    ),
+                )
+            )
+            break  # one engine saying so is enough
+    for method, memory, _ in engines:
+        if memory.capped:
+            by_memory = memory.blocks_per_gpu // max(1, memory.blocks_per_session)
+            found.append(
+                Alert(
+                    code="MAX_NUM_SEQS_CAP",
+                    severity="info",
+                    params=dict(
+                        engine=ENGINE_LABELS[method],
+                        by_memory=fmt_int(by_memory),
+                        cap=fmt_int(memory.max_sessions_per_replica),
+                    ),
+                )
+            )
+        if memory.usable_assumed:
+            found.append(
+                Alert(
+                    code="USABLE_MEMORY_ASSUMED",
+                    severity="info",
+                    params=dict(
+                        server=request.server,
+                        engine=ENGINE_LABELS[method],
+                        gib=fmt_dec(memory.usable_gib_per_gpu),
+                    ),
+                )
+            )
+            break
+    weights_node = deployment.weights_gib_per_node
+    if request.method == "seed" and weights_node and request.runtime_overhead_gib < weights_node:
+        found.append(
+            Alert(
+                code="OVERHEAD_BELOW_WEIGHTS",
+                severity="warning",
+                params=dict(
+                    overhead=fmt_num(request.runtime_overhead_gib),
+                    weights=fmt_dec(weights_node),
+                    replicas=str(deployment.replicas_per_node),
+                    model=model.name,
+                ),
+            )
+        )
+    if check is not None and check.method != request.method:
+        chosen, engine_spn = rec.sessions_per_node, check.sessions_per_node
+        ratio = check.ratio_to_method
+        off = (chosen == 0) != (engine_spn == 0) or (
+            ratio is not None and abs(ratio - 1) > t.method_disagreement
+        )
+        if off:
+            found.append(
+                Alert(
+                    code="METHOD_DISAGREES",
+                    severity="warning",
+                    params=dict(
+                        method=request.method,
+                        method_sessions=fmt_int(chosen),
+                        engine=ENGINE_LABELS[check.method],
+                        engine_sessions=fmt_int(engine_spn),
+                        ratio="—" if ratio is None else f"{fmt_dec(ratio, 2)}×",
+                        method_nodes=_nodes_text(rec.nodes_final),
+                        engine_nodes=_nodes_text(check.nodes["recommended"]),
+                    ),
+                )
+            )
+    return found
+
+
+def _nodes_text(n: int | None) -> str:
+    return "—" if n is None else fmt_int(n)

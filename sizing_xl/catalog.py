@@ -9,12 +9,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
@@ -23,13 +25,16 @@ from pydantic import (
 )
 
 from sizing_xl.errors import CatalogError, UnknownEntryError
-from sizing_xl.units import gb_to_gib
+from sizing_xl.files import write_text_atomic
+from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
 CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
 CATALOG_FILES = {"models": "models.json", "servers": "servers.json", "storage": "storage.json"}
 
 AttentionPattern = Literal["full", "sliding", "hybrid"]
 AttentionType = Literal["gqa", "mla"]
+WeightPrecision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "int4", "mxfp4"]
+assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[attr-defined]
 
 
 class _Entry(BaseModel):
@@ -57,6 +62,7 @@ class ModelSpec(_Entry):
     """
 
     hf_repo: str | None = None
+    architecture: str | None = None  # config.json "architectures"[0]; engines key rules on it
     num_layers: PositiveInt
     num_attention_heads: PositiveInt | None = None
     num_key_value_heads: PositiveInt | None = None
@@ -70,6 +76,15 @@ class ModelSpec(_Entry):
     max_context: PositiveInt | None = None
     params_total_b: PositiveFloat | None = None
     params_active_b: PositiveFloat | None = None
+    # The published checkpoint: its precision, and its size where params x bytes would be
+    # wrong (mixed-precision checkpoints such as gpt-oss's MXFP4).
+    weights_precision: WeightPrecision | None = None
+    weights_gib: PositiveFloat | None = None
+    weights_source: str | None = None
+    # vLLM's memory besides weights and KV, per GPU (activations, CUDA graphs, non-torch),
+    # measured for this model; without it the engine methods use a default by model size.
+    non_weight_overhead_gib: NonNegativeFloat | None = None
+    non_weight_overhead_source: str | None = None
 
     @model_validator(mode="after")
     def _check_architecture(self) -> ModelSpec:
@@ -92,6 +107,8 @@ class ModelSpec(_Entry):
                 raise ValueError(
                     "attention_pattern 'hybrid' needs num_sliding_layers between 1 and num_layers - 1"
                 )
+        if self.weights_gib is not None and self.weights_precision is None:
+            raise ValueError("weights_gib needs weights_precision (the checkpoint's precision)")
         return self
 
     @property
@@ -113,6 +130,10 @@ class ServerSpec(_Entry):
     gpu: str
     gpus_per_node: PositiveInt
     hbm_per_gpu_gb: PositiveFloat
+    # What the driver reports per GPU, in GiB (the engine methods' "total GPU memory");
+    # vendors' "80 GB" is about 79.2 GiB here, not the 74.5 GiB decimal conversion gives.
+    usable_gib_per_gpu: PositiveFloat | None = None
+    usable_source: str | None = None
     hbm_bandwidth_tbps_per_gpu: PositiveFloat | None = None
     bf16_dense_tflops_per_gpu: PositiveFloat | None = None
     fp8_dense_tflops_per_gpu: PositiveFloat | None = None
@@ -237,6 +258,24 @@ def _read_json(path: Path) -> object:
         ) from None
 
 
+def merge_entries(directory: str | os.PathLike[str], kind: str, entries: dict[str, dict]) -> Path:
+    """Add entries to DIR/<kind>.json (replacing same names, keeping the rest), atomically.
+
+    The merged file is validated first, so a catalog that would not load is never written.
+    """
+    base = Path(directory)
+    if not base.is_dir():
+        raise CatalogError("catalog directory does not exist", path=str(base))
+    path = base / CATALOG_FILES[kind]
+    existing = _read_json(path) if path.exists() else {}
+    if not isinstance(existing, dict):
+        raise CatalogError(f"expected a JSON object of {kind} keyed by name", path=str(path))
+    merged = {**existing, **entries}
+    parse_entries(kind, merged, str(path))
+    write_text_atomic(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
 def catalog_dirs_from_env() -> tuple[str, ...]:
     value = os.environ.get(CATALOG_ENV_VAR, "")
     return tuple(p for p in value.split(os.pathsep) if p.strip())
@@ -250,11 +289,19 @@ def load_catalog(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
     return _load_catalog(tuple(str(Path(d)) for d in extra_dirs))
 
 
+def builtin_catalogs() -> Traversable:
+    """The packaged catalogs: sizing_xl.catalogs once installed, ../catalogs in a plain checkout."""
+    try:
+        return resources.files("sizing_xl.catalogs")
+    except ModuleNotFoundError:  # run from a source tree that shadows (or lacks) an install
+        return Path(__file__).resolve().parent.parent / "catalogs"
+
+
 @lru_cache(maxsize=16)
 def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
     merged: dict[str, dict[str, _Entry]] = {kind: {} for kind in CATALOG_FILES}
     files: list[str] = []
-    builtin = resources.files("sizing_xl.catalogs")
+    builtin = builtin_catalogs()
     for kind, filename in CATALOG_FILES.items():
         resource = builtin.joinpath(filename)
         merged[kind].update(parse_entries(kind, json.loads(resource.read_text("utf-8")), filename))

@@ -13,6 +13,7 @@ from sizing_xl.catalog import CATALOG_ENV_VAR, catalog_dirs_from_env, load_catal
 from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
 from sizing_xl.files import write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
+from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.reports.executive import render_executive_report
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import (
@@ -24,7 +25,9 @@ from sizing_xl.scenarios import (
     make_request,
     size,
 )
-from sizing_xl.units import KV_PRECISIONS
+from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
+
+DERIVED_PRECISIONS = tuple(BYTES_PER_PARAM)
 
 EXIT_OK = 0
 EXIT_INPUT = 2  # a flag, a value or a name the user gave is wrong
@@ -104,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="GPUs one model replica spans; KV heads below it and MLA latents "
         "are replicated per rank (default: %(default)s)",
     )
+    _add_method_flags(p)
     tuning.add_argument(
         "--policy",
         action="append",
@@ -156,6 +160,94 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_method_flags(p: argparse.ArgumentParser) -> None:
+    """--method, the deployment and the engine knobs; None leaves the engine's default."""
+    method = p.add_argument_group(
+        "method and deployment",
+        "The seed method is sizing.py v2.0's; vllm and sglang follow those engines' memory "
+        "rules (defaults in catalogs/engines.json).",
+    )
+    method.add_argument(
+        "--method",
+        default="seed",
+        type=str.lower,
+        choices=METHOD_NAMES,
+        help="memory method (default: %(default)s); every sizing also carries a vLLM check",
+    )
+    method.add_argument(
+        "--pipeline-parallel",
+        metavar="N",
+        type=int,
+        default=1,
+        help="pipeline stages per replica; a replica spans TP x PP GPUs (default: %(default)s)",
+    )
+    method.add_argument(
+        "--weights-precision",
+        type=str.lower,
+        choices=DERIVED_PRECISIONS,
+        help="size the weights as params_total_b x bytes at this precision "
+        "(default: the published checkpoint)",
+    )
+    method.add_argument(
+        "--weights-gib", metavar="GIB", type=float, help="the checkpoint's size in GiB"
+    )
+    method.add_argument(
+        "--usable-gib-per-gpu",
+        metavar="GIB",
+        type=float,
+        help="memory the driver reports per GPU (default: the server's catalog figure)",
+    )
+    knobs = p.add_argument_group("engine knobs (--method vllm or sglang, and the vLLM check)")
+    for flag, kind, metavar, text in ENGINE_FLAGS:
+        knobs.add_argument(flag, metavar=metavar, type=kind, help=text)
+
+
+# (flag, type, metavar, help) of the engine knobs; each maps to the request field of its name.
+ENGINE_FLAGS: tuple[tuple[str, type, str, str], ...] = (
+    (
+        "--gpu-memory-utilization",
+        float,
+        "F",
+        "vLLM: fraction of GPU memory for weights, activations and KV (default 0.92)",
+    ),
+    (
+        "--non-weight-overhead-gib",
+        float,
+        "GIB",
+        "vLLM: activations, CUDA graphs and non-torch memory per GPU (default: by model size)",
+    ),
+    ("--block-size", int, "N", "vLLM: tokens per KV block (default 16; 64 for MLA)"),
+    ("--max-num-seqs", int, "N", "vLLM: sequences a replica runs at once (default 1024)"),
+    (
+        "--mem-fraction-static",
+        float,
+        "F",
+        "SGLang: fraction of GPU memory for weights and KV (default 0.88)",
+    ),
+    (
+        "--swa-full-tokens-ratio",
+        float,
+        "R",
+        "SGLang: sliding-window pool size over the full pool (default 0.8)",
+    ),
+)
+# Request fields read from flags of the same name (beyond the required four and --policy).
+REQUEST_FLAGS: tuple[str, ...] = (
+    "storage",
+    "kv_precision",
+    "kv_budget_ratio",
+    "runtime_overhead_gib",
+    "peak_headroom_ratio",
+    "tensor_parallel",
+    "method",
+    "pipeline_parallel",
+    "weights_precision",
+    "weights_gib",
+    "usable_gib_per_gpu",
+    *(flag[2:].replace("-", "_") for flag, *_ in ENGINE_FLAGS),
+)
+
+
 def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
     """Apply 'scenario.knob=value' overrides to the default policies."""
     changes: dict[str, dict[str, object]] = {}
@@ -185,6 +277,11 @@ def _flag(field: str) -> str:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["calibrate"]:
+        from sizing_xl import cli_calibrate  # a separate command with its own flags
+
+        return cli_calibrate.run(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     lang: Lang = args.lang
@@ -204,15 +301,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         request = make_request(
             model=args.model,
             server=args.server,
-            storage=args.storage,
             concurrency=args.concurrency,
             effective_context=args.effective_context,
-            kv_precision=args.kv_precision,
-            kv_budget_ratio=args.kv_budget_ratio,
-            runtime_overhead_gib=args.runtime_overhead_gib,
-            peak_headroom_ratio=args.peak_headroom_ratio,
-            tensor_parallel=args.tensor_parallel,
             policies=parse_policies(args.policy),
+            **{f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f) is not None},
         )
         result = size(request, catalog)
     except UnknownEntryError as exc:

@@ -1,101 +1,66 @@
-"""Sizing requests, the three scenario policies (as data) and the results they produce."""
+"""Sizing a request: a memory method per scenario, nodes in whole replicas, and the engine check."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict
 
 from sizing_xl import engine
 from sizing_xl.alerts import Alert, evaluate_alerts
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, StorageProfile, load_catalog
+from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
-from sizing_xl.units import KV_PRECISIONS, bytes_per_element, bytes_to_gib, gb_to_bytes
+from sizing_xl.methods import ENGINE_CHECK_METHOD, METHODS, EngineKnobs, MethodInput, NodeCapacity
+from sizing_xl.methods.base import EngineMemory, usable_gib_per_gpu
+from sizing_xl.methods.defaults import default_non_weight_overhead_gib, engine_defaults
+from sizing_xl.request import (
+    DEFAULT_POLICIES,
+    HA_SPARES,
+    HEADLINE_CASE,
+    SCENARIO_NAMES,
+    HaMode,
+    ScenarioName,
+    ScenarioPolicy,
+    SizingRequest,
+    as_flags,
+    input_error,
+    make_request,
+    resolve_policy,
+)
+from sizing_xl.units import BYTES_PER_PARAM, bytes_per_element, bytes_to_gib, params_to_gib
 
 METHOD_VERSION = "2.0"  # the seed's method; results stay comparable with sizing.py v2.0
 
-ScenarioName = Literal["minimum", "recommended", "ideal"]
-SCENARIO_NAMES: tuple[ScenarioName, ...] = ("minimum", "recommended", "ideal")
-HaMode = Literal["none", "n+1", "n+2"]
-HA_SPARES: dict[str, int] = {"none": 0, "n+1": 1, "n+2": 2}
-KvPrecision = Literal["fp8", "int8", "fp16", "bf16"]
-assert set(KvPrecision.__args__) == set(KV_PRECISIONS)  # type: ignore[attr-defined]
+__all__ = [
+    "DEFAULT_POLICIES",
+    "HA_SPARES",
+    "HEADLINE_CASE",
+    "METHOD_VERSION",
+    "SCENARIO_NAMES",
+    "EngineCheck",
+    "Scenario",
+    "ScenarioPolicy",
+    "ScenarioResult",
+    "SizingRequest",
+    "SizingResult",
+    "as_flags",
+    "input_error",
+    "make_request",
+    "resolve_policy",
+    "size",
+]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ScenarioPolicy(_Frozen):
-    """How one scenario turns the request into a sizing.
-
-    A ratio left as None follows the request's flag. With follow_stricter_request, the
-    scenario never takes less headroom or more budget than the request asks for, so that
-    Ideal stays at least as conservative as Recommended whatever the flags say.
-    """
-
-    ha_mode: HaMode
-    peak_headroom_ratio: float | None = Field(default=None, ge=0, le=10)
-    kv_budget_ratio: float | None = Field(default=None, gt=0, le=1)
-    follow_stricter_request: bool = False
-
-
-DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
-    "minimum": ScenarioPolicy(ha_mode="none", peak_headroom_ratio=0.0),
-    "recommended": ScenarioPolicy(ha_mode="n+1"),
-    "ideal": ScenarioPolicy(
-        ha_mode="n+2", peak_headroom_ratio=0.30, kv_budget_ratio=0.65, follow_stricter_request=True
-    ),
-}
-
-
-# The seed's headline case: the workbooks' default inputs, the README's first command.
-HEADLINE_CASE: dict[str, str | int] = {
-    "model": "opt-oss-120b",
-    "server": "dgx300",
-    "storage": "profile_default",
-    "concurrency": 1000,
-    "effective_context": 131072,
-}
-
-
-def as_flags(case: dict[str, object]) -> list[str]:
-    """{"effective_context": 131072} -> ["--effective-context", "131072"]."""
-    return [
-        arg for key, value in case.items() for arg in (f"--{key.replace('_', '-')}", str(value))
-    ]
-
-
-class SizingRequest(_Frozen):
-    """What a user asks: the seed's flags, with the seed's defaults."""
-
-    model: str = Field(min_length=1)
-    server: str = Field(min_length=1)
-    storage: str = Field(default="profile_default", min_length=1)
-    concurrency: int = Field(ge=1, le=100_000_000)
-    effective_context: int = Field(ge=1, le=100_000_000)
-    kv_precision: KvPrecision = "fp8"
-    kv_budget_ratio: float = Field(default=0.70, gt=0, le=1)
-    runtime_overhead_gib: float = Field(default=120.0, ge=0)
-    peak_headroom_ratio: float = Field(default=0.20, ge=0, le=10)
-    tensor_parallel: int = Field(default=1, ge=1, le=1024)
-    policies: dict[ScenarioName, ScenarioPolicy] = Field(
-        default_factory=lambda: dict(DEFAULT_POLICIES)
-    )
-
-    @field_validator("model", "server", "storage")
-    @classmethod
-    def _strip(cls, v: str) -> str:
-        return v.strip()
-
-    @field_validator("kv_precision", mode="before")
-    @classmethod
-    def _lower(cls, v: object) -> object:
-        return v.strip().lower() if isinstance(v, str) else v
-
-
-class ScenarioResult(_Frozen):
-    """One scenario's figures; GiB are binary, HBM totals converted from the vendor's GB."""
+class ScenarioResult(_Result):
+    """One scenario's figures; GiB are binary. Under the seed method HBM is the vendor's GB
+    converted; under an engine method it is what the driver reports, and kv_budget_ratio is the
+    engine's memory fraction."""
 
     ha_mode: HaMode
     ha_spares: int
@@ -112,18 +77,50 @@ class ScenarioResult(_Frozen):
     nodes_operational: int | None
     nodes_final: int | None
     capacity_after_failures_sessions: int | None
+    method: str = "seed"
+    sessions_per_replica: int = 0
+    memory: EngineMemory | None = None
 
     @property
     def feasible(self) -> bool:
         return self.nodes_final is not None
 
 
-class Scenario(_Frozen):
+class Scenario(_Result):
     name: ScenarioName
     results: ScenarioResult
 
 
-class SizingResult(_Frozen):
+class WeightsInfo(_Result):
+    """The checkpoint the engine methods load: its size, precision and where the size comes from."""
+
+    gib: float
+    precision: str | None
+    basis: Literal["published", "params", "flag"]
+
+
+class DeploymentInfo(_Result):
+    tensor_parallel: int
+    pipeline_parallel: int
+    gpus_per_replica: int
+    replicas_per_node: int
+    nodes_per_replica: int
+    weights: WeightsInfo | None
+    weights_gib_per_node: float | None  # every replica's copy on one node
+
+
+class EngineCheck(_Result):
+    """What vLLM would hold for the same request, beside the chosen method's answer."""
+
+    method: str
+    sessions_per_node: int
+    sessions_per_replica: int
+    ratio_to_method: float | None  # engine / chosen method, Recommended scenario
+    nodes: dict[ScenarioName, int | None]
+    memory: EngineMemory
+
+
+class SizingResult(_Result):
     """A whole sizing: the request, the catalog entries it used, three scenarios, alerts."""
 
     method_version: str
@@ -131,136 +128,220 @@ class SizingResult(_Frozen):
     model: ModelSpec
     server: ServerSpec
     storage: StorageProfile
+    deployment: DeploymentInfo
     scenarios: dict[ScenarioName, Scenario]
+    engine_check: EngineCheck | None = None
     alerts: list[Alert]
 
     def scenario(self, name: ScenarioName) -> ScenarioResult:
         return self.scenarios[name].results
 
 
-def input_error(exc: ValidationError, prefix: str = "") -> InputError:
-    """pydantic's report as one InputError naming the first field at fault."""
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "") or "request"
-    return InputError(field, _describe(err))
+def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | None:
+    """--weights-gib, else the published size at the checkpoint's precision, else params x bytes."""
+    precision = request.weights_precision or model.weights_precision
+    if request.weights_gib is not None:
+        return WeightsInfo(gib=request.weights_gib, precision=precision, basis="flag")
+    if precision is None:
+        return None
+    if model.weights_gib is not None and precision == model.weights_precision:
+        return WeightsInfo(gib=model.weights_gib, precision=precision, basis="published")
+    if precision in BYTES_PER_PARAM and model.params_total_b is not None:
+        gib = params_to_gib(model.params_total_b, precision)
+        return WeightsInfo(gib=gib, precision=precision, basis="params")
+    return None
 
 
-def make_request(**fields: object) -> SizingRequest:
-    """Build a request; a bad value raises one InputError naming the field."""
-    try:
-        return SizingRequest.model_validate(fields)
-    except ValidationError as exc:
-        raise input_error(exc) from None
+def engine_knobs(request: SizingRequest, model: ModelSpec) -> EngineKnobs:
+    vllm, sglang = engine_defaults().vllm, engine_defaults().sglang
 
+    def pick(value, default):
+        return default if value is None else value
 
-def _describe(err: dict) -> str:
-    given = err.get("input")
-    ctx = err.get("ctx") or {}
-    kind = err["type"]
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {
-            "greater_than_equal": ">=",
-            "greater_than": ">",
-            "less_than_equal": "<=",
-            "less_than": "<",
-        }[kind]
-        limit = next(iter(ctx.values()))
-        return f"expected a number {bound} {limit}, got {given!r}"
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected')}, got {given!r}"
-    if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"expected a whole number, got {given!r}"
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return f"expected a finite number, got {given!r}"
-    return f"{err['msg']} (got {given!r})"
-
-
-def resolve_policy(
-    policy: ScenarioPolicy, *, peak_headroom_ratio: float, kv_budget_ratio: float
-) -> tuple[float, float]:
-    """The (peak_headroom_ratio, kv_budget_ratio) a scenario sizes with, given the request's."""
-    headroom = (
-        peak_headroom_ratio if policy.peak_headroom_ratio is None else policy.peak_headroom_ratio
+    return EngineKnobs(
+        gpu_memory_utilization=pick(request.gpu_memory_utilization, vllm.gpu_memory_utilization),
+        non_weight_overhead_gib=pick(
+            request.non_weight_overhead_gib, default_non_weight_overhead_gib(model)
+        ),
+        block_size=request.block_size,
+        max_num_seqs=pick(request.max_num_seqs, vllm.max_num_seqs),
+        max_num_batched_tokens=vllm.max_num_batched_tokens,
+        mem_fraction_static=pick(request.mem_fraction_static, sglang.mem_fraction_static),
+        swa_full_tokens_ratio=pick(request.swa_full_tokens_ratio, sglang.swa_full_tokens_ratio),
+        usable_gib_per_gpu=request.usable_gib_per_gpu,
     )
-    budget = kv_budget_ratio if policy.kv_budget_ratio is None else policy.kv_budget_ratio
-    if policy.follow_stricter_request:
-        headroom = max(headroom, peak_headroom_ratio)
-        budget = min(budget, kv_budget_ratio)
-    return headroom, budget
 
 
-def size_scenario(
+def _check_engine_inputs(
+    request: SizingRequest, server: ServerSpec, plan: Deployment, weights: WeightsInfo | None
+) -> None:
+    """An engine method needs the weights, and a replica inside one node must hold them."""
+    if weights is None:
+        raise InputError(
+            "--weights-gib",
+            f"method {request.method} needs the weights of model {request.model!r}: its "
+            "catalog entry has no weights_precision; pass --weights-gib or --weights-precision",
+        )
+    usable, _ = usable_gib_per_gpu(server, request.usable_gib_per_gpu)
+    node_gib = usable * server.gpus_per_node
+    if plan.nodes_per_replica == 1 and weights.gib > node_gib:
+        raise InputError(
+            "--pipeline-parallel",
+            f"{weights.gib:.1f} GiB of weights exceed the {node_gib:.1f} GiB of a whole "
+            f"{server.name} node; span nodes with --pipeline-parallel (TP x PP above "
+            f"{server.gpus_per_node} GPUs)",
+        )
+
+
+def _nodes(
+    capacity: NodeCapacity, plan: Deployment, *, peak: float, ha_mode: str
+) -> tuple[int | None, int | None, int, int | None]:
+    """(operational, final, spares, capacity after failures), bought in whole replica units."""
+    units = engine.nodes_operational(
+        peak_sessions=peak, sessions_per_node=capacity.sessions_per_unit
+    )
+    spares = HA_SPARES[ha_mode] * plan.nodes_per_replica
+    if units is None:
+        return None, None, spares, None
+    operational = units * plan.nodes_per_replica
+    after = engine.capacity_after_failures(
+        nodes_operational=units, sessions_per_node=capacity.sessions_per_unit
+    )
+    return operational, operational + spares, spares, after
+
+
+def scenario_result(
     policy: ScenarioPolicy,
     request: SizingRequest,
-    model: ModelSpec,
-    server: ServerSpec,
+    capacity: NodeCapacity,
+    plan: Deployment,
+    headroom: float,
 ) -> ScenarioResult:
-    headroom, budget_ratio = resolve_policy(
-        policy,
-        peak_headroom_ratio=request.peak_headroom_ratio,
-        kv_budget_ratio=request.kv_budget_ratio,
-    )
-    kv_bytes = engine.kv_bytes_per_session(
-        model,
-        context_tokens=request.effective_context,
-        bytes_per_element=bytes_per_element(request.kv_precision),
-        tensor_parallel=request.tensor_parallel,
-    )
-    hbm_bytes = gb_to_bytes(server.hbm_total_gb)
-    budget = engine.hbm_budget_bytes(
-        hbm_total_bytes=hbm_bytes,
-        runtime_overhead_gib=request.runtime_overhead_gib,
-        kv_budget_ratio=budget_ratio,
-    )
-    per_node = engine.sessions_per_node(hbm_budget_bytes=budget, kv_bytes_per_session=kv_bytes)
     peak = engine.peak_sessions(concurrency=request.concurrency, peak_headroom_ratio=headroom)
-    operational = engine.nodes_operational(peak_sessions=peak, sessions_per_node=per_node)
-    spares = HA_SPARES[policy.ha_mode]
-    after = (
-        None
-        if operational is None
-        else engine.capacity_after_failures(
-            nodes_operational=operational, sessions_per_node=per_node
-        )
-    )
+    operational, final, spares, after = _nodes(capacity, plan, peak=peak, ha_mode=policy.ha_mode)
+    kv = capacity.kv_per_session_bytes
     return ScenarioResult(
         ha_mode=policy.ha_mode,
         ha_spares=spares,
         peak_headroom_ratio=headroom,
-        kv_budget_ratio=budget_ratio,
-        kv_per_session_bytes=kv_bytes,
-        kv_per_session_gib=bytes_to_gib(kv_bytes),
-        kv_total_gib=bytes_to_gib(kv_bytes * request.concurrency),
-        hbm_total_gib=bytes_to_gib(hbm_bytes),
-        runtime_overhead_gib=request.runtime_overhead_gib,
-        hbm_budget_gib=bytes_to_gib(budget),
-        sessions_per_node=per_node,
+        kv_budget_ratio=capacity.memory_fraction,
+        kv_per_session_bytes=kv,
+        kv_per_session_gib=bytes_to_gib(kv),
+        kv_total_gib=bytes_to_gib(kv * request.concurrency),
+        hbm_total_gib=bytes_to_gib(capacity.hbm_total_bytes),
+        runtime_overhead_gib=bytes_to_gib(capacity.overhead_bytes),
+        hbm_budget_gib=bytes_to_gib(capacity.kv_budget_bytes),
+        sessions_per_node=capacity.sessions_per_unit // plan.nodes_per_replica,
         peak_sessions=peak,
         nodes_operational=operational,
-        nodes_final=None if operational is None else operational + spares,
+        nodes_final=final,
         capacity_after_failures_sessions=after,
+        method=capacity.method,
+        sessions_per_replica=capacity.sessions_per_replica,
+        memory=capacity.memory,
+    )
+
+
+def _engine_check(
+    capacity: NodeCapacity,
+    request: SizingRequest,
+    plan: Deployment,
+    headrooms: dict[ScenarioName, float],
+    chosen: ScenarioResult,
+) -> EngineCheck:
+    assert capacity.memory is not None
+    per_node = capacity.sessions_per_unit // plan.nodes_per_replica
+    nodes = {}
+    for name in SCENARIO_NAMES:
+        peak = engine.peak_sessions(
+            concurrency=request.concurrency, peak_headroom_ratio=headrooms[name]
+        )
+        policy = request.policies[name]
+        nodes[name] = _nodes(capacity, plan, peak=peak, ha_mode=policy.ha_mode)[1]
+    return EngineCheck(
+        method=capacity.method,
+        sessions_per_node=per_node,
+        sessions_per_replica=capacity.sessions_per_replica,
+        ratio_to_method=per_node / chosen.sessions_per_node if chosen.sessions_per_node else None,
+        nodes=nodes,
+        memory=capacity.memory,
     )
 
 
 def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult:
-    """Size a request on the catalogs: three scenarios and the alerts they raise."""
+    """Size a request on the catalogs: three scenarios, the vLLM check, and the alerts."""
     catalog = catalog or load_catalog()
     model = catalog.model(request.model)
     server = catalog.server(request.server)
     storage = catalog.storage_profile(request.storage)
-    scenarios = {
-        name: Scenario(
-            name=name, results=size_scenario(request.policies[name], request, model, server)
+    plan = plan_deployment(
+        tensor_parallel=request.tensor_parallel,
+        pipeline_parallel=request.pipeline_parallel,
+        gpus_per_node=server.gpus_per_node,
+        server=server.name,
+    )
+    weights = resolve_weights(model, request)
+    if request.method != "seed":
+        _check_engine_inputs(request, server, plan, weights)
+    base = MethodInput(
+        model=model,
+        server=server,
+        deployment=plan,
+        context_tokens=request.effective_context,
+        kv_bytes_per_element=bytes_per_element(request.kv_precision),
+        kv_budget_ratio=request.kv_budget_ratio,
+        runtime_overhead_gib=request.runtime_overhead_gib,
+        weights_gib=None if weights is None else weights.gib,
+        knobs=engine_knobs(request, model),
+    )
+    method = METHODS[request.method]
+    capacities: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
+    scenarios: dict[ScenarioName, Scenario] = {}
+    headrooms: dict[ScenarioName, float] = {}
+    for name in SCENARIO_NAMES:
+        policy = request.policies[name]
+        headroom, ratio = resolve_policy(
+            policy,
+            peak_headroom_ratio=request.peak_headroom_ratio,
+            kv_budget_ratio=request.kv_budget_ratio,
         )
-        for name in SCENARIO_NAMES
-    }
-    alerts = evaluate_alerts(request, model, storage, scenarios)
+        key = ratio if request.method == "seed" else None
+        if key not in capacities:
+            capacities[key] = method(replace(base, kv_budget_ratio=ratio))
+        headrooms[name] = headroom
+        scenarios[name] = Scenario(
+            name=name, results=scenario_result(policy, request, capacities[key], plan, headroom)
+        )
+    check = None
+    if weights is not None:
+        engine_capacity = (
+            capacities[None]
+            if request.method == ENGINE_CHECK_METHOD
+            else METHODS[ENGINE_CHECK_METHOD](base)
+        )
+        check = _engine_check(
+            engine_capacity, request, plan, headrooms, scenarios["recommended"].results
+        )
+    deployment = DeploymentInfo(
+        tensor_parallel=plan.tensor_parallel,
+        pipeline_parallel=plan.pipeline_parallel,
+        gpus_per_replica=plan.gpus_per_replica,
+        replicas_per_node=plan.replicas_per_node,
+        nodes_per_replica=plan.nodes_per_replica,
+        weights=weights,
+        weights_gib_per_node=None
+        if weights is None
+        else weights.gib * plan.replicas_per_node / plan.nodes_per_replica,
+    )
+    alerts = evaluate_alerts(request, model, storage, scenarios, deployment, check)
     return SizingResult(
         method_version=METHOD_VERSION,
         inputs=request,
         model=model,
         server=server,
         storage=storage,
+        deployment=deployment,
         scenarios=scenarios,
+        engine_check=check,
         alerts=alerts,
     )

@@ -9,6 +9,18 @@ GIB_PER_TIB = 1024
 BYTES_PER_ELEMENT: dict[str, int] = {"fp8": 1, "int8": 1, "fp16": 2, "bf16": 2}
 KV_PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
 
+# Bytes one weight parameter takes in a checkpoint of uniform precision. "mxfp4" (gpt-oss:
+# fp4 experts, bf16 elsewhere) is mixed, so its size must come from the published checkpoint.
+BYTES_PER_PARAM: dict[str, float] = {
+    "bf16": 2,
+    "fp16": 2,
+    "fp8": 1,
+    "int8": 1,
+    "fp4": 0.5,
+    "int4": 0.5,
+}
+WEIGHT_PRECISIONS: tuple[str, ...] = (*BYTES_PER_PARAM, "mxfp4")
+
 
 def gb_to_bytes(gb: float) -> float:
     return gb * BYTES_PER_GB
@@ -33,3 +45,8 @@ def gib_to_tib(gib: float) -> float:
 def bytes_per_element(kv_precision: str) -> int:
     """Bytes one K or V element takes at a KV-cache precision (fp8/int8 = 1, fp16/bf16 = 2)."""
     return BYTES_PER_ELEMENT[kv_precision]
+
+
+def params_to_gib(params_billions: float, precision: str) -> float:
+    """A checkpoint's size from its parameter count: params x bytes per parameter, in GiB."""
+    return bytes_to_gib(params_billions * 1e9 * BYTES_PER_PARAM[precision])

@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable
 
 from sizing_xl import __version__
+from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, ModelSpec
 from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
+from sizing_xl.methods.base import EngineMemory
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
 from sizing_xl.units import bytes_per_element
 
@@ -25,6 +27,23 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "precision": "Precisão KV",
         "overhead": "Overhead de runtime",
         "tp": "Tensor parallel",
+        "method": "Método",
+        "deployment": "Implantação",
+        "weights": "Pesos",
+        "memory_line": "{usable} GiB × {fraction} − {weights} de pesos − {overhead} de overhead "
+        "= {kv} GiB de KV; {blocks} blocos de {block} tokens, {per_session} por sessão "
+        "({session} GiB)",
+        "replica_gpus": "GPUs por réplica",
+        "replicas_per_node": "réplica(s) por nó",
+        "nodes_per_replica": "nós por réplica",
+        "per_gpu": "Por GPU",
+        "check": "VERIFICAÇÃO DO ENGINE",
+        "check_line": "{engine} guardaria {engine_sessions} sessões/nó ({replica} por réplica) "
+        "contra {method_sessions} do método {method}{ratio}.",
+        "check_nodes": "Nós {engine} por cenário",
+        "basis_published": "checkpoint publicado",
+        "basis_params": "params × bytes",
+        "basis_flag": "--weights-gib",
         "scenario": "CENÁRIO",
         "alerts": "ALERTAS E RISCOS",
         "no_alerts": "Nenhum alerta.",
@@ -47,6 +66,23 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "precision": "KV precision",
         "overhead": "Runtime overhead",
         "tp": "Tensor parallel",
+        "method": "Method",
+        "deployment": "Deployment",
+        "weights": "Weights",
+        "memory_line": "{usable} GiB × {fraction} − {weights} weights − {overhead} overhead "
+        "= {kv} GiB KV; {blocks} blocks of {block} tokens, {per_session} per session "
+        "({session} GiB)",
+        "replica_gpus": "GPUs per replica",
+        "replicas_per_node": "replica(s) per node",
+        "nodes_per_replica": "nodes per replica",
+        "per_gpu": "Per GPU",
+        "check": "ENGINE CHECK",
+        "check_line": "{engine} would hold {engine_sessions} sessions/node ({replica} per replica) "
+        "against {method_sessions} for method {method}{ratio}.",
+        "check_nodes": "{engine} nodes per scenario",
+        "basis_published": "published checkpoint",
+        "basis_params": "params × bytes",
+        "basis_flag": "--weights-gib",
         "scenario": "SCENARIO",
         "alerts": "ALERTS AND RISKS",
         "no_alerts": "No alerts.",
@@ -80,6 +116,12 @@ _FIELDS: list[tuple[str, Callable[[ScenarioResult], str]]] = [
     ("ha_spares", lambda r: fmt_int(r.ha_spares)),
     ("nodes_final", lambda r: _opt_int(r.nodes_final)),
     ("capacity_after_failures_sessions", lambda r: _opt_int(r.capacity_after_failures_sessions)),
+]
+# Rows an engine method adds: its own accounting beside the seed's labels.
+_ENGINE_FIELDS: list[tuple[str, Callable[[ScenarioResult], str]]] = [
+    ("method", lambda r: r.method),
+    ("runtime_overhead_gib", lambda r: fmt_dec(r.runtime_overhead_gib)),
+    ("sessions_per_replica", lambda r: fmt_int(r.sessions_per_replica)),
 ]
 
 
@@ -127,10 +169,12 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
         (w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}"),
         (w["context"], f"{fmt_int(req.effective_context)} tokens"),
         (w["precision"], f"{req.kv_precision} ({n_bytes} byte{'s' if n_bytes > 1 else ''}/elem)"),
-        (w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB"),
     ]
+    if req.method == "seed":
+        inputs.append((w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB"))
     if req.tensor_parallel > 1:
         inputs.append((w["tp"], str(req.tensor_parallel)))
+    inputs += _method_inputs(result, w)
     width = max(len(label) for label, _ in inputs) + 2
     lines = [RULE, f"{w['title']} — {result.model.name} @ {srv.name}", RULE, w["inputs"]]
     lines += [f"  {label + ':':<{width}}{value}" for label, value in inputs]
@@ -138,6 +182,12 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
         r = result.scenario(name)
         lines += ["", RULE, f"{w['scenario']}: {SCENARIO_LABELS[name][lang]}", RULE]
         lines += [f"  {field_label(key)}: {fmt(r)}" for key, fmt in _FIELDS]
+        if r.memory is not None:
+            lines += [f"  {field_label(key)}: {fmt(r)}" for key, fmt in _ENGINE_FIELDS]
+            lines.append(f"  {w['per_gpu']}: {memory_line(r.memory, lang)}")
+    if result.engine_check is not None:
+        lines += ["", RULE, f"{w['check']} ({ENGINE_LABELS[result.engine_check.method]})", RULE]
+        lines += [f"  {line}" for line in engine_check_lines(result, lang)]
     lines += ["", RULE, w["alerts"], RULE]
     if result.alerts:
         for alert in result.alerts:
@@ -152,6 +202,75 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
     )
     lines += ["", f"{w['summary']}: {summary}", ""]
     return "\n".join(lines)
+
+
+def _method_inputs(result: SizingResult, w: dict[str, str]) -> list[tuple[str, str]]:
+    """Method, deployment and weights lines of the inputs block (the seed case adds none)."""
+    req, d = result.inputs, result.deployment
+    rows = []
+    if req.method != "seed":
+        rows.append((w["method"], ENGINE_LABELS[req.method]))
+    if d.gpus_per_replica > 1 or d.pipeline_parallel > 1:
+        spread = (
+            f"{d.replicas_per_node} {w['replicas_per_node']}"
+            if d.nodes_per_replica == 1
+            else f"{d.nodes_per_replica} {w['nodes_per_replica']}"
+        )
+        rows.append(
+            (
+                w["deployment"],
+                f"TP {d.tensor_parallel} × PP {d.pipeline_parallel} = {d.gpus_per_replica} "
+                f"{w['replica_gpus']}, {spread}",
+            )
+        )
+    if d.weights is not None and (req.method != "seed" or result.engine_check is not None):
+        precision = f"{d.weights.precision}, " if d.weights.precision else ""
+        rows.append(
+            (
+                w["weights"],
+                f"{fmt_dec(d.weights.gib)} GiB ({precision}{w['basis_' + d.weights.basis]})",
+            )
+        )
+    return rows
+
+
+def memory_line(m: EngineMemory, lang: Lang) -> str:
+    """One GPU's engine accounting: usable × fraction − weights − overhead = KV, in blocks."""
+    return _WORDS[lang]["memory_line"].format(
+        usable=fmt_dec(m.usable_gib_per_gpu),
+        fraction=fmt_num(m.memory_fraction),
+        weights=fmt_dec(m.weights_gib_per_gpu),
+        overhead=fmt_dec(m.non_weight_overhead_gib),
+        kv=fmt_dec(m.kv_available_gib_per_gpu),
+        blocks=fmt_int(m.blocks_per_gpu),
+        block=m.block_size,
+        per_session=fmt_int(m.blocks_per_session),
+        session=fmt_dec(m.kv_per_session_gib_per_gpu, 2),
+    )
+
+
+def engine_check_lines(result: SizingResult, lang: Lang) -> list[str]:
+    """The engine check as sentences: its sessions per node against the method's, and its nodes."""
+    w = _WORDS[lang]
+    check = result.engine_check
+    assert check is not None
+    engine = ENGINE_LABELS[check.method]
+    ratio = check.ratio_to_method
+    line = w["check_line"].format(
+        engine=engine,
+        engine_sessions=fmt_int(check.sessions_per_node),
+        replica=fmt_int(check.sessions_per_replica),
+        method_sessions=fmt_int(result.scenario("recommended").sessions_per_node),
+        method=result.inputs.method,
+        ratio="" if ratio is None else f" ({fmt_dec(ratio, 2)}×)",
+    )
+    nodes = " | ".join(
+        f"{SCENARIO_LABELS[n][lang]}: "
+        + (w["infeasible"] if check.nodes[n] is None else f"{check.nodes[n]} {w['nodes']}")
+        for n in SCENARIO_NAMES
+    )
+    nodes_line = f"{w['check_nodes'].format(engine=engine)}: {nodes}"
+    return [line, nodes_line, f"{w['per_gpu']}: {memory_line(check.memory, lang)}"]
 
 
 def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:

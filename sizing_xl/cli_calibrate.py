@@ -1,0 +1,238 @@
+"""`sizing calibrate`: the overrides a vLLM start-up log implies, as flags and as catalog entries."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from sizing_xl.calibrate import Calibration, VllmLog, calibrate, read_vllm_log
+from sizing_xl.catalog import (
+    Catalog,
+    ModelSpec,
+    ServerSpec,
+    catalog_dirs_from_env,
+    load_catalog,
+    merge_entries,
+    normalize_name,
+)
+from sizing_xl.deployment import plan_deployment
+from sizing_xl.errors import CatalogError, InputError, UnknownEntryError
+from sizing_xl.i18n import fmt_dec, fmt_int, fmt_num
+from sizing_xl.methods import EngineKnobs, MethodInput
+from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.vllm import startup_figures
+from sizing_xl.units import bytes_per_element
+
+EXIT_OK, EXIT_INPUT, EXIT_CATALOG, EXIT_OUTPUT = 0, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="sizing calibrate",
+        description="Read a vLLM start-up log and print the usable memory and non-weight "
+        "overhead that reproduce its available KV cache memory, as flags and as catalog entries.",
+    )
+    p.add_argument("--vllm-log", metavar="FILE", required=True, help="vLLM start-up log")
+    p.add_argument("--model", metavar="NAME", help="catalog model (default: the log's model)")
+    p.add_argument("--server", metavar="NAME", help="catalog server the log ran on")
+    p.add_argument(
+        "--catalog-dir",
+        metavar="DIR",
+        help="merge <model>-calibrated and <server>-calibrated entries into DIR's catalogs",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def _find_model(catalog: Catalog, log: VllmLog, name: str | None) -> ModelSpec | None:
+    """--model, else the catalog entry whose hf_repo or name the log's model path ends with."""
+    if name:
+        return catalog.model(name)
+    if not log.model:
+        return None
+    logged = normalize_name(log.model).rstrip("/")
+    for model in catalog.models.values():
+        for key in filter(None, (model.hf_repo, model.name)):
+            if logged == normalize_name(key) or logged.endswith("/" + normalize_name(key)):
+                return model
+    return None
+
+
+def reproduce(log: VllmLog, cal: Calibration, model: ModelSpec, server: ServerSpec | None) -> dict:
+    """The start-up figures vLLM's rules give with the calibrated numbers, beside the log's."""
+    tp, pp = cal.tensor_parallel, cal.pipeline_parallel
+    if server is None:  # the log's own GPUs: only their count and usable memory matter here
+        server = ServerSpec(
+            name="log",
+            source="the vLLM log",
+            vendor="-",
+            family="-",
+            gpu="-",
+            gpus_per_node=tp * pp,
+            hbm_per_gpu_gb=cal.usable_gib_per_gpu,
+        )
+    plan = plan_deployment(
+        tensor_parallel=tp,
+        pipeline_parallel=pp,
+        gpus_per_node=server.gpus_per_node,
+        server=server.name,
+    )
+    defaults = engine_defaults().vllm
+    inp = MethodInput(
+        model=model,
+        server=server,
+        deployment=plan,
+        context_tokens=int(log.max_model_len or model.max_context or 1),
+        kv_bytes_per_element=bytes_per_element(log.kv_precision),
+        kv_budget_ratio=1.0,
+        runtime_overhead_gib=0.0,
+        weights_gib=cal.weights_gib,
+        knobs=EngineKnobs(
+            gpu_memory_utilization=cal.gpu_memory_utilization,
+            non_weight_overhead_gib=cal.non_weight_overhead_gib,
+            block_size=None,
+            max_num_seqs=defaults.max_num_seqs,
+            max_num_batched_tokens=int(
+                log.max_num_batched_tokens or defaults.max_num_batched_tokens
+            ),
+            mem_fraction_static=1.0,
+            swa_full_tokens_ratio=1.0,
+            usable_gib_per_gpu=cal.usable_gib_per_gpu,
+        ),
+    )
+    figures = startup_figures(inp, max_model_len=inp.context_tokens)
+    return {
+        "kv_precision": log.kv_precision,
+        "max_model_len": inp.context_tokens,
+        "kv_cache_tokens": figures.kv_cache_tokens,
+        "logged_kv_cache_tokens": log.kv_cache_tokens,
+        "max_concurrency": round(figures.max_concurrency, 4),
+        "logged_max_concurrency": log.max_concurrency,
+    }
+
+
+def catalog_entries(
+    cal: Calibration, model: ModelSpec | None, server: ServerSpec | None, source: str
+) -> dict[str, dict[str, dict]]:
+    """<server>-calibrated with the usable memory, <model>-calibrated with the overhead."""
+    entries: dict[str, dict[str, dict]] = {}
+    if server is not None:
+        body = server.model_dump(exclude={"name"}, exclude_none=True)
+        body.update(
+            usable_gib_per_gpu=round(cal.usable_gib_per_gpu, 4),
+            usable_source=source,
+            display_name=f"{server.label} (calibrated)",
+        )
+        entries["servers"] = {f"{server.name}-calibrated": body}
+    if model is not None:
+        body = model.model_dump(exclude={"name"}, exclude_none=True)
+        body.update(
+            non_weight_overhead_gib=round(cal.non_weight_overhead_gib, 4),
+            non_weight_overhead_source=source,
+            display_name=f"{model.label} (calibrated)",
+        )
+        entries["models"] = {f"{model.name}-calibrated": body}
+    return entries
+
+
+def flags(cal: Calibration) -> str:
+    return (
+        f"--usable-gib-per-gpu {fmt_num(round(cal.usable_gib_per_gpu, 4))} "
+        f"--gpu-memory-utilization {fmt_num(cal.gpu_memory_utilization)} "
+        f"--non-weight-overhead-gib {fmt_num(round(cal.non_weight_overhead_gib, 4))} "
+        f"--weights-gib {fmt_num(round(cal.weights_gib, 4))}"
+    )
+
+
+def render_text(log: VllmLog, cal: Calibration, model, repro: dict | None, entries) -> str:
+    origin = {True: "from the log", False: "assumed"}
+    lines = [
+        f"vLLM log: model {log.model or '(not named)'}"
+        + (f" → catalog {model.name}" if model else " (not in the catalogs: pass --model)"),
+        f"  GPU memory {fmt_dec(cal.usable_gib_per_gpu, 2)} GiB ({origin[cal.usable_from_log]}"
+        f"{'' if cal.usable_from_log else ': the server’s usable_gib_per_gpu'}), "
+        f"utilisation {fmt_num(cal.gpu_memory_utilization)} ({origin[cal.utilization_from_log]})",
+        f"  weights {fmt_dec(cal.weights_gib_per_gpu, 2)} GiB per GPU (TP {cal.tensor_parallel} × "
+        f"PP {cal.pipeline_parallel}), available KV {fmt_dec(cal.available_gib, 2)} GiB per GPU",
+        f"  non-weight overhead = {fmt_dec(cal.usable_gib_per_gpu, 2)} × "
+        f"{fmt_num(cal.gpu_memory_utilization)} − {fmt_dec(cal.weights_gib_per_gpu, 2)} − "
+        f"{fmt_dec(cal.available_gib, 2)} = {fmt_dec(cal.non_weight_overhead_gib, 2)} GiB per GPU",
+    ]
+    if log.logged_overhead_gib is not None:
+        lines.append(f"  the log itemises {fmt_dec(log.logged_overhead_gib, 2)} GiB of it")
+    if repro:
+        lines.append(
+            f"  vLLM's rules with these figures: {fmt_int(repro['kv_cache_tokens'])} KV tokens"
+            + _versus(repro["logged_kv_cache_tokens"], repro["kv_cache_tokens"], fmt_int)
+            + f", {fmt_dec(repro['max_concurrency'], 2)}x for {fmt_int(repro['max_model_len'])} "
+            "tokens per request"
+            + _versus(repro["logged_max_concurrency"], repro["max_concurrency"], fmt_num)
+        )
+    lines += ["", "Flags:", "  " + flags(cal)]
+    if entries:
+        lines += ["", "Catalog entries (keep them with --catalog-dir DIR):"]
+        lines += ["  " + line for line in json.dumps(entries, indent=2).splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _versus(logged: float | None, ours: float, fmt) -> str:
+    if not logged:
+        return ""
+    return f" (log: {fmt(logged)}, {100 * (ours - logged) / logged:+.1f}%)"
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    prog = parser.prog
+    try:
+        catalog = load_catalog(catalog_dirs_from_env())
+        log = read_vllm_log(args.vllm_log)
+        server = catalog.server(args.server) if args.server else None
+        model = _find_model(catalog, log, args.model)
+        cal = calibrate(
+            log,
+            usable_gib_per_gpu=server.usable_gib_per_gpu if server else None,
+            default_utilization=engine_defaults().vllm.gpu_memory_utilization,
+        )
+        repro = reproduce(log, cal, model, server) if model else None
+        source = f"calibrated from the vLLM log {args.vllm_log}"
+        entries = catalog_entries(cal, model, server, source)
+        written = (
+            [merge_entries(args.catalog_dir, kind, body) for kind, body in entries.items()]
+            if args.catalog_dir
+            else []
+        )
+    except UnknownEntryError as exc:
+        print(f"{prog}: error: --{exc.kind.split()[0]}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        print(f"{prog}: error: {exc.field}: {exc.problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except CatalogError as exc:
+        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
+        return EXIT_CATALOG
+    except OSError as exc:
+        print(f"{prog}: error: cannot write the catalog: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    if args.format == "json":
+        doc = {
+            "log": vars(log) | {"kv_precision": log.kv_precision},
+            "calibration": vars(cal),
+            "flags": flags(cal),
+            "reproduced": repro,
+            "catalog_entries": entries,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(log, cal, model, repro, entries))
+    if args.format == "text":
+        sys.stdout.writelines(f"→ {path}\n" for path in written)
+    return EXIT_OK

@@ -1,0 +1,245 @@
+"""vLLM's KV accounting: memory left after weights, paged blocks, and hybrid layer groups.
+
+Each rule names the vLLM file it follows (main branch read in 2026; catalogs/engines.json
+lists the defaults and their sources).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sizing_xl.catalog import ModelSpec
+from sizing_xl.methods.base import (
+    EngineMemory,
+    MethodInput,
+    NodeCapacity,
+    usable_gib_per_gpu,
+    weights_gib_per_gpu,
+)
+from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.units import bytes_to_gib, gib_to_bytes
+
+
+def kv_heads_per_gpu(model: ModelSpec, tensor_parallel: int) -> int:
+    """max(1, kv_heads // TP): vllm/config/model.py ModelConfig.get_num_kv_heads. MLA: 1."""
+    if model.attention_type == "mla":
+        return 1
+    assert model.num_key_value_heads is not None
+    return max(1, model.num_key_value_heads // tensor_parallel)
+
+
+def page_bytes_per_layer(
+    model: ModelSpec, *, tensor_parallel: int, block_size: int, bytes_per_element: int
+) -> int:
+    """One block of one layer on one GPU: vllm/v1/kv_cache_interface.py.
+
+    AttentionSpec.real_page_size_bytes = 2 x block x kv_heads x head_size x dtype;
+    MLAAttentionSpec: block x (kv_lora_rank + qk_rope_head_dim) x dtype (one latent, no 2 x).
+    """
+    if model.attention_type == "mla":
+        assert model.kv_lora_rank is not None and model.qk_rope_head_dim is not None
+        return block_size * (model.kv_lora_rank + model.qk_rope_head_dim) * bytes_per_element
+    assert model.head_dim is not None
+    heads = kv_heads_per_gpu(model, tensor_parallel)
+    return 2 * block_size * heads * model.head_dim * bytes_per_element
+
+
+@dataclass(frozen=True)
+class LayerGroups:
+    layers_per_group: int
+    full_groups: int
+    sliding_groups: int
+
+    @property
+    def count(self) -> int:
+        return self.full_groups + self.sliding_groups
+
+
+def layer_groups(*, full_layers: int, sliding_layers: int) -> LayerGroups:
+    """vllm/v1/core/kv_cache_utils.py _get_kv_cache_groups_uniform_page_size.
+
+    One attention type: one group of every layer. Two types: groups of the fewer type's layer
+    count (or of the larger count when it is below 1.5 x the fewer), the last group of a type
+    padded: Gemma 3's 52 sliding + 10 full layers become 6 + 1 groups of 10, 60 sliding slots.
+    """
+    if not sliding_layers:
+        return LayerGroups(full_layers, 1, 0)
+    if not full_layers:
+        return LayerGroups(sliding_layers, 0, 1)
+    few, many = min(full_layers, sliding_layers), max(full_layers, sliding_layers)
+    size = many if many < few * 1.5 else few
+    return LayerGroups(size, math.ceil(full_layers / size), math.ceil(sliding_layers / size))
+
+
+def full_blocks(tokens: int, block_size: int) -> int:
+    """FullAttentionSpec: cdiv(tokens, block) blocks per full-attention group."""
+    return math.ceil(tokens / block_size)
+
+
+def sliding_blocks(tokens: int, window: int, block_size: int) -> int:
+    """A running request's sliding group: vllm/v1/core/single_type_kv_cache_manager.py.
+
+    SlidingWindowManager.remove_skipped_blocks frees what lies before the window, keeping
+    ceil((window - 1) / block) + 1 blocks (the window need not start on a block boundary).
+    """
+    return min(math.ceil(tokens / block_size), math.ceil((window - 1) / block_size) + 1)
+
+
+def sliding_blocks_at_startup(
+    max_model_len: int, window: int, block_size: int, max_num_batched_tokens: int
+) -> int:
+    """What the start-up log charges a sliding group (kv_cache_interface.py SlidingWindowSpec):
+
+    cdiv(min(window - 1 + max_num_batched_tokens, max_model_len), block) + 1, room for a
+    prefill chunk on top of the window.
+    """
+    tokens = min(window - 1 + max_num_batched_tokens, max_model_len)
+    return math.ceil(tokens / block_size) + 1
+
+
+def blocks_per_request(groups: LayerGroups, *, full: int, sliding: int) -> int:
+    """Blocks one request takes from the shared pool: each group draws its own blocks."""
+    return groups.full_groups * full + groups.sliding_groups * sliding
+
+
+def block_size_for(model: ModelSpec, requested: int | None) -> int:
+    """16, or 64 where vLLM's MLA backends force it (vllm/platforms/cuda.py, FlashMLA)."""
+    if requested is not None:
+        return requested
+    defaults = engine_defaults().vllm
+    return defaults.mla_block_size if model.attention_type == "mla" else defaults.block_size
+
+
+@dataclass(frozen=True)
+class GpuPool:
+    """One GPU's KV pool under vLLM: its available bytes, block geometry and block count."""
+
+    usable_gib: float
+    usable_assumed: bool
+    weights_gib: float
+    available_bytes: float
+    block_size: int
+    groups: LayerGroups
+    layers_per_group_on_gpu: int
+    page_bytes: int
+    num_blocks: int
+
+    @property
+    def bytes_per_block(self) -> int:
+        """A block id spans one page in each of a group's layers (get_num_blocks)."""
+        return self.page_bytes * self.layers_per_group_on_gpu
+
+
+def gpu_pool(inp: MethodInput) -> GpuPool:
+    """available = usable x gpu_memory_utilization - weights/GPU - non-weight overhead
+    (vllm/v1/worker/gpu_worker.py determine_available_memory); blocks = available //
+    (page x layers per group) (kv_cache_utils.py get_num_blocks). Pipeline stages hold
+    ceil(layers per group / PP) layers of each group.
+    """
+    model, knobs, d = inp.model, inp.knobs, inp.deployment
+    usable, assumed = usable_gib_per_gpu(inp.server, knobs.usable_gib_per_gpu)
+    weights = weights_gib_per_gpu(inp)
+    available = (
+        gib_to_bytes(usable) * knobs.gpu_memory_utilization
+        - gib_to_bytes(weights)
+        - gib_to_bytes(knobs.non_weight_overhead_gib)
+    )
+    block = block_size_for(model, knobs.block_size)
+    groups = layer_groups(full_layers=model.full_layers, sliding_layers=model.sliding_layers)
+    on_gpu = math.ceil(groups.layers_per_group / d.pipeline_parallel)
+    page = page_bytes_per_layer(
+        model,
+        tensor_parallel=d.tensor_parallel,
+        block_size=block,
+        bytes_per_element=inp.kv_bytes_per_element,
+    )
+    num_blocks = max(0, int(available // page // on_gpu))
+    return GpuPool(usable, assumed, weights, available, block, groups, on_gpu, page, num_blocks)
+
+
+def node_capacity(inp: MethodInput) -> NodeCapacity:
+    """Sessions per replica = min(blocks per GPU // blocks per session, max_num_seqs).
+
+    A session at the effective context holds ceil(context / block) blocks in each full group
+    and, once running, ceil((window - 1) / block) + 1 in each sliding group; every TP rank of a
+    replica holds the same block count for its own heads.
+    """
+    pool = gpu_pool(inp)
+    model, d, knobs = inp.model, inp.deployment, inp.knobs
+    window = model.sliding_window or 0
+    per_session = blocks_per_request(
+        pool.groups,
+        full=full_blocks(inp.context_tokens, pool.block_size),
+        sliding=sliding_blocks(inp.context_tokens, window, pool.block_size) if window else 0,
+    )
+    by_memory = pool.num_blocks // per_session
+    per_replica = min(by_memory, knobs.max_num_seqs)
+    session_bytes_gpu = per_session * pool.bytes_per_block
+    gpus = inp.server.gpus_per_node
+    available = max(0.0, pool.available_bytes)
+    memory = EngineMemory.model_construct(
+        usable_gib_per_gpu=pool.usable_gib,
+        usable_assumed=pool.usable_assumed,
+        memory_fraction=knobs.gpu_memory_utilization,
+        weights_gib_per_gpu=pool.weights_gib,
+        non_weight_overhead_gib=knobs.non_weight_overhead_gib,
+        kv_available_gib_per_gpu=bytes_to_gib(pool.available_bytes),
+        kv_per_session_gib_per_gpu=bytes_to_gib(session_bytes_gpu),
+        block_size=pool.block_size,
+        blocks_per_gpu=pool.num_blocks,
+        blocks_per_session=per_session,
+        layers_per_group=pool.groups.layers_per_group,
+        full_groups=pool.groups.full_groups,
+        sliding_groups=pool.groups.sliding_groups,
+        max_sessions_per_replica=knobs.max_num_seqs,
+        capped=by_memory > knobs.max_num_seqs,
+        hybrid_pool=pool.groups.sliding_groups > 0,
+    )
+    return NodeCapacity(
+        method="vllm",
+        hbm_total_bytes=gib_to_bytes(pool.usable_gib) * gpus,
+        memory_fraction=knobs.gpu_memory_utilization,
+        overhead_bytes=gib_to_bytes(pool.weights_gib + knobs.non_weight_overhead_gib) * gpus,
+        kv_budget_bytes=available * gpus,
+        kv_per_session_bytes=session_bytes_gpu * d.gpus_per_replica,
+        sessions_per_replica=per_replica,
+        sessions_per_unit=per_replica * d.replicas_per_node,
+        memory=memory,
+    )
+
+
+@dataclass(frozen=True)
+class StartupFigures:
+    """What vLLM's start-up log prints for a max_model_len (kv_cache_utils._report_kv_cache_config)."""
+
+    available_gib: float
+    num_blocks: int
+    kv_cache_tokens: int
+    max_concurrency: float
+    fits_one_request: bool
+
+
+def startup_figures(inp: MethodInput, *, max_model_len: int) -> StartupFigures:
+    """GPU KV cache size = num_blocks // groups x block; maximum concurrency = num_blocks /
+    blocks one max_model_len request is charged (get_max_concurrency_for_kv_cache_config),
+    sliding groups charged the window plus max_num_batched_tokens.
+    """
+    pool = gpu_pool(inp)
+    window = inp.model.sliding_window or 0
+    charged = blocks_per_request(
+        pool.groups,
+        full=full_blocks(max_model_len, pool.block_size),
+        sliding=sliding_blocks_at_startup(
+            max_model_len, window, pool.block_size, inp.knobs.max_num_batched_tokens
+        )
+        if window
+        else 0,
+    )
+    return StartupFigures(
+        available_gib=bytes_to_gib(pool.available_bytes),
+        num_blocks=pool.num_blocks,
+        kv_cache_tokens=pool.num_blocks // pool.groups.count * pool.block_size,
+        max_concurrency=pool.num_blocks / charged,
+        fits_one_request=pool.num_blocks >= charged,
+    )

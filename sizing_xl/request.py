@@ -1,0 +1,156 @@
+"""What a user asks: the request (the seed's flags, the deployment, engine knobs) and its policies."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sizing_xl.errors import InputError
+from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
+
+ScenarioName = Literal["minimum", "recommended", "ideal"]
+SCENARIO_NAMES: tuple[ScenarioName, ...] = ("minimum", "recommended", "ideal")
+HaMode = Literal["none", "n+1", "n+2"]
+HA_SPARES: dict[str, int] = {"none": 0, "n+1": 1, "n+2": 2}
+KvPrecision = Literal["fp8", "int8", "fp16", "bf16"]
+assert set(KvPrecision.__args__) == set(KV_PRECISIONS)  # type: ignore[attr-defined]
+MethodName = Literal["seed", "vllm", "sglang"]
+# A checkpoint precision the weights can be derived at from params_total_b (not "mxfp4").
+DerivedPrecision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "int4"]
+assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[attr-defined]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class ScenarioPolicy(_Frozen):
+    """How one scenario turns the request into a sizing.
+
+    A ratio left as None follows the request's flag. With follow_stricter_request, the
+    scenario never takes less headroom or more budget than the request asks for, so that
+    Ideal stays at least as conservative as Recommended whatever the flags say.
+    """
+
+    ha_mode: HaMode
+    peak_headroom_ratio: float | None = Field(default=None, ge=0, le=10)
+    kv_budget_ratio: float | None = Field(default=None, gt=0, le=1)
+    follow_stricter_request: bool = False
+
+
+DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
+    "minimum": ScenarioPolicy(ha_mode="none", peak_headroom_ratio=0.0),
+    "recommended": ScenarioPolicy(ha_mode="n+1"),
+    "ideal": ScenarioPolicy(
+        ha_mode="n+2", peak_headroom_ratio=0.30, kv_budget_ratio=0.65, follow_stricter_request=True
+    ),
+}
+
+
+# The seed's headline case: the workbooks' default inputs, the README's first command.
+HEADLINE_CASE: dict[str, str | int] = {
+    "model": "opt-oss-120b",
+    "server": "dgx300",
+    "storage": "profile_default",
+    "concurrency": 1000,
+    "effective_context": 131072,
+}
+
+
+def as_flags(case: dict[str, object]) -> list[str]:
+    """{"effective_context": 131072} -> ["--effective-context", "131072"]."""
+    return [
+        arg for key, value in case.items() for arg in (f"--{key.replace('_', '-')}", str(value))
+    ]
+
+
+class SizingRequest(_Frozen):
+    """What a user asks: the seed's flags with the seed's defaults, the method and deployment,
+    and engine knobs (None: the model's or the engine's default, catalogs/engines.json)."""
+
+    model: str = Field(min_length=1)
+    server: str = Field(min_length=1)
+    storage: str = Field(default="profile_default", min_length=1)
+    concurrency: int = Field(ge=1, le=100_000_000)
+    effective_context: int = Field(ge=1, le=100_000_000)
+    kv_precision: KvPrecision = "fp8"
+    kv_budget_ratio: float = Field(default=0.70, gt=0, le=1)
+    runtime_overhead_gib: float = Field(default=120.0, ge=0)
+    peak_headroom_ratio: float = Field(default=0.20, ge=0, le=10)
+    tensor_parallel: int = Field(default=1, ge=1, le=1024)
+    policies: dict[ScenarioName, ScenarioPolicy] = Field(
+        default_factory=lambda: dict(DEFAULT_POLICIES)
+    )
+    method: MethodName = "seed"
+    pipeline_parallel: int = Field(default=1, ge=1, le=1024)
+    weights_precision: DerivedPrecision | None = None
+    weights_gib: float | None = Field(default=None, gt=0, le=1_000_000)
+    usable_gib_per_gpu: float | None = Field(default=None, gt=0, le=100_000)
+    gpu_memory_utilization: float | None = Field(default=None, gt=0, le=1)
+    non_weight_overhead_gib: float | None = Field(default=None, ge=0, le=100_000)
+    block_size: int | None = Field(default=None, ge=1, le=4096)
+    max_num_seqs: int | None = Field(default=None, ge=1, le=10_000_000)
+    mem_fraction_static: float | None = Field(default=None, gt=0, le=1)
+    swa_full_tokens_ratio: float | None = Field(default=None, gt=0, le=100)
+
+    @field_validator("model", "server", "storage")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        return v.strip()
+
+    @field_validator("kv_precision", "method", "weights_precision", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
+
+
+def input_error(exc: ValidationError, prefix: str = "") -> InputError:
+    """pydantic's report as one InputError naming the first field at fault."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "") or "request"
+    return InputError(field, _describe(err))
+
+
+def make_request(**fields: object) -> SizingRequest:
+    """Build a request; a bad value raises one InputError naming the field."""
+    try:
+        return SizingRequest.model_validate(fields)
+    except ValidationError as exc:
+        raise input_error(exc) from None
+
+
+def _describe(err: dict) -> str:
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
+        limit = next(iter(ctx.values()))
+        return f"expected a number {bound} {limit}, got {given!r}"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}, got {given!r}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"expected a whole number, got {given!r}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"expected a finite number, got {given!r}"
+    return f"{err['msg']} (got {given!r})"
+
+
+def resolve_policy(
+    policy: ScenarioPolicy, *, peak_headroom_ratio: float, kv_budget_ratio: float
+) -> tuple[float, float]:
+    """The (peak_headroom_ratio, kv_budget_ratio) a scenario sizes with, given the request's."""
+    headroom = (
+        peak_headroom_ratio if policy.peak_headroom_ratio is None else policy.peak_headroom_ratio
+    )
+    budget = kv_budget_ratio if policy.kv_budget_ratio is None else policy.kv_budget_ratio
+    if policy.follow_stricter_request:
+        headroom = max(headroom, peak_headroom_ratio)
+        budget = min(budget, kv_budget_ratio)
+    return headroom, budget

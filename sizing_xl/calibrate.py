@@ -32,6 +32,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         rf"gpu_memory_utilization \({_NUMBER}\)",
         rf"gpu_memory_utilization[=\s]+{_NUMBER}",
         rf"'gpu_memory_utilization': {_NUMBER}",
+        rf"--gpu-memory-utilization[= ]{_NUMBER}",
     ),
     "non_torch_gib": (rf"non_torch_memory(?:\s+takes\s+|=|\s+){_NUMBER} ?GiB",),
     "activation_gib": (rf"PyTorch activation peak memory(?:\s+takes\s+|\s+){_NUMBER} ?GiB",),
@@ -39,11 +40,17 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "kv_cache_tokens": (rf"GPU KV cache size: {_NUMBER} tokens",),
     "max_model_len": (rf"Maximum concurrency for {_NUMBER} tokens per request",),
     "max_concurrency": (rf"tokens per request: {_NUMBER}x",),
-    "tensor_parallel": (r"tensor_parallel_size[=:]\s*'?([0-9]+)",),
+    "tensor_parallel": (
+        r"tensor_parallel_size[=:]\s*'?([0-9]+)",
+        r"--tensor-parallel-size[= ]([0-9]+)",
+    ),
     "pipeline_parallel": (r"pipeline_parallel_size[=:]\s*'?([0-9]+)",),
-    "max_num_batched_tokens": (r"max_num_batched_tokens[=:]\s*([0-9]+)",),
+    "max_num_batched_tokens": (
+        r"max_num_batched_tokens[=:]\s*([0-9]+)",
+        r"--max-num-batched-tokens[= ]([0-9]+)",
+    ),
     "kv_cache_dtype": (r"kv_cache_dtype[=:]\s*'?([A-Za-z0-9_]+)",),
-    "model": (r"model='([^']+)'", r"'model': '([^']+)'"),
+    "model": (r"model='([^']+)'", r"'model': '([^']+)'", r"vllm serve (\S+)"),
 }
 _TEXT_FIELDS = ("model", "kv_cache_dtype")
 # vLLM's kv_cache_dtype spellings as this tool's KV precisions ("auto": the model's bf16).

@@ -46,7 +46,7 @@ def plan_deployment(
     if gpus > gpus_per_node and gpus % gpus_per_node == 0:
         return Deployment(tensor_parallel, pipeline_parallel, gpus_per_node)
     raise InputError(
-        "--tensor-parallel",
+        "tensor_parallel",
         f"a replica of TP {tensor_parallel} x PP {pipeline_parallel} = {gpus} GPUs neither "
         f"divides the {gpus_per_node} GPUs of a {server} node nor spans whole nodes; "
         f"use a divisor of {gpus_per_node} or a multiple of it",

@@ -178,18 +178,18 @@ def _check_engine_inputs(
     """An engine method needs the weights, and a replica inside one node must hold them."""
     if weights is None:
         raise InputError(
-            "--weights-gib",
+            "weights_gib",
             f"method {request.method} needs the weights of model {request.model!r}: its "
-            "catalog entry has no weights_precision; pass --weights-gib or --weights-precision",
+            "catalog entry has no weights_precision; give the weights' size or precision",
         )
     usable, _ = usable_gib_per_gpu(server, request.usable_gib_per_gpu)
     node_gib = usable * server.gpus_per_node
     if plan.nodes_per_replica == 1 and weights.gib > node_gib:
         raise InputError(
-            "--pipeline-parallel",
+            "pipeline_parallel",
             f"{weights.gib:.1f} GiB of weights exceed the {node_gib:.1f} GiB of a whole "
-            f"{server.name} node; span nodes with --pipeline-parallel (TP x PP above "
-            f"{server.gpus_per_node} GPUs)",
+            f"{server.name} node; let a replica span nodes (TP x PP above "
+            f"{server.gpus_per_node} GPUs, e.g. pipeline parallel 2)",
         )
 
 

@@ -31,6 +31,7 @@ from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
 from sizing_xl.errors import InputError, SizingError
 from sizing_xl.excel.arguments import as_choice, as_float, as_int, as_table, as_text
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
+from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,
     METHOD_VERSION,
@@ -55,6 +56,7 @@ _SCENARIOS = {
     "minimo": "minimum",
 }
 _PRECISIONS = {p: p for p in KV_PRECISIONS}
+_METHODS = {m: m for m in METHOD_NAMES}
 _LANGS = {lang.lower(): lang for lang in LANGS} | {"pt": "pt-BR", "english": "en"}
 
 # Argument help, shown by Excel's Insert Function dialog (255 characters at most).
@@ -81,6 +83,10 @@ DOCS = {
     "replace catalog servers.",
     "field": 'A column name of the catalog, e.g. "num_layers" or "hbm_per_gpu_gb".',
     "kind": '"models", "servers" or "storage".',
+    "method": '"seed" (default: sizing.py v2.0), "vllm" or "sglang" (those engines\' memory rules).',
+    "pipeline_parallel": "Pipeline stages per replica; a replica spans TP x PP GPUs. Default 1.",
+    "gpu_memory_utilization": "vllm method: fraction of GPU memory for weights, activations and "
+    "KV, in (0, 1]; default 0.92.",
     "lang": '"pt-BR" (default) or "en".',
 }
 assert all(len(doc) <= 255 for doc in DOCS.values())
@@ -139,7 +145,11 @@ def _sizing(
     models,
     servers,
     storage=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
 ) -> SizingResult:
+    utilization = as_float(gpu_memory_utilization, "gpu_memory_utilization", 0.0)
     request = make_request(
         model=as_text(model, "model"),
         server=as_text(server, "server"),
@@ -151,6 +161,9 @@ def _sizing(
         runtime_overhead_gib=as_float(runtime_overhead_gib, "runtime_overhead_gib", 120.0),
         peak_headroom_ratio=as_float(peak_headroom_ratio, "peak_headroom_ratio", 0.20),
         tensor_parallel=as_int(tensor_parallel, "tensor_parallel", 1),
+        method=as_choice(method, "method", _METHODS, "seed"),
+        pipeline_parallel=as_int(pipeline_parallel, "pipeline_parallel", 1),
+        gpu_memory_utilization=utilization or None,  # blank: the engine's default
     )
     return size(request, _catalog(models, servers))
 
@@ -179,6 +192,9 @@ _SIZING_ARGS = (
     "tensor_parallel",
     "models",
     "servers",
+    "method",
+    "pipeline_parallel",
+    "gpu_memory_utilization",
 )
 
 
@@ -246,6 +262,9 @@ def SIZING_HBM_BUDGET_GIB(
     "tensor_parallel",
     "models",
     "servers",
+    "method",
+    "pipeline_parallel",
+    "gpu_memory_utilization",
 )
 def SIZING_SESSIONS_PER_NODE(
     model,
@@ -258,8 +277,11 @@ def SIZING_SESSIONS_PER_NODE(
     tensor_parallel=None,
     models=None,
     servers=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
 ):
-    """Sessions one node holds: floor(HBM budget / KV per session). 0 means not one fits."""
+    """Sessions one node holds under the method: floor(HBM budget / KV per session) for the seed, the engine's block arithmetic for vllm/sglang. 0: not one fits."""
     result = _sizing(
         model,
         server,
@@ -272,6 +294,10 @@ def SIZING_SESSIONS_PER_NODE(
         tensor_parallel,
         models,
         servers,
+        None,
+        method,
+        pipeline_parallel,
+        gpu_memory_utilization,
     )
     return _scenario(result, scenario).sessions_per_node
 
@@ -297,6 +323,9 @@ def _scenario_udf(
         tensor_parallel=None,
         models=None,
         servers=None,
+        method=None,
+        pipeline_parallel=None,
+        gpu_memory_utilization=None,
     ):
         result = _sizing(
             model,
@@ -310,12 +339,27 @@ def _scenario_udf(
             tensor_parallel,
             models,
             servers,
+            None,
+            method,
+            pipeline_parallel,
+            gpu_memory_utilization,
         )
         return pick(_scenario(result, scenario))
 
     udf.__name__ = udf.__qualname__ = name
     udf.__doc__ = doc
     return _udf(*_SIZING_ARGS, doc_returns="table" if table else None)(udf)
+
+
+def scenario_rows(fields: dict, prefix: str = "") -> list[list[object]]:
+    """(field, value) rows; a nested engine breakdown becomes memory.block_size, ... rows."""
+    rows: list[list[object]] = []
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            rows += scenario_rows(value, f"{prefix}{key}.")
+        else:
+            rows.append([prefix + key, "" if value is None else value])
+    return rows
 
 
 def _count(r: ScenarioResult, value: int | None) -> int | str:
@@ -337,7 +381,7 @@ SIZING_SCENARIO = _scenario_udf(
     "SIZING_SCENARIO",
     "A scenario's full result as a two-column table (field, value): KV, budget, sessions per "
     "node, nodes, HA, headroom.",
-    lambda r: [[key, "" if value is None else value] for key, value in r.model_dump().items()],
+    lambda r: scenario_rows(r.model_dump()),
     table=True,
 )
 
@@ -356,6 +400,9 @@ SIZING_SCENARIO = _scenario_udf(
     "lang",
     "models",
     "servers",
+    "method",
+    "pipeline_parallel",
+    "gpu_memory_utilization",
 )
 def SIZING_ALERTS(
     model,
@@ -371,6 +418,9 @@ def SIZING_ALERTS(
     lang=None,
     models=None,
     servers=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
 ):
     """The sizing's alerts as text, one per line, most severe first ("" when there are none)."""
     language: Lang = as_choice(lang, "lang", _LANGS, "pt-BR")  # type: ignore[assignment]
@@ -387,6 +437,9 @@ def SIZING_ALERTS(
         models,
         servers,
         storage,
+        method,
+        pipeline_parallel,
+        gpu_memory_utilization,
     )
     return "\n".join(f"[{a.code}] {a.line(language)}" for a in result.alerts)
 

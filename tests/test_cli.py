@@ -193,3 +193,81 @@ def test_ci_script_writes_the_workbook_and_keeps_stdout_quiet(tmp_path):
 def test_non_finite_numbers_are_refused(flag, value, capsys):
     assert run([*SEED_FLAGS, flag, value]) == EXIT_INPUT
     assert f"{flag}: expected a finite number" in capsys.readouterr().err
+
+
+# --- engine methods and calibration ----------------------------------------------------------
+
+LOGS = os.path.join(os.path.dirname(__file__), "data", "vllm_logs")
+
+
+def test_vllm_method_prints_its_accounting_and_the_json_carries_it(capsys):
+    args = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "100"]
+    args += ["--effective-context", "32768", "--method", "vllm", "--tensor-parallel", "8"]
+    assert run([*args, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Method:            vLLM" in out and "TP 8 × PP 1 = 8 GPUs per replica" in out
+    assert "Per GPU: 79.2 GiB × 0.92 − 16.4 weights − 8.5 overhead" in out
+    assert run([*args, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rec = doc["scenarios"]["recommended"]["results"]
+    assert rec["method"] == "vllm" and rec["memory"]["block_size"] == 16
+    assert doc["engine_check"]["ratio_to_method"] == 1.0
+    assert doc["deployment"]["weights"]["basis"] == "params"
+
+
+@pytest.mark.parametrize(
+    ("extra", "flag"),
+    [
+        (["--tensor-parallel", "3"], "--tensor-parallel"),
+        (["--gpu-memory-utilization", "1.5"], "--gpu-memory-utilization"),
+        (["--gpu-memory-utilization", "0"], "--gpu-memory-utilization"),
+        (["--method", "vllm", "--weights-gib", "3000"], "--pipeline-parallel"),
+        (["--pipeline-parallel", "0"], "--pipeline-parallel"),
+    ],
+)
+def test_engine_flags_refuse_bad_values_in_one_line(extra, flag):
+    proc = sizing(*SEED_FLAGS, *extra)
+    assert proc.returncode == EXIT_INPUT, proc.stdout
+    assert proc.stderr.count("\n") == 1 and flag in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_calibrate_prints_flags_and_writes_entries_that_load(tmp_path):
+    log = os.path.join(LOGS, "llama3-8b-h100.log")
+    proc = sizing(
+        "calibrate", "--vllm-log", log, "--model", "llama-3.1-8b", "--server", "dgx-h100",
+        "--catalog-dir", str(tmp_path),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "--non-weight-overhead-gib 3.048" in proc.stdout
+    assert "the log itemises 3.05 GiB" in proc.stdout
+    sized = sizing(
+        "--model", "llama-3.1-8b-calibrated", "--server", "dgx-h100-calibrated",
+        "--concurrency", "10", "--effective-context", "8192", "--kv-precision", "bf16",
+        "--method", "vllm", "--gpu-memory-utilization", "0.9", "--weights-gib", "14.96",
+        "--catalog-dir", str(tmp_path), "--format", "json",
+    )  # fmt: skip
+    assert sized.returncode == 0, sized.stderr
+    memory = json.loads(sized.stdout)["scenarios"]["recommended"]["results"]["memory"]
+    assert memory["kv_available_gib_per_gpu"] == pytest.approx(53.29, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a log at all\n", "no 'Available KV cache memory'"),
+        (b"Available KV cache memory: 5.0 GiB\n", "no 'Model loading took"),
+        (b"\xff\xfe\x00garbage", "no 'Available KV cache memory'"),
+    ],
+)
+def test_calibrate_refuses_a_log_it_cannot_read(tmp_path, content, message):
+    log = tmp_path / "x.log"
+    log.write_bytes(content)
+    proc = sizing("calibrate", "--vllm-log", str(log), "--server", "dgx-h100")
+    assert proc.returncode == EXIT_INPUT
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
+
+
+def test_calibrate_names_a_missing_file(tmp_path):
+    proc = sizing("calibrate", "--vllm-log", str(tmp_path / "none.log"))
+    assert proc.returncode == EXIT_INPUT and "cannot read" in proc.stderr

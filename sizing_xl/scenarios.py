@@ -78,6 +78,7 @@ class ScenarioResult(_Result):
     nodes_final: int | None
     capacity_after_failures_sessions: int | None
     method: str = "seed"
+    sessions_per_unit: int = 0  # what one node, or one multi-node replica, holds
     sessions_per_replica: int = 0
     memory: EngineMemory | None = None
 
@@ -237,6 +238,7 @@ def scenario_result(
         nodes_final=final,
         capacity_after_failures_sessions=after,
         method=capacity.method,
+        sessions_per_unit=capacity.sessions_per_unit,
         sessions_per_replica=capacity.sessions_per_replica,
         memory=capacity.memory,
     )

@@ -82,6 +82,8 @@ DOCS = {
     "servers": "Optional: the workbook's Servers range, header row first; its rows add to or "
     "replace catalog servers.",
     "field": 'A column name of the catalog, e.g. "num_layers" or "hbm_per_gpu_gb".',
+    "result_field": 'A field of the scenario result, e.g. "hbm_budget_gib", "kv_per_session_gib" '
+    'or "memory.blocks_per_gpu" (the names SIZING_SCENARIO lists).',
     "kind": '"models", "servers" or "storage".',
     "method": '"seed" (default: sizing.py v2.0), "vllm" or "sglang" (those engines\' memory rules).',
     "pipeline_parallel": "Pipeline stages per replica; a replica spans TP x PP GPUs. Default 1.",
@@ -384,6 +386,50 @@ SIZING_SCENARIO = _scenario_udf(
     lambda r: scenario_rows(r.model_dump()),
     table=True,
 )
+
+
+@_udf("result_field", *_SIZING_ARGS)
+def SIZING_RESULT(
+    result_field,
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
+):
+    """One value of a scenario's result under the chosen method, by the name SIZING_SCENARIO lists, e.g. "hbm_budget_gib" or "memory.blocks_per_gpu"."""
+    rows = SIZING_SCENARIO.__wrapped__(
+        model,
+        server,
+        concurrency,
+        effective_context,
+        scenario,
+        kv_precision,
+        kv_budget_ratio,
+        runtime_overhead_gib,
+        peak_headroom_ratio,
+        tensor_parallel,
+        models,
+        servers,
+        method,
+        pipeline_parallel,
+        gpu_memory_utilization,
+    )
+    values = dict(rows)
+    name = as_text(result_field, "result_field")
+    if name not in values:
+        raise InputError("result_field", f"unknown field {name!r}; known: {', '.join(values)}")
+    return values[name]
 
 
 @_udf(

@@ -12,10 +12,11 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from sizing_xl import engine, load_catalog, make_request, size
+from sizing_xl import InputError, engine, load_catalog, make_request, size
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
 from sizing_xl.excel.live_model import INFEASIBLE, SHEET, build_live_model_sheet
+from sizing_xl.methods import vllm
 from sizing_xl.scenarios import SCENARIO_NAMES
 from sizing_xl.units import bytes_per_element
 from tests.conftest import SEED_ARGS
@@ -155,19 +156,24 @@ def grid_cases() -> list[dict]:
     rng = random.Random(20261123)
     cases = [dict(SEED_ARGS)]
     for model, server, context, precision, concurrency, tp in rng.sample(product, 56):
-        cases.append(
-            dict(
-                model=model,
-                server=server,
-                effective_context=context,
-                kv_precision=precision,
-                concurrency=concurrency,
-                tensor_parallel=tp,
-                kv_budget_ratio=rng.choice((0.5, 0.65, 0.7, 0.8, 0.9)),
-                peak_headroom_ratio=rng.choice((0.0, 0.1, 0.2, 0.35)),
-                runtime_overhead_gib=rng.choice((40.0, 120.0, 200.5)),
-            )
+        case = dict(
+            model=model,
+            server=server,
+            effective_context=context,
+            kv_precision=precision,
+            concurrency=concurrency,
+            tensor_parallel=tp,
+            kv_budget_ratio=rng.choice((0.5, 0.65, 0.7, 0.8, 0.9)),
+            peak_headroom_ratio=rng.choice((0.0, 0.1, 0.2, 0.35)),
+            runtime_overhead_gib=rng.choice((40.0, 120.0, 200.5)),
         )
+        if rng.random() < 0.4:  # the vLLM method, where the weights fit a node
+            case |= dict(method="vllm", gpu_memory_utilization=rng.choice((None, 0.85, 0.95)))
+            try:
+                size(make_request(**case), catalog)
+            except InputError:
+                case["method"] = "seed"
+        cases.append(case)
     # the architectures public calculators get wrong, and a case where no session fits
     cases += [
         dict(model="gpt-oss-20b", server="dgx-h100", effective_context=65536, concurrency=3000),
@@ -202,6 +208,41 @@ def grid_cases() -> list[dict]:
             tensor_parallel=8,
             runtime_overhead_gib=500,
         ),
+        dict(  # vLLM: a replica over two nodes, nodes in pairs
+            model="llama-3.1-405b",
+            server="dgx-h100",
+            effective_context=32768,
+            concurrency=300,
+            tensor_parallel=8,
+            pipeline_parallel=2,
+            method="vllm",
+        ),
+        dict(  # vLLM: Gemma 3's padded groups, an explicit overhead and block size
+            model="gemma-3-27b",
+            server="dgx-h200",
+            effective_context=65536,
+            concurrency=700,
+            method="vllm",
+            non_weight_overhead_gib=5.5,
+            block_size=32,
+            max_num_seqs=40,
+        ),
+        dict(  # vLLM: MLA's 64-token blocks; weights sized at fp4 from the parameter count
+            model="deepseek-v3",
+            server="dgx-b200",
+            effective_context=131072,
+            concurrency=900,
+            tensor_parallel=8,
+            method="vllm",
+            weights_precision="fp4",
+        ),
+        dict(  # vLLM refuses gpt-oss-120b as one replica per H100: no session fits
+            model="gpt-oss-120b",
+            server="dgx-h100",
+            effective_context=131072,
+            concurrency=100,
+            method="vllm",
+        ),
     ]
     return cases
 
@@ -227,7 +268,42 @@ def expected_values(result) -> tuple[dict, dict]:
             m, tensor_parallel=req.tensor_parallel
         ),
         "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
-        "kv_per_session_bytes": result.scenario("minimum").kv_per_session_bytes,
+        "kv_per_session_bytes": engine.kv_bytes_per_session(
+            m,
+            context_tokens=req.effective_context,
+            bytes_per_element=bytes_per_element(req.kv_precision),
+            tensor_parallel=req.tensor_parallel,
+        ),
+    }
+    d, check = result.deployment, result.engine_check
+    memory = check.memory
+    page = vllm.page_bytes_per_layer(
+        m,
+        tensor_parallel=req.tensor_parallel,
+        block_size=memory.block_size,
+        bytes_per_element=bytes_per_element(req.kv_precision),
+    )
+    single |= {
+        "replicas_per_node": d.replicas_per_node,
+        "nodes_per_replica": d.nodes_per_replica,
+        "usable_gib_per_gpu": memory.usable_gib_per_gpu,
+        "weights_gib": d.weights.gib,
+        "gpu_memory_utilization": memory.memory_fraction,
+        "non_weight_overhead_gib": memory.non_weight_overhead_gib,
+        "block_size": memory.block_size,
+        "max_num_seqs": memory.max_sessions_per_replica,
+        "kv_available_bytes_per_gpu": memory.kv_available_gib_per_gpu * 2**30,
+        "layers_per_group": memory.layers_per_group,
+        "full_groups": memory.full_groups,
+        "sliding_groups": memory.sliding_groups,
+        "layers_per_group_on_gpu": -(-memory.layers_per_group // req.pipeline_parallel),
+        "page_bytes": page,
+        "blocks_per_gpu": memory.blocks_per_gpu,
+        "blocks_per_session": memory.blocks_per_session,
+        "engine_sessions_per_replica": check.sessions_per_replica,
+        "engine_kv_per_session_bytes": memory.kv_per_session_gib_per_gpu
+        * 2**30
+        * d.gpus_per_replica,
     }
     scenario = {name: result.scenario(name).model_dump() for name in SCENARIO_NAMES}
     return single, scenario
@@ -259,7 +335,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
     recalculated = convert(sources, tmp_path / "out")
     layout = build_live_model_sheet(openpyxl.Workbook(), results[0].inputs, "pt-BR")
     checked = 0
-    infeasible_langs = set()
+    infeasible_langs, methods = set(), set()
     for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
         formula_cells = {
             c.coordinate
@@ -287,6 +363,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
             checked += 1
         if result.scenario("ideal").nodes_final is None:
             infeasible_langs.add(lang)
+        methods.add(result.inputs.method)
         for sheet in wb.worksheets:  # no error value anywhere in the workbook
             for row in sheet.iter_rows():
                 for c in row:
@@ -295,6 +372,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
                     )
         assert wb["Executive"]["A4"].value.startswith("✓"), source.name
     assert infeasible_langs == {"pt-BR", "en"} and checked > 51 * 25
+    assert methods == {"seed", "vllm"}
 
 
 @pytest.mark.libreoffice

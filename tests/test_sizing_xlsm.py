@@ -48,6 +48,7 @@ PORTABLE = {
     "NA",
     "OFFSET",
     "COUNTA",
+    "MOD",  # Excel 2016 and LibreOffice 7.4 both: the live Model sheet's replica check
 }
 
 
@@ -92,13 +93,8 @@ def test_sheets_tables_and_xlwings_conf():
 def test_input_cells_are_the_only_unlocked_cells_of_the_sizing_sheet():
     ws = openpyxl.load_workbook(COMMITTED)[SHEET]
     assert ws.protection.sheet
-    unlocked = {
-        c.coordinate
-        for row in ws.iter_rows()
-        for c in row
-        if c.value is not None and not c.protection.locked
-    }
-    assert unlocked == {f"B{r}" for r in range(5, 15)}
+    unlocked = {c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked}
+    assert unlocked == {f"B{r}" for r in range(5, 18)}  # 10 seed inputs, method, PP, utilisation
     assert all(ws[ref].fill.fgColor.rgb.endswith("FFF2CC") for ref in unlocked)
 
 
@@ -146,6 +142,19 @@ def test_changing_an_input_cell_follows_the_engine():
         fp16.scenario(n).nodes_final for n in SCENARIO_NAMES
     ]
     assert scenario_cells(values, "Nodes final")[1] == 5
+
+
+def test_the_method_cell_switches_the_formulas_to_vllm():
+    values = evaluate(COMMITTED, {"SIZING!B15": "vllm"})  # in_method
+    vllm = size(make_request(**SEED_ARGS, method="vllm"))
+    for label, field in (
+        ("Sessions per node", "sessions_per_node"),
+        ("Nodes final", "nodes_final"),
+        ("HBM budget per node (GiB)", "hbm_budget_gib"),
+    ):
+        want = [getattr(vllm.scenario(n), field) for n in SCENARIO_NAMES]
+        assert scenario_cells(values, label) == pytest.approx(want), label
+    assert scenario_cells(values, "Sessions per node") == [616] * 3
 
 
 def test_a_new_model_row_is_sized_without_touching_python(tmp_path):

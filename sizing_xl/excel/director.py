@@ -17,6 +17,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl import __version__
+from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, load_catalog
 from sizing_xl.errors import InputError
 from sizing_xl.excel.cells import (
@@ -48,7 +49,7 @@ from sizing_xl.reports.executive import (
     report_content,
     technical_alerts,
 )
-from sizing_xl.reports.text import describe_model
+from sizing_xl.reports.text import describe_model, method_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
 EXECUTIVE_SHEET = "Executive"
@@ -95,6 +96,8 @@ _W: dict[Lang, dict[str, str]] = {
         "spares": "Nós de HA",
         "nodes": "Nós {family} necessários",
         "after": "Capacidade após falhas (sessões)",
+        "check_spn": "Verificação do engine ({engine}): sessões por nó",
+        "check_nodes": "Verificação do engine ({engine}): nós",
         "comparison": "ANÁLISE COMPARATIVA",
         "criterion": "Critério",
         "count": "Número de nós {family}",
@@ -155,6 +158,8 @@ _W: dict[Lang, dict[str, str]] = {
         "spares": "HA nodes",
         "nodes": "{family} nodes required",
         "after": "Capacity after failures (sessions)",
+        "check_spn": "Engine check ({engine}): sessions per node",
+        "check_nodes": "Engine check ({engine}): nodes",
         "comparison": "COMPARATIVE ANALYSIS",
         "criterion": "Criterion",
         "count": "Number of {family} nodes",
@@ -180,6 +185,10 @@ _W: dict[Lang, dict[str, str]] = {
         "infrastructure architects before investment decisions.",
     },
 }
+
+
+def _name_of(result: SizingResult, r) -> str:
+    return next(n for n in SCENARIO_NAMES if result.scenario(n) is r)
 
 
 def _plain(markdown: str) -> str:
@@ -260,11 +269,14 @@ def build_executive_sheet(
     out.pair(w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}")
     out.pair(w["context"], f"{fmt_int(req.effective_context)} {w['tokens']}")
     out.pair(w["precision"], req.kv_precision)
-    out.pair(w["budget"], fmt_pct(req.kv_budget_ratio))
-    out.pair(w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB")
+    if req.method == "seed":  # the engine methods use their own memory rule instead
+        out.pair(w["budget"], fmt_pct(req.kv_budget_ratio))
+        out.pair(w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB")
     out.pair(w["headroom"], fmt_pct(req.peak_headroom_ratio))
     if req.tensor_parallel > 1:
         out.pair(w["tp"], str(req.tensor_parallel))
+    for label, value in method_inputs(result, lang):
+        out.pair(label, value)
 
     out.section(w["conclusion"])
     out.paragraph(_plain(re.sub(r"^\*\*[^*]+:\*\* ", "", content["main_conclusion"])))
@@ -288,6 +300,21 @@ def build_executive_sheet(
         (w["nodes"].format(family=family), "#,##0", lambda r: _nodes_value(r.nodes_final, lang)),
         (w["after"], "#,##0", lambda r: _nodes_value(r.capacity_after_failures_sessions, lang)),
     ]
+    check = result.engine_check
+    if check is not None and check.method != req.method:
+        engine = ENGINE_LABELS[check.method]
+        metrics += [
+            (
+                w["check_spn"].format(engine=engine),
+                "#,##0",
+                lambda r: check.sessions_per_node,
+            ),
+            (
+                w["check_nodes"].format(engine=engine),
+                "#,##0",
+                lambda r: _nodes_value(check.nodes[_name_of(result, r)], lang),
+            ),
+        ]
     snapshot: dict[str, dict[str, str]] = {name: {} for name in SCENARIO_NAMES}
     for label, fmt, get in metrics:
         key = label == w["nodes"].format(family=family)
@@ -445,7 +472,9 @@ def build_director_workbook(
     wb = Workbook()
     executive = wb.active
     executive.title = EXECUTIVE_SHEET
-    live = build_live_model_sheet(wb, result.inputs, lang)
+    req, weights = result.inputs, result.deployment.weights
+    own_weights = weights is not None and (req.weights_gib or req.weights_precision)
+    live = build_live_model_sheet(wb, req, lang, weights_gib=weights.gib if own_weights else None)
     build_catalog_sheets(wb, _catalog_for(result, catalog))
     build_dictionary_sheet(wb, lang)
     build_executive_sheet(executive, result, lang, generated_at, live)

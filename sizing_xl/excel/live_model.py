@@ -28,14 +28,20 @@ from sizing_xl.excel.cells import (
     set_widths,
     style_input,
 )
-from sizing_xl.excel.sheets import column_letter
+from sizing_xl.excel.model_formulas import (
+    ARCHITECTURE_QUANTITIES,
+    INFEASIBLE,
+    architecture_rows,
+    lookup,
+    scenario_rows,
+)
 from sizing_xl.i18n import SCENARIO_TITLES, Lang
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest
-from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, KV_PRECISIONS
+from sizing_xl.units import KV_PRECISIONS
 
 SHEET = "Model"
 SCENARIO_COLUMNS = dict(zip(SCENARIO_NAMES, "BCD", strict=True))
-INFEASIBLE = {"pt-BR": "inviável", "en": "infeasible"}
+__all__ = ["INFEASIBLE", "SHEET", "LiveModelCells", "build_live_model_sheet", "write_inputs"]
 
 # (defined name, request field, number format)
 INPUTS: tuple[tuple[str, str, str], ...] = (
@@ -49,7 +55,18 @@ INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_overhead_gib", "runtime_overhead_gib", "#,##0.0"),
     ("in_headroom", "peak_headroom_ratio", "0%"),
     ("in_tp", "tensor_parallel", "0"),
+    ("in_method", "method", "@"),
+    ("in_pp", "pipeline_parallel", "0"),
+    ("in_gpu_util", "gpu_memory_utilization", "0.00"),
 )
+# vLLM knobs the live Model sheet also takes; a blank cell is the catalog's or engine's default.
+ENGINE_INPUTS: tuple[tuple[str, str, str], ...] = (
+    ("in_weights_gib", "weights_gib", "#,##0.0"),
+    ("in_nw_overhead", "non_weight_overhead_gib", "#,##0.0"),
+    ("in_block", "block_size", "0"),
+    ("in_max_seqs", "max_num_seqs", "#,##0"),
+)
+METHODS_IN_SHEET = ("seed", "vllm")  # SGLang's pool is sized by the engine only
 
 _LABELS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
@@ -70,6 +87,16 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "runtime_overhead_gib": "Overhead de runtime (GiB)",
         "peak_headroom_ratio": "Headroom para picos (Recomendado)",
         "tensor_parallel": "Tensor parallel (GPUs por réplica)",
+        "method": "Método (seed ou vllm)",
+        "pipeline_parallel": "Pipeline parallel (estágios por réplica)",
+        "gpu_memory_utilization": "vLLM: utilização de memória (vazio = 0,92)",
+        "weights_gib": "vLLM: pesos em GiB (vazio = catálogo)",
+        "non_weight_overhead_gib": "vLLM: overhead fora dos pesos, GiB/GPU (vazio = padrão)",
+        "block_size": "vLLM: tokens por bloco (vazio = 16; MLA 64)",
+        "max_num_seqs": "vLLM: sequências por réplica (vazio = 1.024)",
+        "bad_method": "Método: use seed ou vllm (sglang: veja a planilha Executive)",
+        "bad_deployment": "TP × PP deve dividir as GPUs do nó ou ser múltiplo delas",
+        "engine": "VLLM (método vllm; a verificação do engine usa estes valores)",
         "ok": "OK",
         "bad_model": "Modelo desconhecido: veja a planilha Models",
         "bad_server": "Servidor desconhecido: veja a planilha Servers",
@@ -101,6 +128,16 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "runtime_overhead_gib": "Runtime overhead (GiB)",
         "peak_headroom_ratio": "Peak headroom (Recommended)",
         "tensor_parallel": "Tensor parallel (GPUs per replica)",
+        "method": "Method (seed or vllm)",
+        "pipeline_parallel": "Pipeline parallel (stages per replica)",
+        "gpu_memory_utilization": "vLLM: memory utilisation (blank = 0.92)",
+        "weights_gib": "vLLM: weights in GiB (blank = catalog)",
+        "non_weight_overhead_gib": "vLLM: non-weight overhead, GiB/GPU (blank = default)",
+        "block_size": "vLLM: tokens per block (blank = 16; MLA 64)",
+        "max_num_seqs": "vLLM: sequences per replica (blank = 1,024)",
+        "bad_method": "Method: use seed or vllm (sglang: see the Executive sheet)",
+        "bad_deployment": "TP × PP must divide the node's GPUs or be a multiple of them",
+        "engine": "VLLM (method vllm; the engine check uses these figures)",
         "ok": "OK",
         "bad_model": "Unknown model: see the Models sheet",
         "bad_server": "Unknown server: see the Servers sheet",
@@ -117,181 +154,6 @@ _LABELS: dict[Lang, dict[str, str]] = {
 }
 
 
-def _lookup(sheet: str, field: str, key: str) -> str:
-    col = column_letter(sheet, field)
-    return f"INDEX({sheet}!${col}:${col},MATCH(TRIM({key}),{sheet}!$A:$A,0))"
-
-
-# Architecture and server rows, top to bottom. Quantities name ModelSpec / ServerSpec fields or
-# engine intermediates; the tests compare each with the engine.
-ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
-    "attention_type",
-    "attention_pattern",
-    "num_layers",
-    "sliding_layers",
-    "full_layers",
-    "sliding_window",
-    "num_key_value_heads",
-    "head_dim",
-    "kv_lora_rank",
-    "qk_rope_head_dim",
-    "gpus_per_node",
-    "hbm_per_gpu_gb",
-    "hbm_total_bytes",
-    "bytes_per_element",
-    "kv_elements_per_token_layer",
-    "cached_token_layers",
-    "kv_per_session_bytes",
-)
-
-
-def _architecture_rows(cells: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(quantity, label, formula) for each ARCHITECTURE_QUANTITIES row, given every row's cell."""
-    c = cells
-    return [
-        ("attention_type", "attention_type", "=" + _lookup("Models", "attention_type", "in_model")),
-        (
-            "attention_pattern",
-            "attention_pattern",
-            "=" + _lookup("Models", "attention_pattern", "in_model"),
-        ),
-        ("num_layers", "num_layers", "=" + _lookup("Models", "num_layers", "in_model")),
-        (
-            "sliding_layers",
-            "sliding_layers",
-            f'=IF({c["attention_pattern"]}="sliding",{c["num_layers"]},'
-            f'IF({c["attention_pattern"]}="hybrid",'
-            + _lookup("Models", "num_sliding_layers", "in_model")
-            + ",0))",
-        ),
-        ("full_layers", "full_layers", f"={c['num_layers']}-{c['sliding_layers']}"),
-        ("sliding_window", "sliding_window", "=" + _lookup("Models", "sliding_window", "in_model")),
-        (
-            "num_key_value_heads",
-            "num_key_value_heads",
-            "=" + _lookup("Models", "num_key_value_heads", "in_model"),
-        ),
-        ("head_dim", "head_dim", "=" + _lookup("Models", "head_dim", "in_model")),
-        ("kv_lora_rank", "kv_lora_rank", "=" + _lookup("Models", "kv_lora_rank", "in_model")),
-        (
-            "qk_rope_head_dim",
-            "qk_rope_head_dim",
-            "=" + _lookup("Models", "qk_rope_head_dim", "in_model"),
-        ),
-        ("gpus_per_node", "gpus_per_node", "=" + _lookup("Servers", "gpus_per_node", "in_server")),
-        (
-            "hbm_per_gpu_gb",
-            "hbm_per_gpu_gb (GB)",
-            "=" + _lookup("Servers", "hbm_per_gpu_gb", "in_server"),
-        ),
-        (
-            "hbm_total_bytes",
-            "HBM total (bytes)",
-            f"={c['gpus_per_node']}*{c['hbm_per_gpu_gb']}*{BYTES_PER_GB}",
-        ),
-        (
-            "bytes_per_element",
-            "bytes/element",
-            '=IF(OR(in_precision="fp16",in_precision="bf16"),2,'
-            'IF(OR(in_precision="fp8",in_precision="int8"),1,NA()))',
-        ),
-        (
-            "kv_elements_per_token_layer",
-            "KV elements / token·layer",
-            f'=IF({c["attention_type"]}="mla",({c["kv_lora_rank"]}+{c["qk_rope_head_dim"]})*in_tp,'
-            f"2*ROUNDUP({c['num_key_value_heads']}/in_tp,0)*in_tp*{c['head_dim']})",
-        ),
-        (
-            "cached_token_layers",
-            "token·layers cached / session",
-            f"={c['full_layers']}*in_context+{c['sliding_layers']}*MIN({c['sliding_window']},in_context)",
-        ),
-        (
-            "kv_per_session_bytes",
-            "KV / session (bytes)",
-            f"={c['cached_token_layers']}*{c['kv_elements_per_token_layer']}*{c['bytes_per_element']}",
-        ),
-    ]
-
-
-# Scenario rows: (quantity, label, number format, formula). In a formula "X{row_name}" stands
-# for the same scenario's cell in that row: column B, C or D, row looked up by name.
-def _scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str]]:
-    gib = BYTES_PER_GIB
-    budget = f"MAX(0,{c['hbm_total_bytes']}-in_overhead_gib*{gib})*X{{kv_budget_ratio}}"
-    kv = c["kv_per_session_bytes"]
-    pt = lang == "pt-BR"
-    nope = f'"{INFEASIBLE[lang]}"'
-    return [
-        (
-            "peak_headroom_ratio",
-            "Headroom usado" if pt else "Headroom used",
-            "0%",
-            "=IF(X{policy_stricter},MAX(IF(ISBLANK(X{policy_headroom}),in_headroom,"
-            "X{policy_headroom}),in_headroom),IF(ISBLANK(X{policy_headroom}),in_headroom,"
-            "X{policy_headroom}))",
-        ),
-        (
-            "kv_budget_ratio",
-            "Budget usado" if pt else "Budget used",
-            "0%",
-            "=IF(X{policy_stricter},MIN(IF(ISBLANK(X{policy_budget}),in_budget_ratio,"
-            "X{policy_budget}),in_budget_ratio),IF(ISBLANK(X{policy_budget}),in_budget_ratio,"
-            "X{policy_budget}))",
-        ),
-        (
-            "kv_per_session_gib",
-            "KV por sessão (GiB)" if pt else "KV per session (GiB)",
-            "0.00",
-            f"={kv}/{gib}",
-        ),
-        (
-            "kv_total_gib",
-            "KV total (GiB)" if pt else "Total KV (GiB)",
-            "#,##0.0",
-            f"={kv}*in_concurrency/{gib}",
-        ),
-        ("hbm_total_gib", "HBM total (GiB)", "#,##0.0", f"={c['hbm_total_bytes']}/{gib}"),
-        (
-            "hbm_budget_gib",
-            "Budget de HBM por nó (GiB)" if pt else "HBM budget per node (GiB)",
-            "#,##0.0",
-            f"={budget}/{gib}",
-        ),
-        (
-            "sessions_per_node",
-            "Sessões por nó" if pt else "Sessions per node",
-            "#,##0",
-            f"=INT(ROUND({budget}/{kv},6))",
-        ),
-        (
-            "peak_sessions",
-            "Sessões no pico" if pt else "Peak sessions",
-            "#,##0.##",
-            "=ROUND(in_concurrency*(1+X{peak_headroom_ratio}),6)",
-        ),
-        (
-            "nodes_operational",
-            "Nós operacionais" if pt else "Operational nodes",
-            "#,##0",
-            f"=IF(X{{sessions_per_node}}=0,{nope},ROUNDUP(X{{peak_sessions}}/X{{sessions_per_node}},0))",
-        ),
-        (
-            "nodes_final",
-            "Nós finais" if pt else "Final nodes",
-            "#,##0",
-            f"=IF(ISNUMBER(X{{nodes_operational}}),X{{nodes_operational}}+X{{policy_spares}},{nope})",
-        ),
-        (
-            "capacity_after_failures_sessions",
-            "Capacidade após falhas (sessões)" if pt else "Capacity after failures (sessions)",
-            "#,##0",
-            "=IF(ISNUMBER(X{nodes_operational}),X{nodes_operational}*X{sessions_per_node},"
-            f"{nope})",
-        ),
-    ]
-
-
 @dataclass
 class LiveModelCells:
     """Where each quantity lives on the Model sheet, for the Executive sheet and the tests."""
@@ -301,15 +163,24 @@ class LiveModelCells:
     check: str = ""
 
 
-def build_live_model_sheet(wb: Workbook, request: SizingRequest, lang: Lang) -> LiveModelCells:
-    """Inputs set to the request's values, the catalog look-ups, and the three scenarios."""
+def build_live_model_sheet(
+    wb: Workbook, request: SizingRequest, lang: Lang, *, weights_gib: float | None = None
+) -> LiveModelCells:
+    """Inputs set to the request's values, the catalog look-ups, and the three scenarios.
+
+    weights_gib fills the weights input when the request sized them its own way (a flag or a
+    precision); left None, the sheet reads the catalog as the engine does.
+    """
     ws = wb.create_sheet(SHEET)
     words = _LABELS[lang]
     cells = LiveModelCells()
     put(ws, "A1", words["title"], font=TITLE_FONT)
     put(ws, "A2", words["hint"], font=NOTE_FONT)
     put(ws, "A4", words["inputs"], font=SECTION_FONT)
-    refs, row = write_inputs(wb, ws, request, lang, first_row=5)
+    values = {"weights_gib": weights_gib}
+    refs, row = write_inputs(
+        wb, ws, request, lang, first_row=5, inputs=INPUTS + ENGINE_INPUTS, values=values
+    )
     cells.single.update(refs)
     check = f"B{row}"
     cells.check = check
@@ -320,14 +191,18 @@ def build_live_model_sheet(wb: Workbook, request: SizingRequest, lang: Lang) -> 
     put(ws, f"A{row}", words["arch"], font=SECTION_FONT)
     row += 1
     refs = cells.single
+    engine_start = ARCHITECTURE_QUANTITIES.index("replicas_per_node")
     for offset, quantity in enumerate(ARCHITECTURE_QUANTITIES):
-        refs[quantity] = f"B{row + offset}"
-    rows_arch = _architecture_rows(refs)
+        # the engine rows sit under their own heading, one row further down
+        refs[quantity] = f"B{row + offset + (offset >= engine_start)}"
+    rows_arch = architecture_rows(refs)
     assert tuple(q for q, _, _ in rows_arch) == ARCHITECTURE_QUANTITIES
+    put(ws, f"A{row + engine_start}", words["engine"], font=SECTION_FONT)
     for quantity, label, formula in rows_arch:
+        fmt = "0.00" if quantity in ("gpu_memory_utilization",) else "#,##0.##"
         put(ws, f"A{refs[quantity][1:]}", label)
-        put_formula(ws, refs[quantity], formula, number_format="#,##0")
-    row += len(ARCHITECTURE_QUANTITIES) + 1
+        put_formula(ws, refs[quantity], formula, number_format=fmt)
+    row += len(ARCHITECTURE_QUANTITIES) + 2
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
     row += 1
@@ -353,7 +228,7 @@ def build_live_model_sheet(wb: Workbook, request: SizingRequest, lang: Lang) -> 
             )
             style_input(cell)
         row += 1
-    rows = _scenario_rows(refs, lang)
+    rows = scenario_rows(refs, lang)
     row_of = {**policy_rows, **{q: row + i for i, (q, *_) in enumerate(rows)}}
     for quantity, label, fmt, template in rows:
         r = row_of[quantity]
@@ -381,20 +256,33 @@ def build_live_model_sheet(wb: Workbook, request: SizingRequest, lang: Lang) -> 
 
 
 def write_inputs(
-    wb: Workbook, ws: Worksheet, request: SizingRequest, lang: Lang, *, first_row: int
+    wb: Workbook,
+    ws: Worksheet,
+    request: SizingRequest,
+    lang: Lang,
+    *,
+    first_row: int,
+    inputs: tuple[tuple[str, str, str], ...] = INPUTS,
+    values: dict[str, object] | None = None,
+    methods: tuple[str, ...] = METHODS_IN_SHEET,
 ) -> tuple[dict[str, str], int]:
     """The inputs block from first_row down: each value a defined name (in_model, ...), styled
-    as an input, with its dropdown or range check. Returns {request field: cell}, next row."""
+    as an input, with its dropdown or range check. Returns {request field: cell}, next row.
+
+    A value comes from `values` when given there (not None), else from the request; None
+    leaves the cell blank, which the formulas read as "the default"."""
     words = _LABELS[lang]
+    given = {k: v for k, v in (values or {}).items() if v is not None}
     refs = {}
-    for offset, (name, attr, fmt) in enumerate(INPUTS):
+    for offset, (name, attr, fmt) in enumerate(inputs):
         row = first_row + offset
         put(ws, f"A{row}", words[attr])
-        style_input(put(ws, f"B{row}", getattr(request, attr), number_format=fmt))
+        value = given.get(attr, getattr(request, attr))
+        style_input(put(ws, f"B{row}", value, number_format=fmt))
         define_name(wb, name, ws.title, f"$B${row}")
         refs[attr] = f"B{row}"
-    add_input_validations(ws, refs)
-    return refs, first_row + len(INPUTS)
+    add_input_validations(ws, refs, methods)
+    return refs, first_row + len(inputs)
 
 
 def _check_formula(words: dict[str, str]) -> str:
@@ -402,20 +290,27 @@ def _check_formula(words: dict[str, str]) -> str:
         return f"ISNA(MATCH(TRIM({name}),{sheet}!$A:$A,0))"
 
     precisions = ",".join(f'in_precision="{p}"' for p in KV_PRECISIONS)
+    methods = ",".join(f'in_method="{m}"' for m in METHODS_IN_SHEET)
     numbers = (
-        "OR(in_concurrency<1,in_context<1,in_tp<1,in_budget_ratio<=0,"
-        "in_budget_ratio>1,in_overhead_gib<0,in_headroom<0)"
+        "OR(in_concurrency<1,in_context<1,in_tp<1,in_pp<1,in_budget_ratio<=0,"
+        "in_budget_ratio>1,in_overhead_gib<0,in_headroom<0,"
+        "AND(ISNUMBER(in_gpu_util),OR(in_gpu_util<=0,in_gpu_util>1)))"
     )
+    gpus = lookup("Servers", "gpus_per_node", "in_server")
+    replica = "in_tp*in_pp"
+    fits = f"OR(AND({replica}<={gpus},MOD({gpus},{replica})=0),AND({replica}>{gpus},MOD({replica},{gpus})=0))"
     return (
         f'=IF({known("Models", "in_model")},"{words["bad_model"]}",'
         f'IF({known("Servers", "in_server")},"{words["bad_server"]}",'
         f'IF({known("Storage", "in_storage")},"{words["bad_storage"]}",'
         f'IF(NOT(OR({precisions})),"{words["bad_precision"]}",'
-        f'IF({numbers},"{words["bad_number"]}","{words["ok"]}")))))'
+        f'IF(NOT(OR({methods})),"{words["bad_method"]}",'
+        f'IF({numbers},"{words["bad_number"]}",'
+        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}")))))))'
     )
 
 
-def add_input_validations(ws: Worksheet, refs: dict[str, str]) -> None:
+def add_input_validations(ws: Worksheet, refs: dict[str, str], methods: tuple[str, ...]) -> None:
     """Dropdowns fed from the catalog sheets, and range checks on the numeric inputs."""
     for field_name, sheet in (("model", "Models"), ("server", "Servers"), ("storage", "Storage")):
         dv = DataValidation(
@@ -425,17 +320,26 @@ def add_input_validations(ws: Worksheet, refs: dict[str, str]) -> None:
         )
         dv.add(refs[field_name])
         ws.add_data_validation(dv)
-    dv = DataValidation(type="list", formula1='"' + ",".join(KV_PRECISIONS) + '"')
-    dv.add(refs["kv_precision"])
-    ws.add_data_validation(dv)
+    for field_name, choices in (("kv_precision", KV_PRECISIONS), ("method", methods)):
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
+        dv.add(refs[field_name])
+        ws.add_data_validation(dv)
     for field_name, kind, low, high in (
         ("concurrency", "whole", 1, 100_000_000),
         ("effective_context", "whole", 1, 100_000_000),
         ("tensor_parallel", "whole", 1, 1024),
+        ("pipeline_parallel", "whole", 1, 1024),
         ("kv_budget_ratio", "decimal", 0.0001, 1),
         ("runtime_overhead_gib", "decimal", 0, 1_000_000),
         ("peak_headroom_ratio", "decimal", 0, 10),
+        ("gpu_memory_utilization", "decimal", 0.0001, 1),
+        ("weights_gib", "decimal", 0.0001, 1_000_000),
+        ("non_weight_overhead_gib", "decimal", 0, 100_000),
+        ("block_size", "whole", 1, 4096),
+        ("max_num_seqs", "whole", 1, 10_000_000),
     ):
+        if field_name not in refs:  # the analyst's workbook takes fewer inputs
+            continue
         dv = DataValidation(
             type=kind,
             operator="between",

@@ -34,6 +34,7 @@ from sizing_xl.excel.live_model import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
 from sizing_xl.files import write_atomic
 from sizing_xl.i18n import SCENARIO_TITLES
+from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import HEADLINE_CASE, SCENARIO_NAMES, SizingRequest, make_request
 
 UDF_MODULE = "sizing_xl.udfs"
@@ -42,29 +43,25 @@ BUILT_AT = datetime(2026, 1, 1)  # fixed, so that a rebuild gives the same file 
 CATALOG_ROWS = 500  # rows the UDFs read from each catalog sheet, room for an analyst's additions
 DEFAULT_REQUEST = make_request(**HEADLINE_CASE)
 
-_ARGS = "in_model,in_server,in_concurrency,in_context,{s},in_precision,in_budget_ratio,in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers"
+_ARGS = (
+    "in_model,in_server,in_concurrency,in_context,{s},in_precision,in_budget_ratio,"
+    "in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers,in_method,in_pp,in_gpu_util"
+)
 # (label, number format, formula); {s} is the scenario's header cell.
 SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
     (
         "KV cache per session (GiB)",
         "0.00",
-        "=SIZING_KV_PER_SESSION_GIB(in_model,in_context,in_precision,in_tp,wb_models)",
+        '=SIZING_RESULT("kv_per_session_gib",' + _ARGS + ")",
     ),
-    (
-        "Total KV (GiB)",
-        "#,##0.0",
-        "=SIZING_KV_TOTAL_GIB(in_model,in_concurrency,in_context,in_precision,in_tp,wb_models)",
-    ),
-    (
-        "HBM budget per node (GiB)",
-        "#,##0.0",
-        "=SIZING_HBM_BUDGET_GIB(in_server,{s},in_budget_ratio,in_overhead_gib,wb_servers)",
-    ),
+    ("Total KV (GiB)", "#,##0.0", '=SIZING_RESULT("kv_total_gib",' + _ARGS + ")"),
+    ("HBM budget per node (GiB)", "#,##0.0", '=SIZING_RESULT("hbm_budget_gib",' + _ARGS + ")"),
     (
         "Sessions per node",
         "#,##0",
         "=SIZING_SESSIONS_PER_NODE(in_model,in_server,in_context,{s},in_precision,"
-        "in_budget_ratio,in_overhead_gib,in_tp,wb_models,wb_servers)",
+        "in_budget_ratio,in_overhead_gib,in_tp,wb_models,wb_servers,in_method,in_pp,"
+        "in_gpu_util)",
     ),
     ("Nodes final", "#,##0", "=SIZING_NODES_FINAL(" + _ARGS + ")"),
     (
@@ -75,7 +72,8 @@ SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 ALERTS_FORMULA = (
     "=SIZING_ALERTS(in_model,in_server,in_concurrency,in_context,in_precision,in_budget_ratio,"
-    'in_overhead_gib,in_headroom,in_tp,in_storage,"en",wb_models,wb_servers)'
+    'in_overhead_gib,in_headroom,in_tp,in_storage,"en",wb_models,wb_servers,in_method,in_pp,'
+    "in_gpu_util)"
 )
 
 START_TEXT: tuple[tuple[str, str], ...] = (
@@ -109,6 +107,12 @@ START_TEXT: tuple[tuple[str, str], ...] = (
     ),
     (
         "text",
+        "Method: seed (sizing.py v2.0, the default), vllm or sglang, which follow those "
+        "engines' memory rules (weights, paged blocks, sliding windows); Pipeline parallel and "
+        "the memory utilisation (blank: vLLM's 0.92) apply to the engine methods.",
+    ),
+    (
+        "text",
         "Green cells are the key results. To size a model of your own, add a row to the Models "
         "table (name, attention_type, attention_pattern, num_layers, ...) and pick it on the "
         "Sizing sheet: the formulas read the Models and Servers sheets before the catalogs.",
@@ -130,6 +134,7 @@ START_TEXT: tuple[tuple[str, str], ...] = (
     ("text", "SIZING_NODES_FINAL(model, server, concurrency, effective_context, [scenario], …)"),
     ("text", "SIZING_CAPACITY_AFTER_FAILURES(…) — sessions served after losing the HA spares"),
     ("text", "SIZING_SCENARIO(…) — a scenario's whole result as a 2-column table"),
+    ("text", 'SIZING_RESULT(field, …) — one value of it, e.g. "hbm_budget_gib"'),
     (
         "text",
         "SIZING_ALERTS(…) — the alerts as text; SIZING_MODEL / SIZING_SERVER — catalog values",
@@ -215,7 +220,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
         font=NOTE_FONT,
     )
     put(ws, "A4", "INPUTS", font=SECTION_FONT)
-    _, row = write_inputs(wb, ws, request, "en", first_row=5)
+    _, row = write_inputs(wb, ws, request, "en", first_row=5, methods=METHOD_NAMES)
     row += 1
     put(ws, f"A{row}", "SCENARIOS", font=SECTION_FONT)
     row += 1

@@ -174,7 +174,7 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
         inputs.append((w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB"))
     if req.tensor_parallel > 1:
         inputs.append((w["tp"], str(req.tensor_parallel)))
-    inputs += _method_inputs(result, w)
+    inputs += method_inputs(result, lang)
     width = max(len(label) for label, _ in inputs) + 2
     lines = [RULE, f"{w['title']} — {result.model.name} @ {srv.name}", RULE, w["inputs"]]
     lines += [f"  {label + ':':<{width}}{value}" for label, value in inputs]
@@ -204,8 +204,9 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
     return "\n".join(lines)
 
 
-def _method_inputs(result: SizingResult, w: dict[str, str]) -> list[tuple[str, str]]:
-    """Method, deployment and weights lines of the inputs block (the seed case adds none)."""
+def method_inputs(result: SizingResult, lang: Lang) -> list[tuple[str, str]]:
+    """Method, deployment and weights lines of the inputs block, as (label, value)."""
+    w = _WORDS[lang]
     req, d = result.inputs, result.deployment
     rows = []
     if req.method != "seed":

@@ -1,0 +1,360 @@
+"""The live Model sheet's formulas: catalog look-ups, the seed method and vLLM's, as Excel text.
+
+Each row mirrors one quantity of sizing_xl (engine.py, methods/seed.py, methods/vllm.py); the
+LibreOffice tests compare every row with the engine. Only functions Excel 2016+ and LibreOffice
+7.4 both evaluate: INDEX/MATCH, IF, AND/OR, ISNUMBER, MIN/MAX, INT, ROUND, ROUNDUP, MOD.
+"""
+
+from __future__ import annotations
+
+from sizing_xl.excel.sheets import column_letter
+from sizing_xl.i18n import Lang
+from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_PARAM
+
+GIB = BYTES_PER_GIB
+INFEASIBLE = {"pt-BR": "inviável", "en": "infeasible"}
+
+
+def lookup(sheet: str, field: str, key: str) -> str:
+    """The catalog value of the entry named in `key` (MATCH type 0: the first exact name)."""
+    col = column_letter(sheet, field)
+    return f"INDEX({sheet}!${col}:${col},MATCH(TRIM({key}),{sheet}!$A:$A,0))"
+
+
+def _bytes_per_param(precision: str) -> str:
+    """=IF(p="bf16",2,IF(p="fp16",2,...,0)): bytes per weight at a uniform precision."""
+    formula = "0"
+    for name, size in reversed(BYTES_PER_PARAM.items()):
+        formula = f'IF({precision}="{name}",{size:g},{formula})'
+    return formula
+
+
+def _overhead_bands(params: str) -> str:
+    """vLLM's non-weight memory by model size, from engines.json's bands."""
+    bands = engine_defaults().vllm.non_weight_overhead_gib
+    formula = f"{bands[-1].gib:g}"
+    for band in reversed(bands[:-1]):
+        limit = band.max_params_b
+        formula = f"IF(AND(ISNUMBER({params}),{params}<={limit:g}),{band.gib:g},{formula})"
+    return formula
+
+
+# Single-value rows, top to bottom: catalog fields, then the seed method's KV, then vLLM's pool.
+ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
+    "attention_type",
+    "attention_pattern",
+    "num_layers",
+    "sliding_layers",
+    "full_layers",
+    "sliding_window",
+    "num_key_value_heads",
+    "head_dim",
+    "kv_lora_rank",
+    "qk_rope_head_dim",
+    "gpus_per_node",
+    "hbm_per_gpu_gb",
+    "hbm_total_bytes",
+    "bytes_per_element",
+    "kv_elements_per_token_layer",
+    "cached_token_layers",
+    "kv_per_session_bytes",
+    "replicas_per_node",
+    "nodes_per_replica",
+    "usable_gib_per_gpu",
+    "weights_gib",
+    "gpu_memory_utilization",
+    "non_weight_overhead_gib",
+    "block_size",
+    "max_num_seqs",
+    "kv_available_bytes_per_gpu",
+    "layers_per_group",
+    "full_groups",
+    "sliding_groups",
+    "layers_per_group_on_gpu",
+    "page_bytes",
+    "blocks_per_gpu",
+    "blocks_per_session",
+    "engine_sessions_per_replica",
+    "engine_kv_per_session_bytes",
+)
+
+
+def architecture_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(quantity, label, formula) for each ARCHITECTURE_QUANTITIES row, given every row's cell."""
+    vllm = engine_defaults().vllm
+    model = {
+        field: lookup("Models", field, "in_model")
+        for field in (
+            "attention_type",
+            "attention_pattern",
+            "num_layers",
+            "num_sliding_layers",
+            "sliding_window",
+            "num_key_value_heads",
+            "head_dim",
+            "kv_lora_rank",
+            "qk_rope_head_dim",
+            "params_total_b",
+            "weights_precision",
+            "weights_gib",
+            "non_weight_overhead_gib",
+        )
+    }
+    server = {
+        field: lookup("Servers", field, "in_server")
+        for field in ("gpus_per_node", "hbm_per_gpu_gb", "usable_gib_per_gpu")
+    }
+    replica = "(in_tp*in_pp)"
+    full, sliding = c["full_layers"], c["sliding_layers"]
+    many, few = f"MAX({full},{sliding})", f"MIN({full},{sliding})"
+    tokens_blocks = f"ROUNDUP(in_context/{c['block_size']},0)"
+    window_blocks = f"ROUNDUP(({c['sliding_window']}-1)/{c['block_size']},0)+1"
+    mla = f'{c["attention_type"]}="mla"'
+    return [
+        ("attention_type", "attention_type", "=" + model["attention_type"]),
+        ("attention_pattern", "attention_pattern", "=" + model["attention_pattern"]),
+        ("num_layers", "num_layers", "=" + model["num_layers"]),
+        (
+            "sliding_layers",
+            "sliding_layers",
+            f'=IF({c["attention_pattern"]}="sliding",{c["num_layers"]},'
+            f'IF({c["attention_pattern"]}="hybrid",{model["num_sliding_layers"]},0))',
+        ),
+        ("full_layers", "full_layers", f"={c['num_layers']}-{c['sliding_layers']}"),
+        ("sliding_window", "sliding_window", "=" + model["sliding_window"]),
+        ("num_key_value_heads", "num_key_value_heads", "=" + model["num_key_value_heads"]),
+        ("head_dim", "head_dim", "=" + model["head_dim"]),
+        ("kv_lora_rank", "kv_lora_rank", "=" + model["kv_lora_rank"]),
+        ("qk_rope_head_dim", "qk_rope_head_dim", "=" + model["qk_rope_head_dim"]),
+        ("gpus_per_node", "gpus_per_node", "=" + server["gpus_per_node"]),
+        ("hbm_per_gpu_gb", "hbm_per_gpu_gb (GB)", "=" + server["hbm_per_gpu_gb"]),
+        (
+            "hbm_total_bytes",
+            "HBM total (bytes)",
+            f"={c['gpus_per_node']}*{c['hbm_per_gpu_gb']}*{BYTES_PER_GB}",
+        ),
+        (
+            "bytes_per_element",
+            "bytes/element",
+            '=IF(OR(in_precision="fp16",in_precision="bf16"),2,'
+            'IF(OR(in_precision="fp8",in_precision="int8"),1,NA()))',
+        ),
+        (
+            "kv_elements_per_token_layer",
+            "KV elements / token·layer",
+            f"=IF({mla},({c['kv_lora_rank']}+{c['qk_rope_head_dim']})*in_tp,"
+            f"2*ROUNDUP({c['num_key_value_heads']}/in_tp,0)*in_tp*{c['head_dim']})",
+        ),
+        (
+            "cached_token_layers",
+            "token·layers cached / session",
+            f"={full}*in_context+{sliding}*MIN({c['sliding_window']},in_context)",
+        ),
+        (
+            "kv_per_session_bytes",
+            "KV / session (bytes)",
+            f"={c['cached_token_layers']}*{c['kv_elements_per_token_layer']}*{c['bytes_per_element']}",
+        ),
+        ("replicas_per_node", "replicas / node", f"=MAX(1,INT({c['gpus_per_node']}/{replica}))"),
+        ("nodes_per_replica", "nodes / replica", f"=MAX(1,INT({replica}/{c['gpus_per_node']}))"),
+        (
+            "usable_gib_per_gpu",
+            "usable GiB / GPU",
+            f"=IF(ISNUMBER({server['usable_gib_per_gpu']}),{server['usable_gib_per_gpu']},"
+            f"{c['hbm_per_gpu_gb']}*{BYTES_PER_GB}/{GIB})",
+        ),
+        (
+            "weights_gib",
+            "weights (GiB)",
+            f"=IF(ISNUMBER(in_weights_gib),in_weights_gib,IF(ISNUMBER({model['weights_gib']}),"
+            f"{model['weights_gib']},IF(ISNUMBER({model['params_total_b']}),"
+            f"{model['params_total_b']}*1000000000*{_bytes_per_param(model['weights_precision'])}"
+            f"/{GIB},0)))",
+        ),
+        (
+            "gpu_memory_utilization",
+            "gpu_memory_utilization",
+            f"=IF(ISNUMBER(in_gpu_util),in_gpu_util,{vllm.gpu_memory_utilization:g})",
+        ),
+        (
+            "non_weight_overhead_gib",
+            "non-weight overhead (GiB / GPU)",
+            f"=IF(ISNUMBER(in_nw_overhead),in_nw_overhead,"
+            f"IF(ISNUMBER({model['non_weight_overhead_gib']}),{model['non_weight_overhead_gib']},"
+            f"{_overhead_bands(model['params_total_b'])}))",
+        ),
+        (
+            "block_size",
+            "block_size (tokens)",
+            f"=IF(ISNUMBER(in_block),in_block,IF({mla},{vllm.mla_block_size},{vllm.block_size}))",
+        ),
+        (
+            "max_num_seqs",
+            "max_num_seqs",
+            f"=IF(ISNUMBER(in_max_seqs),in_max_seqs,{vllm.max_num_seqs})",
+        ),
+        (
+            "kv_available_bytes_per_gpu",
+            "KV available / GPU (bytes)",
+            f"={c['usable_gib_per_gpu']}*{GIB}*{c['gpu_memory_utilization']}"
+            f"-{c['weights_gib']}/{replica}*{GIB}-{c['non_weight_overhead_gib']}*{GIB}",
+        ),
+        (
+            "layers_per_group",
+            "layers / group",
+            f"=IF({sliding}=0,{full},IF({full}=0,{sliding},IF({many}<1.5*{few},{many},{few})))",
+        ),
+        (
+            "full_groups",
+            "full-attention groups",
+            f"=IF({full}=0,0,ROUNDUP({full}/{c['layers_per_group']},0))",
+        ),
+        (
+            "sliding_groups",
+            "sliding-window groups",
+            f"=IF({sliding}=0,0,ROUNDUP({sliding}/{c['layers_per_group']},0))",
+        ),
+        (
+            "layers_per_group_on_gpu",
+            "layers / group / GPU",
+            f"=ROUNDUP({c['layers_per_group']}/in_pp,0)",
+        ),
+        (
+            "page_bytes",
+            "page / layer (bytes)",
+            f"=IF({mla},{c['block_size']}*({c['kv_lora_rank']}+{c['qk_rope_head_dim']})"
+            f"*{c['bytes_per_element']},2*{c['block_size']}*MAX(1,INT({c['num_key_value_heads']}"
+            f"/in_tp))*{c['head_dim']}*{c['bytes_per_element']})",
+        ),
+        (
+            "blocks_per_gpu",
+            "blocks / GPU",
+            f"=MAX(0,INT({c['kv_available_bytes_per_gpu']}/{c['page_bytes']}"
+            f"/{c['layers_per_group_on_gpu']}))",
+        ),
+        (
+            "blocks_per_session",
+            "blocks / session",
+            f"={c['full_groups']}*{tokens_blocks}+IF({c['sliding_groups']}=0,0,"
+            f"{c['sliding_groups']}*MIN({tokens_blocks},{window_blocks}))",
+        ),
+        (
+            "engine_sessions_per_replica",
+            "vLLM sessions / replica",
+            f"=MIN(INT({c['blocks_per_gpu']}/{c['blocks_per_session']}),{c['max_num_seqs']})",
+        ),
+        (
+            "engine_kv_per_session_bytes",
+            "vLLM KV / session (bytes)",
+            f"={c['blocks_per_session']}*{c['page_bytes']}*{c['layers_per_group_on_gpu']}*{replica}",
+        ),
+    ]
+
+
+# Scenario rows: (quantity, label pt-BR, label en, number format, formula). In a formula
+# "X{row}" stands for the same scenario's cell in that row: column B, C or D.
+def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str]]:
+    vllm_on = 'in_method="vllm"'
+    seed_budget = f"MAX(0,{c['hbm_total_bytes']}-in_overhead_gib*{GIB})*X{{kv_budget_ratio}}"
+    kv = f"IF({vllm_on},{c['engine_kv_per_session_bytes']},{c['kv_per_session_bytes']})"
+    npr = c["nodes_per_replica"]
+    nope = f'"{INFEASIBLE[lang]}"'
+    rows = [
+        (
+            "peak_headroom_ratio",
+            "Headroom usado",
+            "Headroom used",
+            "0%",
+            "=IF(X{policy_stricter},MAX(IF(ISBLANK(X{policy_headroom}),in_headroom,"
+            "X{policy_headroom}),in_headroom),IF(ISBLANK(X{policy_headroom}),in_headroom,"
+            "X{policy_headroom}))",
+        ),
+        (
+            "kv_budget_ratio",
+            "Budget usado (vLLM: utilização)",
+            "Budget used (vLLM: utilisation)",
+            "0%",
+            f"=IF({vllm_on},{c['gpu_memory_utilization']},IF(X{{policy_stricter}},"
+            "MIN(IF(ISBLANK(X{policy_budget}),in_budget_ratio,X{policy_budget}),in_budget_ratio),"
+            "IF(ISBLANK(X{policy_budget}),in_budget_ratio,X{policy_budget})))",
+        ),
+        (
+            "kv_per_session_gib",
+            "KV por sessão (GiB)",
+            "KV per session (GiB)",
+            "0.00",
+            f"={kv}/{GIB}",
+        ),
+        (
+            "kv_total_gib",
+            "KV total (GiB)",
+            "Total KV (GiB)",
+            "#,##0.0",
+            f"={kv}*in_concurrency/{GIB}",
+        ),
+        (
+            "hbm_total_gib",
+            "HBM total (GiB)",
+            "HBM total (GiB)",
+            "#,##0.0",
+            f"=IF({vllm_on},{c['usable_gib_per_gpu']}*{c['gpus_per_node']},"
+            f"{c['hbm_total_bytes']}/{GIB})",
+        ),
+        (
+            "hbm_budget_gib",
+            "Budget de HBM por nó (GiB)",
+            "HBM budget per node (GiB)",
+            "#,##0.0",
+            f"=IF({vllm_on},MAX(0,{c['kv_available_bytes_per_gpu']})*{c['gpus_per_node']},"
+            f"{seed_budget})/{GIB}",
+        ),
+        (
+            "sessions_per_unit",
+            "Sessões por unidade (nó ou réplica)",
+            "Sessions per unit (node or replica)",
+            "#,##0",
+            f"=IF({vllm_on},{c['engine_sessions_per_replica']}*{c['replicas_per_node']},"
+            f"INT(ROUND({seed_budget}*{npr}/{c['kv_per_session_bytes']},6)))",
+        ),
+        (
+            "sessions_per_node",
+            "Sessões por nó",
+            "Sessions per node",
+            "#,##0",
+            f"=INT(X{{sessions_per_unit}}/{npr})",
+        ),
+        (
+            "peak_sessions",
+            "Sessões no pico",
+            "Peak sessions",
+            "#,##0.##",
+            "=ROUND(in_concurrency*(1+X{peak_headroom_ratio}),6)",
+        ),
+        (
+            "nodes_operational",
+            "Nós operacionais",
+            "Operational nodes",
+            "#,##0",
+            f"=IF(X{{sessions_per_unit}}=0,{nope},"
+            f"ROUNDUP(X{{peak_sessions}}/X{{sessions_per_unit}},0)*{npr})",
+        ),
+        (
+            "nodes_final",
+            "Nós finais",
+            "Final nodes",
+            "#,##0",
+            f"=IF(ISNUMBER(X{{nodes_operational}}),X{{nodes_operational}}+X{{policy_spares}}*{npr},"
+            f"{nope})",
+        ),
+        (
+            "capacity_after_failures_sessions",
+            "Capacidade após falhas (sessões)",
+            "Capacity after failures (sessions)",
+            "#,##0",
+            f"=IF(ISNUMBER(X{{nodes_operational}}),X{{nodes_operational}}/{npr}"
+            f"*X{{sessions_per_unit}},{nope})",
+        ),
+    ]
+    pick = 1 if lang == "pt-BR" else 2
+    return [(row[0], row[pick], row[3], row[4]) for row in rows]

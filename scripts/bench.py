@@ -71,8 +71,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from sizing_xl import load_catalog, make_request, size
+    from sizing_xl.deployment import plan_deployment
+    from sizing_xl.methods import vllm
     from sizing_xl.reports.executive import render_executive_report
     from sizing_xl.reports.text import render_json, render_text_report
+    from sizing_xl.scenarios import method_input, resolve_weights
 
     namespace: dict = {}
     exec(NAIVE, namespace)
@@ -107,6 +110,25 @@ def main() -> None:
         ),
         t_naive,
         "naive",
+    )
+    # The engine methods against the seed's: one whole sizing each (the seed one carries the
+    # vLLM check too), and the vLLM arithmetic alone against one seed sizing.
+    t_seed = per_call(lambda: size(request, catalog))
+    for method in ("vllm", "sglang"):
+        other = make_request(**HEADLINE_CASE, method=method)
+        row(
+            f"size(), --method {method}", per_call(lambda r=other: size(r, catalog)), t_seed, "seed"
+        )
+    model, server = catalog.model(request.model), catalog.server(request.server)
+    plan = plan_deployment(
+        tensor_parallel=1, pipeline_parallel=1, gpus_per_node=server.gpus_per_node, server="x"
+    )
+    base = method_input(request, model, server, plan, resolve_weights(model, request))
+    row(
+        "vLLM check (node_capacity) alone",
+        per_call(lambda: vllm.node_capacity(base)),
+        t_seed,
+        "seed size()",
     )
     row("text report", per_call(lambda: render_text_report(result)), t_naive, "naive")
     row("JSON document", per_call(lambda: render_json(result)), t_naive, "naive")

@@ -173,6 +173,27 @@ def engine_knobs(request: SizingRequest, model: ModelSpec) -> EngineKnobs:
     )
 
 
+def method_input(
+    request: SizingRequest,
+    model: ModelSpec,
+    server: ServerSpec,
+    plan: Deployment,
+    weights: WeightsInfo | None,
+) -> MethodInput:
+    """What every method reads for this request (the seed's budget ratio as the request's)."""
+    return MethodInput(
+        model=model,
+        server=server,
+        deployment=plan,
+        context_tokens=request.effective_context,
+        kv_bytes_per_element=bytes_per_element(request.kv_precision),
+        kv_budget_ratio=request.kv_budget_ratio,
+        runtime_overhead_gib=request.runtime_overhead_gib,
+        weights_gib=None if weights is None else weights.gib,
+        knobs=engine_knobs(request, model),
+    )
+
+
 def _check_engine_inputs(
     request: SizingRequest, server: ServerSpec, plan: Deployment, weights: WeightsInfo | None
 ) -> None:
@@ -285,17 +306,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     weights = resolve_weights(model, request)
     if request.method != "seed":
         _check_engine_inputs(request, server, plan, weights)
-    base = MethodInput(
-        model=model,
-        server=server,
-        deployment=plan,
-        context_tokens=request.effective_context,
-        kv_bytes_per_element=bytes_per_element(request.kv_precision),
-        kv_budget_ratio=request.kv_budget_ratio,
-        runtime_overhead_gib=request.runtime_overhead_gib,
-        weights_gib=None if weights is None else weights.gib,
-        knobs=engine_knobs(request, model),
-    )
+    base = method_input(request, model, server, plan, weights)
     method = METHODS[request.method]
     capacities: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
     scenarios: dict[ScenarioName, Scenario] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -164,7 +165,16 @@ def test_catalog_dir_without_catalog_files_is_an_error(tmp_path):
         load_catalog([tmp_path / "missing"])
 
 
-def test_wheel_ships_catalogs_and_report_templates(tmp_path):
+def test_wheel_ships_every_module_catalogs_and_report_templates(tmp_path):
+    # built from a copy without build/ leftovers, as a fresh clone builds it
+    source = tmp_path / "src"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            "build", "dist", ".git", "*.egg-info", "__pycache__", ".hypothesis", "out"
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -176,14 +186,16 @@ def test_wheel_ships_catalogs_and_report_templates(tmp_path):
             "-q",
             "-w",
             str(tmp_path),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,
     )
     (wheel,) = tmp_path.glob("sizing_xl-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("models", "servers", "storage"):
+    for kind in ("models", "servers", "storage", "engines"):
         assert f"sizing_xl/catalogs/{kind}.json" in names
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "sizing_xl").rglob("*.py")}
+    assert modules <= names, f"packages missing from pyproject.toml: {sorted(modules - names)}"
     assert "sizing_xl/reports/templates/executive.pt-BR.md" in names
     assert "sizing_xl/reports/templates/executive.en.md" in names

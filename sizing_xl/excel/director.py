@@ -36,6 +36,7 @@ from sizing_xl.excel.cells import (
     put_formula,
     set_widths,
 )
+from sizing_xl.excel.director_words import WORDS
 from sizing_xl.excel.live_model import INFEASIBLE, LiveModelCells, build_live_model_sheet
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
@@ -58,133 +59,6 @@ _WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
 # Characters per width unit of proportional text; used to give wrapped rows their height,
 # since neither Excel nor LibreOffice grows a merged row by itself.
 _CHARS_PER_UNIT = 1.1
-
-_W: dict[Lang, dict[str, str]] = {
-    "pt-BR": {
-        "title": "RELATÓRIO EXECUTIVO",
-        "subtitle": "Dimensionamento de Infraestrutura de Inferência LLM",
-        "generated": "Gerado em {when} por sizing_xl {version} (método v{method}). Valores "
-        "gravados: legíveis sem recálculo.",
-        "live_ok": "✓ O modelo vivo (planilha Model) confere com este retrato.",
-        "live_diff": "⚠ O modelo vivo (planilha Model) difere deste retrato: entradas alteradas "
-        "desde a geração.",
-        "inputs": "ENTRADAS",
-        "model": "Modelo",
-        "server": "Servidor",
-        "storage": "Storage",
-        "concurrency": "Concorrência alvo",
-        "context": "Contexto efetivo",
-        "precision": "Precisão KV",
-        "budget": "Budget de KV (Mínimo e Recomendado)",
-        "overhead": "Overhead de runtime",
-        "headroom": "Headroom para picos (Recomendado)",
-        "tp": "Tensor parallel",
-        "sessions": "sessões simultâneas",
-        "tokens": "tokens",
-        "conclusion": "CONCLUSÃO PRINCIPAL",
-        "results": "RESULTADO CONSOLIDADO POR CENÁRIO",
-        "metric": "Métrica",
-        "kv": "KV cache por sessão (GiB)",
-        "kv_total": "KV total necessário (GiB)",
-        "hbm": "HBM total por nó (GiB)",
-        "ratio": "Budget ratio",
-        "hbm_budget": "Budget efetivo de HBM por nó (GiB)",
-        "spn": "Sessões suportadas por nó",
-        "peak": "Headroom para picos",
-        "ha": "Arquitetura de HA",
-        "operational": "Nós operacionais",
-        "spares": "Nós de HA",
-        "nodes": "Nós {family} necessários",
-        "after": "Capacidade após falhas (sessões)",
-        "check_spn": "Verificação do engine ({engine}): sessões por nó",
-        "check_nodes": "Verificação do engine ({engine}): nós",
-        "comparison": "ANÁLISE COMPARATIVA",
-        "criterion": "Critério",
-        "count": "Número de nós {family}",
-        "tolerance": "Tolerância a falhas",
-        "peak_capacity": "Capacidade para picos",
-        "risk": "Risco de indisponibilidade",
-        "complexity": "Complexidade operacional",
-        "capex": "CapEx relativo",
-        "baseline": "Baseline",
-        "risk_values": "Alto|Médio|Baixo",
-        "complexity_values": "Baixa|Média|Média-Alta",
-        "alerts": "PRINCIPAIS RISCOS E ALERTAS",
-        "tech_alerts": "Alertas Técnicos Identificados",
-        "no_alerts": "Nenhum alerta técnico identificado.",
-        "limit_risks": "Riscos de Operação no Limite (Cenário Mínimo)",
-        "decision_risks": "Impactos de Decisões Técnicas",
-        "undersizing_risks": "Consequências Operacionais de Subdimensionamento",
-        "recommendation": "RECOMENDAÇÃO FINAL",
-        "premises": "Premissas que Devem Ser Mantidas Sob Governança",
-        "chart": "Nós por cenário",
-        "chart_y": "nós",
-        "footer": "Este relatório foi gerado automaticamente e deve ser revisado por arquitetos "
-        "de infraestrutura antes de decisões de investimento.",
-    },
-    "en": {
-        "title": "EXECUTIVE REPORT",
-        "subtitle": "LLM Inference Infrastructure Sizing",
-        "generated": "Generated on {when} by sizing_xl {version} (method v{method}). Values are "
-        "stored: readable without recalculation.",
-        "live_ok": "✓ The live model (Model sheet) matches this snapshot.",
-        "live_diff": "⚠ The live model (Model sheet) differs from this snapshot: inputs changed "
-        "since it was generated.",
-        "inputs": "INPUTS",
-        "model": "Model",
-        "server": "Server",
-        "storage": "Storage",
-        "concurrency": "Target concurrency",
-        "context": "Effective context",
-        "precision": "KV precision",
-        "budget": "KV budget (Minimum and Recommended)",
-        "overhead": "Runtime overhead",
-        "headroom": "Peak headroom (Recommended)",
-        "tp": "Tensor parallel",
-        "sessions": "concurrent sessions",
-        "tokens": "tokens",
-        "conclusion": "MAIN CONCLUSION",
-        "results": "CONSOLIDATED RESULTS BY SCENARIO",
-        "metric": "Metric",
-        "kv": "KV cache per session (GiB)",
-        "kv_total": "Total KV required (GiB)",
-        "hbm": "Total HBM per node (GiB)",
-        "ratio": "Budget ratio",
-        "hbm_budget": "Effective HBM budget per node (GiB)",
-        "spn": "Sessions supported per node",
-        "peak": "Peak headroom",
-        "ha": "HA architecture",
-        "operational": "Operational nodes",
-        "spares": "HA nodes",
-        "nodes": "{family} nodes required",
-        "after": "Capacity after failures (sessions)",
-        "check_spn": "Engine check ({engine}): sessions per node",
-        "check_nodes": "Engine check ({engine}): nodes",
-        "comparison": "COMPARATIVE ANALYSIS",
-        "criterion": "Criterion",
-        "count": "Number of {family} nodes",
-        "tolerance": "Fault tolerance",
-        "peak_capacity": "Peak capacity",
-        "risk": "Unavailability risk",
-        "complexity": "Operational complexity",
-        "capex": "Relative CapEx",
-        "baseline": "Baseline",
-        "risk_values": "High|Medium|Low",
-        "complexity_values": "Low|Medium|Medium-High",
-        "alerts": "MAIN RISKS AND ALERTS",
-        "tech_alerts": "Technical Alerts Identified",
-        "no_alerts": "No technical alerts identified.",
-        "limit_risks": "Risks of Operating at the Limit (Minimum Scenario)",
-        "decision_risks": "Impact of Technical Decisions",
-        "undersizing_risks": "Operational Consequences of Undersizing",
-        "recommendation": "FINAL RECOMMENDATION",
-        "premises": "Premises That Must Stay Under Governance",
-        "chart": "Nodes per scenario",
-        "chart_y": "nodes",
-        "footer": "This report was generated automatically and must be reviewed by "
-        "infrastructure architects before investment decisions.",
-    },
-}
 
 
 def _name_of(result: SizingResult, r) -> str:
@@ -236,7 +110,7 @@ class _Sheet:
 def build_executive_sheet(
     ws: Worksheet, result: SizingResult, lang: Lang, generated_at: datetime, live: LiveModelCells
 ) -> None:
-    w = _W[lang]
+    w = WORDS[lang]
     req, server = result.inputs, result.server
     content = report_content(result, lang=lang, generated_at=generated_at)
     s = {name: result.scenario(name) for name in SCENARIO_NAMES}

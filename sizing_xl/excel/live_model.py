@@ -87,7 +87,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "runtime_overhead_gib": "Overhead de runtime (GiB)",
         "peak_headroom_ratio": "Headroom para picos (Recomendado)",
         "tensor_parallel": "Tensor parallel (GPUs por réplica)",
-        "method": "Método (seed ou vllm)",
+        "method": "Método",
         "pipeline_parallel": "Pipeline parallel (estágios por réplica)",
         "gpu_memory_utilization": "vLLM: utilização de memória (vazio = 0,92)",
         "weights_gib": "vLLM: pesos em GiB (vazio = catálogo)",
@@ -128,7 +128,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "runtime_overhead_gib": "Runtime overhead (GiB)",
         "peak_headroom_ratio": "Peak headroom (Recommended)",
         "tensor_parallel": "Tensor parallel (GPUs per replica)",
-        "method": "Method (seed or vllm)",
+        "method": "Method",
         "pipeline_parallel": "Pipeline parallel (stages per replica)",
         "gpu_memory_utilization": "vLLM: memory utilisation (blank = 0.92)",
         "weights_gib": "vLLM: weights in GiB (blank = catalog)",
@@ -276,7 +276,8 @@ def write_inputs(
     refs = {}
     for offset, (name, attr, fmt) in enumerate(inputs):
         row = first_row + offset
-        put(ws, f"A{row}", words[attr])
+        label = f"{words[attr]} ({', '.join(methods)})" if attr == "method" else words[attr]
+        put(ws, f"A{row}", label)
         value = given.get(attr, getattr(request, attr))
         style_input(put(ws, f"B{row}", value, number_format=fmt))
         define_name(wb, name, ws.title, f"$B${row}")

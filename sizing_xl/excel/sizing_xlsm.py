@@ -194,6 +194,7 @@ def _build_start_sheet(ws: Worksheet) -> None:
         row += 1
     set_widths(ws, {"A": 95})
     print_landscape_fit_width(ws)
+    ws.page_setup.fitToHeight = 1  # the whole Start sheet on one page
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = False
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sizing_xl.alert_texts import TEXT
 from sizing_xl.engine import kv_elements_per_token_layer
 from sizing_xl.i18n import (
     SCENARIO_LABELS,
@@ -19,6 +20,7 @@ from sizing_xl.i18n import (
     fmt_num,
     fmt_pct,
 )
+from sizing_xl.throughput import SLOW_DECODE_TOKENS_PER_SECOND
 from sizing_xl.units import bytes_per_element
 
 if TYPE_CHECKING:
@@ -46,114 +48,8 @@ class AlertThresholds(BaseModel):
 
 DEFAULT_THRESHOLDS = AlertThresholds()
 
-_TEXT: dict[str, dict[Lang, str]] = {
-    "CONTEXT_ABOVE_MODEL_MAX": {
-        "pt-BR": "Contexto efetivo ({context} tokens) excede o máximo do modelo {model} "
-        "({max_context} tokens).",
-        "en": "Effective context ({context} tokens) exceeds the maximum of model {model} "
-        "({max_context} tokens).",
-    },
-    "KV_PRECISION_16BIT": {
-        "pt-BR": "Precisão KV {precision} usa 2 bytes/elemento: dobra o KV por sessão frente a "
-        "fp8 e reduz sessões/nó em ~50%.",
-        "en": "KV precision {precision} takes 2 bytes/element: it doubles KV per session "
-        "against fp8 and cuts sessions/node by ~50%.",
-    },
-    "KV_BUDGET_AGGRESSIVE": {
-        "pt-BR": "Budget de KV de {ratio} da HBM (> {limit}) aumenta o risco de fragmentação "
-        "e instabilidade em runtime.",
-        "en": "A KV budget of {ratio} of HBM (> {limit}) raises the risk of fragmentation "
-        "and runtime instability.",
-    },
-    "RUNTIME_OVERHEAD_LOW": {
-        "pt-BR": "Overhead de runtime de {overhead} GiB (< {limit} GiB) provavelmente está "
-        "subestimado: risco de OOM.",
-        "en": "A runtime overhead of {overhead} GiB (< {limit} GiB) is probably underestimated: "
-        "risk of OOM.",
-    },
-    "NO_PEAK_HEADROOM": {
-        "pt-BR": "Cenário {scenario}: headroom de 0% — sem tolerância a picos; picos de demanda "
-        "causam degradação.",
-        "en": "Scenario {scenario}: 0% headroom — no tolerance for peaks; demand peaks cause "
-        "degradation.",
-    },
-    "NO_SESSION_FITS": {
-        "pt-BR": "Cenário {scenario}: nem 1 sessão cabe em um nó (KV/sessão {kv} GiB, budget "
-        "{budget} GiB). Reduza o contexto, use fp8 ou um servidor maior.",
-        "en": "Scenario {scenario}: not even 1 session fits a node (KV/session {kv} GiB, budget "
-        "{budget} GiB). Reduce the context, use fp8 or a larger server.",
-    },
-    "NODE_COUNT_HIGH": {
-        "pt-BR": "Cenário {scenario}: {nodes} nós (> {limit}): carga excessiva ou configuração "
-        "ineficiente. Revise os NFRs ou considere um modelo menor.",
-        "en": "Scenario {scenario}: {nodes} nodes (> {limit}): excessive load or an inefficient "
-        "configuration. Review the NFRs or consider a smaller model.",
-    },
-    "SCENARIOS_CLOSE": {
-        "pt-BR": "Cenários {low} ({low_nodes} nós) e {high} ({high_nodes} nós) diferem menos de "
-        "{gap}: carga leve ou sobre-provisionamento; considere otimizações.",
-        "en": "Scenarios {low} ({low_nodes} nodes) and {high} ({high_nodes} nodes) differ by less "
-        "than {gap}: light load or over-provisioning; consider optimizations.",
-    },
-    "LONG_CONTEXT": {
-        "pt-BR": "Contexto longo ({context} tokens) aumenta TTFT (Time To First Token) e pressiona "
-        "I/O de storage durante prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
-        "en": "Long context ({context} tokens) increases TTFT (Time To First Token) and pressures "
-        "storage I/O during prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
-    },
-    "KV_REPLICATED_BY_TP": {
-        "pt-BR": "Com tensor parallelism {tp}, o KV de {model} é replicado ({factor}x): cada rank "
-        "guarda ao menos um KV head ou o latente MLA inteiro.",
-        "en": "With tensor parallelism {tp}, the KV of {model} is replicated ({factor}x): each "
-        "rank holds at least one KV head or the whole MLA latent.",
-    },
-    "MLA_TP_ASSUMED_1": {
-        "pt-BR": "{model} usa MLA: o latente é replicado em cada rank de tensor parallelism. Este "
-        "dimensionamento assume TP=1 (ou data-parallel attention); informe --tensor-parallel.",
-        "en": "{model} uses MLA: its latent is replicated on every tensor-parallel rank. This "
-        "sizing assumes TP=1 (or data-parallel attention); pass --tensor-parallel.",
-    },
-    "WEIGHTS_DO_NOT_FIT": {
-        "pt-BR": "{engine}: {weights} GiB de pesos por GPU (TP {tp} × PP {pp}) deixam {available} "
-        "GiB de {usable} GiB × {fraction} para KV, menos que uma sessão ({session} GiB por GPU). "
-        "Só os pesos pedem ao menos {min_gpus} GPUs por réplica: aumente --tensor-parallel ou "
-        "--pipeline-parallel.",
-        "en": "{engine}: {weights} GiB of weights per GPU (TP {tp} × PP {pp}) leave {available} "
-        "GiB of {usable} GiB × {fraction} for KV, less than one session ({session} GiB per GPU). "
-        "The weights alone need at least {min_gpus} GPUs per replica: raise --tensor-parallel or "
-        "--pipeline-parallel.",
-    },
-    "OVERHEAD_BELOW_WEIGHTS": {
-        "pt-BR": "O overhead de runtime ({overhead} GiB por nó) é menor que os pesos que um nó "
-        "guarda ({weights} GiB: {replicas} réplica(s) de {model}); o budget ratio esconde a "
-        "diferença. Compare com a verificação do engine (--method vllm).",
-        "en": "The runtime overhead ({overhead} GiB per node) is smaller than the weights a node "
-        "holds ({weights} GiB: {replicas} replica(s) of {model}); the budget ratio hides the "
-        "gap. Compare with the engine check (--method vllm).",
-    },
-    "METHOD_DISAGREES": {
-        "pt-BR": "O método {method} dá {method_sessions} sessões/nó; o {engine} guardaria "
-        "{engine_sessions} ({ratio}): nós no cenário Recomendado {method_nodes} contra "
-        "{engine_nodes}.",
-        "en": "Method {method} gives {method_sessions} sessions/node; {engine} would hold "
-        "{engine_sessions} ({ratio}): Recommended nodes {method_nodes} against {engine_nodes}.",
-    },
-    "MAX_NUM_SEQS_CAP": {
-        "pt-BR": "{engine}: a memória comporta {by_memory} sessões por réplica, mas o limite de "
-        "sequências simultâneas é {cap} (--max-num-seqs).",
-        "en": "{engine}: memory holds {by_memory} sessions per replica, but the limit of "
-        "concurrent sequences is {cap} (--max-num-seqs).",
-    },
-    "USABLE_MEMORY_ASSUMED": {
-        "pt-BR": "{server} não tem a memória reportada pelo driver (usable_gib_per_gpu): o "
-        "{engine} foi calculado com os {gib} GiB do valor do fabricante em GB decimais, "
-        "cerca de 7% a menos; informe --usable-gib-per-gpu.",
-        "en": "{server} has no driver-reported memory (usable_gib_per_gpu): {engine} was sized "
-        "on the vendor's decimal-GB figure, {gib} GiB, about 7% low; pass --usable-gib-per-gpu.",
-    },
-}
 ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
-ALERT_CODES: tuple[str, ...] = tuple(_TEXT)
+ALERT_CODES: tuple[str, ...] = tuple(TEXT)
 
 
 class Alert(BaseModel):
@@ -173,7 +69,7 @@ class Alert(BaseModel):
         for key in ("low", "high"):
             if key in params:
                 params[key] = SCENARIO_LABELS[params[key]][lang]
-        return _TEXT[self.code][lang].format(**params)
+        return TEXT[self.code][lang].format(**params)
 
     def line(self, lang: Lang) -> str:
         """'ALERTA: ...' as the seed's reports print it."""
@@ -188,6 +84,8 @@ def evaluate_alerts(
     deployment: DeploymentInfo,
     engine_check: EngineCheck | None = None,
     thresholds: AlertThresholds = DEFAULT_THRESHOLDS,
+    *,
+    server_priced: bool = True,
 ) -> list[Alert]:
     """Every signal the inputs and the three scenarios raise, most severe first."""
     t = thresholds
@@ -250,7 +148,7 @@ def evaluate_alerts(
         if r.peak_headroom_ratio == 0:
             # Minimum has no headroom by design: worth a note, not a warning.
             add("NO_PEAK_HEADROOM", "info" if r.ha_spares == 0 else "warning", name)
-        if r.sessions_per_node == 0:
+        if r.memory_sessions_per_node == 0:
             add(
                 "NO_SESSION_FITS",
                 "critical",
@@ -268,6 +166,7 @@ def evaluate_alerts(
             )
 
     found += _method_alerts(request, model, scenarios, deployment, engine_check, t)
+    found += _throughput_alerts(request, scenarios, server_priced)
 
     names = list(scenarios)
     for low, high in pairwise(names):
@@ -395,3 +294,74 @@ def _method_alerts(
 
 def _nodes_text(n: int | None) -> str:
     return "—" if n is None else fmt_int(n)
+
+
+_SLO_NAMES = {"tokens_per_second": "tokens/s", "ttft": "TTFT"}
+
+
+def _throughput_alerts(
+    request: SizingRequest, scenarios: Mapping[str, Scenario], server_priced: bool
+) -> list[Alert]:
+    """Which scenarios an SLO bound or no node can meet, slow sessions, and a missing price."""
+    found: list[Alert] = []
+    for name, scenario in scenarios.items():
+        r = scenario.results
+        tp = r.throughput
+        if tp is None or r.memory_sessions_per_node == 0:
+            continue
+        if tp.limit is not None and r.sessions_per_node == 0:
+            if tp.limit == "ttft":
+                why = (
+                    f"prefill of {fmt_int(tp.prompt_tokens)} tokens takes "
+                    f"{fmt_dec(tp.ttft_seconds or 0, 2)} s > {fmt_num(request.max_ttft_seconds)} s; "
+                    "more GPUs per replica (TP) or a shorter prompt"
+                )
+            else:
+                why = (
+                    f"one session alone decodes at {fmt_dec(tp.tokens_per_second_per_session)} "
+                    f"tokens/s < {fmt_num(request.min_tokens_per_second)} (the step reads "
+                    f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights)"
+                )
+            found.append(
+                Alert(
+                    code="SLO_UNREACHABLE",
+                    severity="critical",
+                    scenario=name,
+                    params=dict(limit=_SLO_NAMES[tp.limit], why=why),
+                )
+            )
+        elif tp.limit is not None:
+            found.append(
+                Alert(
+                    code="THROUGHPUT_BOUND",
+                    severity="warning",
+                    scenario=name,
+                    params=dict(
+                        limit=_SLO_NAMES[tp.limit],
+                        sessions=fmt_int(r.sessions_per_node),
+                        memory=fmt_int(tp.memory_sessions_per_node),
+                        nodes=_nodes_text(r.nodes_final),
+                    ),
+                )
+            )
+        elif (
+            request.min_tokens_per_second is None
+            and tp.tokens_per_second_per_session < SLOW_DECODE_TOKENS_PER_SECOND
+        ):
+            found.append(
+                Alert(
+                    code="SLOW_DECODE",
+                    severity="info",
+                    scenario=name,
+                    params=dict(
+                        sessions=fmt_int(r.sessions_per_node),
+                        rate=fmt_dec(tp.tokens_per_second_per_session),
+                        limit=fmt_num(SLOW_DECODE_TOKENS_PER_SECOND),
+                    ),
+                )
+            )
+    if not server_priced and request.node_price_usd is None:
+        found.append(
+            Alert(code="NO_NODE_PRICE", severity="info", params=dict(server=request.server))
+        )
+    return found

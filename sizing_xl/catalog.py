@@ -11,15 +11,17 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    StringConstraints,
     ValidationError,
     model_validator,
 )
@@ -29,7 +31,16 @@ from sizing_xl.files import write_text_atomic
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
 CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
-CATALOG_FILES = {"models": "models.json", "servers": "servers.json", "storage": "storage.json"}
+CATALOG_FILES = {
+    "models": "models.json",
+    "servers": "servers.json",
+    "storage": "storage.json",
+    "cloud": "cloud.json",
+    "finance": "finance.json",
+}
+# A date a price or power figure holds for: 2026, 2026-08 or 2026-08-15.
+AS_OF_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+AsOf = Annotated[str, StringConstraints(pattern=AS_OF_PATTERN)]
 
 AttentionPattern = Literal["full", "sliding", "hybrid"]
 AttentionType = Literal["gqa", "mla"]
@@ -76,6 +87,8 @@ class ModelSpec(_Entry):
     max_context: PositiveInt | None = None
     params_total_b: PositiveFloat | None = None
     params_active_b: PositiveFloat | None = None
+    num_experts: PositiveInt | None = None  # MoE: routed experts per layer (config.json)
+    experts_per_token: PositiveInt | None = None  # MoE: experts each token is routed to
     # The published checkpoint: its precision, and its size where params x bytes would be
     # wrong (mixed-precision checkpoints such as gpt-oss's MXFP4).
     weights_precision: WeightPrecision | None = None
@@ -107,6 +120,10 @@ class ModelSpec(_Entry):
                 raise ValueError(
                     "attention_pattern 'hybrid' needs num_sliding_layers between 1 and num_layers - 1"
                 )
+        if (self.num_experts is None) != (self.experts_per_token is None) or (
+            self.num_experts is not None and self.experts_per_token > self.num_experts
+        ):
+            raise ValueError("num_experts and experts_per_token go together, top-k <= experts")
         if self.weights_gib is not None and self.weights_precision is None:
             raise ValueError("weights_gib needs weights_precision (the checkpoint's precision)")
         return self
@@ -138,6 +155,25 @@ class ServerSpec(_Entry):
     bf16_dense_tflops_per_gpu: PositiveFloat | None = None
     fp8_dense_tflops_per_gpu: PositiveFloat | None = None
     tdp_w_per_gpu: PositiveFloat | None = None
+    # Money and power, each with where it comes from and when it held; where no public figure
+    # exists the figure stays empty and the source says so.
+    capex_usd: NonNegativeFloat | None = None  # the node's purchase price
+    install_usd: NonNegativeFloat | None = None
+    price_source: str | None = None
+    price_as_of: AsOf | None = None
+    node_power_kw: PositiveFloat | None = None  # maximum draw of the whole node
+    power_source: str | None = None
+    power_as_of: AsOf | None = None
+
+    @model_validator(mode="after")
+    def _check_dated(self) -> ServerSpec:
+        if (self.capex_usd is not None or self.install_usd is not None) and not (
+            self.price_source and self.price_as_of
+        ):
+            raise ValueError("a price needs price_source and price_as_of")
+        if self.node_power_kw is not None and not (self.power_source and self.power_as_of):
+            raise ValueError("node_power_kw needs power_source and power_as_of")
+        return self
 
     @property
     def hbm_total_gb(self) -> float:
@@ -156,13 +192,44 @@ class StorageProfile(_Entry):
     p99_latency_ms: PositiveFloat
 
 
-Spec = TypeVar("Spec", ModelSpec, ServerSpec, StorageProfile)
+class CloudOffer(_Entry):
+    """A cloud instance that is one node of a catalog server, priced per hour in USD."""
+
+    provider: str
+    instance: str
+    server: str  # the catalog server one instance is
+    region: str | None = None
+    usd_per_hour: PositiveFloat
+    price_kind: Literal["on-demand", "capacity block", "spot", "committed"] = "on-demand"
+    usd_per_hour_1y: PositiveFloat | None = None
+    usd_per_hour_3y: PositiveFloat | None = None
+    committed_source: str | None = None
+    as_of: AsOf
+
+
+class FinanceFigure(_Entry):
+    """One assumption of the owned-hardware TCO or the throughput check, with its unit."""
+
+    value: float = Field(ge=0)
+    unit: str
+    as_of: AsOf
+
+
+Spec = TypeVar("Spec", ModelSpec, ServerSpec, StorageProfile, CloudOffer, FinanceFigure)
 _SCHEMAS: dict[str, type[_Entry]] = {
     "models": ModelSpec,
     "servers": ServerSpec,
     "storage": StorageProfile,
+    "cloud": CloudOffer,
+    "finance": FinanceFigure,
 }
-_KIND_SINGULAR = {"models": "model", "servers": "server", "storage": "storage profile"}
+_KIND_SINGULAR = {
+    "models": "model",
+    "servers": "server",
+    "storage": "storage profile",
+    "cloud": "cloud offer",
+    "finance": "finance assumption",
+}
 
 
 @dataclass(frozen=True)
@@ -172,6 +239,8 @@ class Catalog:
     models: Mapping[str, ModelSpec]
     servers: Mapping[str, ServerSpec]
     storage: Mapping[str, StorageProfile]
+    cloud: Mapping[str, CloudOffer] = field(default_factory=dict)
+    finance: Mapping[str, FinanceFigure] = field(default_factory=dict)
     files: tuple[str, ...] = field(default=())
 
     def model(self, name: str) -> ModelSpec:
@@ -182,6 +251,9 @@ class Catalog:
 
     def storage_profile(self, name: str) -> StorageProfile:
         return _lookup(self.storage, name, "storage")
+
+    def cloud_offer(self, name: str) -> CloudOffer:
+        return _lookup(self.cloud, name, "cloud")
 
 
 def normalize_name(name: str) -> str:
@@ -319,9 +391,4 @@ def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
                 files.append(str(path))
         if not found:
             raise CatalogError(f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory)
-    return Catalog(
-        models=merged["models"],  # type: ignore[arg-type]
-        servers=merged["servers"],  # type: ignore[arg-type]
-        storage=merged["storage"],  # type: ignore[arg-type]
-        files=tuple(files),
-    )
+    return Catalog(**merged, files=tuple(files))  # type: ignore[arg-type]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sizing_xl.catalog import AS_OF_PATTERN
 from sizing_xl.errors import InputError
 from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
 
@@ -93,6 +94,22 @@ class SizingRequest(_Frozen):
     max_num_seqs: int | None = Field(default=None, ge=1, le=10_000_000)
     mem_fraction_static: float | None = Field(default=None, gt=0, le=1)
     swa_full_tokens_ratio: float | None = Field(default=None, gt=0, le=100)
+    # The throughput check and its SLOs (opt-in: without them the figures are only reported).
+    context_fill: float = Field(default=1.0, gt=0, le=1)
+    memory_bandwidth_utilization: float | None = Field(default=None, gt=0, le=1)
+    model_flops_utilization: float | None = Field(default=None, gt=0, le=1)
+    prompt_tokens: int | None = Field(default=None, ge=1, le=100_000_000)
+    min_tokens_per_second: float | None = Field(default=None, gt=0, le=1_000_000)
+    max_ttft_seconds: float | None = Field(default=None, gt=0, le=1_000_000)
+    # Money: catalog prices and finance.json's assumptions, overridable here.
+    node_price_usd: float | None = Field(default=None, ge=0, le=1e12)
+    usd_per_kwh: float | None = Field(default=None, ge=0, le=100)
+    pue: float | None = Field(default=None, ge=1, le=10)
+    cloud_offer: str | None = Field(default=None, min_length=1)
+    output_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    usd_to_currency: float | None = Field(default=None, gt=0, le=1e9)
+    rate_as_of: str | None = Field(default=None, pattern=AS_OF_PATTERN)
 
     @field_validator("model", "server", "storage")
     @classmethod
@@ -104,10 +121,24 @@ class SizingRequest(_Frozen):
     def _lower(cls, v: object) -> object:
         return v.strip().lower() if isinstance(v, str) else v
 
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.strip().upper() if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _rate_for_currency(self) -> SizingRequest:
+        if self.currency != "USD" and self.usd_to_currency is None:
+            raise ValueError(f"usd_to_currency: currency {self.currency} needs the rate from USD")
+        return self
+
 
 def input_error(exc: ValidationError, prefix: str = "") -> InputError:
     """pydantic's report as one InputError naming the first field at fault."""
     err = exc.errors()[0]
+    if not err["loc"] and err["type"] == "value_error":  # a check across fields names its field
+        field, _, problem = err["msg"].removeprefix("Value error, ").partition(": ")
+        return InputError(".".join(p for p in (prefix, field) if p), problem)
     field = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "") or "request"
     return InputError(field, _describe(err))
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from sizing_xl import engine
 from sizing_xl.alerts import Alert, evaluate_alerts
-from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, StorageProfile, load_catalog
+from sizing_xl.catalog import (
+    Catalog,
+    CloudOffer,
+    ModelSpec,
+    ServerSpec,
+    StorageProfile,
+    load_catalog,
+)
+from sizing_xl.costs import ScenarioCost, scenario_cost
+from sizing_xl.costs.assumptions import Assumptions, resolve_assumptions
+from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
 from sizing_xl.methods import ENGINE_CHECK_METHOD, METHODS, EngineKnobs, MethodInput, NodeCapacity
@@ -29,6 +39,7 @@ from sizing_xl.request import (
     make_request,
     resolve_policy,
 )
+from sizing_xl.throughput import ScenarioThroughput, check_throughput
 from sizing_xl.units import BYTES_PER_PARAM, bytes_per_element, bytes_to_gib, params_to_gib
 
 METHOD_VERSION = "2.0"  # the seed's method; results stay comparable with sizing.py v2.0
@@ -81,6 +92,15 @@ class ScenarioResult(_Result):
     sessions_per_unit: int = 0  # what one node, or one multi-node replica, holds
     sessions_per_replica: int = 0
     memory: EngineMemory | None = None
+    throughput: ScenarioThroughput | None = None
+    cost: ScenarioCost | None = None
+
+    @property
+    def memory_sessions_per_node(self) -> int:
+        """Sessions per node memory alone allows, before any SLO."""
+        if self.throughput is None:
+            return self.sessions_per_node
+        return self.throughput.memory_sessions_per_node
 
     @property
     def feasible(self) -> bool:
@@ -232,15 +252,69 @@ def _nodes(
     return operational, operational + spares, spares, after
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every scenario of one request shares beyond its method's capacity."""
+
+    request: SizingRequest
+    model: ModelSpec
+    server: ServerSpec
+    plan: Deployment
+    weights: WeightsInfo | None
+    assumptions: Assumptions
+    offer: CloudOffer | None
+
+
+def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:
+    """The roofline check at full load, and the sessions per unit its SLOs leave."""
+    req, a = ctx.request, ctx.assumptions
+    if ctx.weights is None:
+        return None, capacity.sessions_per_unit
+    out = check_throughput(
+        model=ctx.model,
+        server=ctx.server,
+        deployment=ctx.plan,
+        weights_gib=ctx.weights.gib,
+        weights_precision=ctx.weights.precision,
+        kv_per_session_bytes=capacity.kv_per_session_bytes,
+        sessions_per_unit=capacity.sessions_per_unit,
+        context_fill=req.context_fill,
+        mbu=a.memory_bandwidth_utilization,
+        mfu=a.model_flops_utilization,
+        prompt_tokens=req.prompt_tokens or req.effective_context,
+        min_tokens_per_second=req.min_tokens_per_second,
+        max_ttft_seconds=req.max_ttft_seconds,
+    )
+    return (None, capacity.sessions_per_unit) if out is None else out
+
+
 def scenario_result(
-    policy: ScenarioPolicy,
-    request: SizingRequest,
-    capacity: NodeCapacity,
-    plan: Deployment,
-    headroom: float,
+    policy: ScenarioPolicy, ctx: Context, capacity: NodeCapacity, headroom: float
 ) -> ScenarioResult:
+    """Memory gives sessions per unit, the SLOs may lower them; nodes, then what they cost."""
+    request, plan = ctx.request, ctx.plan
+    throughput, per_unit = _throughput(ctx, capacity)
+    if per_unit < capacity.sessions_per_unit:
+        capacity = replace(
+            capacity,
+            sessions_per_unit=per_unit,
+            sessions_per_replica=min(capacity.sessions_per_replica, per_unit),
+        )
     peak = engine.peak_sessions(concurrency=request.concurrency, peak_headroom_ratio=headroom)
     operational, final, spares, after = _nodes(capacity, plan, peak=peak, ha_mode=policy.ha_mode)
+    cost = (
+        None
+        if final is None
+        else scenario_cost(
+            nodes=final,
+            server=ctx.server,
+            node_price_usd=request.node_price_usd,
+            offer=ctx.offer,
+            assumptions=ctx.assumptions,
+            concurrency=request.concurrency,
+            output_tokens_per_session_per_hour=request.output_tokens_per_session_per_hour,
+        )
+    )
     kv = capacity.kv_per_session_bytes
     return ScenarioResult(
         ha_mode=policy.ha_mode,
@@ -262,6 +336,8 @@ def scenario_result(
         sessions_per_unit=capacity.sessions_per_unit,
         sessions_per_replica=capacity.sessions_per_replica,
         memory=capacity.memory,
+        throughput=throughput,
+        cost=cost,
     )
 
 
@@ -285,7 +361,9 @@ def _engine_check(
         method=capacity.method,
         sessions_per_node=per_node,
         sessions_per_replica=capacity.sessions_per_replica,
-        ratio_to_method=per_node / chosen.sessions_per_node if chosen.sessions_per_node else None,
+        ratio_to_method=per_node / chosen.memory_sessions_per_node
+        if chosen.memory_sessions_per_node
+        else None,
         nodes=nodes,
         memory=capacity.memory,
     )
@@ -307,6 +385,28 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     if request.method != "seed":
         _check_engine_inputs(request, server, plan, weights)
     base = method_input(request, model, server, plan, weights)
+    ctx = Context(
+        request=request,
+        model=model,
+        server=server,
+        plan=plan,
+        weights=weights,
+        assumptions=resolve_assumptions(
+            catalog.finance,
+            {
+                "usd_per_kwh": request.usd_per_kwh,
+                "pue": request.pue,
+                "memory_bandwidth_utilization": request.memory_bandwidth_utilization,
+                "model_flops_utilization": request.model_flops_utilization,
+            },
+        ),
+        offer=pick_offer(
+            catalog.cloud,
+            catalog.servers,
+            server,
+            catalog.cloud_offer(request.cloud_offer) if request.cloud_offer else None,
+        ),
+    )
     method = METHODS[request.method]
     capacities: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
     scenarios: dict[ScenarioName, Scenario] = {}
@@ -323,7 +423,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
             capacities[key] = method(replace(base, kv_budget_ratio=ratio))
         headrooms[name] = headroom
         scenarios[name] = Scenario(
-            name=name, results=scenario_result(policy, request, capacities[key], plan, headroom)
+            name=name, results=scenario_result(policy, ctx, capacities[key], headroom)
         )
     check = None
     if weights is not None:
@@ -346,7 +446,15 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         if weights is None
         else weights.gib * plan.replicas_per_node / plan.nodes_per_replica,
     )
-    alerts = evaluate_alerts(request, model, storage, scenarios, deployment, check)
+    alerts = evaluate_alerts(
+        request,
+        model,
+        storage,
+        scenarios,
+        deployment,
+        check,
+        server_priced=server.capex_usd is not None,
+    )
     return SizingResult(
         method_version=METHOD_VERSION,
         inputs=request,

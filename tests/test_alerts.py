@@ -22,6 +22,7 @@ def test_seed_case_raises_long_context_minimum_headroom_and_hidden_weights(catal
         "LONG_CONTEXT": "warning",
         "NO_PEAK_HEADROOM": "info",
         "OVERHEAD_BELOW_WEIGHTS": "warning",
+        "NO_NODE_PRICE": "info",  # NVIDIA publishes no DGX B300 price
     }
 
 

@@ -131,7 +131,7 @@ def test_json_keeps_the_seed_paths(seed_result):
     assert doc["inputs"]["concurrency"] == 1000
     assert doc["summary"] == {"minimum": 2, "recommended": 3, "ideal": 5}
     codes = [a["code"] for a in doc["alerts"]]
-    assert codes == ["LONG_CONTEXT", "OVERHEAD_BELOW_WEIGHTS", "NO_PEAK_HEADROOM"]
+    assert codes == ["LONG_CONTEXT", "OVERHEAD_BELOW_WEIGHTS", "NO_PEAK_HEADROOM", "NO_NODE_PRICE"]
     check = doc["engine_check"]
     assert (check["method"], check["sessions_per_node"]) == ("vllm", 616)
     assert check["nodes"] == {"minimum": 2, "recommended": 3, "ideal": 5}

@@ -1,0 +1,94 @@
+"""What a scenario costs: owned hardware (CapEx, monthly TCO), a cloud offer, and per token.
+
+One module per cost model (owned.py, cloud.py) behind scenario_cost(); every amount in USD,
+converted only where a face shows it (money.py).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from sizing_xl.catalog import CloudOffer, ServerSpec
+from sizing_xl.costs.assumptions import Assumptions
+from sizing_xl.costs.cloud import cloud_monthly_usd
+from sizing_xl.costs.owned import OwnedMonthly, node_power_kw, owned_monthly
+
+MILLION = 1e6
+
+
+class ScenarioCost(BaseModel):
+    """A scenario's money and power; None where a price is unknown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nodes: int
+    node_price_usd: float | None  # purchase + installation of one node
+    capex_usd: float | None
+    tco_monthly_usd: float | None
+    depreciation_monthly_usd: float | None
+    capital_monthly_usd: float | None
+    maintenance_monthly_usd: float | None
+    energy_monthly_usd: float
+    facilities_monthly_usd: float
+    cloud_offer: str | None
+    cloud_monthly_usd: float | None
+    node_power_kw: float | None
+    power_estimated: bool  # from GPU TDP, not a published maximum draw
+    power_kw: float | None  # the fleet
+    cost_per_session_month_usd: float | None  # owned TCO over the nominal concurrency
+    cloud_cost_per_session_month_usd: float | None
+    usd_per_mtok_owned: float | None  # per million output tokens, at the given output rate
+    usd_per_mtok_cloud: float | None
+
+
+def scenario_cost(
+    *,
+    nodes: int,
+    server: ServerSpec,
+    node_price_usd: float | None,
+    offer: CloudOffer | None,
+    assumptions: Assumptions,
+    concurrency: int,
+    output_tokens_per_session_per_hour: float | None,
+) -> ScenarioCost:
+    """CapEx = nodes x (price + installation); owned TCO per month (owned.py); cloud per month
+    = $/hour x hours x nodes (cloud.py); $/1M output tokens = monthly cost / tokens per month."""
+    a = assumptions
+    price = node_price_usd if node_price_usd is not None else server.capex_usd
+    per_node = None if price is None else price + (server.install_usd or 0.0)
+    kw, estimated = node_power_kw(server, a)
+    owned: OwnedMonthly = owned_monthly(per_node, kw, a)
+    cloud = None if offer is None else cloud_monthly_usd(offer, a) * nodes
+    tokens_month = (
+        None
+        if not output_tokens_per_session_per_hour
+        else concurrency * output_tokens_per_session_per_hour * a.hours_per_month
+    )
+
+    def times(value: float | None) -> float | None:
+        return None if value is None else value * nodes
+
+    def per(value: float | None, divisor: float | None) -> float | None:
+        return None if value is None or not divisor else value / divisor
+
+    tco = times(owned.total)
+    return ScenarioCost(
+        nodes=nodes,
+        node_price_usd=per_node,
+        capex_usd=times(per_node),
+        tco_monthly_usd=tco,
+        depreciation_monthly_usd=times(owned.depreciation),
+        capital_monthly_usd=times(owned.capital),
+        maintenance_monthly_usd=times(owned.maintenance),
+        energy_monthly_usd=owned.energy * nodes,
+        facilities_monthly_usd=owned.facilities * nodes,
+        cloud_offer=None if offer is None else offer.name,
+        cloud_monthly_usd=cloud,
+        node_power_kw=kw,
+        power_estimated=estimated,
+        power_kw=times(kw),
+        cost_per_session_month_usd=per(tco, concurrency),
+        cloud_cost_per_session_month_usd=per(cloud, concurrency),
+        usd_per_mtok_owned=per(tco, tokens_month and tokens_month / MILLION),
+        usd_per_mtok_cloud=per(cloud, tokens_month and tokens_month / MILLION),
+    )

@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--list",
         nargs="?",
         const="all",
-        choices=("all", "models", "servers", "storage"),
+        choices=("all", "models", "servers", "storage", "cloud", "finance"),
         help="list what the catalogs hold and exit",
     )
     p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")
@@ -197,9 +197,14 @@ def _add_method_flags(p: argparse.ArgumentParser) -> None:
         type=float,
         help="memory the driver reports per GPU (default: the server's catalog figure)",
     )
-    knobs = p.add_argument_group("engine knobs (--method vllm or sglang, and the vLLM check)")
-    for flag, kind, metavar, text in ENGINE_FLAGS:
-        knobs.add_argument(flag, metavar=metavar, type=kind, help=text)
+    for title, table in (
+        ("engine knobs (--method vllm or sglang, and the vLLM check)", ENGINE_FLAGS),
+        ("throughput check and SLOs (opt-in; the figures are always reported)", THROUGHPUT_FLAGS),
+        ("money (defaults: catalogs' prices and finance.json, each with its date)", MONEY_FLAGS),
+    ):
+        group = p.add_argument_group(title)
+        for flag, kind, metavar, text in table:
+            group.add_argument(flag, metavar=metavar, type=kind, help=text)
 
 
 # (flag, type, metavar, help) of the engine knobs; each maps to the request field of its name.
@@ -231,6 +236,54 @@ ENGINE_FLAGS: tuple[tuple[str, type, str, str], ...] = (
         "SGLang: sliding-window pool size over the full pool (default 0.8)",
     ),
 )
+THROUGHPUT_FLAGS: tuple[tuple[str, type, str, str], ...] = (
+    (
+        "--min-tokens-per-second",
+        float,
+        "N",
+        "SLO: decode rate each session keeps at full load; nodes grow to meet it",
+    ),
+    ("--max-ttft-seconds", float, "S", "SLO: longest time to first token of one prompt"),
+    ("--prompt-tokens", int, "N", "prompt length for the TTFT (default: the effective context)"),
+    (
+        "--context-fill",
+        float,
+        "F",
+        "share of the effective context a session holds on average while decoding (default 1.0)",
+    ),
+    (
+        "--memory-bandwidth-utilization",
+        float,
+        "F",
+        "fraction of HBM bandwidth a decode step reaches (default 0.7)",
+    ),
+    (
+        "--model-flops-utilization",
+        float,
+        "F",
+        "fraction of dense FLOPS a prefill reaches (default 0.4)",
+    ),
+)
+MONEY_FLAGS: tuple[tuple[str, type, str, str], ...] = (
+    ("--node-price-usd", float, "USD", "purchase price of one node (default: the catalog's)"),
+    ("--usd-per-kwh", float, "USD", "electricity price (default 0.12)"),
+    ("--pue", float, "F", "power usage effectiveness, >= 1 (default 1.4)"),
+    (
+        "--cloud-offer",
+        str,
+        "NAME",
+        "cloud offer in cloud.json (default: the cheapest on-demand offer of the same node)",
+    ),
+    (
+        "--output-tokens-per-session-per-hour",
+        float,
+        "N",
+        "output tokens one session produces per hour: gives $ per 1M output tokens",
+    ),
+    ("--currency", str.upper, "CODE", "show amounts in this currency (default USD)"),
+    ("--usd-to-currency", float, "RATE", "units of --currency per USD"),
+    ("--rate-as-of", str, "DATE", "the date of that rate, e.g. 2026-11-20"),
+)
 # Request fields read from flags of the same name (beyond the required four and --policy).
 REQUEST_FLAGS: tuple[str, ...] = (
     "storage",
@@ -244,8 +297,15 @@ REQUEST_FLAGS: tuple[str, ...] = (
     "weights_precision",
     "weights_gib",
     "usable_gib_per_gpu",
-    *(flag[2:].replace("-", "_") for flag, *_ in ENGINE_FLAGS),
+    *(flag[2:].replace("-", "_") for flag, *_ in (*ENGINE_FLAGS, *THROUGHPUT_FLAGS, *MONEY_FLAGS)),
 )
+# The flag an unknown catalog name came from.
+_KIND_FLAGS = {
+    "model": "--model",
+    "server": "--server",
+    "storage profile": "--storage",
+    "cloud offer": "--cloud-offer",
+}
 
 
 def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
@@ -308,7 +368,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
         result = size(request, catalog)
     except UnknownEntryError as exc:
-        print(f"{prog}: error: {_flag(exc.kind.split()[0])}: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {_KIND_FLAGS[exc.kind]}: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except InputError as exc:
         field = exc.field if exc.field.startswith("--") else _flag(exc.field)

@@ -50,3 +50,21 @@ def fmt_num(x: float) -> str:
 def fmt_pct(ratio: float) -> str:
     """0.2 -> '20%', 0.125 -> '12.5%'."""
     return f"{fmt_num(round(ratio * 100, 4))}%"
+
+
+# Money: the currency's sign in each language; other currencies show their code.
+_CURRENCY_SIGNS: dict[str, dict[Lang, str]] = {
+    "USD": {"pt-BR": "US$ ", "en": "$"},
+    "BRL": {"pt-BR": "R$ ", "en": "R$ "},
+    "EUR": {"pt-BR": "€ ", "en": "€"},
+}
+
+
+def fmt_money(amount: float, currency: str, lang: Lang) -> str:
+    """R$ 1.234.567 / $1,234,567; amounts under 100 keep cents (US$ 3,73 / $3.73)."""
+    places = 2 if round(abs(amount), 2) < 100 else 0
+    text = f"{abs(amount):,.{places}f}"
+    if lang == "pt-BR":  # Brazilian separators: 1.234.567,89
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    sign = _CURRENCY_SIGNS.get(currency, {}).get(lang, f"{currency} ")
+    return f"{'-' if amount < 0 else ''}{sign}{text}"

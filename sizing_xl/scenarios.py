@@ -18,7 +18,7 @@ from sizing_xl.catalog import (
     load_catalog,
 )
 from sizing_xl.costs import ScenarioCost, scenario_cost
-from sizing_xl.costs.assumptions import Assumptions, resolve_assumptions
+from sizing_xl.costs.assumptions import Assumptions, figures_used, resolve_assumptions
 from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
@@ -141,6 +141,19 @@ class EngineCheck(_Result):
     memory: EngineMemory
 
 
+class FinanceInfo(_Result):
+    """The money context of a sizing: currency and rate, prices and assumptions with dates."""
+
+    currency: str
+    usd_to_currency: float
+    rate_as_of: str | None
+    node_price_usd: float | None
+    price_source: str | None
+    price_as_of: str | None
+    cloud_offer: CloudOffer | None
+    assumptions: dict[str, dict[str, object]]  # name -> value, unit, source, as_of
+
+
 class SizingResult(_Result):
     """A whole sizing: the request, the catalog entries it used, three scenarios, alerts."""
 
@@ -152,6 +165,7 @@ class SizingResult(_Result):
     deployment: DeploymentInfo
     scenarios: dict[ScenarioName, Scenario]
     engine_check: EngineCheck | None = None
+    finance: FinanceInfo
     alerts: list[Alert]
 
     def scenario(self, name: ScenarioName) -> ScenarioResult:
@@ -385,21 +399,19 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     if request.method != "seed":
         _check_engine_inputs(request, server, plan, weights)
     base = method_input(request, model, server, plan, weights)
+    overrides = {
+        "usd_per_kwh": request.usd_per_kwh,
+        "pue": request.pue,
+        "memory_bandwidth_utilization": request.memory_bandwidth_utilization,
+        "model_flops_utilization": request.model_flops_utilization,
+    }
     ctx = Context(
         request=request,
         model=model,
         server=server,
         plan=plan,
         weights=weights,
-        assumptions=resolve_assumptions(
-            catalog.finance,
-            {
-                "usd_per_kwh": request.usd_per_kwh,
-                "pue": request.pue,
-                "memory_bandwidth_utilization": request.memory_bandwidth_utilization,
-                "model_flops_utilization": request.model_flops_utilization,
-            },
-        ),
+        assumptions=resolve_assumptions(catalog.finance, overrides),
         offer=pick_offer(
             catalog.cloud,
             catalog.servers,
@@ -446,6 +458,17 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         if weights is None
         else weights.gib * plan.replicas_per_node / plan.nodes_per_replica,
     )
+    priced = request.node_price_usd is not None
+    finance = FinanceInfo(
+        currency=request.currency,
+        usd_to_currency=request.usd_to_currency or 1.0,
+        rate_as_of=request.rate_as_of,
+        node_price_usd=request.node_price_usd if priced else server.capex_usd,
+        price_source="given as --node-price-usd" if priced else server.price_source,
+        price_as_of=None if priced else server.price_as_of,
+        cloud_offer=ctx.offer,
+        assumptions=figures_used(catalog.finance, overrides, ctx.assumptions),
+    )
     alerts = evaluate_alerts(
         request,
         model,
@@ -464,5 +487,6 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         deployment=deployment,
         scenarios=scenarios,
         engine_check=check,
+        finance=finance,
         alerts=alerts,
     )

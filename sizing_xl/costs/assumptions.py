@@ -66,3 +66,20 @@ def resolve_assumptions(
             )
         values[name] = value
     return Assumptions(**values)
+
+
+def figures_used(
+    figures: Mapping[str, FinanceFigure], overrides: Mapping[str, float | None], a: Assumptions
+) -> dict[str, dict[str, object]]:
+    """Each assumption as used: value, unit, and where it came from (the catalog or a flag)."""
+    out: dict[str, dict[str, object]] = {}
+    for name in BOUNDS:
+        figure = figures.get(name)
+        flagged = overrides.get(name) is not None
+        out[name] = {
+            "value": getattr(a, name),
+            "unit": figure.unit if figure else "",
+            "source": "given as a flag" if flagged or figure is None else figure.source,
+            "as_of": None if flagged or figure is None else figure.as_of,
+        }
+    return out

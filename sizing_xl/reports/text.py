@@ -10,6 +10,8 @@ from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, ModelSpec
 from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.methods.base import EngineMemory
+from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
+from sizing_xl.reports.finops import assumption_lines, scenario_money_rows
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
 from sizing_xl.units import bytes_per_element
 
@@ -185,9 +187,14 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
         if r.memory is not None:
             lines += [f"  {field_label(key)}: {fmt(r)}" for key, fmt in _ENGINE_FIELDS]
             lines.append(f"  {w['per_gpu']}: {memory_line(r.memory, lang)}")
+        lines += [
+            f"  {label}: {value}" for label, value in scenario_money_rows(r, result.finance, lang)
+        ]
     if result.engine_check is not None:
         lines += ["", RULE, f"{w['check']} ({ENGINE_LABELS[result.engine_check.method]})", RULE]
         lines += [f"  {line}" for line in engine_check_lines(result, lang)]
+    lines += ["", RULE, FINOPS_WORDS[lang]["assumptions"], RULE]
+    lines += [f"  {line}" for line in assumption_lines(result.finance, lang)]
     lines += ["", RULE, w["alerts"], RULE]
     if result.alerts:
         for alert in result.alerts:
@@ -300,6 +307,19 @@ def render_catalog_listing(catalog: Catalog, kind: str, lang: Lang = "en") -> st
             f"  {s.name:<18} {s.gpus_per_node} × {s.gpu} ({fmt_num(s.hbm_per_gpu_gb)} GB), "
             f"{fmt_num(s.hbm_total_gb)} GB = {fmt_dec(s.hbm_total_gib)} GiB HBM — {s.label}"
             for s in catalog.servers.values()
+        ]
+    if kind in ("all", "cloud"):
+        lines.append(f"CLOUD ({len(catalog.cloud)})")
+        lines += [
+            f"  {o.name:<22} {o.provider} {o.instance} = {o.server}, ${o.usd_per_hour:,.2f}/h "
+            f"{o.price_kind} ({o.as_of})"
+            for o in catalog.cloud.values()
+        ]
+    if kind in ("all", "finance"):
+        lines.append(f"FINANCE ({len(catalog.finance)})")
+        lines += [
+            f"  {f.name:<32} {fmt_num(f.value)} {f.unit} ({f.as_of})"
+            for f in catalog.finance.values()
         ]
     if kind in ("all", "storage"):
         lines.append(f"STORAGE ({len(catalog.storage)})")

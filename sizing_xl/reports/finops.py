@@ -1,0 +1,182 @@
+"""Money and throughput as every face words them: amounts in the chosen currency, rates, dates."""
+
+from __future__ import annotations
+
+from sizing_xl.costs import ScenarioCost
+from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num
+from sizing_xl.scenarios import FinanceInfo, ScenarioResult
+from sizing_xl.throughput import ScenarioThroughput
+
+WORDS: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "throughput": "Vazão no nó cheio",
+        "throughput_value": "{rate} tokens/s por sessão, {node} tokens/s por nó; TTFT {ttft}; "
+        "limite: {bound}",
+        "bound_memory": "memória",
+        "bound_tokens_per_second": "SLO de tokens/s",
+        "bound_ttft": "SLO de TTFT",
+        "no_ttft": "—",
+        "capex": "CapEx",
+        "tco": "TCO mensal (próprio)",
+        "cloud": "Nuvem mensal",
+        "per_session": "Custo por sessão-mês",
+        "per_mtok": "Custo por 1M tokens de saída",
+        "power": "Potência da frota",
+        "no_price": "sem preço do nó",
+        "no_cloud": "sem oferta para este nó",
+        "no_rate": "informe --output-tokens-per-session-per-hour",
+        "owned": "próprio",
+        "estimated": "estimada pelo TDP",
+        "assumptions": "PREMISSAS DE CUSTO",
+        "rate": "Câmbio: 1 USD = {rate} {currency}{as_of}",
+        "rate_as_of": " ({date})",
+        "price": "Preço do nó: {price} ({source}{as_of})",
+        "no_price_line": "Preço do nó: {source}",
+        "offer": "Nuvem: {offer}, {price}/hora {kind} ({source}, {as_of})",
+        "figure": "{name}: {value} {unit} ({source}{as_of})",
+        "formulas": "TCO mensal = depreciação (preço × (1 − residual) / vida) + capital (valor "
+        "contábil médio × taxa) + manutenção + energia (kW × horas × PUE × $/kWh) + facilities",
+    },
+    "en": {
+        "throughput": "Throughput at full load",
+        "throughput_value": "{rate} tokens/s per session, {node} tokens/s per node; TTFT {ttft}; "
+        "bound: {bound}",
+        "bound_memory": "memory",
+        "bound_tokens_per_second": "tokens/s SLO",
+        "bound_ttft": "TTFT SLO",
+        "no_ttft": "—",
+        "capex": "CapEx",
+        "tco": "Monthly TCO (owned)",
+        "cloud": "Monthly cloud",
+        "per_session": "Cost per session-month",
+        "per_mtok": "Cost per 1M output tokens",
+        "power": "Fleet power",
+        "no_price": "no node price",
+        "no_cloud": "no offer for this node",
+        "no_rate": "pass --output-tokens-per-session-per-hour",
+        "owned": "owned",
+        "estimated": "estimated from TDP",
+        "assumptions": "COST ASSUMPTIONS",
+        "rate": "Exchange rate: 1 USD = {rate} {currency}{as_of}",
+        "rate_as_of": " ({date})",
+        "price": "Node price: {price} ({source}{as_of})",
+        "no_price_line": "Node price: {source}",
+        "offer": "Cloud: {offer}, {price}/hour {kind} ({source}, {as_of})",
+        "figure": "{name}: {value} {unit} ({source}{as_of})",
+        "formulas": "Monthly TCO = depreciation (price × (1 − residual) / life) + capital (average "
+        "book value × rate) + maintenance + energy (kW × hours × PUE × $/kWh) + facilities",
+    },
+}
+
+
+class Money:
+    """Amounts in USD shown in the sizing's currency, at its rate."""
+
+    def __init__(self, finance: FinanceInfo, lang: Lang) -> None:
+        self.finance, self.lang = finance, lang
+
+    def __call__(self, usd: float | None, missing: str = "—") -> str:
+        if usd is None:
+            return missing
+        return fmt_money(usd * self.finance.usd_to_currency, self.finance.currency, self.lang)
+
+
+def throughput_value(t: ScenarioThroughput, lang: Lang) -> str:
+    w = WORDS[lang]
+    return w["throughput_value"].format(
+        rate=fmt_dec(t.tokens_per_second_per_session),
+        node=fmt_int(round(t.tokens_per_second_per_node)),
+        ttft=w["no_ttft"] if t.ttft_seconds is None else f"{fmt_dec(t.ttft_seconds, 2)} s",
+        bound=w[f"bound_{t.limit or 'memory'}"],
+    )
+
+
+def cost_rows(cost: ScenarioCost, money: Money, lang: Lang) -> list[tuple[str, str]]:
+    """(label, value) of a scenario's money: CapEx, TCO, cloud, per session, per token, power."""
+    w = WORDS[lang]
+    cloud = (
+        w["no_cloud"]
+        if cost.cloud_offer is None
+        else f"{money(cost.cloud_monthly_usd)} ({cost.cloud_offer})"
+    )
+    per_mtok = w["no_rate"]
+    if cost.usd_per_mtok_cloud is not None:
+        owned = money(cost.usd_per_mtok_owned, w["no_price"])
+        per_mtok = f"{owned} ({w['owned']})"
+        if cost.cloud_offer is not None:
+            per_mtok += f" · {money(cost.usd_per_mtok_cloud)} ({cost.cloud_offer})"
+    power = "—" if cost.power_kw is None else f"{fmt_dec(cost.power_kw)} kW"
+    if cost.power_estimated and cost.power_kw is not None:
+        power += f" ({w['estimated']})"
+    return [
+        (w["capex"], money(cost.capex_usd, w["no_price"])),
+        (w["tco"], money(cost.tco_monthly_usd, w["no_price"])),
+        (w["cloud"], cloud),
+        (w["per_session"], money(cost.cost_per_session_month_usd, w["no_price"])),
+        (w["per_mtok"], per_mtok),
+        (w["power"], power),
+    ]
+
+
+def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
+    """The rate, the node price, the cloud offer and each assumption, with sources and dates."""
+    w = WORDS[lang]
+    money = Money(finance, lang)
+
+    def dated(as_of: str | None) -> str:
+        return f", {as_of}" if as_of else ""
+
+    lines = []
+    if finance.currency != "USD":
+        lines.append(
+            w["rate"].format(
+                rate=fmt_num(finance.usd_to_currency),
+                currency=finance.currency,
+                as_of=w["rate_as_of"].format(date=finance.rate_as_of) if finance.rate_as_of else "",
+            )
+        )
+    if finance.node_price_usd is not None:
+        lines.append(
+            w["price"].format(
+                price=money(finance.node_price_usd),
+                source=finance.price_source,
+                as_of=dated(finance.price_as_of),
+            )
+        )
+    else:
+        lines.append(w["no_price_line"].format(source=finance.price_source or "—"))
+    offer = finance.cloud_offer
+    if offer is not None:
+        lines.append(
+            w["offer"].format(
+                offer=offer.name,
+                price=money(offer.usd_per_hour),
+                kind=offer.price_kind,
+                source=offer.source,
+                as_of=offer.as_of,
+            )
+        )
+    for name, figure in finance.assumptions.items():
+        lines.append(
+            w["figure"].format(
+                name=name,
+                value=fmt_num(figure["value"]),
+                unit=figure["unit"],
+                source=figure["source"],
+                as_of=dated(figure["as_of"]),
+            )
+        )
+    lines.append(w["formulas"])
+    return lines
+
+
+def scenario_money_rows(
+    r: ScenarioResult, finance: FinanceInfo, lang: Lang
+) -> list[tuple[str, str]]:
+    """Throughput and money rows of one scenario (none for an infeasible one)."""
+    rows = []
+    if r.throughput is not None:
+        rows.append((WORDS[lang]["throughput"], throughput_value(r.throughput, lang)))
+    if r.cost is not None:
+        rows += cost_rows(r.cost, Money(finance, lang), lang)
+    return rows

@@ -17,6 +17,7 @@ HA_SPARES: dict[str, int] = {"none": 0, "n+1": 1, "n+2": 2}
 KvPrecision = Literal["fp8", "int8", "fp16", "bf16"]
 assert set(KvPrecision.__args__) == set(KV_PRECISIONS)  # type: ignore[attr-defined]
 MethodName = Literal["seed", "vllm", "sglang"]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
 # A checkpoint precision the weights can be derived at from params_total_b (not "mxfp4").
 DerivedPrecision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "int4"]
 assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[attr-defined]
@@ -107,7 +108,7 @@ class SizingRequest(_Frozen):
     pue: float | None = Field(default=None, ge=1, le=10)
     cloud_offer: str | None = Field(default=None, min_length=1)
     output_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default="USD", pattern=CURRENCY_PATTERN)
     usd_to_currency: float | None = Field(default=None, gt=0, le=1e9)
     rate_as_of: str | None = Field(default=None, pattern=AS_OF_PATTERN)
 
@@ -151,6 +152,12 @@ def make_request(**fields: object) -> SizingRequest:
         raise input_error(exc) from None
 
 
+_PATTERN_WORDS = {
+    AS_OF_PATTERN: "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+    CURRENCY_PATTERN: "a three-letter currency code such as BRL",
+}
+
+
 def _describe(err: dict) -> str:
     given = err.get("input")
     ctx = err.get("ctx") or {}
@@ -170,6 +177,9 @@ def _describe(err: dict) -> str:
         return f"expected a whole number, got {given!r}"
     if kind in ("float_parsing", "float_type", "finite_number"):
         return f"expected a finite number, got {given!r}"
+    if kind == "string_pattern_mismatch":
+        what = _PATTERN_WORDS.get(ctx.get("pattern", ""), "text of another form")
+        return f"expected {what}, got {given!r}"
     return f"{err['msg']} (got {given!r})"
 
 

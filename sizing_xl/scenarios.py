@@ -148,6 +148,7 @@ class FinanceInfo(_Result):
     usd_to_currency: float
     rate_as_of: str | None
     node_price_usd: float | None
+    install_usd: float | None
     price_source: str | None
     price_as_of: str | None
     cloud_offer: CloudOffer | None
@@ -464,6 +465,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         usd_to_currency=request.usd_to_currency or 1.0,
         rate_as_of=request.rate_as_of,
         node_price_usd=request.node_price_usd if priced else server.capex_usd,
+        install_usd=server.install_usd,
         price_source="given as --node-price-usd" if priced else server.price_source,
         price_as_of=None if priced else server.price_as_of,
         cloud_offer=ctx.offer,

@@ -261,3 +261,20 @@ def test_a_stricter_slo_never_needs_fewer_nodes(model, rate, stricter, context):
 
     loose, strict = nodes(rate), nodes(rate + stricter)
     assert strict is None or (loose is not None and strict >= loose)
+
+
+def test_executive_report_shows_money_beside_relative_capex(catalog):
+    from sizing_xl.reports.executive import render_executive_report
+
+    result = size(make_request(**H100_CASE, output_tokens_per_session_per_hour=20000), catalog)
+    en = render_executive_report(result, lang="en")
+    assert "| **CapEx** | $1,229,200 | $1,843,800 | $2,458,400 |" in en
+    assert "| **Cost per 1M output tokens** | $2.49 (owned) · $9.85 (coreweave-8xh100)" in en
+    assert "**Cost assumptions:** Node price: $285,000 + $22,300 installation" in en
+    assert "hardware life 4 years, residual value 20%" in en and ", 2026)" in en
+    assert "| **Throughput at full load** | 37.7 tokens/s per session" in en
+    pt = render_executive_report(
+        size(make_request(**H100_CASE, currency="BRL", usd_to_currency=5.4), catalog)
+    )
+    assert "| **CapEx** | R$ 6.637.680 | R$ 9.956.520 | R$ 13.275.360 |" in pt
+    assert "Câmbio: 1 USD = 5.4 BRL" in pt

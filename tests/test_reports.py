@@ -23,10 +23,18 @@ SEED_ERRATA = {
 }
 
 
-# Lines the tool adds to the seed's report, and only these: the vLLM check in each scenario
-# table, the alert that the flat overhead hides eight replicas' weights, and the method used.
+# Lines the tool adds to the seed's report, and only these: in each scenario table the
+# throughput at full load and the vLLM check; money rows beside "CapEx relativo" and the cost
+# assumptions; the alert that the flat overhead hides eight replicas' weights; the method used.
 SEED_ADDITIONS = (
+    "| **Vazão no nó cheio** | 2",
     "| **Verificação do engine (vLLM)** | 616 sessões/nó · ",
+    "| **CapEx** | — | — | — |",
+    "| **TCO mensal (próprio)** | — | — | — |",
+    "| **Nuvem mensal** | — | — | — |",
+    "| **Custo por 1M tokens de saída** | — | — | — |",
+    "| **Potência da frota** | 18.5 kW (estimada pelo TDP) | 27.8 kW",
+    "**Premissas de custo:** Preço do nó: no public price found",
     "- ALERTA: O overhead de runtime (120 GiB por nó) é menor que os pesos que um nó guarda",
     "- **Método de memória:** seed (sizing.py v2.0); verificação: vLLM, 616 sessões/nó",
 )
@@ -35,8 +43,8 @@ SEED_ADDITIONS = (
 def without_additions(text: str) -> str:
     lines = text.split("\n")
     kept = [line for line in lines if not line.startswith(SEED_ADDITIONS)]
-    assert len(lines) - len(kept) == 5, "each addition appears where expected"  # 3 tables
-    return "\n".join(kept)
+    assert len(lines) - len(kept) == 14, "each addition appears where expected"  # 3 tables x 2
+    return "\n".join(kept).replace("\n\n\n", "\n\n")  # the assumptions' paragraph break
 
 
 def sections(text: str) -> list[str]:

@@ -8,6 +8,8 @@ from importlib import resources
 from sizing_xl.alerts import ENGINE_LABELS, Alert
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
+from sizing_xl.reports.finops import Money, assumption_lines, cost_rows, throughput_value
 from sizing_xl.reports.glossary import PARAMETER_DICTIONARY
 from sizing_xl.reports.phrases import ITEMS, PHRASES
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
@@ -122,6 +124,8 @@ def _scenario_table(result: SizingResult, r: ScenarioResult, lang: Lang) -> str:
         ("row_ha", ha_label(r, lang)),
         ("row_headroom", fmt_pct(r.peak_headroom_ratio)),
     ]
+    if r.throughput is not None:
+        rows.append(("row_throughput", throughput_value(r.throughput, lang)))
     check = result.engine_check
     if check is not None and check.method != r.method:
         name = next(n for n in SCENARIO_NAMES if result.scenario(n) is r)
@@ -233,6 +237,30 @@ def method_values(result: SizingResult, lang: Lang, values: dict) -> dict[str, s
     return {**rows, "method_line": phrase(lang, "method_line", method=method, check=checked)}
 
 
+def money_values(result: SizingResult, lang: Lang) -> dict[str, str]:
+    """Section 5's money rows per scenario, and the cost assumptions with their dates."""
+    money = Money(result.finance, lang)
+    s = [result.scenario(n) for n in SCENARIO_NAMES]
+    if all(r.cost is None for r in s):
+        return {"cost_rows": "", "cost_assumptions": ""}
+    by_label: dict[str, list[str]] = {}
+    for r in s:
+        rows = cost_rows(r.cost, money, lang, terse=True) if r.cost is not None else []
+        for label, value in rows:
+            by_label.setdefault(label, []).append(value)
+    labels = [label for label, _ in cost_rows(next(r.cost for r in s if r.cost), money, lang)]
+    lines = [
+        f"| **{label}** | " + " | ".join((by_label[label] + ["—"] * 3)[:3]) + " |"
+        for label in labels
+        if label != FINOPS_WORDS[lang]["per_session"]
+    ]
+    assumptions = "; ".join(assumption_lines(result.finance, lang))
+    return {
+        "cost_rows": "".join("\n" + line for line in lines),
+        "cost_assumptions": f"\n\n**{phrase(lang, 'cost_assumptions')}** {assumptions}",
+    }
+
+
 def technical_alerts(alerts: list[Alert]) -> list[Alert]:
     """The alerts a director sees: warnings and critical findings."""
     return [a for a in alerts if a.severity != "info"]
@@ -323,6 +351,7 @@ def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) 
         method_version=result.method_version,
     )
     values.update(method_values(result, lang, values))
+    values.update(money_values(result, lang))
     for name in SCENARIO_NAMES:
         values[f"{name}_table"] = _scenario_table(result, s[name], lang)
         values[f"{name}_meaning"] = _meaning(result, name, lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sizing_xl.costs import ScenarioCost
-from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num
+from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
 from sizing_xl.scenarios import FinanceInfo, ScenarioResult
 from sizing_xl.throughput import ScenarioThroughput
 
@@ -30,10 +30,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "assumptions": "PREMISSAS DE CUSTO",
         "rate": "Câmbio: 1 USD = {rate} {currency}{as_of}",
         "rate_as_of": " ({date})",
-        "price": "Preço do nó: {price} ({source}{as_of})",
+        "price": "Preço do nó: {price}{install} ({source}{as_of})",
+        "install": " + {price} de instalação",
         "no_price_line": "Preço do nó: {source}",
         "offer": "Nuvem: {offer}, {price}/hora {kind} ({source}, {as_of})",
-        "figure": "{name}: {value} {unit} ({source}{as_of})",
+        "group": "{figures} ({source}{as_of})",
         "formulas": "TCO mensal = depreciação (preço × (1 − residual) / vida) + capital (valor "
         "contábil médio × taxa) + manutenção + energia (kW × horas × PUE × $/kWh) + facilities",
     },
@@ -59,12 +60,52 @@ WORDS: dict[Lang, dict[str, str]] = {
         "assumptions": "COST ASSUMPTIONS",
         "rate": "Exchange rate: 1 USD = {rate} {currency}{as_of}",
         "rate_as_of": " ({date})",
-        "price": "Node price: {price} ({source}{as_of})",
+        "price": "Node price: {price}{install} ({source}{as_of})",
+        "install": " + {price} installation",
         "no_price_line": "Node price: {source}",
         "offer": "Cloud: {offer}, {price}/hour {kind} ({source}, {as_of})",
-        "figure": "{name}: {value} {unit} ({source}{as_of})",
+        "group": "{figures} ({source}{as_of})",
         "formulas": "Monthly TCO = depreciation (price × (1 − residual) / life) + capital (average "
         "book value × rate) + maintenance + energy (kW × hours × PUE × $/kWh) + facilities",
+    },
+}
+
+
+# How each assumption is named and shown: (label, kind) with kind percent, money, number, or a
+# unit word; labels per language.
+ASSUMPTIONS: dict[str, tuple[str, str, str]] = {
+    "hardware_life_years": ("vida útil", "hardware life", "years"),
+    "residual_value_ratio": ("valor residual", "residual value", "percent"),
+    "cost_of_capital_per_year": ("custo de capital", "cost of capital", "percent_year"),
+    "maintenance_per_year": ("manutenção", "maintenance", "percent_year"),
+    "usd_per_kwh": ("energia", "electricity", "money_kwh"),
+    "pue": ("PUE", "PUE", "number"),
+    "facilities_usd_per_node_month": ("facilities", "facilities", "money_node_month"),
+    "hours_per_month": ("horas por mês", "hours per month", "hours"),
+    "server_base_power_w": ("potência base do nó", "node base power", "watts"),
+    "memory_bandwidth_utilization": ("MBU", "MBU", "percent"),
+    "model_flops_utilization": ("MFU", "MFU", "percent"),
+}
+_UNITS: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "years": "{v} anos",
+        "percent": "{p}",
+        "percent_year": "{p} ao ano",
+        "money_kwh": "{m}/kWh",
+        "money_node_month": "{m} por nó-mês",
+        "number": "{v}",
+        "hours": "{v} h",
+        "watts": "{v} W",
+    },
+    "en": {
+        "years": "{v} years",
+        "percent": "{p}",
+        "percent_year": "{p} a year",
+        "money_kwh": "{m}/kWh",
+        "money_node_month": "{m} per node-month",
+        "number": "{v}",
+        "hours": "{v} h",
+        "watts": "{v} W",
     },
 }
 
@@ -91,9 +132,15 @@ def throughput_value(t: ScenarioThroughput, lang: Lang) -> str:
     )
 
 
-def cost_rows(cost: ScenarioCost, money: Money, lang: Lang) -> list[tuple[str, str]]:
-    """(label, value) of a scenario's money: CapEx, TCO, cloud, per session, per token, power."""
-    w = WORDS[lang]
+def cost_rows(
+    cost: ScenarioCost, money: Money, lang: Lang, *, terse: bool = False
+) -> list[tuple[str, str]]:
+    """(label, value) of a scenario's money: CapEx, TCO, cloud, per session, per token, power.
+
+    terse: a dash where a figure is missing (tables), instead of saying what would give it."""
+    w = dict(WORDS[lang])
+    if terse:
+        w.update(no_price="—", no_cloud="—", no_rate="—")
     cloud = (
         w["no_cloud"]
         if cost.cloud_offer is None
@@ -139,6 +186,9 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
         lines.append(
             w["price"].format(
                 price=money(finance.node_price_usd),
+                install=w["install"].format(price=money(finance.install_usd))
+                if finance.install_usd
+                else "",
                 source=finance.price_source,
                 as_of=dated(finance.price_as_of),
             )
@@ -156,18 +206,26 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
                 as_of=offer.as_of,
             )
         )
+    groups: dict[tuple[object, object], list[str]] = {}  # figures sharing a source and date
     for name, figure in finance.assumptions.items():
+        groups.setdefault((figure["source"], figure["as_of"]), []).append(
+            assumption_text(name, float(figure["value"]), money, lang)
+        )
+    for (source, as_of), figures in groups.items():
         lines.append(
-            w["figure"].format(
-                name=name,
-                value=fmt_num(figure["value"]),
-                unit=figure["unit"],
-                source=figure["source"],
-                as_of=dated(figure["as_of"]),
-            )
+            w["group"].format(figures=", ".join(figures), source=source, as_of=dated(as_of))
         )
     lines.append(w["formulas"])
     return lines
+
+
+def assumption_text(name: str, value: float, money: Money, lang: Lang) -> str:
+    """'vida útil 4 anos', 'energy $0.12/kWh', 'MBU 70%'."""
+    pt, en, kind = ASSUMPTIONS[name]
+    shown = _UNITS[lang][kind].format(
+        v=fmt_num(value), p=fmt_pct(value), m=money(value) if kind.startswith("money") else ""
+    )
+    return f"{pt if lang == 'pt-BR' else en} {shown}"
 
 
 def scenario_money_rows(

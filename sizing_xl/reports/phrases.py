@@ -26,6 +26,8 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "sessions_assumption_engine": "Capacidade limitada por memória e pelo limite de "
         "sequências do engine",
         "row_engine_check": "Verificação do engine ({engine})",
+        "row_throughput": "Vazão no nó cheio",
+        "cost_assumptions": "Premissas de custo:",
         "infeasible": "inviável",
         "engine_check_value": "{sessions} sessões/nó · {nodes}",
         "method_line": "\n- **Método de memória:** {method}{check}",
@@ -149,6 +151,8 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "sessions_assumption_engine": "Capacity limited by memory and by the engine's limit of "
         "sequences",
         "row_engine_check": "Engine check ({engine})",
+        "row_throughput": "Throughput at full load",
+        "cost_assumptions": "Cost assumptions:",
         "infeasible": "infeasible",
         "engine_check_value": "{sessions} sessions/node · {nodes}",
         "method_line": "\n- **Memory method:** {method}{check}",

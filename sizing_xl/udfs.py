@@ -29,7 +29,14 @@ from sizing_xl.catalog import (
 )
 from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
 from sizing_xl.errors import InputError, SizingError
-from sizing_xl.excel.arguments import as_choice, as_float, as_int, as_table, as_text
+from sizing_xl.excel.arguments import (
+    as_choice,
+    as_float,
+    as_int,
+    as_options,
+    as_table,
+    as_text,
+)
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import (
@@ -37,6 +44,7 @@ from sizing_xl.scenarios import (
     METHOD_VERSION,
     SCENARIO_NAMES,
     ScenarioResult,
+    SizingRequest,
     SizingResult,
     make_request,
     resolve_policy,
@@ -46,6 +54,27 @@ from sizing_xl.units import KV_PRECISIONS, bytes_per_element, bytes_to_gib, gb_t
 
 CATEGORY = "sizing_xl"
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+# Request fields the functions take as arguments; every other one may come in `options`.
+ARGUMENT_FIELDS = frozenset(
+    {
+        "model",
+        "server",
+        "storage",
+        "concurrency",
+        "effective_context",
+        "kv_precision",
+        "kv_budget_ratio",
+        "runtime_overhead_gib",
+        "peak_headroom_ratio",
+        "tensor_parallel",
+        "method",
+        "pipeline_parallel",
+        "gpu_memory_utilization",
+        "policies",
+    }
+)
+OPTION_FIELDS = tuple(sorted(set(SizingRequest.model_fields) - ARGUMENT_FIELDS))
 
 _SCENARIOS = {
     **{name: name for name in SCENARIO_NAMES},
@@ -89,6 +118,9 @@ DOCS = {
     "pipeline_parallel": "Pipeline stages per replica; a replica spans TP x PP GPUs. Default 1.",
     "gpu_memory_utilization": "vllm method: fraction of GPU memory for weights, activations and "
     "KV, in (0, 1]; default 0.92.",
+    "options": "Optional: a 2-column range of (option, value) rows, e.g. node_price_usd, "
+    "cloud_offer, min_tokens_per_second, output_tokens_per_session_per_hour, currency.",
+    "basis": '"owned" (default: the TCO of bought nodes) or "cloud" (the cloud offer).',
     "lang": '"pt-BR" (default) or "en".',
 }
 assert all(len(doc) <= 255 for doc in DOCS.values())
@@ -150,9 +182,12 @@ def _sizing(
     method=None,
     pipeline_parallel=None,
     gpu_memory_utilization=None,
+    options=None,
 ) -> SizingResult:
     utilization = as_float(gpu_memory_utilization, "gpu_memory_utilization", 0.0)
+    extra = as_options(options, "options", OPTION_FIELDS)
     request = make_request(
+        **extra,
         model=as_text(model, "model"),
         server=as_text(server, "server"),
         storage=as_text(storage, "storage", "profile_default"),
@@ -197,6 +232,7 @@ _SIZING_ARGS = (
     "method",
     "pipeline_parallel",
     "gpu_memory_utilization",
+    "options",
 )
 
 
@@ -305,9 +341,13 @@ def SIZING_SESSIONS_PER_NODE(
 
 
 def _scenario_udf(
-    name: str, doc: str, pick: Callable[[ScenarioResult], object], *, table: bool = False
+    name: str,
+    doc: str,
+    pick: Callable[[SizingResult, ScenarioResult], object],
+    *,
+    table: bool = False,
 ) -> Callable[..., object]:
-    """A UDF that sizes the request and returns pick(one scenario's result).
+    """A UDF that sizes the request and returns pick(the result, one scenario's result).
 
     The signature is spelled out, not *args: Excel's Insert Function dialog shows these names.
     """
@@ -328,6 +368,7 @@ def _scenario_udf(
         method=None,
         pipeline_parallel=None,
         gpu_memory_utilization=None,
+        options=None,
     ):
         result = _sizing(
             model,
@@ -345,8 +386,9 @@ def _scenario_udf(
             method,
             pipeline_parallel,
             gpu_memory_utilization,
+            options,
         )
-        return pick(_scenario(result, scenario))
+        return pick(result, _scenario(result, scenario))
 
     udf.__name__ = udf.__qualname__ = name
     udf.__doc__ = doc
@@ -372,20 +414,117 @@ SIZING_NODES_FINAL = _scenario_udf(
     "SIZING_NODES_FINAL",
     "Nodes to provision in a scenario: ceil(concurrency x (1 + headroom) / sessions per node) "
     "+ HA spares.",
-    lambda r: _count(r, r.nodes_final),
+    lambda _, r: _count(r, r.nodes_final),
 )
 SIZING_CAPACITY_AFTER_FAILURES = _scenario_udf(
     "SIZING_CAPACITY_AFTER_FAILURES",
     "Sessions the scenario still serves after losing its HA spare nodes.",
-    lambda r: _count(r, r.capacity_after_failures_sessions),
+    lambda _, r: _count(r, r.capacity_after_failures_sessions),
 )
 SIZING_SCENARIO = _scenario_udf(
     "SIZING_SCENARIO",
     "A scenario's full result as a two-column table (field, value): KV, budget, sessions per "
     "node, nodes, HA, headroom.",
-    lambda r: scenario_rows(r.model_dump()),
+    lambda _, r: scenario_rows(r.model_dump()),
     table=True,
 )
+
+
+def _money(result: SizingResult, r: ScenarioResult, field: str) -> float | str:
+    """A cost figure in the request's currency, or one line saying why there is none."""
+    if r.cost is None:
+        return _infeasible(r)
+    usd = getattr(r.cost, field)
+    if usd is None:
+        need = {
+            "cloud_monthly_usd": "no cloud offer for this node: give cloud_offer in options",
+            "usd_per_mtok_cloud": "give output_tokens_per_session_per_hour in options",
+            "usd_per_mtok_owned": "give output_tokens_per_session_per_hour (and, without a "
+            "catalog price, node_price_usd) in options",
+        }.get(field, f"{result.server.name} has no public price: give node_price_usd in options")
+        return f"NO FIGURE: {need}"
+    return usd * result.finance.usd_to_currency
+
+
+def _throughput(r: ScenarioResult, field: str) -> float | str:
+    if r.throughput is None or getattr(r.throughput, field) is None:
+        return "NO FIGURE: the server lacks a bandwidth or FLOPS figure, or the model its weights"
+    return getattr(r.throughput, field)
+
+
+SIZING_CAPEX = _scenario_udf(
+    "SIZING_CAPEX",
+    "Purchase and installation of the scenario's nodes, in the currency of options (USD by "
+    "default): nodes x (node price + installation).",
+    lambda res, r: _money(res, r, "capex_usd"),
+)
+SIZING_TCO_MONTHLY = _scenario_udf(
+    "SIZING_TCO_MONTHLY",
+    "Monthly cost of owning the scenario's nodes: depreciation, capital, maintenance, energy "
+    "(kW x hours x PUE x $/kWh) and facilities.",
+    lambda res, r: _money(res, r, "tco_monthly_usd"),
+)
+SIZING_CLOUD_MONTHLY = _scenario_udf(
+    "SIZING_CLOUD_MONTHLY",
+    "Monthly cost of the scenario's nodes as cloud instances: $/hour x 730 x nodes (the "
+    "cheapest on-demand offer of the node, or cloud_offer in options).",
+    lambda res, r: _money(res, r, "cloud_monthly_usd"),
+)
+SIZING_TOKENS_PER_SECOND = _scenario_udf(
+    "SIZING_TOKENS_PER_SECOND",
+    "Decode tokens per second each session gets with the node full (bandwidth roofline: "
+    "weights + KV read per step over HBM bandwidth x MBU).",
+    lambda _, r: _throughput(r, "tokens_per_second_per_session"),
+)
+SIZING_TTFT_SECONDS = _scenario_udf(
+    "SIZING_TTFT_SECONDS",
+    "Time to first token of one prompt (effective context, or prompt_tokens in options): "
+    "prefill FLOPs over the replica's GPUs x dense FLOPS x MFU.",
+    lambda _, r: _throughput(r, "ttft_seconds"),
+)
+
+
+@_udf("basis", *_SIZING_ARGS)
+def SIZING_COST_PER_MTOK(
+    basis,
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
+    options=None,
+):
+    """Cost per million output tokens, owned or cloud: monthly cost / (concurrency x output tokens per session-hour x 730) x 1e6; needs output_tokens_per_session_per_hour in options."""
+    kind = as_choice(basis, "basis", {"owned": "owned", "cloud": "cloud"}, "owned")
+    result = _sizing(
+        model,
+        server,
+        concurrency,
+        effective_context,
+        kv_precision,
+        kv_budget_ratio,
+        runtime_overhead_gib,
+        peak_headroom_ratio,
+        tensor_parallel,
+        models,
+        servers,
+        None,
+        method,
+        pipeline_parallel,
+        gpu_memory_utilization,
+        options,
+    )
+    return _money(result, _scenario(result, scenario), f"usd_per_mtok_{kind}")
 
 
 @_udf("result_field", *_SIZING_ARGS)
@@ -406,6 +545,7 @@ def SIZING_RESULT(
     method=None,
     pipeline_parallel=None,
     gpu_memory_utilization=None,
+    options=None,
 ):
     """One value of a scenario's result under the chosen method, by the name SIZING_SCENARIO lists, e.g. "hbm_budget_gib" or "memory.blocks_per_gpu"."""
     rows = SIZING_SCENARIO.__wrapped__(
@@ -424,6 +564,7 @@ def SIZING_RESULT(
         method,
         pipeline_parallel,
         gpu_memory_utilization,
+        options,
     )
     values = dict(rows)
     name = as_text(result_field, "result_field")

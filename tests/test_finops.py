@@ -278,3 +278,34 @@ def test_executive_report_shows_money_beside_relative_capex(catalog):
     )
     assert "| **CapEx** | R$ 6.637.680 | R$ 9.956.520 | R$ 13.275.360 |" in pt
     assert "Câmbio: 1 USD = 5.4 BRL" in pt
+
+
+# --- the Excel functions: Excel-typed arguments, an options range ------------------------------
+
+
+def test_money_functions_take_excel_values_and_an_options_range():
+    import sizing_xl.udfs as u
+
+    args = ("llama-3.1-70b", "dgx-h100", 1000.0, 8192.0, None, None, None, None, None, 8.0)
+    assert u.SIZING_CAPEX(*args) == pytest.approx(6 * 307_300)
+    assert u.SIZING_TCO_MONTHLY(*args) == pytest.approx(54_493.27, abs=0.01)
+    assert u.SIZING_CLOUD_MONTHLY(*args) == pytest.approx(49.24 * 730 * 6)
+    assert 30 < u.SIZING_TOKENS_PER_SECOND(*args) < 45
+    assert 0 < u.SIZING_TTFT_SECONDS(*args) < 1
+    options = [
+        ["output_tokens_per_session_per_hour", 20000.0],
+        [None, None],  # a blank row of the options range
+        ["currency", " brl "],
+        ["usd_to_currency", "5.4"],
+    ]
+    tail = (None, None, None, None, None, options)
+    per_mtok = u.SIZING_COST_PER_MTOK("OWNED", *args, *tail)
+    assert per_mtok == pytest.approx(54_493.268 / (1000 * 20000 * 730) * 1e6 * 5.4)
+    assert u.SIZING_COST_PER_MTOK("cloud", *args).startswith("NO FIGURE: give output_tokens")
+    assert u.SIZING_CAPEX("opt-oss-120b", "dgx300", 1000.0, 131072.0).startswith(
+        "NO FIGURE: dgx300 has no public price"
+    )
+    slo = u.SIZING_NODES_FINAL(*args, None, None, None, None, None, [["min_tokens_per_second", 60]])
+    assert slo > u.SIZING_NODES_FINAL(*args)
+    bad = u.SIZING_NODES_FINAL(*args, None, None, None, None, None, [["x" * 500, 1]])
+    assert bad.startswith("ERROR: options: unknown option 'xxx") and len(bad) < 1000

@@ -135,3 +135,36 @@ def as_table(value: object, name: str, schema: type[BaseModel]) -> list[dict[str
             continue
         rows.append({k: v for k, v in cells.items() if v is not None})
     return rows
+
+
+def as_options(value: object, name: str, allowed: Iterable[str]) -> dict[str, object]:
+    """A two-column range of (option, value) rows: blank rows skipped, names checked.
+
+    It carries any request field without an argument of its own (a node price, an SLO, a cloud
+    offer, a currency), so the functions keep a short signature.
+    """
+    if value is None:
+        return {}
+    rows = value if isinstance(value, list | tuple) else [value]
+    if rows and not isinstance(rows[0], list | tuple):
+        rows = [rows]  # one row arrives flat
+    known = set(allowed)
+    options: dict[str, object] = {}
+    for row in rows:
+        cells = [*row, None, None]
+        key, given = cells[0], cells[1]
+        if key is None or (isinstance(key, str) and not key.strip()):
+            continue
+        key = str(key).strip().lower()
+        if key not in known:
+            near = ", ".join(sorted(known))
+            raise InputError(name, f"unknown option {cut(key)!r}; known: {near}")
+        if given is None or (isinstance(given, str) and not given.strip()):
+            continue
+        options[key] = given.strip() if isinstance(given, str) else given
+    return options
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """Text echoed in a message, cut with an ellipsis so a cell stays readable."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

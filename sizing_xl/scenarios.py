@@ -90,6 +90,7 @@ class ScenarioResult(_Result):
     capacity_after_failures_sessions: int | None
     method: str = "seed"
     sessions_per_unit: int = 0  # what one node, or one multi-node replica, holds
+    memory_sessions_per_unit: int = 0  # the same before any SLO
     sessions_per_replica: int = 0
     memory: EngineMemory | None = None
     throughput: ScenarioThroughput | None = None
@@ -308,6 +309,7 @@ def scenario_result(
 ) -> ScenarioResult:
     """Memory gives sessions per unit, the SLOs may lower them; nodes, then what they cost."""
     request, plan = ctx.request, ctx.plan
+    memory_per_unit = capacity.sessions_per_unit
     throughput, per_unit = _throughput(ctx, capacity)
     if per_unit < capacity.sessions_per_unit:
         capacity = replace(
@@ -349,6 +351,7 @@ def scenario_result(
         capacity_after_failures_sessions=after,
         method=capacity.method,
         sessions_per_unit=capacity.sessions_per_unit,
+        memory_sessions_per_unit=memory_per_unit,
         sessions_per_replica=capacity.sessions_per_replica,
         memory=capacity.memory,
         throughput=throughput,

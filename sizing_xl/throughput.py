@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.deployment import Deployment
-from sizing_xl.units import gib_to_bytes
+from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
 BYTES_PER_TB = 1e12  # HBM bandwidth is quoted in decimal TB/s
 FLOPS_PER_TFLOP = 1e12
@@ -89,16 +89,16 @@ class Roofline:
         return (weights + kv) / self.tensor_parallel / self.bandwidth_bytes_per_s
 
     def max_sessions(self, tokens_per_second: float, upper: int) -> int:
-        """The most sessions (<= upper) one replica decodes at tokens_per_second each."""
-        budget = 1 / tokens_per_second
-        low, high = 0, upper
-        while low < high:  # step time grows with sessions: bisect the last that meets it
-            mid = (low + high + 1) // 2
-            if self.step_seconds(mid) <= budget:
-                low = mid
-            else:
-                high = mid - 1
-        return low
+        """The most sessions (<= upper) one replica decodes at tokens_per_second each:
+        floor((bandwidth x TP / rate - weights read) / (KV per session x fill)).
+
+        The weights are taken as read at `upper` sessions (the memory-bound load), the most an
+        MoE step reads; so the answer never overstates what meets the rate.
+        """
+        weights, _ = self.read_bytes(upper)
+        room = self.bandwidth_bytes_per_s * self.tensor_parallel / tokens_per_second - weights
+        per_session = self.kv_bytes_per_session * self.context_fill
+        return max(0, min(upper, math.floor(round(room / per_session, 6))))
 
 
 def prefill_flops(model: ModelSpec, prompt_tokens: int) -> float | None:
@@ -198,8 +198,8 @@ def check_throughput(
         bound="memory" if limit is None else "throughput",
         limit=limit,
         memory_sessions_per_node=sessions_per_unit // d.nodes_per_replica,
-        weights_gib_read_per_step=weights_read / 2**30,
-        kv_gib_read_per_step=kv_read / 2**30,
+        weights_gib_read_per_step=bytes_to_gib(weights_read),
+        kv_gib_read_per_step=bytes_to_gib(kv_read),
         weights_read_fraction=weights_read_fraction(model, at_load),
         hbm_bandwidth_tbps_per_gpu=server.hbm_bandwidth_tbps_per_gpu,
         memory_bandwidth_utilization=mbu,

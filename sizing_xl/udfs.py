@@ -303,6 +303,7 @@ def SIZING_HBM_BUDGET_GIB(
     "method",
     "pipeline_parallel",
     "gpu_memory_utilization",
+    "options",
 )
 def SIZING_SESSIONS_PER_NODE(
     model,
@@ -318,6 +319,7 @@ def SIZING_SESSIONS_PER_NODE(
     method=None,
     pipeline_parallel=None,
     gpu_memory_utilization=None,
+    options=None,
 ):
     """Sessions one node holds under the method: floor(HBM budget / KV per session) for the seed, the engine's block arithmetic for vllm/sglang. 0: not one fits."""
     result = _sizing(
@@ -336,6 +338,7 @@ def SIZING_SESSIONS_PER_NODE(
         method,
         pipeline_parallel,
         gpu_memory_utilization,
+        options,
     )
     return _scenario(result, scenario).sessions_per_node
 
@@ -590,6 +593,7 @@ def SIZING_RESULT(
     "method",
     "pipeline_parallel",
     "gpu_memory_utilization",
+    "options",
 )
 def SIZING_ALERTS(
     model,
@@ -608,6 +612,7 @@ def SIZING_ALERTS(
     method=None,
     pipeline_parallel=None,
     gpu_memory_utilization=None,
+    options=None,
 ):
     """The sizing's alerts as text, one per line, most severe first ("" when there are none)."""
     language: Lang = as_choice(lang, "lang", _LANGS, "pt-BR")  # type: ignore[assignment]
@@ -627,6 +632,7 @@ def SIZING_ALERTS(
         method,
         pipeline_parallel,
         gpu_memory_utilization,
+        options,
     )
     return "\n".join(f"[{a.code}] {a.line(language)}" for a in result.alerts)
 

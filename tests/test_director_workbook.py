@@ -13,11 +13,14 @@ import openpyxl
 import pytest
 
 from sizing_xl import InputError, engine, load_catalog, make_request, size
+from sizing_xl.costs.assumptions import Assumptions
+from sizing_xl.costs.owned import node_power_kw, owned_monthly
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
 from sizing_xl.excel.live_model import INFEASIBLE, SHEET, build_live_model_sheet
 from sizing_xl.methods import vllm
 from sizing_xl.scenarios import SCENARIO_NAMES
+from sizing_xl.throughput import prefill_flops
 from sizing_xl.units import bytes_per_element
 from tests.conftest import SEED_ARGS
 
@@ -243,6 +246,31 @@ def grid_cases() -> list[dict]:
             concurrency=100,
             method="vllm",
         ),
+        dict(SEED_ARGS, tensor_parallel=8, min_tokens_per_second=150),  # throughput binds
+        dict(  # money in reais, an output rate, a chosen cloud offer, a priced node
+            model="llama-3.1-70b",
+            server="dgx-h100",
+            effective_context=8192,
+            concurrency=1000,
+            tensor_parallel=8,
+            output_tokens_per_session_per_hour=20000,
+            currency="BRL",
+            usd_to_currency=5.4,
+            cloud_offer="aws-p5.48xlarge",
+            node_price_usd=300000,
+            pue=1.2,
+            context_fill=0.6,
+        ),
+        dict(  # MoE weights at fp4, a TTFT no replica meets: infeasible
+            model="qwen3-235b-a22b",
+            server="dgx-b200",
+            effective_context=32768,
+            concurrency=300,
+            tensor_parallel=8,
+            weights_precision="fp4",
+            max_ttft_seconds=0.05,
+            prompt_tokens=30000,
+        ),
     ]
     return cases
 
@@ -305,8 +333,70 @@ def expected_values(result) -> tuple[dict, dict]:
         * 2**30
         * d.gpus_per_replica,
     }
-    scenario = {name: result.scenario(name).model_dump() for name in SCENARIO_NAMES}
+    single |= money_singles(result)
+    scenario = {name: scenario_values(result, name) for name in SCENARIO_NAMES}
     return single, scenario
+
+
+DASH = "—"  # what the sheet shows where the engine has no figure
+
+
+def money_singles(result) -> dict:
+    m, srv, req = result.model, result.server, result.inputs
+    a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
+    t = result.scenario("recommended").throughput
+    prompt = req.prompt_tokens or req.effective_context
+    kw, _ = node_power_kw(srv, a)
+    purchase = result.finance.node_price_usd
+    price = None if purchase is None else purchase + (srv.install_usd or 0)
+    month = owned_monthly(price, kw, a)
+    moe = m.num_experts is not None
+
+    def dash(x):
+        return DASH if x is None else x
+
+    return {
+        "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu,
+        "weights_precision_used": result.deployment.weights.precision,
+        "prefill_tflops": t.prefill_tflops_per_gpu,
+        "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
+        "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
+        "prefill_flops": prefill_flops(m, prompt),
+        "ttft_seconds": t.ttft_seconds,
+        "node_power_kw": kw,
+        "node_purchase_usd": dash(purchase),
+        "node_price_usd": dash(price),
+        "depreciation_node_usd": dash(month.depreciation),
+        "capital_node_usd": dash(month.capital),
+        "maintenance_node_usd": dash(month.maintenance),
+        "energy_node_usd": month.energy,
+        "tco_node_usd": dash(month.total),
+    }
+
+
+def scenario_values(result, name) -> dict:
+    r = result.scenario(name)
+    rate = result.finance.usd_to_currency
+    values = r.model_dump()
+    values["memory_sessions_per_replica"] = -(
+        -r.memory_sessions_per_unit // result.deployment.replicas_per_node
+    )
+    values["throughput_sessions_per_replica"] = r.throughput.sessions_per_replica
+    values["tokens_per_second_per_session"] = r.throughput.tokens_per_second_per_session
+    values["tokens_per_second_per_node"] = r.throughput.tokens_per_second_per_node
+    cost = r.cost
+    for quantity, field in (
+        ("capex", "capex_usd"),
+        ("tco_monthly", "tco_monthly_usd"),
+        ("cloud_monthly", "cloud_monthly_usd"),
+        ("cost_per_session_month", "cost_per_session_month_usd"),
+        ("usd_per_mtok_owned", "usd_per_mtok_owned"),
+        ("usd_per_mtok_cloud", "usd_per_mtok_cloud"),
+    ):
+        usd = None if cost is None else getattr(cost, field)
+        values[quantity] = DASH if usd is None else usd * rate
+    values["power_kw"] = DASH if cost is None else cost.power_kw
+    return values
 
 
 def same(got, want, lang) -> bool:
@@ -333,7 +423,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
         langs.append(lang)
     assert len(sources) >= 51
     recalculated = convert(sources, tmp_path / "out")
-    layout = build_live_model_sheet(openpyxl.Workbook(), results[0].inputs, "pt-BR")
+    layout = build_live_model_sheet(openpyxl.Workbook(), results[0], "pt-BR")
     checked = 0
     infeasible_langs, methods = set(), set()
     for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
@@ -385,7 +475,7 @@ def test_changing_an_input_recomputes_and_flags_the_snapshot(tmp_path, soffice, 
     wb.save(edited)
     (out,) = convert([edited], tmp_path / "out")
     recalculated = openpyxl.load_workbook(out, data_only=True)
-    layout = build_live_model_sheet(openpyxl.Workbook(), seed_result.inputs, "pt-BR")
+    layout = build_live_model_sheet(openpyxl.Workbook(), seed_result, "pt-BR")
     fp16 = size(make_request(**SEED_ARGS, kv_precision="fp16"))
     for name in SCENARIO_NAMES:
         cell = layout.scenario[name]["nodes_final"]

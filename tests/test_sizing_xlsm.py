@@ -49,6 +49,8 @@ PORTABLE = {
     "OFFSET",
     "COUNTA",
     "MOD",  # Excel 2016 and LibreOffice 7.4 both: the live Model sheet's replica check
+    "POWER",  # and its MoE weights-read share
+    "LN",
 }
 
 
@@ -94,7 +96,8 @@ def test_input_cells_are_the_only_unlocked_cells_of_the_sizing_sheet():
     ws = openpyxl.load_workbook(COMMITTED)[SHEET]
     assert ws.protection.sheet
     unlocked = {c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked}
-    assert unlocked == {f"B{r}" for r in range(5, 18)}  # 10 seed inputs, method, PP, utilisation
+    # 10 seed inputs, method, PP, utilisation; then the 9 option values
+    assert unlocked == {f"B{r}" for r in range(5, 18)} | {f"B{r}" for r in range(20, 29)}
     assert all(ws[ref].fill.fgColor.rgb.endswith("FFF2CC") for ref in unlocked)
 
 
@@ -191,3 +194,14 @@ def test_a_new_model_row_is_sized_without_touching_python(tmp_path):
     assert scenario_cells(values, "KV cache per session (GiB)")[0] == pytest.approx(
         40 * 131072 * (384 + 64) / 2**30
     )
+
+
+def test_options_range_prices_the_scenarios():
+    values = evaluate(COMMITTED, {"SIZING!B20": 500000})  # node_price_usd in the options
+    assert scenario_cells(values, "CapEx") == [1_000_000, 1_500_000, 2_500_000]  # 2/3/5 nodes
+    priced = size(make_request(**SEED_ARGS, node_price_usd=500000))
+    want = [priced.scenario(n).cost.tco_monthly_usd for n in SCENARIO_NAMES]
+    assert scenario_cells(values, "Monthly TCO (owned)") == pytest.approx(want)
+    speeds = [priced.scenario(n).throughput.tokens_per_second_per_session for n in SCENARIO_NAMES]
+    assert scenario_cells(values, "Tokens/s per session (node full)") == pytest.approx(speeds)
+    assert str(scenario_cells(values, "Monthly cloud")[0]).startswith("NO FIGURE: no cloud offer")

@@ -39,6 +39,7 @@ from sizing_xl.excel.cells import (
 from sizing_xl.excel.director_words import WORDS
 from sizing_xl.excel.live_model import INFEASIBLE, LiveModelCells, build_live_model_sheet
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
+from sizing_xl.excel.money_formulas import money_format
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
 from sizing_xl.files import write_atomic
 from sizing_xl.i18n import SCENARIO_TITLES, SEVERITY_LABELS, Lang, fmt_int, fmt_num, fmt_pct
@@ -50,11 +51,15 @@ from sizing_xl.reports.executive import (
     report_content,
     technical_alerts,
 )
+from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
 from sizing_xl.reports.text import describe_model, method_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
 EXECUTIVE_SHEET = "Executive"
 _COLS = "BCD"  # Minimum, Recommended, Ideal
+_CHART_CM = 6.5  # each chart's height; two stand beside the results table
+_CHART_ROWS = 13  # rows of 15 pt one chart covers
+_CHARTS_ROWS = 2 * _CHART_ROWS + 2
 _WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
 # Characters per width unit of proportional text; used to give wrapped rows their height,
 # since neither Excel nor LibreOffice grows a merged row by itself.
@@ -147,9 +152,10 @@ def build_executive_sheet(
         out.pair(w["budget"], fmt_pct(req.kv_budget_ratio))
         out.pair(w["overhead"], f"{fmt_num(req.runtime_overhead_gib)} GiB")
     out.pair(w["headroom"], fmt_pct(req.peak_headroom_ratio))
-    if req.tensor_parallel > 1:
+    extra = method_inputs(result, lang)
+    if req.tensor_parallel > 1 and len(extra) < 2:  # the deployment line names TP otherwise
         out.pair(w["tp"], str(req.tensor_parallel))
-    for label, value in method_inputs(result, lang):
+    for label, value in extra:
         out.pair(label, value)
 
     out.section(w["conclusion"])
@@ -189,6 +195,8 @@ def build_executive_sheet(
                 lambda r: _nodes_value(check.nodes[_name_of(result, r)], lang),
             ),
         ]
+    metrics += money_metrics(result, lang)
+    money_rows: dict[str, int] = {}
     snapshot: dict[str, dict[str, str]] = {name: {} for name in SCENARIO_NAMES}
     for label, fmt, get in metrics:
         key = label == w["nodes"].format(family=family)
@@ -207,12 +215,18 @@ def build_executive_sheet(
             snapshot[name][label] = f"{col}{out.row}"
         if key:
             nodes_row = out.row
+        money_rows[label] = out.row
         out.skip()
     _add_chart(ws, w, header, nodes_row)
+    _add_cost_chart(ws, result, lang, header, money_rows)
     _live_check(
         ws, check_row, w, live, snapshot, w["kv"], w["spn"], w["nodes"].format(family=family)
     )
 
+    # page 1: the decision, money included; page 2: the comparison, the risks and premises.
+    # The break waits for the two charts beside the table.
+    out.row = max(out.row, header + _CHARTS_ROWS)
+    ws.row_breaks.append(Break(id=out.row))
     out.section(w["comparison"])
     header_row(
         ws, out.row, 1, [w["criterion"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)]
@@ -244,7 +258,6 @@ def build_executive_sheet(
     out.skip()
     out.paragraph(_plain(content["comparison_conclusion"]))
 
-    ws.row_breaks.append(Break(id=out.row))  # page 1: the decision; page 2: risks and premises
     out.section(w["alerts"])
     put(ws, f"A{out.row}", w["tech_alerts"], font=BOLD)
     out.skip()
@@ -295,8 +308,73 @@ def _add_chart(ws: Worksheet, w: dict[str, str], header_row_: int, nodes_row: in
     )
     chart.y_axis.delete = False
     chart.x_axis.delete = False
-    chart.height, chart.width = 7, 11.5
+    chart.height, chart.width = _CHART_CM, 11.5
     ws.add_chart(chart, f"G{header_row_}")
+
+
+def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, object]]:
+    """Page 1's money and throughput rows: values in the sizing's currency, a dash where none."""
+    words, rate = FINOPS_WORDS[lang], result.finance.usd_to_currency
+    currency = result.finance.currency
+
+    def amount(field: str):
+        def get(r):
+            usd = None if r.cost is None else getattr(r.cost, field)
+            return "—" if usd is None else usd * rate
+
+        return get
+
+    return [
+        (
+            words["throughput_row"],
+            "#,##0.0",
+            lambda r: "—" if r.throughput is None else r.throughput.tokens_per_second_per_session,
+        ),
+        (words["capex"], money_format(currency), amount("capex_usd")),
+        (words["tco"], money_format(currency), amount("tco_monthly_usd")),
+        (words["cloud"], money_format(currency), amount("cloud_monthly_usd")),
+        (words["per_mtok_owned"], money_format(currency, cents=True), amount("usd_per_mtok_owned")),
+        (words["power"] + " (kW)", "#,##0.0", lambda r: "—" if r.cost is None else r.cost.power_kw),
+    ]
+
+
+def _add_cost_chart(
+    ws: Worksheet, result: SizingResult, lang: Lang, header_row_: int, rows: dict[str, int]
+) -> None:
+    """Monthly cost per scenario, owned against cloud; a note instead where neither is known."""
+    words = FINOPS_WORDS[lang]
+    costs = [result.scenario(n).cost for n in SCENARIO_NAMES]
+    known = [
+        label
+        for label, field in (
+            (words["tco"], "tco_monthly_usd"),
+            (words["cloud"], "cloud_monthly_usd"),
+        )
+        if any(c is not None and getattr(c, field) is not None for c in costs)
+    ]
+    top = header_row_ + _CHART_ROWS + 1
+    anchor = f"G{top}"
+    if not known:
+        note = words["no_money_chart"].format(server=result.server.name)
+        put(ws, anchor, note, font=NOTE_FONT, alignment=WRAP)
+        ws.merge_cells(f"G{top}:L{top + 2}")
+        return
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = words["cost_chart"].format(currency=result.finance.currency)
+    chart.y_axis.majorGridlines = None
+    for label in known:
+        chart.add_data(
+            Reference(ws, min_col=1, max_col=4, min_row=rows[label]),
+            from_rows=True,
+            titles_from_data=True,
+        )
+    chart.set_categories(Reference(ws, min_col=2, max_col=4, min_row=header_row_))
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+    chart.height, chart.width = _CHART_CM, 11.5
+    ws.add_chart(chart, anchor)
 
 
 def _live_check(
@@ -346,9 +424,7 @@ def build_director_workbook(
     wb = Workbook()
     executive = wb.active
     executive.title = EXECUTIVE_SHEET
-    req, weights = result.inputs, result.deployment.weights
-    own_weights = weights is not None and (req.weights_gib or req.weights_precision)
-    live = build_live_model_sheet(wb, req, lang, weights_gib=weights.gib if own_weights else None)
+    live = build_live_model_sheet(wb, result, lang)
     build_catalog_sheets(wb, _catalog_for(result, catalog))
     build_dictionary_sheet(wb, lang)
     build_executive_sheet(executive, result, lang, generated_at, live)

@@ -32,11 +32,19 @@ from sizing_xl.excel.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
     architecture_rows,
-    lookup,
     scenario_rows,
 )
+from sizing_xl.excel.money_formulas import LABELS as MONEY_LABELS
+from sizing_xl.excel.money_formulas import (
+    MONEY_INPUTS,
+    MONEY_QUANTITIES,
+    MONEY_ROWS,
+    money_format,
+    money_rows,
+)
+from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import SCENARIO_TITLES, Lang
-from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest
+from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
 from sizing_xl.units import KV_PRECISIONS
 
 SHEET = "Model"
@@ -163,23 +171,35 @@ class LiveModelCells:
     check: str = ""
 
 
-def build_live_model_sheet(
-    wb: Workbook, request: SizingRequest, lang: Lang, *, weights_gib: float | None = None
-) -> LiveModelCells:
-    """Inputs set to the request's values, the catalog look-ups, and the three scenarios.
+def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> LiveModelCells:
+    """Inputs set to the sizing's values, the catalog look-ups, and the three scenarios.
 
-    weights_gib fills the weights input when the request sized them its own way (a flag or a
-    precision); left None, the sheet reads the catalog as the engine does.
+    The weights input is filled when the request sized them its own way (a flag or a
+    precision); left blank, the sheet reads the catalog as the engine does. Finance
+    assumptions and the cloud offer's price are written as the sizing resolved them.
     """
+    request, finance, weights = result.inputs, result.finance, result.deployment.weights
     ws = wb.create_sheet(SHEET)
-    words = _LABELS[lang]
+    words = _LABELS[lang] | MONEY_LABELS[lang]
     cells = LiveModelCells()
     put(ws, "A1", words["title"], font=TITLE_FONT)
     put(ws, "A2", words["hint"], font=NOTE_FONT)
     put(ws, "A4", words["inputs"], font=SECTION_FONT)
-    values = {"weights_gib": weights_gib}
+    own_weights = weights is not None and (request.weights_gib or request.weights_precision)
+    values = {
+        "weights_gib": weights.gib if own_weights else None,
+        "cloud_usd_per_hour": finance.cloud_offer.usd_per_hour if finance.cloud_offer else None,
+        "usd_to_currency": finance.usd_to_currency,
+        **{name: figure["value"] for name, figure in finance.assumptions.items()},
+    }
     refs, row = write_inputs(
-        wb, ws, request, lang, first_row=5, inputs=INPUTS + ENGINE_INPUTS, values=values
+        wb,
+        ws,
+        request,
+        lang,
+        first_row=5,
+        inputs=INPUTS + ENGINE_INPUTS + MONEY_INPUTS,
+        values=values,
     )
     cells.single.update(refs)
     check = f"B{row}"
@@ -191,18 +211,21 @@ def build_live_model_sheet(
     put(ws, f"A{row}", words["arch"], font=SECTION_FONT)
     row += 1
     refs = cells.single
+    singles = ARCHITECTURE_QUANTITIES + MONEY_QUANTITIES
     engine_start = ARCHITECTURE_QUANTITIES.index("replicas_per_node")
-    for offset, quantity in enumerate(ARCHITECTURE_QUANTITIES):
-        # the engine rows sit under their own heading, one row further down
-        refs[quantity] = f"B{row + offset + (offset >= engine_start)}"
-    rows_arch = architecture_rows(refs)
-    assert tuple(q for q, _, _ in rows_arch) == ARCHITECTURE_QUANTITIES
+    money_start = len(ARCHITECTURE_QUANTITIES)
+    for offset, quantity in enumerate(singles):
+        # the engine and the money rows sit under headings of their own
+        refs[quantity] = f"B{row + offset + (offset >= engine_start) + (offset >= money_start)}"
+    rows_single = architecture_rows(refs) + money_rows(refs)
+    assert tuple(q for q, _, _ in rows_single) == singles
     put(ws, f"A{row + engine_start}", words["engine"], font=SECTION_FONT)
-    for quantity, label, formula in rows_arch:
-        fmt = "0.00" if quantity in ("gpu_memory_utilization",) else "#,##0.##"
+    put(ws, f"A{row + money_start + 1}", words["money"], font=SECTION_FONT)
+    for quantity, label, formula in rows_single:
+        fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
         put(ws, f"A{refs[quantity][1:]}", label)
         put_formula(ws, refs[quantity], formula, number_format=fmt)
-    row += len(ARCHITECTURE_QUANTITIES) + 2
+    row += len(singles) + 3
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
     row += 1
@@ -231,6 +254,8 @@ def build_live_model_sheet(
     rows = scenario_rows(refs, lang)
     row_of = {**policy_rows, **{q: row + i for i, (q, *_) in enumerate(rows)}}
     for quantity, label, fmt, template in rows:
+        if quantity in MONEY_ROWS:
+            fmt = money_format(finance.currency, cents=fmt.endswith(".00"))
         r = row_of[quantity]
         key = quantity == "nodes_final"
         put(ws, f"A{r}", label, font=BOLD if key else None)
@@ -271,14 +296,14 @@ def write_inputs(
 
     A value comes from `values` when given there (not None), else from the request; None
     leaves the cell blank, which the formulas read as "the default"."""
-    words = _LABELS[lang]
+    words = _LABELS[lang] | MONEY_LABELS[lang]
     given = {k: v for k, v in (values or {}).items() if v is not None}
     refs = {}
     for offset, (name, attr, fmt) in enumerate(inputs):
         row = first_row + offset
         label = f"{words[attr]} ({', '.join(methods)})" if attr == "method" else words[attr]
         put(ws, f"A{row}", label)
-        value = given.get(attr, getattr(request, attr))
+        value = given.get(attr, getattr(request, attr, None))
         style_input(put(ws, f"B{row}", value, number_format=fmt))
         define_name(wb, name, ws.title, f"$B${row}")
         refs[attr] = f"B{row}"
@@ -295,7 +320,9 @@ def _check_formula(words: dict[str, str]) -> str:
     numbers = (
         "OR(in_concurrency<1,in_context<1,in_tp<1,in_pp<1,in_budget_ratio<=0,"
         "in_budget_ratio>1,in_overhead_gib<0,in_headroom<0,"
-        "AND(ISNUMBER(in_gpu_util),OR(in_gpu_util<=0,in_gpu_util>1)))"
+        "AND(ISNUMBER(in_gpu_util),OR(in_gpu_util<=0,in_gpu_util>1)),"
+        "in_pue<1,in_mbu<=0,in_mbu>1,in_mfu<=0,in_mfu>1,in_fill<=0,in_fill>1,in_rate<=0,"
+        "in_life<=0,in_hours<=0)"
     )
     gpus = lookup("Servers", "gpus_per_node", "in_server")
     replica = "in_tp*in_pp"
@@ -338,6 +365,17 @@ def add_input_validations(ws: Worksheet, refs: dict[str, str], methods: tuple[st
         ("non_weight_overhead_gib", "decimal", 0, 100_000),
         ("block_size", "whole", 1, 4096),
         ("max_num_seqs", "whole", 1, 10_000_000),
+        ("node_price_usd", "decimal", 0, 1e12),
+        ("cloud_usd_per_hour", "decimal", 0, 1e6),
+        ("output_tokens_per_session_per_hour", "decimal", 0, 1e9),
+        ("min_tokens_per_second", "decimal", 0.0001, 1e6),
+        ("max_ttft_seconds", "decimal", 0.0001, 1e6),
+        ("prompt_tokens", "whole", 1, 100_000_000),
+        ("context_fill", "decimal", 0.0001, 1),
+        ("usd_to_currency", "decimal", 0.000001, 1e9),
+        ("pue", "decimal", 1, 10),
+        ("memory_bandwidth_utilization", "decimal", 0.0001, 1),
+        ("model_flops_utilization", "decimal", 0.0001, 1),
     ):
         if field_name not in refs:  # the analyst's workbook takes fewer inputs
             continue

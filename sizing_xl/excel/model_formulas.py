@@ -7,19 +7,14 @@ LibreOffice tests compare every row with the engine. Only functions Excel 2016+ 
 
 from __future__ import annotations
 
-from sizing_xl.excel.sheets import column_letter
+from sizing_xl.excel.money_formulas import output_rows, throughput_rows
+from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import Lang
 from sizing_xl.methods.defaults import engine_defaults
 from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_PARAM
 
 GIB = BYTES_PER_GIB
 INFEASIBLE = {"pt-BR": "inviável", "en": "infeasible"}
-
-
-def lookup(sheet: str, field: str, key: str) -> str:
-    """The catalog value of the entry named in `key` (MATCH type 0: the first exact name)."""
-    col = column_letter(sheet, field)
-    return f"INDEX({sheet}!${col}:${col},MATCH(TRIM({key}),{sheet}!$A:$A,0))"
 
 
 def _bytes_per_param(precision: str) -> str:
@@ -77,6 +72,7 @@ ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
     "blocks_per_session",
     "engine_sessions_per_replica",
     "engine_kv_per_session_bytes",
+    "hbm_bandwidth_tbps_per_gpu",
 )
 
 
@@ -249,6 +245,11 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
             "vLLM KV / session (bytes)",
             f"={c['blocks_per_session']}*{c['page_bytes']}*{c['layers_per_group_on_gpu']}*{replica}",
         ),
+        (
+            "hbm_bandwidth_tbps_per_gpu",
+            "HBM bandwidth (TB/s / GPU)",
+            "=" + lookup("Servers", "hbm_bandwidth_tbps_per_gpu", "in_server"),
+        ),
     ]
 
 
@@ -310,12 +311,21 @@ def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, st
             f"{seed_budget})/{GIB}",
         ),
         (
+            "memory_sessions_per_unit",
+            "Sessões por unidade, memória (nó ou réplica)",
+            "Sessions per unit, memory (node or replica)",
+            "#,##0",
+            f"=IF({vllm_on},{c['engine_sessions_per_replica']}*{c['replicas_per_node']},"
+            f"INT(ROUND({seed_budget}*{npr}/{c['kv_per_session_bytes']},6)))",
+        ),
+        *throughput_rows(c, kv),
+        (
             "sessions_per_unit",
             "Sessões por unidade (nó ou réplica)",
             "Sessions per unit (node or replica)",
             "#,##0",
-            f"=IF({vllm_on},{c['engine_sessions_per_replica']}*{c['replicas_per_node']},"
-            f"INT(ROUND({seed_budget}*{npr}/{c['kv_per_session_bytes']},6)))",
+            f"=MIN(X{{memory_sessions_per_unit}},"
+            f"X{{throughput_sessions_per_replica}}*{c['replicas_per_node']})",
         ),
         (
             "sessions_per_node",
@@ -355,6 +365,7 @@ def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, st
             f"=IF(ISNUMBER(X{{nodes_operational}}),X{{nodes_operational}}/{npr}"
             f"*X{{sessions_per_unit}},{nope})",
         ),
+        *output_rows(c, kv, lang),
     ]
     pick = 1 if lang == "pt-BR" else 2
     return [(row[0], row[pick], row[3], row[4]) for row in rows]

@@ -34,6 +34,8 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "num_attention_heads",
     "params_total_b",
     "params_active_b",
+    "num_experts",
+    "experts_per_token",
     "weights_precision",
     "weights_gib",
     "non_weight_overhead_gib",
@@ -55,6 +57,13 @@ SERVER_COLUMNS: tuple[str, ...] = (
     "bf16_dense_tflops_per_gpu",
     "fp8_dense_tflops_per_gpu",
     "tdp_w_per_gpu",
+    "capex_usd",
+    "install_usd",
+    "node_power_kw",
+    "price_as_of",
+    "price_source",
+    "power_as_of",
+    "power_source",
     "display_name",
     "source",
 )
@@ -71,6 +80,12 @@ CATALOG_SHEETS = {"Models": MODEL_COLUMNS, "Servers": SERVER_COLUMNS, "Storage":
 
 def column_letter(sheet: str, field: str) -> str:
     return get_column_letter(CATALOG_SHEETS[sheet].index(field) + 1)
+
+
+def lookup(sheet: str, field: str, key: str) -> str:
+    """The catalog value of the entry named in `key` (MATCH type 0: the first exact name)."""
+    col = column_letter(sheet, field)
+    return f"INDEX({sheet}!${col}:${col},MATCH(TRIM({key}),{sheet}!$A:$A,0))"
 
 
 def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:

@@ -29,6 +29,7 @@ from sizing_xl.excel.cells import (
     put,
     put_formula,
     set_widths,
+    style_input,
 )
 from sizing_xl.excel.live_model import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
@@ -45,7 +46,8 @@ DEFAULT_REQUEST = make_request(**HEADLINE_CASE)
 
 _ARGS = (
     "in_model,in_server,in_concurrency,in_context,{s},in_precision,in_budget_ratio,"
-    "in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers,in_method,in_pp,in_gpu_util"
+    "in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers,in_method,in_pp,in_gpu_util,"
+    "in_options"
 )
 # (label, number format, formula); {s} is the scenario's header cell.
 SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -61,7 +63,7 @@ SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
         "#,##0",
         "=SIZING_SESSIONS_PER_NODE(in_model,in_server,in_context,{s},in_precision,"
         "in_budget_ratio,in_overhead_gib,in_tp,wb_models,wb_servers,in_method,in_pp,"
-        "in_gpu_util)",
+        "in_gpu_util,in_options)",
     ),
     ("Nodes final", "#,##0", "=SIZING_NODES_FINAL(" + _ARGS + ")"),
     (
@@ -69,11 +71,33 @@ SCENARIO_ROWS: tuple[tuple[str, str, str], ...] = (
         "#,##0",
         "=SIZING_CAPACITY_AFTER_FAILURES(" + _ARGS + ")",
     ),
+    ("Tokens/s per session (node full)", "#,##0.0", "=SIZING_TOKENS_PER_SECOND(" + _ARGS + ")"),
+    ("TTFT (s)", "0.00", "=SIZING_TTFT_SECONDS(" + _ARGS + ")"),
+    ("CapEx", "#,##0", "=SIZING_CAPEX(" + _ARGS + ")"),
+    ("Monthly TCO (owned)", "#,##0", "=SIZING_TCO_MONTHLY(" + _ARGS + ")"),
+    ("Monthly cloud", "#,##0", "=SIZING_CLOUD_MONTHLY(" + _ARGS + ")"),
+    (
+        "Per 1M output tokens (owned)",
+        "#,##0.00",
+        '=SIZING_COST_PER_MTOK("owned",' + _ARGS + ")",
+    ),
 )
 ALERTS_FORMULA = (
     "=SIZING_ALERTS(in_model,in_server,in_concurrency,in_context,in_precision,in_budget_ratio,"
     'in_overhead_gib,in_headroom,in_tp,in_storage,"en",wb_models,wb_servers,in_method,in_pp,'
-    "in_gpu_util)"
+    "in_gpu_util,in_options)"
+)
+# The options range: any request field without an argument of its own, blank = its default.
+OPTIONS: tuple[str, ...] = (
+    "node_price_usd",
+    "cloud_offer",
+    "output_tokens_per_session_per_hour",
+    "min_tokens_per_second",
+    "max_ttft_seconds",
+    "usd_per_kwh",
+    "pue",
+    "currency",
+    "usd_to_currency",
 )
 
 START_TEXT: tuple[tuple[str, str], ...] = (
@@ -222,6 +246,19 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
     )
     put(ws, "A4", "INPUTS", font=SECTION_FONT)
     _, row = write_inputs(wb, ws, request, "en", first_row=5, methods=METHOD_NAMES)
+    row += 1
+    put(
+        ws,
+        f"A{row}",
+        "OPTIONS (blank: the default; names as in SIZING_* options)",
+        font=SECTION_FONT,
+    )
+    first = row + 1
+    for offset, option in enumerate(OPTIONS):
+        put(ws, f"A{first + offset}", option)
+        style_input(ws[f"B{first + offset}"])
+    row = first + len(OPTIONS)
+    define_name(wb, "in_options", SHEET, f"$A${first}:$B${row - 1}")
     row += 1
     put(ws, f"A{row}", "SCENARIOS", font=SECTION_FONT)
     row += 1

@@ -10,6 +10,11 @@ from sizing_xl.throughput import ScenarioThroughput
 WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
         "throughput": "Vazão no nó cheio",
+        "throughput_row": "Tokens/s por sessão (nó cheio)",
+        "per_mtok_owned": "Custo por 1M tokens de saída (próprio)",
+        "cost_chart": "Custo mensal por cenário ({currency})",
+        "no_money_chart": "Sem preço do nó {server} nem oferta de nuvem: custo mensal não "
+        "calculado (informe --node-price-usd ou --cloud-offer).",
         "throughput_value": "{rate} tokens/s por sessão, {node} tokens/s por nó; TTFT {ttft}; "
         "limite: {bound}",
         "bound_memory": "memória",
@@ -40,6 +45,11 @@ WORDS: dict[Lang, dict[str, str]] = {
     },
     "en": {
         "throughput": "Throughput at full load",
+        "throughput_row": "Tokens/s per session (node full)",
+        "per_mtok_owned": "Cost per 1M output tokens (owned)",
+        "cost_chart": "Monthly cost per scenario ({currency})",
+        "no_money_chart": "No price for a {server} node and no cloud offer: monthly cost not "
+        "computed (pass --node-price-usd or --cloud-offer).",
         "throughput_value": "{rate} tokens/s per session, {node} tokens/s per node; TTFT {ttft}; "
         "bound: {bound}",
         "bound_memory": "memory",

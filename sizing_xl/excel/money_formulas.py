@@ -1,0 +1,321 @@
+"""The live Model sheet's money and throughput formulas, mirroring throughput.py and costs/.
+
+Amounts are computed in USD as the engine does, then shown at the sheet's exchange rate; a
+figure the engine leaves empty (no price, no offer, no output rate) shows a dash.
+"""
+
+from __future__ import annotations
+
+from sizing_xl.excel.sheets import lookup
+from sizing_xl.i18n import Lang
+from sizing_xl.units import BYTES_PER_GIB
+
+GIB = BYTES_PER_GIB
+NONE = '"—"'  # what the engine leaves as None
+_FP8_PRECISIONS = ("fp8", "int8", "fp4", "int4", "mxfp4")  # as throughput._FP8_PRECISIONS
+
+# (defined name, field, number format): request fields, finance.json's assumptions (written
+# as resolved values) and the chosen cloud offer's price. Blank: the catalog's or no SLO.
+MONEY_INPUTS: tuple[tuple[str, str, str], ...] = (
+    ("in_weights_prec", "weights_precision", "@"),
+    ("in_node_price", "node_price_usd", "#,##0"),
+    ("in_cloud_usd_h", "cloud_usd_per_hour", "#,##0.00"),
+    ("in_out_rate", "output_tokens_per_session_per_hour", "#,##0"),
+    ("in_min_tps", "min_tokens_per_second", "#,##0.0"),
+    ("in_max_ttft", "max_ttft_seconds", "#,##0.00"),
+    ("in_prompt", "prompt_tokens", "#,##0"),
+    ("in_fill", "context_fill", "0%"),
+    ("in_rate", "usd_to_currency", "#,##0.00##"),
+    ("in_life", "hardware_life_years", "0.0"),
+    ("in_residual", "residual_value_ratio", "0%"),
+    ("in_capital", "cost_of_capital_per_year", "0.0%"),
+    ("in_maint", "maintenance_per_year", "0.0%"),
+    ("in_kwh", "usd_per_kwh", "0.000"),
+    ("in_pue", "pue", "0.00"),
+    ("in_facilities", "facilities_usd_per_node_month", "#,##0"),
+    ("in_hours", "hours_per_month", "#,##0"),
+    ("in_base_w", "server_base_power_w", "#,##0"),
+    ("in_mbu", "memory_bandwidth_utilization", "0%"),
+    ("in_mfu", "model_flops_utilization", "0%"),
+)
+
+LABELS: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "weights_precision": "Precisão dos pesos (vazio = catálogo)",
+        "node_price_usd": "Preço do nó, USD (vazio = catálogo)",
+        "cloud_usd_per_hour": "Nuvem: USD por hora de um nó (vazio = sem oferta)",
+        "output_tokens_per_session_per_hour": "Tokens de saída por sessão-hora (vazio = sem $/1M)",
+        "min_tokens_per_second": "SLO: tokens/s por sessão (vazio = sem SLO)",
+        "max_ttft_seconds": "SLO: TTFT máximo em s (vazio = sem SLO)",
+        "prompt_tokens": "Tokens do prompt para o TTFT (vazio = contexto)",
+        "context_fill": "Fração do contexto ocupada em média",
+        "usd_to_currency": "Câmbio: moeda por USD",
+        "hardware_life_years": "Vida útil do hardware (anos)",
+        "residual_value_ratio": "Valor residual",
+        "cost_of_capital_per_year": "Custo de capital ao ano",
+        "maintenance_per_year": "Manutenção ao ano (do preço)",
+        "usd_per_kwh": "Energia (USD por kWh)",
+        "pue": "PUE",
+        "facilities_usd_per_node_month": "Facilities (USD por nó-mês)",
+        "hours_per_month": "Horas por mês",
+        "server_base_power_w": "Potência base do nó além das GPUs (W)",
+        "memory_bandwidth_utilization": "MBU (banda de HBM atingida)",
+        "model_flops_utilization": "MFU (FLOPS atingidos no prefill)",
+        "money": "CUSTO E VAZÃO (valores na moeda do câmbio acima)",
+    },
+    "en": {
+        "weights_precision": "Weights precision (blank = catalog)",
+        "node_price_usd": "Node price, USD (blank = catalog)",
+        "cloud_usd_per_hour": "Cloud: USD per node-hour (blank = no offer)",
+        "output_tokens_per_session_per_hour": "Output tokens per session-hour (blank = no $/1M)",
+        "min_tokens_per_second": "SLO: tokens/s per session (blank = none)",
+        "max_ttft_seconds": "SLO: longest TTFT in s (blank = none)",
+        "prompt_tokens": "Prompt tokens for the TTFT (blank = context)",
+        "context_fill": "Share of the context held on average",
+        "usd_to_currency": "Exchange rate: currency per USD",
+        "hardware_life_years": "Hardware life (years)",
+        "residual_value_ratio": "Residual value",
+        "cost_of_capital_per_year": "Cost of capital a year",
+        "maintenance_per_year": "Maintenance a year (of the price)",
+        "usd_per_kwh": "Electricity (USD per kWh)",
+        "pue": "PUE",
+        "facilities_usd_per_node_month": "Facilities (USD per node-month)",
+        "hours_per_month": "Hours per month",
+        "server_base_power_w": "Node base power besides its GPUs (W)",
+        "memory_bandwidth_utilization": "MBU (HBM bandwidth reached)",
+        "model_flops_utilization": "MFU (FLOPS reached in prefill)",
+        "money": "COST AND THROUGHPUT (amounts in the currency of the rate above)",
+    },
+}
+
+MONEY_QUANTITIES: tuple[str, ...] = (
+    "weights_precision_used",
+    "prefill_tflops",
+    "active_share",
+    "expert_miss",
+    "prefill_flops",
+    "ttft_seconds",
+    "node_power_kw",
+    "node_purchase_usd",
+    "node_price_usd",
+    "depreciation_node_usd",
+    "capital_node_usd",
+    "maintenance_node_usd",
+    "energy_node_usd",
+    "tco_node_usd",
+)
+
+
+def money_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(quantity, label, formula) of the single rows: prefill, power, one node's month."""
+    m = {
+        f: lookup("Models", f, "in_model")
+        for f in ("weights_precision", "params_total_b", "params_active_b", "num_experts")
+    }
+    m["k"] = lookup("Models", "experts_per_token", "in_model")
+    m["heads"] = lookup("Models", "num_attention_heads", "in_model")
+    s = {
+        f: lookup("Servers", f, "in_server")
+        for f in (
+            "bf16_dense_tflops_per_gpu",
+            "fp8_dense_tflops_per_gpu",
+            "node_power_kw",
+            "tdp_w_per_gpu",
+            "capex_usd",
+            "install_usd",
+        )
+    }
+    prec = c["weights_precision_used"]
+    fp8 = ",".join(f'{prec}="{p}"' for p in _FP8_PRECISIONS)
+    params = f"IF(ISNUMBER({m['params_active_b']}),{m['params_active_b']},{m['params_total_b']})"
+    prompt = "IF(ISNUMBER(in_prompt),in_prompt,in_context)"
+    window = f"MIN(IF(ISNUMBER({c['sliding_window']}),{c['sliding_window']},{prompt}),{prompt})"
+    width = (
+        f'IF({c["attention_type"]}="mla",{m["heads"]}*({c["kv_lora_rank"]}+'
+        f"{c['qk_rope_head_dim']}),{m['heads']}*{c['head_dim']})"
+    )
+    attention = (
+        f"IF(ISNUMBER({m['heads']}),4*({c['full_layers']}*{prompt}*{prompt}/2+"
+        f"{c['sliding_layers']}*{prompt}*{window})*{width},0)"
+    )
+    price = c["node_price_usd"]
+    return [
+        (
+            "weights_precision_used",
+            "weights precision",
+            f"=IF(ISBLANK(in_weights_prec),{m['weights_precision']},in_weights_prec)",
+        ),
+        (
+            "prefill_tflops",
+            "prefill TFLOPS / GPU",
+            f"=IF(AND(OR({fp8}),ISNUMBER({s['fp8_dense_tflops_per_gpu']})),"
+            f"{s['fp8_dense_tflops_per_gpu']},{s['bf16_dense_tflops_per_gpu']})",
+        ),
+        (
+            "active_share",
+            "MoE: active / total params",
+            f"=IF(ISNUMBER({m['num_experts']}),{params}/{m['params_total_b']},1)",
+        ),
+        (
+            "expert_miss",
+            "MoE: 1 − top-k / experts",
+            f"=IF(ISNUMBER({m['num_experts']}),1-{m['k']}/{m['num_experts']},0)",
+        ),
+        (
+            "prefill_flops",
+            "prefill FLOPs",
+            f"=2*{params}*1000000000*{prompt}+{attention}",
+        ),
+        (
+            "ttft_seconds",
+            "TTFT (s)",
+            f"={c['prefill_flops']}/(in_tp*in_pp*{c['prefill_tflops']}*1000000000000*in_mfu)",
+        ),
+        (
+            "node_power_kw",
+            "node power (kW)",
+            f"=IF(ISNUMBER({s['node_power_kw']}),{s['node_power_kw']},"
+            f"(in_base_w+{c['gpus_per_node']}*{s['tdp_w_per_gpu']})/1000)",
+        ),
+        (
+            "node_purchase_usd",
+            "node price (USD)",
+            f"=IF(ISNUMBER(in_node_price),in_node_price,"
+            f"IF(ISNUMBER({s['capex_usd']}),{s['capex_usd']},{NONE}))",
+        ),
+        (
+            "node_price_usd",
+            "node price + installation (USD)",
+            f"=IF(ISNUMBER({c['node_purchase_usd']}),{c['node_purchase_usd']}+"
+            f"IF(ISNUMBER({s['install_usd']}),{s['install_usd']},0),{NONE})",
+        ),
+        (
+            "depreciation_node_usd",
+            "depreciation / node-month",
+            f"=IF(ISNUMBER({price}),{price}*(1-in_residual)/(in_life*12),{NONE})",
+        ),
+        (
+            "capital_node_usd",
+            "capital / node-month",
+            f"=IF(ISNUMBER({price}),{price}*(1+in_residual)/2*in_capital/12,{NONE})",
+        ),
+        (
+            "maintenance_node_usd",
+            "maintenance / node-month",
+            f"=IF(ISNUMBER({price}),{price}*in_maint/12,{NONE})",
+        ),
+        (
+            "energy_node_usd",
+            "energy / node-month",
+            f"={c['node_power_kw']}*in_hours*in_pue*in_kwh",
+        ),
+        (
+            "tco_node_usd",
+            "TCO / node-month",
+            f"=IF(ISNUMBER({price}),{c['depreciation_node_usd']}+{c['capital_node_usd']}+"
+            f"{c['maintenance_node_usd']}+{c['energy_node_usd']}+in_facilities,{NONE})",
+        ),
+    ]
+
+
+def _fraction(c: dict[str, str], sessions: str) -> str:
+    """Share of the weights a step of `sessions` reads (throughput.weights_read_fraction).
+
+    (1 - k/E) ** sessions is taken as 0 where it would underflow: LibreOffice's POWER gives
+    #NUM! there, where Python gives 0.0.
+    """
+    miss = c["expert_miss"]
+    untouched = f"IF({miss}<=0,0,IF({sessions}*LN({miss})<-700,0,POWER({miss},{sessions})))"
+    return f"({c['active_share']}+(1-{c['active_share']})*(1-{untouched}))"
+
+
+def step_seconds(c: dict[str, str], kv: str, sessions: str) -> str:
+    """Roofline.step_seconds: (weights x fraction + sessions x KV x fill) / TP / bandwidth."""
+    bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu"
+    weights = f"{c['weights_gib']}*{GIB}*{_fraction(c, sessions)}"
+    return f"(({weights}+{sessions}*{kv}*in_fill)/in_tp/({bandwidth}))"
+
+
+def throughput_rows(c: dict[str, str], kv: str) -> list[tuple[str, str, str, str, str]]:
+    """Scenario rows between memory's sessions and the nodes: the SLO-bound sessions."""
+    bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu"
+    mem = "X{memory_sessions_per_replica}"
+    weights = f"{c['weights_gib']}*{GIB}*{_fraction(c, mem)}"
+    slo = f"MAX(0,MIN({mem},INT(ROUND(({bandwidth}*in_tp/in_min_tps-{weights})/({kv}*in_fill),6))))"
+    ttft = c["ttft_seconds"]
+    return [
+        (
+            "memory_sessions_per_replica",
+            "Sessões por réplica (memória)",
+            "Sessions per replica (memory)",
+            "#,##0",
+            f"=ROUNDUP(X{{memory_sessions_per_unit}}/{c['replicas_per_node']},0)",
+        ),
+        (
+            "throughput_sessions_per_replica",
+            "Sessões por réplica (com SLOs)",
+            "Sessions per replica (with SLOs)",
+            "#,##0",
+            f"=IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({ttft}),{ttft}>in_max_ttft),0,"
+            f"IF(ISNUMBER(in_min_tps),{slo},{mem}))",
+        ),
+    ]
+
+
+def output_rows(c: dict[str, str], kv: str, lang: Lang) -> list[tuple[str, str, str, str, str]]:
+    """Scenario rows after the nodes: throughput at full load, then money."""
+    at_load = "MAX(1,X{throughput_sessions_per_replica})"
+    step = step_seconds(c, kv, at_load)
+    nodes = "X{nodes_final}"
+    feasible = f"ISNUMBER({nodes})"
+    tco = f"{c['tco_node_usd']}*{nodes}"
+    cloud = f"in_cloud_usd_h*in_hours*{nodes}"
+    tokens = "(in_concurrency*in_out_rate*in_hours/1000000)"
+
+    def money(value: str, *needs: str) -> str:
+        ok = ",".join([feasible, *needs])
+        return f"=IF(AND({ok}),{value}*in_rate,{NONE})"
+
+    owned_ok = f"ISNUMBER({c['tco_node_usd']})"
+    return [
+        ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
+         "Tokens/s per session (node full)", "#,##0.0", f"=1/{step}"),
+        ("tokens_per_second_per_node", "Tokens/s por nó", "Tokens/s per node", "#,##0",
+         f"=X{{sessions_per_unit}}/{c['nodes_per_replica']}/{step}"),
+        ("capex", "CapEx", "CapEx", "#,##0", money(f"{c['node_price_usd']}*{nodes}", owned_ok)),
+        ("tco_monthly", "TCO mensal (próprio)", "Monthly TCO (owned)", "#,##0",
+         money(tco, owned_ok)),
+        ("cloud_monthly", "Nuvem mensal", "Monthly cloud", "#,##0",
+         money(cloud, "ISNUMBER(in_cloud_usd_h)")),
+        ("cost_per_session_month", "Custo por sessão-mês", "Cost per session-month", "#,##0.00",
+         money(f"{tco}/in_concurrency", owned_ok)),
+        ("usd_per_mtok_owned", "Por 1M tokens de saída (próprio)",
+         "Per 1M output tokens (owned)", "#,##0.00",
+         money(f"{tco}/{tokens}", owned_ok, "ISNUMBER(in_out_rate)", "in_out_rate>0")),
+        ("usd_per_mtok_cloud", "Por 1M tokens de saída (nuvem)",
+         "Per 1M output tokens (cloud)", "#,##0.00",
+         money(f"{cloud}/{tokens}", "ISNUMBER(in_cloud_usd_h)", "ISNUMBER(in_out_rate)",
+               "in_out_rate>0")),
+        ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
+         f"=IF({feasible},{c['node_power_kw']}*{nodes},{NONE})"),
+    ]  # fmt: skip
+
+
+# Scenario rows that hold an amount of money, shown in the sizing's currency.
+MONEY_ROWS = frozenset(
+    {
+        "capex",
+        "tco_monthly",
+        "cloud_monthly",
+        "cost_per_session_month",
+        "usd_per_mtok_owned",
+        "usd_per_mtok_cloud",
+    }
+)
+_SIGNS = {"USD": '"$"', "BRL": '"R$" ', "EUR": '"€"'}
+
+
+def money_format(currency: str, *, cents: bool = False) -> str:
+    """An Excel number format with the currency's sign; the viewer's locale sets separators."""
+    sign = _SIGNS.get(currency, f'"{currency}" ')
+    return f"{sign}#,##0{'.00' if cents else ''}"

@@ -216,16 +216,17 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     money_start = len(ARCHITECTURE_QUANTITIES)
     for offset, quantity in enumerate(singles):
         # the engine and the money rows sit under headings of their own
-        refs[quantity] = f"B{row + offset + (offset >= engine_start) + (offset >= money_start)}"
+        gap = (offset >= engine_start) + 2 * (offset >= money_start)
+        refs[quantity] = f"B{row + offset + gap}"
     rows_single = architecture_rows(refs) + money_rows(refs)
     assert tuple(q for q, _, _ in rows_single) == singles
     put(ws, f"A{row + engine_start}", words["engine"], font=SECTION_FONT)
-    put(ws, f"A{row + money_start + 1}", words["money"], font=SECTION_FONT)
+    put(ws, f"A{row + money_start + 2}", words["money"], font=SECTION_FONT)
     for quantity, label, formula in rows_single:
         fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
         put(ws, f"A{refs[quantity][1:]}", label)
         put_formula(ws, refs[quantity], formula, number_format=fmt)
-    row += len(singles) + 3
+    row += len(singles) + 4
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
     row += 1

@@ -163,6 +163,16 @@ START_TEXT: tuple[tuple[str, str], ...] = (
         "text",
         "SIZING_ALERTS(…) — the alerts as text; SIZING_MODEL / SIZING_SERVER — catalog values",
     ),
+    (
+        "text",
+        "SIZING_CAPEX, SIZING_TCO_MONTHLY, SIZING_CLOUD_MONTHLY, SIZING_COST_PER_MTOK(basis, …), "
+        "SIZING_TOKENS_PER_SECOND, SIZING_TTFT_SECONDS — money and throughput per scenario",
+    ),
+    (
+        "text",
+        "The last argument of each, options, is a 2-column range of (option, value) rows: the "
+        "OPTIONS block of the Sizing sheet (node price, cloud offer, SLOs, currency, ...).",
+    ),
     ("text", "SIZING_CATALOG([kind]) — catalog names; SIZING_VERSION() — the version"),
     (
         "text",

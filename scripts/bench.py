@@ -150,7 +150,8 @@ def main() -> None:
             """The reference: the three scenarios' figures in a bare sheet, nothing else."""
             wb = openpyxl.Workbook()
             for r, s in enumerate(result.scenarios.values(), 1):
-                for c, value in enumerate(s.results.model_dump().values(), 1):
+                values = [v for v in s.results.model_dump().values() if not isinstance(v, dict)]
+                for c, value in enumerate(values, 1):
                     wb.active.cell(row=r, column=c, value=value)
             wb.save(path)
 

@@ -463,7 +463,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         else weights.gib * plan.replicas_per_node / plan.nodes_per_replica,
     )
     priced = request.node_price_usd is not None
-    finance = FinanceInfo(
+    finance = FinanceInfo.model_construct(
         currency=request.currency,
         usd_to_currency=request.usd_to_currency or 1.0,
         rate_as_of=request.rate_as_of,

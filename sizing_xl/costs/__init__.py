@@ -72,7 +72,7 @@ def scenario_cost(
         return None if value is None or not divisor else value / divisor
 
     tco = times(owned.total)
-    return ScenarioCost(
+    return ScenarioCost.model_construct(  # computed here: nothing to validate
         nodes=nodes,
         node_price_usd=per_node,
         capex_usd=times(per_node),

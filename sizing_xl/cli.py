@@ -146,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="DIR",
-        help="directory with models.json / servers.json / storage.json whose "
-        "entries add to or replace the built-in ones; repeatable",
+        help="directory with any of models.json, servers.json, storage.json, cloud.json, "
+        "finance.json whose entries add to or replace the built-in ones; repeatable",
     )
     cat.add_argument(
         "--list",

@@ -1,36 +1,34 @@
-"""Sizing a request: a memory method per scenario, nodes in whole replicas, and the engine check."""
+"""Sizing a request: a memory method per scenario, nodes in whole replicas, and the engine check.
+
+The result models live in results.py and the request in request.py; both are re-exported here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from sizing_xl import engine
-from sizing_xl.alerts import Alert, evaluate_alerts
+from sizing_xl.alerts import evaluate_alerts
 from sizing_xl.catalog import (
     Catalog,
     CloudOffer,
     ModelSpec,
     ServerSpec,
-    StorageProfile,
     load_catalog,
 )
-from sizing_xl.costs import ScenarioCost, scenario_cost
+from sizing_xl.costs import scenario_cost
 from sizing_xl.costs.assumptions import Assumptions, figures_used, resolve_assumptions
 from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
 from sizing_xl.methods import ENGINE_CHECK_METHOD, METHODS, EngineKnobs, MethodInput, NodeCapacity
-from sizing_xl.methods.base import EngineMemory, usable_gib_per_gpu
+from sizing_xl.methods.base import usable_gib_per_gpu
 from sizing_xl.methods.defaults import default_non_weight_overhead_gib, engine_defaults
 from sizing_xl.request import (
     DEFAULT_POLICIES,
     HA_SPARES,
     HEADLINE_CASE,
     SCENARIO_NAMES,
-    HaMode,
     ScenarioName,
     ScenarioPolicy,
     SizingRequest,
@@ -38,6 +36,15 @@ from sizing_xl.request import (
     input_error,
     make_request,
     resolve_policy,
+)
+from sizing_xl.results import (
+    DeploymentInfo,
+    EngineCheck,
+    FinanceInfo,
+    Scenario,
+    ScenarioResult,
+    SizingResult,
+    WeightsInfo,
 )
 from sizing_xl.throughput import ScenarioThroughput, check_throughput
 from sizing_xl.units import BYTES_PER_PARAM, bytes_per_element, bytes_to_gib, params_to_gib
@@ -62,116 +69,6 @@ __all__ = [
     "resolve_policy",
     "size",
 ]
-
-
-class _Result(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScenarioResult(_Result):
-    """One scenario's figures; GiB are binary. Under the seed method HBM is the vendor's GB
-    converted; under an engine method it is what the driver reports, and kv_budget_ratio is the
-    engine's memory fraction."""
-
-    ha_mode: HaMode
-    ha_spares: int
-    peak_headroom_ratio: float
-    kv_budget_ratio: float
-    kv_per_session_bytes: int
-    kv_per_session_gib: float
-    kv_total_gib: float
-    hbm_total_gib: float
-    runtime_overhead_gib: float
-    hbm_budget_gib: float
-    sessions_per_node: int
-    peak_sessions: float
-    nodes_operational: int | None
-    nodes_final: int | None
-    capacity_after_failures_sessions: int | None
-    method: str = "seed"
-    sessions_per_unit: int = 0  # what one node, or one multi-node replica, holds
-    memory_sessions_per_unit: int = 0  # the same before any SLO
-    sessions_per_replica: int = 0
-    memory: EngineMemory | None = None
-    throughput: ScenarioThroughput | None = None
-    cost: ScenarioCost | None = None
-
-    @property
-    def memory_sessions_per_node(self) -> int:
-        """Sessions per node memory alone allows, before any SLO."""
-        if self.throughput is None:
-            return self.sessions_per_node
-        return self.throughput.memory_sessions_per_node
-
-    @property
-    def feasible(self) -> bool:
-        return self.nodes_final is not None
-
-
-class Scenario(_Result):
-    name: ScenarioName
-    results: ScenarioResult
-
-
-class WeightsInfo(_Result):
-    """The checkpoint the engine methods load: its size, precision and where the size comes from."""
-
-    gib: float
-    precision: str | None
-    basis: Literal["published", "params", "flag"]
-
-
-class DeploymentInfo(_Result):
-    tensor_parallel: int
-    pipeline_parallel: int
-    gpus_per_replica: int
-    replicas_per_node: int
-    nodes_per_replica: int
-    weights: WeightsInfo | None
-    weights_gib_per_node: float | None  # every replica's copy on one node
-
-
-class EngineCheck(_Result):
-    """What vLLM would hold for the same request, beside the chosen method's answer."""
-
-    method: str
-    sessions_per_node: int
-    sessions_per_replica: int
-    ratio_to_method: float | None  # engine / chosen method, Recommended scenario
-    nodes: dict[ScenarioName, int | None]
-    memory: EngineMemory
-
-
-class FinanceInfo(_Result):
-    """The money context of a sizing: currency and rate, prices and assumptions with dates."""
-
-    currency: str
-    usd_to_currency: float
-    rate_as_of: str | None
-    node_price_usd: float | None
-    install_usd: float | None
-    price_source: str | None
-    price_as_of: str | None
-    cloud_offer: CloudOffer | None
-    assumptions: dict[str, dict[str, object]]  # name -> value, unit, source, as_of
-
-
-class SizingResult(_Result):
-    """A whole sizing: the request, the catalog entries it used, three scenarios, alerts."""
-
-    method_version: str
-    inputs: SizingRequest
-    model: ModelSpec
-    server: ServerSpec
-    storage: StorageProfile
-    deployment: DeploymentInfo
-    scenarios: dict[ScenarioName, Scenario]
-    engine_check: EngineCheck | None = None
-    finance: FinanceInfo
-    alerts: list[Alert]
-
-    def scenario(self, name: ScenarioName) -> ScenarioResult:
-        return self.scenarios[name].results
 
 
 def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | None:

@@ -342,6 +342,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         from sizing_xl import cli_calibrate  # a separate command with its own flags
 
         return cli_calibrate.run(argv[1:])
+    if argv[:1] == ["model-from-config"]:
+        from sizing_xl import cli_import
+
+        return cli_import.run(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     lang: Lang = args.lang

@@ -10,6 +10,7 @@ into Excel. Optional `models` / `servers` arguments take the workbook's own cata
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ from sizing_xl.catalog import (
     load_catalog,
     overlay,
 )
+from sizing_xl.config_import import model_from_config
 from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
 from sizing_xl.errors import InputError, SizingError
 from sizing_xl.excel.arguments import (
@@ -36,7 +38,9 @@ from sizing_xl.excel.arguments import (
     as_options,
     as_table,
     as_text,
+    cut,
 )
+from sizing_xl.excel.columns import MODEL_COLUMNS
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import (
@@ -121,6 +125,8 @@ DOCS = {
     "options": "Optional: a 2-column range of (option, value) rows, e.g. node_price_usd, "
     "cloud_offer, min_tokens_per_second, output_tokens_per_session_per_hour, currency.",
     "basis": '"owned" (default: the TCO of bought nodes) or "cloud" (the cloud offer).',
+    "config_json": "The text of a model's config.json, pasted into one cell.",
+    "name": "Optional: the catalog name (default: the config's model name).",
     "lang": '"pt-BR" (default) or "en".',
 }
 assert all(len(doc) <= 255 for doc in DOCS.values())
@@ -667,6 +673,23 @@ def SIZING_CATALOG(kind=None):
         kind, "kind", {"models": "models", "servers": "servers", "storage": "storage"}, "models"
     )
     return [[name] for name in getattr(_catalog(), which)]
+
+
+@_udf("config_json", "name")
+def SIZING_MODEL_FROM_CONFIG(config_json, name=None):
+    """A Models-table row from a config.json pasted into a cell: the header row, then the values to paste under the Models sheet's columns (warnings in notes)."""
+    text = as_text(config_json, "config_json")
+    try:
+        config = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise InputError("config_json", f"not JSON: {cut(text)!r}") from None
+    if not isinstance(config, dict):
+        raise InputError("config_json", "JSON, but not an object of settings")
+    imported = model_from_config(
+        config, name=as_text(name, "name", "") or None, origin="config.json pasted in Excel"
+    )
+    row = {"name": imported.name, **imported.entry}
+    return [list(MODEL_COLUMNS), ["" if row.get(c) is None else row[c] for c in MODEL_COLUMNS]]
 
 
 @_udf()

@@ -1,0 +1,66 @@
+"""`sizing model-from-config`: a models.json entry from a Hugging Face config.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from sizing_xl.catalog import merge_entries
+from sizing_xl.config_import import import_model
+from sizing_xl.errors import CatalogError, InputError
+
+EXIT_OK, EXIT_INPUT, EXIT_CATALOG, EXIT_OUTPUT = 0, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="sizing model-from-config",
+        description="Read a model's config.json (downloaded beforehand: no network is used) and "
+        "print its models.json entry; a model.safetensors.index.json beside it gives the "
+        "checkpoint size. Guesses are listed as warnings on stderr.",
+    )
+    p.add_argument("config", metavar="PATH", help="the model's config.json")
+    p.add_argument("--name", metavar="NAME", help="catalog name (default: the config's model)")
+    p.add_argument(
+        "--catalog-dir",
+        metavar="DIR",
+        help="merge the entry into DIR/models.json (atomically, keeping what is there)",
+    )
+    return p
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    prog = parser.prog
+    try:
+        imported = import_model(args.config, name=args.name)
+        written = (
+            merge_entries(args.catalog_dir, "models", {imported.name: imported.entry})
+            if args.catalog_dir
+            else None
+        )
+    except InputError as exc:
+        print(f"{prog}: error: {exc.field}: {exc.problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except CatalogError as exc:
+        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
+        return EXIT_CATALOG
+    except OSError as exc:
+        print(f"{prog}: error: cannot write the catalog: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    for warning in imported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.stdout.write(
+        json.dumps({imported.name: imported.entry}, indent=2, ensure_ascii=False) + "\n"
+    )
+    if written is not None:
+        sys.stdout.write(f"→ {written}\n")
+    return EXIT_OK

@@ -1,0 +1,288 @@
+"""Bring your own model: a catalog entry read from a Hugging Face config.json, offline.
+
+Every derived field names the config key it came from (in the entry's `source`); whatever is
+guessed is listed as a warning (and kept in `notes`). Layouts read: plain GQA/MHA, `head_dim`
+or hidden_size / heads, `layer_types`, `sliding_window` with `sliding_window_pattern` or
+`use_sliding_window` / `max_window_layers`, MLA (`kv_lora_rank`, `qk_rope_head_dim`), a nested
+`text_config`, MoE expert counts, `quantization_config` / `torch_dtype`, and the checkpoint size
+from a `model.safetensors.index.json` beside the config. State that is not a KV cache (Mamba,
+linear attention) is refused with the fields it would need.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sizing_xl.catalog import normalize_name, parse_entries
+from sizing_xl.errors import CatalogError, InputError
+from sizing_xl.units import BYTES_PER_PARAM, bytes_to_gib
+
+# Keys that mark a state other than a KV cache, per family; sizing_xl cannot size them yet.
+STATE_KEYS = (
+    "mamba_d_state",
+    "mamba_d_conv",
+    "mamba_expand",
+    "state_size",
+    "ssm_cfg",
+    "hybrid_override_pattern",
+    "linear_num_key_heads",
+    "linear_key_head_dim",
+)
+STATE_MODEL_TYPES = {"mamba", "mamba2", "falcon_mamba", "jamba", "zamba", "zamba2", "nemotron_h"}
+ATTENTION_LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding"}
+# quantization_config.quant_method / torch_dtype -> this tool's weight precisions
+QUANT_METHODS = {"mxfp4": "mxfp4", "fp8": "fp8", "fbgemm_fp8": "fp8", "nvfp4": "fp4"}
+DTYPES = {"bfloat16": "bf16", "float16": "fp16", "half": "fp16", "float8_e4m3fn": "fp8"}
+EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts")
+TOP_K_KEYS = ("num_experts_per_tok", "experts_per_token", "moe_topk")
+
+
+@dataclass
+class ImportedModel:
+    """A catalog entry (fields as models.json takes them), its name, and what was guessed."""
+
+    name: str
+    entry: dict[str, object]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_json_file(path: Path, what: str) -> dict:
+    """A JSON object from a file; anything else is one InputError naming the file."""
+    if path.is_dir():
+        raise InputError(what, f"{str(path)!r} is a directory, not a config.json file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(what, f"cannot read {str(path)!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(what, f"{str(path)!r} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (
+            f" (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise InputError(what, f"{str(path)!r} is not valid JSON{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(what, f"{str(path)!r} holds JSON but not an object of settings")
+    return data
+
+
+class _Reader:
+    """Reads keys from the (text) config, remembering which were used."""
+
+    def __init__(self, config: dict) -> None:
+        text = config.get("text_config")
+        self.nested = isinstance(text, dict)
+        # a multimodal config keeps the language model's settings under text_config
+        self.config = {**config, **text} if self.nested else config
+        self.used: list[str] = []
+        self.warnings: list[str] = []
+
+    def get(self, *keys: str) -> object:
+        for key in keys:
+            value = self.config.get(key)
+            if value is not None:
+                self.used.append(f"text_config.{key}" if self.nested else key)
+                return value
+        return None
+
+    def whole(self, key: str, *aliases: str, required: bool = True) -> int | None:
+        value = self.get(key, *aliases)
+        if value is None:
+            if required:
+                raise InputError("config", f"no {key} in the config: not a transformer LM config")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InputError("config", f"{key}: expected a whole number, got {value!r}")
+        return value
+
+
+def model_from_config(
+    config: dict, *, name: str | None = None, index: dict | None = None, origin: str = "config.json"
+) -> ImportedModel:
+    """The catalog entry a config describes; one InputError for what cannot be sized."""
+    r = _Reader(config)
+    cfg = r.config
+    model_type = str(cfg.get("model_type") or "")
+    state = [k for k in STATE_KEYS if k in cfg]
+    if model_type in STATE_MODEL_TYPES or state:
+        fields_ = ", ".join(state) or f"model_type {model_type!r}"
+        raise InputError(
+            "config",
+            f"this model keeps per-session state besides a KV cache ({fields_}); sizing_xl "
+            "sizes KV caches only and cannot size that state yet",
+        )
+    entry: dict[str, object] = {}
+    architectures = config.get("architectures")
+    if isinstance(architectures, list) and architectures:
+        entry["architecture"] = str(architectures[0])
+        r.used.append("architectures")
+    layers = r.whole("num_hidden_layers", "n_layer", "num_layers")
+    heads = r.whole("num_attention_heads", "n_head", required=False)
+    entry["num_layers"] = layers
+    if heads:
+        entry["num_attention_heads"] = heads
+    if r.get("kv_lora_rank"):
+        entry["attention_type"] = "mla"
+        entry["kv_lora_rank"] = r.whole("kv_lora_rank")
+        entry["qk_rope_head_dim"] = r.whole("qk_rope_head_dim")
+    else:
+        entry["attention_type"] = "gqa"
+        kv = r.whole("num_key_value_heads", required=False)
+        if kv is None:
+            if heads is None:
+                raise InputError("config", "no num_attention_heads nor num_key_value_heads")
+            kv = heads
+            r.warnings.append("num_key_value_heads absent: taken as num_attention_heads (MHA)")
+        if heads and kv > heads:
+            raise InputError(
+                "config", f"num_key_value_heads {kv} exceeds num_attention_heads {heads}"
+            )
+        entry["num_key_value_heads"] = kv
+        head_dim = r.whole("head_dim", required=False)
+        if head_dim is None:
+            hidden = r.whole("hidden_size", "n_embd", required=False)
+            if hidden is None or not heads:
+                raise InputError("config", "no head_dim, and no hidden_size and heads to derive it")
+            head_dim = hidden // heads
+            r.warnings.append(
+                f"head_dim absent: derived as hidden_size / num_attention_heads = {head_dim}"
+            )
+        entry["head_dim"] = head_dim
+    entry.update(_attention_pattern(r, layers))
+    context = r.whole(
+        "max_position_embeddings", "n_positions", "max_sequence_length", required=False
+    )
+    scaling = cfg.get("rope_scaling")
+    if isinstance(scaling, dict):
+        r.used.append("rope_scaling")
+        original, factor = scaling.get("original_max_position_embeddings"), scaling.get("factor")
+        if isinstance(original, int) and isinstance(factor, int | float):
+            stretched = int(original * factor)
+            if context is None or stretched > context:  # YaRN switched on in the config
+                r.warnings.append(
+                    f"max_context from rope_scaling: {original} x {factor:g} = {stretched}"
+                )
+                context = stretched
+    if context:
+        entry["max_context"] = context
+    experts = next((r.whole(k) for k in EXPERT_KEYS if cfg.get(k)), None)
+    top_k = next((r.whole(k) for k in TOP_K_KEYS if cfg.get(k)), None)
+    if experts and top_k:
+        entry["num_experts"], entry["experts_per_token"] = experts, top_k
+    entry.update(_weights(r, index))
+    if not name:
+        name = _name_from(config, origin)
+    entry["source"] = f"{origin}: " + ", ".join(dict.fromkeys(r.used))
+    if r.warnings:
+        entry["notes"] = "; ".join(r.warnings)
+    key = normalize_name(name)
+    try:  # the same checks a catalog file gets
+        parse_entries("models", {key: entry}, origin)
+    except CatalogError as exc:
+        raise InputError("config", f"contradictory fields: {exc}") from None
+    return ImportedModel(key, entry, r.warnings)
+
+
+def _attention_pattern(r: _Reader, layers: int) -> dict[str, object]:
+    """full / sliding / hybrid and the sliding layers, from the layout keys the config has."""
+    cfg = r.config
+    window = cfg.get("sliding_window")
+    layer_types = r.get("layer_types")
+    if isinstance(layer_types, list):
+        kinds = [ATTENTION_LAYER_TYPES.get(str(t)) for t in layer_types]
+        if None in kinds:
+            others = sorted({str(t) for t, k in zip(layer_types, kinds, strict=True) if k is None})
+            raise InputError(
+                "config",
+                f"layer_types has {', '.join(others)} layers: state that is not a KV cache, "
+                "which sizing_xl cannot size yet",
+            )
+        if len(kinds) != layers:
+            raise InputError(
+                "config", f"layer_types lists {len(kinds)} layers, num_hidden_layers says {layers}"
+            )
+        sliding = kinds.count("sliding")
+    elif window is None:
+        return {"attention_pattern": "full"}
+    elif cfg.get("use_sliding_window") is False:
+        r.used.append("use_sliding_window")
+        return {"attention_pattern": "full"}
+    elif cfg.get("sliding_window_pattern"):
+        pattern = r.whole("sliding_window_pattern")
+        # every pattern-th layer is global (Gemma 2/3: pattern 6 -> 5 local, 1 global)
+        sliding = layers - layers // pattern if pattern else 0
+    elif cfg.get("max_window_layers") is not None and cfg.get("use_sliding_window"):
+        r.used.append("use_sliding_window")
+        sliding = layers - r.whole("max_window_layers")  # layers from that index slide
+    else:
+        sliding = layers  # one window for every layer (Mistral 7B v0.1)
+    if not sliding:
+        return {"attention_pattern": "full"}
+    if window is None:
+        raise InputError("config", "sliding layers are listed but sliding_window is missing")
+    r.used.append("sliding_window")
+    if sliding == layers:
+        return {"attention_pattern": "sliding", "sliding_window": r.whole("sliding_window")}
+    return {
+        "attention_pattern": "hybrid",
+        "num_sliding_layers": sliding,
+        "sliding_window": r.whole("sliding_window"),
+    }
+
+
+def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
+    """The checkpoint's precision, its size from the safetensors index, and a parameter count."""
+    out: dict[str, object] = {}
+    quant = r.config.get("quantization_config")
+    precision = None
+    if isinstance(quant, dict):
+        method = str(quant.get("quant_method", "")).lower()
+        bits = quant.get("bits")
+        precision = QUANT_METHODS.get(method) or ("int4" if bits == 4 else None)
+        r.used.append("quantization_config")
+        if precision is None:
+            r.warnings.append(
+                f"quantization_config {method!r} not read: precision from torch_dtype"
+            )
+    if precision is None:
+        dtype = r.get("torch_dtype", "dtype")
+        precision = DTYPES.get(str(dtype)) if dtype else None
+    if precision is None:
+        r.warnings.append("no torch_dtype or known quantization: weights precision unknown")
+        return out
+    out["weights_precision"] = precision
+    total = (index or {}).get("metadata", {}).get("total_size")
+    if isinstance(total, int | float) and not isinstance(total, bool) and total > 0:
+        out["weights_gib"] = round(bytes_to_gib(total), 3)
+        out["weights_source"] = "model.safetensors.index.json metadata.total_size"
+        if precision in BYTES_PER_PARAM:
+            out["params_total_b"] = round(total / BYTES_PER_PARAM[precision] / 1e9, 3)
+            r.warnings.append(f"params_total_b estimated from the checkpoint size at {precision}")
+    else:
+        r.warnings.append("no model.safetensors.index.json: weights size and parameters unknown")
+    return out
+
+
+def _name_from(config: dict, origin: str) -> str:
+    path = config.get("_name_or_path")
+    if isinstance(path, str) and path.strip():
+        return path.rstrip("/").split("/")[-1]
+    parent = Path(origin).resolve().parent.name
+    if not parent:
+        raise InputError("--name", "the config names no model: give --name")
+    return parent
+
+
+def import_model(path: str | Path, *, name: str | None = None) -> ImportedModel:
+    """Read PATH (a config.json) and the safetensors index beside it, if any."""
+    config_path = Path(path)
+    config = read_json_file(config_path, "config")
+    index_path = config_path.with_name("model.safetensors.index.json")
+    index = read_json_file(index_path, "config") if index_path.is_file() else None
+    return model_from_config(config, name=name, index=index, origin=str(config_path))

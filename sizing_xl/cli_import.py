@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sizing_xl.catalog import merge_entries
 from sizing_xl.config_import import import_model
 from sizing_xl.errors import CatalogError, InputError
+from sizing_xl.excel.columns import MODEL_COLUMNS
 
 EXIT_OK, EXIT_INPUT, EXIT_CATALOG, EXIT_OUTPUT = 0, 2, 3, 4
 
@@ -28,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("config", metavar="PATH", help="the model's config.json")
     p.add_argument("--name", metavar="NAME", help="catalog name (default: the config's model)")
+    p.add_argument(
+        "--format",
+        choices=("json", "row"),
+        default="json",
+        help="json: a models.json entry (default); row: the Models sheet's header and row, "
+        "tab-separated, to paste into a workbook",
+    )
     p.add_argument(
         "--catalog-dir",
         metavar="DIR",
@@ -58,9 +66,14 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_OUTPUT
     for warning in imported.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    sys.stdout.write(
-        json.dumps({imported.name: imported.entry}, indent=2, ensure_ascii=False) + "\n"
-    )
+    if args.format == "row":
+        row = {"name": imported.name, **imported.entry}
+        cells = ["" if row.get(c) is None else str(row[c]) for c in MODEL_COLUMNS]
+        sys.stdout.write("\t".join(MODEL_COLUMNS) + "\n" + "\t".join(cells) + "\n")
+    else:
+        sys.stdout.write(
+            json.dumps({imported.name: imported.entry}, indent=2, ensure_ascii=False) + "\n"
+        )
     if written is not None:
         sys.stdout.write(f"→ {written}\n")
     return EXIT_OK

@@ -157,3 +157,19 @@ def test_excel_function_returns_a_models_row():
     values = dict(zip(header, row, strict=True))
     assert (values["name"], values["kv_lora_rank"], values["num_layers"]) == ("ds3", 512, 61)
     assert u.SIZING_MODEL_FROM_CONFIG("{oops").startswith("ERROR: config_json: not JSON")
+
+
+def test_cli_row_format_pastes_under_the_models_sheet_columns():
+    from sizing_xl.excel.columns import MODEL_COLUMNS
+
+    proc = sizing(
+        "model-from-config", str(CONFIGS / "mixtral-8x7b" / "config.json"), "--format", "row"
+    )
+    header, row = proc.stdout.rstrip("\n").split("\n")
+    assert header.split("\t") == list(MODEL_COLUMNS)
+    values = dict(zip(MODEL_COLUMNS, row.split("\t"), strict=True))
+    assert (values["name"], values["num_layers"], values["num_experts"]) == (
+        "mixtral-8x7b",
+        "32",
+        "8",
+    )

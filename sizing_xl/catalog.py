@@ -26,8 +26,10 @@ from pydantic import (
     model_validator,
 )
 
-from sizing_xl.errors import CatalogError, UnknownEntryError
+from sizing_xl.catalog_checks import NAME_CHARS, text_problem, value_problem
+from sizing_xl.errors import CatalogError, UnknownEntryError, shown
 from sizing_xl.files import write_text_atomic
+from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
 CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
@@ -104,8 +106,26 @@ class ModelSpec(_Entry):
         if self.attention_type == "gqa":
             if self.num_key_value_heads is None or self.head_dim is None:
                 raise ValueError("gqa models need num_key_value_heads and head_dim")
+            if self.kv_lora_rank is not None or self.qk_rope_head_dim is not None:
+                raise ValueError("kv_lora_rank and qk_rope_head_dim need attention_type 'mla'")
         elif self.kv_lora_rank is None or self.qk_rope_head_dim is None:
             raise ValueError("mla models need kv_lora_rank and qk_rope_head_dim")
+        if (self.num_sliding_layers or 0) > self.num_layers:
+            raise ValueError(
+                f"num_sliding_layers {self.num_sliding_layers} exceeds num_layers {self.num_layers}"
+            )
+        if (
+            self.num_key_value_heads is not None
+            and self.num_attention_heads is not None
+            and self.num_key_value_heads > self.num_attention_heads
+        ):
+            raise ValueError("num_key_value_heads cannot exceed num_attention_heads")
+        if (
+            self.params_active_b is not None
+            and self.params_total_b is not None
+            and self.params_active_b > self.params_total_b
+        ):
+            raise ValueError("params_active_b cannot exceed params_total_b")
         if self.attention_pattern == "full":
             if self.num_sliding_layers:
                 raise ValueError("attention_pattern 'full' cannot have num_sliding_layers")
@@ -277,24 +297,42 @@ def _first_error(exc: ValidationError) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def parse_entries(kind: str, raw: object, path: str) -> dict[str, _Entry]:
-    """Validate one catalog file's content: a JSON object mapping entry names to specs."""
+def parse_entries(
+    kind: str, raw: object, path: str, *, text_numbers: bool = False
+) -> dict[str, _Entry]:
+    """Validate one catalog file's content: a JSON object mapping entry names to specs.
+
+    text_numbers accepts numbers written as text (workbook cells); files must hold JSON numbers.
+    """
     if not isinstance(raw, dict):
         raise CatalogError(f"expected a JSON object of {kind} keyed by name", path=path)
     schema = _SCHEMAS[kind]
+    what = _KIND_SINGULAR[kind]
     entries: dict[str, _Entry] = {}
+    spelled: dict[str, str] = {}
     for name, body in raw.items():
-        if not isinstance(body, dict):
-            raise CatalogError(f"{_KIND_SINGULAR[kind]} {name!r}: expected an object", path=path)
         key = normalize_name(name)
-        if not key:
-            raise CatalogError(f"{kind}: an entry has an empty name", path=path)
+        problem = text_problem(name, NAME_CHARS) or ("" if key else "is empty")
+        if problem:
+            raise CatalogError(f"{what} name {shown(name)} {problem}", path=path)
+        if key in spelled:
+            raise CatalogError(
+                f"{what} names {shown(spelled[key])} and {shown(name)} are the same name "
+                "(case and outer spaces do not count); keep one",
+                path=path,
+            )
+        spelled[key] = name
+        if not isinstance(body, dict):
+            raise CatalogError(f"{what} {shown(name)}: expected an object", path=path)
+        problem = value_problem(schema, body, text_numbers=text_numbers)
         try:
+            if problem:
+                raise ValueError(problem)
             entries[key] = schema.model_validate({**body, "name": key})
         except ValidationError as exc:
-            raise CatalogError(
-                f"{_KIND_SINGULAR[kind]} {name!r}: {_first_error(exc)}", path=path
-            ) from None
+            raise CatalogError(f"{what} {shown(name)}: {_first_error(exc)}", path=path) from None
+        except ValueError as exc:
+            raise CatalogError(f"{what} {shown(name)}: {exc}", path=path) from None
     return entries
 
 
@@ -312,22 +350,19 @@ def overlay(
         raw[str(row["name"])] = body
     if not raw:
         return catalog
-    return replace(
-        catalog, **{kind: {**getattr(catalog, kind), **parse_entries(kind, raw, origin)}}
-    )
+    parsed = parse_entries(kind, raw, origin, text_numbers=True)
+    return replace(catalog, **{kind: {**getattr(catalog, kind), **parsed}})
 
 
-def _read_json(path: Path) -> object:
+def _read_json(path: Path | Traversable) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read ({exc.strerror})", path=str(path)) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", path=str(path)
-        ) from None
+        return parse_json_bytes(data)
+    except JsonFault as exc:
+        raise CatalogError(str(exc), path=str(path)) from None
 
 
 def merge_entries(directory: str | os.PathLike[str], kind: str, entries: dict[str, dict]) -> Path:
@@ -376,12 +411,13 @@ def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
     builtin = builtin_catalogs()
     for kind, filename in CATALOG_FILES.items():
         resource = builtin.joinpath(filename)
-        merged[kind].update(parse_entries(kind, json.loads(resource.read_text("utf-8")), filename))
+        merged[kind].update(parse_entries(kind, _read_json(resource), filename))
         files.append(str(resource))
     for directory in extra_dirs:
         base = Path(directory)
         if not base.is_dir():
             raise CatalogError("catalog directory does not exist", path=directory)
+        _refuse_misspelt_files(base)
         found = False
         for kind, filename in CATALOG_FILES.items():
             path = base / filename
@@ -392,3 +428,18 @@ def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
         if not found:
             raise CatalogError(f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory)
     return Catalog(**merged, files=tuple(files))  # type: ignore[arg-type]
+
+
+def _refuse_misspelt_files(base: Path) -> None:
+    """A 'model.json' beside 'servers.json' would be ignored without a word; name it instead."""
+    known = list(CATALOG_FILES.values())
+    for path in sorted(base.glob("*.json")):
+        if path.name in known or (base / path.name.lower()).is_file():
+            continue  # the second: a case-insensitive file system
+        near = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.7)
+        if near:
+            raise CatalogError(
+                f"is not a catalog file name; did you mean {near[0]}? "
+                f"(a catalog directory holds {', '.join(known)})",
+                path=str(path),
+            )

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
 from sizing_xl import __version__
 from sizing_xl.catalog import CATALOG_ENV_VAR, catalog_dirs_from_env, load_catalog
+from sizing_xl.cli_common import (
+    EXIT_CATALOG,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    Parser,
+    ascii_float,
+    ascii_int,
+    fail,
+)
 from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
 from sizing_xl.files import write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
@@ -29,22 +39,13 @@ from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
 
 DERIVED_PRECISIONS = tuple(BYTES_PER_PARAM)
 
-EXIT_OK = 0
-EXIT_INPUT = 2  # a flag, a value or a name the user gave is wrong
-EXIT_CATALOG = 3  # a catalog file is missing or malformed
-EXIT_OUTPUT = 4  # an output file could not be written
 
 _POLICY_KNOBS = ("ha_mode", "peak_headroom_ratio", "kv_budget_ratio", "follow_stricter_request")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
     defaults = SizingRequest.model_fields
-    p = _Parser(
+    p = Parser(
         prog="sizing",
         description="Size GPU nodes for memory-bound LLM inference: KV cache per session, "
         "sessions per node and nodes for the Minimum, Recommended and Ideal scenarios.",
@@ -63,11 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=defaults["storage"].default,
         help="storage profile in storage.json (default: %(default)s)",
     )
-    what.add_argument("--concurrency", metavar="N", type=int, help="simultaneous sessions to serve")
+    what.add_argument(
+        "--concurrency", metavar="N", type=ascii_int, help="simultaneous sessions to serve"
+    )
     what.add_argument(
         "--effective-context",
         metavar="TOKENS",
-        type=int,
+        type=ascii_int,
         help="context (tokens) each session really uses",
     )
     tuning = p.add_argument_group("tuning (seed defaults)")
@@ -81,28 +84,28 @@ def build_parser() -> argparse.ArgumentParser:
     tuning.add_argument(
         "--kv-budget-ratio",
         metavar="RATIO",
-        type=float,
+        type=ascii_float,
         default=defaults["kv_budget_ratio"].default,
         help="fraction of HBM left for KV after overhead (default: %(default)s)",
     )
     tuning.add_argument(
         "--runtime-overhead-gib",
         metavar="GIB",
-        type=float,
+        type=ascii_float,
         default=defaults["runtime_overhead_gib"].default,
         help="GiB per node for weights, activations, buffers (default: %(default)s)",
     )
     tuning.add_argument(
         "--peak-headroom-ratio",
         metavar="RATIO",
-        type=float,
+        type=ascii_float,
         default=defaults["peak_headroom_ratio"].default,
         help="peak headroom of the Recommended scenario (default: %(default)s)",
     )
     tuning.add_argument(
         "--tensor-parallel",
         metavar="N",
-        type=int,
+        type=ascii_int,
         default=1,
         help="GPUs one model replica spans; KV heads below it and MLA latents "
         "are replicated per rank (default: %(default)s)",
@@ -177,7 +180,7 @@ def _add_method_flags(p: argparse.ArgumentParser) -> None:
     method.add_argument(
         "--pipeline-parallel",
         metavar="N",
-        type=int,
+        type=ascii_int,
         default=1,
         help="pipeline stages per replica; a replica spans TP x PP GPUs (default: %(default)s)",
     )
@@ -189,12 +192,12 @@ def _add_method_flags(p: argparse.ArgumentParser) -> None:
         "(default: the published checkpoint)",
     )
     method.add_argument(
-        "--weights-gib", metavar="GIB", type=float, help="the checkpoint's size in GiB"
+        "--weights-gib", metavar="GIB", type=ascii_float, help="the checkpoint's size in GiB"
     )
     method.add_argument(
         "--usable-gib-per-gpu",
         metavar="GIB",
-        type=float,
+        type=ascii_float,
         help="memory the driver reports per GPU (default: the server's catalog figure)",
     )
     for title, table in (
@@ -208,66 +211,71 @@ def _add_method_flags(p: argparse.ArgumentParser) -> None:
 
 
 # (flag, type, metavar, help) of the engine knobs; each maps to the request field of its name.
-ENGINE_FLAGS: tuple[tuple[str, type, str, str], ...] = (
+ENGINE_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
     (
         "--gpu-memory-utilization",
-        float,
+        ascii_float,
         "F",
         "vLLM: fraction of GPU memory for weights, activations and KV (default 0.92)",
     ),
     (
         "--non-weight-overhead-gib",
-        float,
+        ascii_float,
         "GIB",
         "vLLM: activations, CUDA graphs and non-torch memory per GPU (default: by model size)",
     ),
-    ("--block-size", int, "N", "vLLM: tokens per KV block (default 16; 64 for MLA)"),
-    ("--max-num-seqs", int, "N", "vLLM: sequences a replica runs at once (default 1024)"),
+    ("--block-size", ascii_int, "N", "vLLM: tokens per KV block (default 16; 64 for MLA)"),
+    ("--max-num-seqs", ascii_int, "N", "vLLM: sequences a replica runs at once (default 1024)"),
     (
         "--mem-fraction-static",
-        float,
+        ascii_float,
         "F",
         "SGLang: fraction of GPU memory for weights and KV (default 0.88)",
     ),
     (
         "--swa-full-tokens-ratio",
-        float,
+        ascii_float,
         "R",
         "SGLang: sliding-window pool size over the full pool (default 0.8)",
     ),
 )
-THROUGHPUT_FLAGS: tuple[tuple[str, type, str, str], ...] = (
+THROUGHPUT_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
     (
         "--min-tokens-per-second",
-        float,
+        ascii_float,
         "N",
         "SLO: decode rate each session keeps at full load; nodes grow to meet it",
     ),
-    ("--max-ttft-seconds", float, "S", "SLO: longest time to first token of one prompt"),
-    ("--prompt-tokens", int, "N", "prompt length for the TTFT (default: the effective context)"),
+    ("--max-ttft-seconds", ascii_float, "S", "SLO: longest time to first token of one prompt"),
+    (
+        "--prompt-tokens",
+        ascii_int,
+        "N",
+        "prompt length for the TTFT (default: the effective context)",
+    ),
     (
         "--context-fill",
-        float,
+        ascii_float,
         "F",
         "share of the effective context a session holds on average while decoding (default 1.0)",
     ),
     (
         "--memory-bandwidth-utilization",
-        float,
+        ascii_float,
         "F",
         "fraction of HBM bandwidth a decode step reaches (default 0.7)",
     ),
     (
         "--model-flops-utilization",
-        float,
+        ascii_float,
         "F",
         "fraction of dense FLOPS a prefill reaches (default 0.4)",
     ),
 )
-MONEY_FLAGS: tuple[tuple[str, type, str, str], ...] = (
-    ("--node-price-usd", float, "USD", "purchase price of one node (default: the catalog's)"),
-    ("--usd-per-kwh", float, "USD", "electricity price (default 0.12)"),
-    ("--pue", float, "F", "power usage effectiveness, >= 1 (default 1.4)"),
+MONEY_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
+    ("--node-price-usd", ascii_float, "USD", "purchase price of one node (default: the catalog's)"),
+    ("--usd-per-kwh", ascii_float, "USD", "electricity price (default 0.12)"),
+    ("--pue", ascii_float, "F", "power usage effectiveness, >= 1 (default 1.4)"),
     (
         "--cloud-offer",
         str,
@@ -276,12 +284,12 @@ MONEY_FLAGS: tuple[tuple[str, type, str, str], ...] = (
     ),
     (
         "--output-tokens-per-session-per-hour",
-        float,
+        ascii_float,
         "N",
         "output tokens one session produces per hour: gives $ per 1M output tokens",
     ),
     ("--currency", str.upper, "CODE", "show amounts in this currency (default USD)"),
-    ("--usd-to-currency", float, "RATE", "units of --currency per USD"),
+    ("--usd-to-currency", ascii_float, "RATE", "units of --currency per USD"),
     ("--rate-as-of", str, "DATE", "the date of that rate, e.g. 2026-11-20"),
 )
 # Request fields read from flags of the same name (beyond the required four and --policy).
@@ -372,15 +380,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
         result = size(request, catalog)
     except UnknownEntryError as exc:
-        print(f"{prog}: error: {_KIND_FLAGS[exc.kind]}: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"{_KIND_FLAGS[exc.kind]}: {exc}", EXIT_INPUT)
     except InputError as exc:
         field = exc.field if exc.field.startswith("--") else _flag(exc.field)
-        print(f"{prog}: error: {field}: {exc.problem}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"{field}: {exc.problem}", EXIT_INPUT)
     except CatalogError as exc:
-        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
-        return EXIT_CATALOG
+        return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
 
     try:
         if args.output_json_file:
@@ -393,8 +398,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
             write_director_workbook(result, args.output_xlsx, lang=lang, catalog=catalog)
     except InputError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"{exc}", EXIT_INPUT)
     except ImportError as exc:
         print(
             f"{prog}: error: --output-xlsx needs openpyxl ({exc.name} missing): "
@@ -403,8 +407,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_OUTPUT
     except (OSError, SizingError) as exc:
-        print(f"{prog}: error: cannot write output: {exc}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
 
     if args.format == "json":
         sys.stdout.write(render_json(result, lang=lang))

@@ -17,6 +17,14 @@ from sizing_xl.catalog import (
     merge_entries,
     normalize_name,
 )
+from sizing_xl.cli_common import (
+    EXIT_CATALOG,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    Parser,
+    fail,
+)
 from sizing_xl.deployment import plan_deployment
 from sizing_xl.errors import CatalogError, InputError, UnknownEntryError
 from sizing_xl.i18n import fmt_dec, fmt_int, fmt_num
@@ -25,16 +33,9 @@ from sizing_xl.methods.defaults import engine_defaults
 from sizing_xl.methods.vllm import startup_figures
 from sizing_xl.units import bytes_per_element
 
-EXIT_OK, EXIT_INPUT, EXIT_CATALOG, EXIT_OUTPUT = 0, 2, 3, 4
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = Parser(
         prog="sizing calibrate",
         description="Read a vLLM start-up log and print the usable memory and non-weight "
         "overhead that reproduce its available KV cache memory, as flags and as catalog entries.",
@@ -211,17 +212,13 @@ def run(argv: Sequence[str]) -> int:
             else []
         )
     except UnknownEntryError as exc:
-        print(f"{prog}: error: --{exc.kind.split()[0]}: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"--{exc.kind.split()[0]}: {exc}", EXIT_INPUT)
     except InputError as exc:
-        print(f"{prog}: error: {exc.field}: {exc.problem}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"{exc.field}: {exc.problem}", EXIT_INPUT)
     except CatalogError as exc:
-        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
-        return EXIT_CATALOG
+        return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
     except OSError as exc:
-        print(f"{prog}: error: cannot write the catalog: {exc}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return fail(prog, f"cannot write the catalog: {exc}", EXIT_OUTPUT)
     if args.format == "json":
         doc = {
             "log": vars(log) | {"kv_precision": log.kv_precision},

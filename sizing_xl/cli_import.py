@@ -8,20 +8,21 @@ import sys
 from collections.abc import Sequence
 
 from sizing_xl.catalog import merge_entries
+from sizing_xl.cli_common import (
+    EXIT_CATALOG,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    Parser,
+    fail,
+)
 from sizing_xl.config_import import import_model
 from sizing_xl.errors import CatalogError, InputError
 from sizing_xl.excel.columns import MODEL_COLUMNS
 
-EXIT_OK, EXIT_INPUT, EXIT_CATALOG, EXIT_OUTPUT = 0, 2, 3, 4
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = Parser(
         prog="sizing model-from-config",
         description="Read a model's config.json (downloaded beforehand: no network is used) and "
         "print its models.json entry; a model.safetensors.index.json beside it gives the "
@@ -56,14 +57,11 @@ def run(argv: Sequence[str]) -> int:
             else None
         )
     except InputError as exc:
-        print(f"{prog}: error: {exc.field}: {exc.problem}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(prog, f"{exc.field}: {exc.problem}", EXIT_INPUT)
     except CatalogError as exc:
-        print(f"{prog}: error: catalog: {exc}", file=sys.stderr)
-        return EXIT_CATALOG
+        return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
     except OSError as exc:
-        print(f"{prog}: error: cannot write the catalog: {exc}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return fail(prog, f"cannot write the catalog: {exc}", EXIT_OUTPUT)
     for warning in imported.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "row":

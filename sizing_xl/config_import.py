@@ -11,12 +11,12 @@ linear attention) is refused with the fields it would need.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sizing_xl.catalog import normalize_name, parse_entries
-from sizing_xl.errors import CatalogError, InputError
+from sizing_xl.errors import CatalogError, InputError, shown
+from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import BYTES_PER_PARAM, bytes_to_gib
 
 # Keys that mark a state other than a KV cache, per family; sizing_xl cannot size them yet.
@@ -51,24 +51,15 @@ class ImportedModel:
 def read_json_file(path: Path, what: str) -> dict:
     """A JSON object from a file; anything else is one InputError naming the file."""
     if path.is_dir():
-        raise InputError(what, f"{str(path)!r} is a directory, not a config.json file")
+        raise InputError(what, f"{shown(path)} is a directory, not a config.json file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = parse_json_bytes(path.read_bytes())
     except OSError as exc:
-        raise InputError(what, f"cannot read {str(path)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(what, f"{str(path)!r} is not UTF-8 text") from None
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = (
-            f" (line {exc.lineno}, column {exc.colno})"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        raise InputError(what, f"{str(path)!r} is not valid JSON{where}") from None
+        raise InputError(what, f"cannot read {shown(path)}: {exc.strerror}") from None
+    except JsonFault as exc:
+        raise InputError(what, f"{shown(path)} {exc}") from None
     if not isinstance(data, dict):
-        raise InputError(what, f"{str(path)!r} holds JSON but not an object of settings")
+        raise InputError(what, f"{shown(path)} holds JSON but not an object of settings")
     return data
 
 

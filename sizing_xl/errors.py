@@ -2,6 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
+# C0/C1 controls, lone surrogates and the non-characters: nothing a one-line message should hold
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+SHOWN_CHARS = 80  # how much of a user's argument a message echoes
+LINE_CHARS = 400  # the longest message line, suggestions included
+
+
+def escape_controls(text: str) -> str:
+    """Text with every control character, surrogate or non-character as a visible escape."""
+    return _UNPRINTABLE.sub(
+        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
+    )
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A user's value for a message: text quoted, controls escaped, cut to limit with '…'."""
+    text = escape_controls(str(value))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text if isinstance(value, int | float) else f"'{text}'"
+
+
+def one_line(message: str, limit: int = LINE_CHARS) -> str:
+    """A message as one printable line of at most limit characters."""
+    text = escape_controls(str(message))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class SizingError(Exception):
     """Base class: anything sizing_xl reports to a user as one line."""
@@ -32,8 +60,8 @@ class UnknownEntryError(CatalogError):
         self.name = name
         self.suggestions = suggestions
         hint = (
-            f"did you mean {', '.join(repr(s) for s in suggestions)}?"
+            f"did you mean {', '.join(shown(s) for s in suggestions)}?"
             if suggestions
             else f"known: {', '.join(known)}"
         )
-        super().__init__(f"unknown {kind} {name!r}; {hint}")
+        super().__init__(f"unknown {kind} {shown(name)}; {hint}")

@@ -10,7 +10,6 @@ into Excel. Optional `models` / `servers` arguments take the workbook's own cata
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,7 +29,7 @@ from sizing_xl.catalog import (
 )
 from sizing_xl.config_import import model_from_config
 from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
-from sizing_xl.errors import InputError, SizingError
+from sizing_xl.errors import InputError, SizingError, one_line, shown
 from sizing_xl.excel.arguments import (
     as_choice,
     as_float,
@@ -38,7 +37,6 @@ from sizing_xl.excel.arguments import (
     as_options,
     as_table,
     as_text,
-    cut,
 )
 from sizing_xl.excel.columns import MODEL_COLUMNS
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
@@ -54,6 +52,7 @@ from sizing_xl.scenarios import (
     resolve_policy,
     size,
 )
+from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import KV_PRECISIONS, bytes_per_element, bytes_to_gib, gb_to_bytes
 
 CATEGORY = "sizing_xl"
@@ -140,9 +139,9 @@ def excel_safe(f: _F) -> _F:
         try:
             return f(*args, **kwargs)
         except SizingError as exc:
-            return f"ERROR: {exc}"
+            return one_line(f"ERROR: {exc}")
         except Exception as exc:  # never let Excel see a traceback
-            return f"ERROR: {f.__name__}: unexpected {type(exc).__name__}: {exc}"
+            return one_line(f"ERROR: {f.__name__}: unexpected {type(exc).__name__}: {exc}")
 
     return guarded  # type: ignore[return-value]
 
@@ -680,9 +679,9 @@ def SIZING_MODEL_FROM_CONFIG(config_json, name=None):
     """A Models-table row from a config.json pasted into a cell: the header row, then the values to paste under the Models sheet's columns (warnings in notes)."""
     text = as_text(config_json, "config_json")
     try:
-        config = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise InputError("config_json", f"not JSON: {cut(text)!r}") from None
+        config = parse_json_bytes(text.encode("utf-8", "surrogatepass"))
+    except JsonFault as exc:
+        raise InputError("config_json", f"{shown(text, 40)} {exc}") from None
     if not isinstance(config, dict):
         raise InputError("config_json", "JSON, but not an object of settings")
     imported = model_from_config(

@@ -154,7 +154,7 @@ def test_malformed_catalog_names_the_file_and_the_field(tmp_path, body, expected
 
 def test_invalid_json_names_line_and_column(tmp_path):
     (tmp_path / "servers.json").write_text('{"x": {"gpu": }', encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"servers.json: not valid JSON \(line 1, column 15"):
+    with pytest.raises(CatalogError, match=r"servers.json: is not valid JSON \(line 1, column 15"):
         load_catalog([tmp_path])
 
 

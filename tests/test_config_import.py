@@ -156,7 +156,9 @@ def test_excel_function_returns_a_models_row():
     assert header == list(MODEL_COLUMNS)
     values = dict(zip(header, row, strict=True))
     assert (values["name"], values["kv_lora_rank"], values["num_layers"]) == ("ds3", 512, 61)
-    assert u.SIZING_MODEL_FROM_CONFIG("{oops").startswith("ERROR: config_json: not JSON")
+    assert u.SIZING_MODEL_FROM_CONFIG("{oops").startswith(
+        "ERROR: config_json: '{oops' is not valid JSON (line 1, column 2"
+    )
 
 
 def test_cli_row_format_pastes_under_the_models_sheet_columns():

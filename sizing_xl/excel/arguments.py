@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from sizing_xl.errors import InputError
+from sizing_xl.errors import InputError, shown
 
 
 def single(value: object, name: str) -> object:
@@ -49,11 +49,11 @@ def _number(value: object, name: str, what: str) -> float:
         try:
             number = float(text.rstrip("%").strip()) / (100 if percent else 1)
         except ValueError:
-            raise InputError(name, f"expected {what}, got text {value!r}") from None
+            raise InputError(name, f"expected {what}, got text {shown(value)}") from None
     else:
         raise InputError(name, f"expected {what}, got {type(value).__name__}")
     if not math.isfinite(number):
-        raise InputError(name, f"expected {what}, got {value!r}")
+        raise InputError(name, f"expected {what}, got {shown(value)}")
     return number
 
 
@@ -73,7 +73,7 @@ def as_int(
         return default
     number = _number(value, name, "a whole number")
     if not number.is_integer():
-        raise InputError(name, f"expected a whole number, got {value!r}")
+        raise InputError(name, f"expected a whole number, got {shown(value)}")
     _check_range(number, name, minimum, None)
     return int(number)
 
@@ -110,7 +110,7 @@ def as_choice(value: object, name: str, choices: dict[str, str], default: str) -
     text = as_text(value, name, default).lower()
     if text not in choices:
         expected = ", ".join(dict.fromkeys(choices.values()))
-        raise InputError(name, f"expected one of {expected}, got {text!r}")
+        raise InputError(name, f"expected one of {expected}, got {shown(text)}")
     return choices[text]
 
 
@@ -158,13 +158,8 @@ def as_options(value: object, name: str, allowed: Iterable[str]) -> dict[str, ob
         key = str(key).strip().lower()
         if key not in known:
             near = ", ".join(sorted(known))
-            raise InputError(name, f"unknown option {cut(key)!r}; known: {near}")
+            raise InputError(name, f"unknown option {shown(key)}; known: {near}")
         if given is None or (isinstance(given, str) and not given.strip()):
             continue
         options[key] = given.strip() if isinstance(given, str) else given
     return options
-
-
-def cut(text: str, limit: int = 60) -> str:
-    """Text echoed in a message, cut with an ellipsis so a cell stays readable."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,112 @@
+"""Catalog values checked before their schema: strict number types, safe text, physical bounds."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import types
+import typing
+
+from pydantic import BaseModel
+
+NAME_CHARS = 200  # an entry name is a cell, a flag value and a chart label
+TEXT_CHARS = 2_000  # sources and notes; Excel's own cell limit is 32,767
+# Upper bounds far past any real model or node, so that a slipped "000" or a number near
+# float's limit is refused at the catalog instead of reaching floor() or a workbook.
+UPPER_BOUNDS: dict[str, float] = {
+    "num_layers": 10_000,
+    "num_attention_heads": 100_000,
+    "num_key_value_heads": 100_000,
+    "head_dim": 65_536,
+    "num_sliding_layers": 10_000,
+    "sliding_window": 1e9,
+    "kv_lora_rank": 65_536,
+    "qk_rope_head_dim": 65_536,
+    "max_context": 1e9,
+    "params_total_b": 1e6,
+    "params_active_b": 1e6,
+    "num_experts": 100_000,
+    "experts_per_token": 100_000,
+    "weights_gib": 1e7,
+    "non_weight_overhead_gib": 1e5,
+    "gpus_per_node": 1_024,
+    "hbm_per_gpu_gb": 1e5,
+    "usable_gib_per_gpu": 1e5,
+    "hbm_bandwidth_tbps_per_gpu": 1e4,
+    "bf16_dense_tflops_per_gpu": 1e7,
+    "fp8_dense_tflops_per_gpu": 1e7,
+    "tdp_w_per_gpu": 1e5,
+    "capex_usd": 1e10,
+    "install_usd": 1e10,
+    "node_power_kw": 1e4,
+    "read_gbps": 1e6,
+    "write_gbps": 1e6,
+    "p99_latency_ms": 1e7,
+    "usd_per_hour": 1e6,
+    "usd_per_hour_1y": 1e6,
+    "usd_per_hour_3y": 1e6,
+    "value": 1e12,
+}
+# Controls (C0, DEL, C1), lone surrogates and Unicode non-characters: they break XML inside
+# .xlsx files, JSON encoders and terminals, and no model or server name needs them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+@functools.cache
+def numeric_fields(schema: type[BaseModel]) -> set[str]:
+    """The schema's fields that hold an int or a float (bool excluded)."""
+    found = set()
+    for name, info in schema.model_fields.items():
+        kinds = _leaf_types(info.annotation)
+        if kinds & {int, float} and bool not in kinds:
+            found.add(name)
+    return found
+
+
+def _leaf_types(annotation: object) -> set[type]:
+    if isinstance(annotation, type):
+        return {annotation}
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
+        args = typing.get_args(annotation)
+        args = args[:1] if typing.get_origin(annotation) is typing.Annotated else args
+        return set().union(*(_leaf_types(a) for a in args))
+    return set()
+
+
+def text_problem(text: str, limit: int) -> str | None:
+    """Why text cannot go into a catalog, or None."""
+    bad = _UNSAFE.search(text)
+    if bad:
+        code = bad.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+        return f"holds the character {code}, which no workbook or JSON file can carry safely"
+    if len(text) > limit:
+        return f"is {len(text):,} characters long; at most {limit:,}"
+    return None
+
+
+def value_problem(
+    schema: type[BaseModel], body: dict[str, object], *, text_numbers: bool
+) -> str | None:
+    """The first field of body that is the wrong kind of value, as 'field: problem'.
+
+    text_numbers allows numbers written as text (a workbook cell formatted as text); catalog
+    files must hold JSON numbers.
+    """
+    numeric = numeric_fields(schema)
+    for key, value in body.items():
+        if key in numeric:
+            if isinstance(value, bool) or (isinstance(value, str) and not text_numbers):
+                return f"{key}: expected a number, got {json.dumps(value)[:40]}"
+            if isinstance(value, int | float) and not (
+                math.isfinite(value) and value <= UPPER_BOUNDS[key]
+            ):
+                return (
+                    f"{key}: {value:.6g} is beyond any real figure (at most {UPPER_BOUNDS[key]:,g})"
+                )
+        elif isinstance(value, str):
+            problem = text_problem(value, TEXT_CHARS)
+            if problem:
+                return f"{key}: {problem}"
+    return None

@@ -41,6 +41,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Scenario {scenario}: not even 1 session fits a node (KV/session {kv} GiB, budget "
         "{budget} GiB). Reduce the context, use fp8 or a larger server.",
     },
+    "OVERHEAD_EXCEEDS_HBM": {
+        "pt-BR": "Cenário {scenario}: o overhead de runtime ({overhead} GiB) é maior ou igual à "
+        "HBM do nó ({hbm} GiB): não sobra memória para KV. Revise --runtime-overhead-gib.",
+        "en": "Scenario {scenario}: the runtime overhead ({overhead} GiB) is at least the node's "
+        "HBM ({hbm} GiB): no memory is left for KV. Check --runtime-overhead-gib.",
+    },
     "NODE_COUNT_HIGH": {
         "pt-BR": "Cenário {scenario}: {nodes} nós (> {limit}): carga excessiva ou configuração "
         "ineficiente. Revise os NFRs ou considere um modelo menor.",

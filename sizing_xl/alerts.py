@@ -148,7 +148,16 @@ def evaluate_alerts(
         if r.peak_headroom_ratio == 0:
             # Minimum has no headroom by design: worth a note, not a warning.
             add("NO_PEAK_HEADROOM", "info" if r.ha_spares == 0 else "warning", name)
-        if r.memory_sessions_per_node == 0:
+        if r.runtime_overhead_gib >= r.hbm_total_gib:
+            # nothing is left for KV at all: say which figure, not "use fp8"
+            add(
+                "OVERHEAD_EXCEEDS_HBM",
+                "critical",
+                name,
+                overhead=fmt_dec(r.runtime_overhead_gib),
+                hbm=fmt_dec(r.hbm_total_gib),
+            )
+        elif r.memory_sessions_per_node == 0:
             add(
                 "NO_SESSION_FITS",
                 "critical",

@@ -20,8 +20,14 @@ from sizing_xl.cli_common import (
     ascii_int,
     fail,
 )
-from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
-from sizing_xl.files import write_text_atomic
+from sizing_xl.errors import (
+    CatalogError,
+    InputError,
+    SizingError,
+    UnknownEntryError,
+    escape_controls,
+)
+from sizing_xl.files import output_target, write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.reports.executive import render_executive_report
@@ -387,7 +393,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except CatalogError as exc:
         return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
 
+    outputs = [f for f in (args.output_json_file, args.output_markdown_file, args.output_xlsx) if f]
     try:
+        for path in outputs:  # every path checked before any is written
+            output_target(path)
         if args.output_json_file:
             write_text_atomic(args.output_json_file, render_json(result, lang=lang))
         if args.output_markdown_file:
@@ -415,11 +424,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(render_executive_report(result, lang=lang))
     else:
         sys.stdout.write(render_text_report(result, lang=lang))
-        written = [
-            f for f in (args.output_json_file, args.output_markdown_file, args.output_xlsx) if f
-        ]
-        for path in written:
-            sys.stdout.write(f"→ {path}\n")
+        for path in outputs:
+            sys.stdout.write(f"→ {escape_controls(path)}\n")
     return EXIT_OK
 
 

@@ -1,52 +1,160 @@
-"""Atomic file output: write a temporary file beside the target, then rename it into place."""
+"""Safe file output: regular files only, atomic replace, atomic dated backups, stale temps swept."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Callable
+import re
+import stat
+import time
+from datetime import datetime
 from pathlib import Path
 
+from sizing_xl.errors import SizingError, escape_controls
 
-def write_atomic(
-    path: str | os.PathLike[str],
-    produce: Callable[[Path], None],
-    *,
-    backup: bool = False,
-) -> Path | None:
-    """Let produce() write a temporary file, then replace path with it in one rename.
+KEEP_BACKUPS = 3  # dated copies of a replaced file kept beside it
+STALE_TEMP_SECONDS = 3600  # a temp file this old is a dead writer's, whatever its PID says
+_TEMP = re.compile(r"\.sizing-(\d+)-[0-9a-f]+\.tmp$")
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
-    A reader never sees a half-written file, and a failure leaves the old file untouched.
-    With backup=True an existing file is first copied to '<name>.bak<suffix>'; that copy's
-    path is returned.
+
+class OutputError(SizingError, OSError):
+    """An output path this tool will not write: not a regular file, or no such directory."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{escape_controls(str(path))}: {problem}")
+
+
+def output_target(path: str | os.PathLike[str]) -> Path:
+    """The regular file that writing path would replace.
+
+    A symbolic link is followed: its target is replaced atomically and the link stays, as
+    editors do. Devices, FIFOs, sockets and directories are refused, and so is a missing
+    directory (it is never created: a typo in a path should not grow a tree).
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    given = Path(path)
+    target = given.resolve() if given.is_symlink() else given
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(given, f"cannot inspect ({exc.strerror})") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((word for test, word in _KINDS if test(mode)), "not a regular file")
+        raise OutputError(given, f"is {kind}; only a regular file can be written")
+    parent = target.parent
+    if not parent.is_dir():
+        problem = "does not exist" if not parent.exists() else "is not a directory"
+        raise OutputError(given, f"the directory {escape_controls(str(parent))} {problem}")
+    return target
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, backup: bool = False) -> Path | None:
+    """Replace path's file with data in one rename; with backup=True keep the old one, dated.
+
+    A reader never sees a half-written file, and a failure (a full disk, a kill) leaves the
+    old file whole. The backup is a hard link to the old file made before the rename, so it
+    is complete or absent, never truncated. Returns the backup's path, if one was made.
+    """
+    target = output_target(path)
+    sweep_stale_temps(target)
+    tmp = target.with_name(f".{target.name}.sizing-{os.getpid()}-{os.urandom(4).hex()}.tmp")
     saved: Path | None = None
     try:
-        produce(tmp)
-        with open(tmp, "rb+") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes the file private; give it the mode the replaced file had, or the umask's
+        # the new file gets the mode of the file it replaces, or the umask's
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         if backup and target.exists():
-            saved = target.with_name(f"{target.stem}.bak{target.suffix}")
-            shutil.copy2(target, saved)
+            saved = _keep_backup(target)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    if saved is not None:
+        prune_backups(target)
     return saved
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    write_atomic(path, text.encode("utf-8"))
+
+
+def backup_pattern(target: Path) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(f"{target.stem}.bak-") + r"\d{8}-\d{6}(-\d+)?" + re.escape(target.suffix) + "$"
+    )
+
+
+def _keep_backup(target: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        name = f"{target.stem}.bak-{stamp}{'' if n == 1 else f'-{n}'}{target.suffix}"
+        saved = target.with_name(name)
+        try:
+            os.link(target, saved)  # atomic: the old file's bytes under a second name
+            return saved
+        except FileExistsError:
+            continue  # taken this second, by another writer or by a directory
+        except OSError:  # a file system without hard links: copy, then rename into place
+            if saved.exists():
+                continue
+            write_atomic(saved, target.read_bytes())
+            return saved
+    raise OutputError(target, "no free backup name; remove old .bak- copies")
+
+
+def prune_backups(target: Path) -> None:
+    """Keep the newest KEEP_BACKUPS dated copies of target; names sort by time."""
+    pattern = backup_pattern(target)
+    copies = sorted(p for p in target.parent.iterdir() if pattern.match(p.name) and p.is_file())
+    for old in copies[: max(0, len(copies) - KEEP_BACKUPS)]:
+        old.unlink(missing_ok=True)
+
+
+def sweep_stale_temps(target: Path) -> None:
+    """Remove temp files a killed writer of target left behind; live writers' are kept."""
+    prefix = f".{target.name}."
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        match = _TEMP.search(tmp.name)
+        if not tmp.name.startswith(prefix) or not tmp.is_file():
+            continue
+        try:
+            old = now - tmp.stat().st_mtime > STALE_TEMP_SECONDS
+        except OSError:
+            continue
+        if old or (match and not _alive(int(match.group(1)))):
+            tmp.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) sends CTRL_C_EVENT there; rely on age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -37,6 +37,7 @@ def test_seed_case_raises_long_context_minimum_headroom_and_hidden_weights(catal
         (dict(concurrency=20000), "NODE_COUNT_HIGH", "warning"),
         (dict(peak_headroom_ratio=0), "NO_PEAK_HEADROOM", "warning"),
         (dict(runtime_overhead_gib=2145), "NO_SESSION_FITS", "critical"),
+        (dict(runtime_overhead_gib=3000), "OVERHEAD_EXCEEDS_HBM", "critical"),
         (dict(model="deepseek-v3"), "MLA_TP_ASSUMED_1", "info"),
         (
             dict(model="qwen3-235b-a22b", effective_context=32768, tensor_parallel=8),

@@ -41,6 +41,7 @@ def test_fp16_recommended_needs_five(capsys):
 
 def test_output_files_are_written(tmp_path, capsys):
     json_path, md_path = tmp_path / "r.json", tmp_path / "sub" / "relatorio.md"
+    md_path.parent.mkdir()
     code = run(
         [
             *SEED_FLAGS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -134,3 +135,11 @@ def print_landscape_fit_width(ws: Worksheet) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "&A — &P / &N"
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The saved workbook as bytes: rendered in memory, so a full disk fails one clean write
+    instead of leaving zipfile's half-closed archive to complain at exit."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, load_catalog
-from sizing_xl.errors import InputError
+from sizing_xl.errors import InputError, shown
 from sizing_xl.excel.cells import (
     BOLD,
     BOX,
@@ -35,6 +35,7 @@ from sizing_xl.excel.cells import (
     put,
     put_formula,
     set_widths,
+    workbook_bytes,
 )
 from sizing_xl.excel.director_words import WORDS
 from sizing_xl.excel.live_model import INFEASIBLE, LiveModelCells, build_live_model_sheet
@@ -444,12 +445,12 @@ def write_director_workbook(
     generated_at: datetime | None = None,
     catalog: Catalog | None = None,
 ) -> Path | None:
-    """Write the workbook atomically; an existing file is kept as <name>.bak.xlsx first.
+    """Write the workbook atomically; a replaced file is kept as <name>.bak-<time>.xlsx.
 
     Returns the backup's path, if one was made.
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {target.name!r}")
+        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
     wb = build_director_workbook(result, lang=lang, generated_at=generated_at, catalog=catalog)
-    return write_atomic(target, wb.save, backup=True)
+    return write_atomic(target, workbook_bytes(wb), backup=True)

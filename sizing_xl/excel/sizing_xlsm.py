@@ -30,6 +30,7 @@ from sizing_xl.excel.cells import (
     put_formula,
     set_widths,
     style_input,
+    workbook_bytes,
 )
 from sizing_xl.excel.live_model import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
@@ -300,6 +301,6 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
 
 
 def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> Path | None:
-    """Write atomically; an existing file is kept as <name>.bak.xlsm first (returned)."""
+    """Write atomically; a replaced file is kept as <name>.bak-<time>.xlsm (returned)."""
     wb = build_sizing_workbook(catalog)
-    return write_atomic(path, wb.save, backup=True)
+    return write_atomic(path, workbook_bytes(wb), backup=True)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import contextlib
 import sys
 
+import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
+
+# isort: split
 from sizing_xl.cli import run
 
 

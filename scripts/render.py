@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
+
+# isort: split
 from sizing_xl.excel.libreoffice import convert
 
 

@@ -397,11 +397,16 @@ def load_catalog(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
 
 
 def builtin_catalogs() -> Traversable:
-    """The packaged catalogs: sizing_xl.catalogs once installed, ../catalogs in a plain checkout."""
-    try:
-        return resources.files("sizing_xl.catalogs")
-    except ModuleNotFoundError:  # run from a source tree that shadows (or lacks) an install
-        return Path(__file__).resolve().parent.parent / "catalogs"
+    """The packaged catalogs: sizing_xl/catalogs once installed, ../catalogs in a checkout.
+
+    The files beside this module win over any import mapping, so a checkout (run from its
+    root, installed elsewhere or not at all) reads its own catalogs.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "catalogs", here.parent / "catalogs"):
+        if (candidate / CATALOG_FILES["models"]).is_file():
+            return candidate
+    return resources.files("sizing_xl.catalogs")  # e.g. a zipped install
 
 
 @lru_cache(maxsize=16)
@@ -434,8 +439,9 @@ def _refuse_misspelt_files(base: Path) -> None:
     """A 'model.json' beside 'servers.json' would be ignored without a word; name it instead."""
     known = list(CATALOG_FILES.values())
     for path in sorted(base.glob("*.json")):
-        if path.name in known or (base / path.name.lower()).is_file():
-            continue  # the second: a case-insensitive file system
+        lower = path.name.lower()
+        if path.name in known or (lower in known and (base / lower).is_file()):
+            continue  # the second: 'Models.json' on a case-insensitive file system
         near = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.7)
         if near:
             raise CatalogError(

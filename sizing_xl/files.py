@@ -38,11 +38,13 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     directory (it is never created: a typo in a path should not grow a tree).
     """
     given = Path(path)
-    target = given.resolve() if given.is_symlink() else given
     try:
+        target = given.resolve() if given.is_symlink() else given
         mode = target.stat().st_mode
     except FileNotFoundError:
         mode = None
+    except ValueError:  # a NUL byte: no file system takes it
+        raise OutputError(given, "is not a valid file name") from None
     except OSError as exc:
         raise OutputError(given, f"cannot inspect ({exc.strerror})") from None
     if mode is not None and not stat.S_ISREG(mode):
@@ -89,21 +91,33 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def backup_pattern(target: Path) -> re.Pattern[str]:
+    """Dated copies of target: <stem>.bak-<YYYYmmdd-HHMMSS>[-<n>]<suffix>."""
     return re.compile(
-        re.escape(f"{target.stem}.bak-") + r"\d{8}-\d{6}(-\d+)?" + re.escape(target.suffix) + "$"
+        re.escape(f"{target.stem}.bak-")
+        + r"(\d{8}-\d{6})(?:-(\d+))?"
+        + re.escape(target.suffix)
+        + "$"
     )
 
 
 def _keep_backup(target: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        name = f"{target.stem}.bak-{stamp}{'' if n == 1 else f'-{n}'}{target.suffix}"
-        saved = target.with_name(name)
+    pattern = backup_pattern(target)
+    # numbered past every copy of this second, so a pruned name is never reused out of order
+    taken = [
+        int(m.group(2) or 1)
+        for p in target.parent.iterdir()
+        if (m := pattern.match(p.name)) and m.group(1) == stamp
+    ]
+    for n in range(max(taken, default=0) + 1, 10_000):
+        saved = target.with_name(
+            f"{target.stem}.bak-{stamp}{'' if n == 1 else f'-{n}'}{target.suffix}"
+        )
         try:
             os.link(target, saved)  # atomic: the old file's bytes under a second name
             return saved
         except FileExistsError:
-            continue  # taken this second, by another writer or by a directory
+            continue  # taken meanwhile by another writer
         except OSError:  # a file system without hard links: copy, then rename into place
             if saved.exists():
                 continue
@@ -113,10 +127,15 @@ def _keep_backup(target: Path) -> Path:
 
 
 def prune_backups(target: Path) -> None:
-    """Keep the newest KEEP_BACKUPS dated copies of target; names sort by time."""
+    """Keep the newest KEEP_BACKUPS dated copies of target."""
     pattern = backup_pattern(target)
-    copies = sorted(p for p in target.parent.iterdir() if pattern.match(p.name) and p.is_file())
-    for old in copies[: max(0, len(copies) - KEEP_BACKUPS)]:
+    dated = []
+    for path in target.parent.iterdir():
+        match = pattern.match(path.name)
+        if match and path.is_file():
+            dated.append(((match.group(1), int(match.group(2) or 1)), path))
+    dated.sort()
+    for _, old in dated[: max(0, len(dated) - KEEP_BACKUPS)]:
         old.unlink(missing_ok=True)
 
 

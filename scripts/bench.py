@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import _checkout  # this checkout's sizing_xl, installed or not
 
 # isort: split
+from sizing_xl.catalog import CATALOG_FILES, _load_catalog, builtin_catalogs
 from sizing_xl.scenarios import HEADLINE_CASE, as_flags
 
 SEED_FLAGS = as_flags(HEADLINE_CASE)
@@ -132,6 +134,16 @@ def main() -> None:
         per_call(lambda: vllm.node_capacity(base)),
         t_seed,
         "seed size()",
+    )
+    # Strict catalog loading (no repeated keys, finite bounded numbers, safe text, schemas)
+    # against json.loads of the same five files.
+    files = [builtin_catalogs().joinpath(name) for name in CATALOG_FILES.values()]
+    raw = [f.read_bytes() for f in files]
+    row(
+        "load the built-in catalogs, strictly",
+        per_call(lambda: _load_catalog.__wrapped__(()), seconds=1),
+        per_call(lambda: [json.loads(b) for b in raw], seconds=1),
+        "json.loads",
     )
     row("text report", per_call(lambda: render_text_report(result)), t_naive, "naive")
     row("JSON document", per_call(lambda: render_json(result)), t_naive, "naive")

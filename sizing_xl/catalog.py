@@ -419,20 +419,28 @@ def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
         merged[kind].update(parse_entries(kind, _read_json(resource), filename))
         files.append(str(resource))
     for directory in extra_dirs:
-        base = Path(directory)
-        if not base.is_dir():
-            raise CatalogError("catalog directory does not exist", path=directory)
-        _refuse_misspelt_files(base)
-        found = False
-        for kind, filename in CATALOG_FILES.items():
-            path = base / filename
-            if path.is_file():
-                found = True
-                merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
-                files.append(str(path))
+        try:
+            found = _read_directory(Path(directory), merged)
+        except OSError as exc:  # a name too long, a directory we may not list
+            raise CatalogError(f"cannot read ({exc.strerror})", path=directory) from None
         if not found:
             raise CatalogError(f"holds none of {', '.join(CATALOG_FILES.values())}", path=directory)
+        files.extend(found)
     return Catalog(**merged, files=tuple(files))  # type: ignore[arg-type]
+
+
+def _read_directory(base: Path, merged: dict[str, dict[str, _Entry]]) -> list[str]:
+    """Merge the catalog files base holds into merged; returns the files read."""
+    if not base.is_dir():
+        raise CatalogError("catalog directory does not exist", path=str(base))
+    _refuse_misspelt_files(base)
+    found = []
+    for kind, filename in CATALOG_FILES.items():
+        path = base / filename
+        if path.is_file():
+            merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
+            found.append(str(path))
+    return found
 
 
 def _refuse_misspelt_files(base: Path) -> None:

@@ -51,8 +51,17 @@ def output_target(path: str | os.PathLike[str]) -> Path:
         kind = next((word for test, word in _KINDS if test(mode)), "not a regular file")
         raise OutputError(given, f"is {kind}; only a regular file can be written")
     parent = target.parent
-    if not parent.is_dir():
-        problem = "does not exist" if not parent.exists() else "is not a directory"
+    try:
+        problem = (
+            None
+            if parent.is_dir()
+            else "is not a directory"
+            if parent.exists()
+            else "does not exist"
+        )
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror})"
+    if problem:
         raise OutputError(given, f"the directory {escape_controls(str(parent))} {problem}")
     return target
 

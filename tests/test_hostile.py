@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.catalog_checks import UPPER_BOUNDS, numeric_fields
-from sizing_xl.cli import EXIT_CATALOG, EXIT_OUTPUT, run
+from sizing_xl.cli import EXIT_CATALOG, EXIT_OUTPUT, build_parser, run
 from sizing_xl.errors import CatalogError, SizingError
 from sizing_xl.files import KEEP_BACKUPS, OutputError, write_atomic
 from sizing_xl.reports.text import render_json
@@ -306,6 +306,11 @@ def test_concurrent_writers_corrupt_nothing(tmp_path):
 # --- fuzz: catalog bytes and values, output paths ---------------------------------------------
 
 VALID_MODELS = entry({})
+CLI_FLAGS = {
+    action.option_strings[-1]
+    for action in build_parser()._actions
+    if action.option_strings and action.nargs != 0 and "output" not in action.dest
+}
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
@@ -405,3 +410,24 @@ def test_a_plain_checkout_runs_the_cli_and_the_scripts(tmp_path):
         [sys.executable, "scripts/bench.py", "--help"], cwd=root, capture_output=True, text=True
     )
     assert bench.returncode == 0 and "naive reference" in bench.stdout, bench.stderr
+
+
+FLAG_VALUES = (
+    st.text(max_size=20)
+    | st.sampled_from(["1e400", "nan", "-1", "0", "1_000", "１２３", "1" * 400, "x\ny", "\x1b[2J"])
+    | st.integers(-(10**20), 10**20).map(str)
+    | st.floats().map(str)
+)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(sorted(CLI_FLAGS)), FLAG_VALUES), max_size=4))
+def test_fuzzed_command_lines_exit_cleanly(changes):
+    args = [*SEED_FLAGS]
+    for flag, value in changes:
+        args += [flag, value]
+    try:
+        code = run(args)
+    except SystemExit as stop:  # argparse: a bad flag value, one line
+        code = stop.code
+    assert code in (0, 2, 3, 4)

@@ -19,6 +19,8 @@ def escape_controls(text: str) -> str:
 
 def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     """A user's value for a message: text quoted, controls escaped, cut to limit with '…'."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        value = float(value)  # 1e+308, not three hundred digits
     text = escape_controls(str(value))
     if len(text) > limit:
         text = text[: limit - 1] + "…"

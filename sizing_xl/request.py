@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cache
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sizing_xl.catalog import AS_OF_PATTERN
-from sizing_xl.errors import InputError
+from sizing_xl.errors import InputError, shown
 from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
 
 ScenarioName = Literal["minimum", "recommended", "ideal"]
@@ -152,6 +161,26 @@ def make_request(**fields: object) -> SizingRequest:
         raise input_error(exc) from None
 
 
+def check_field(name: str, value: object) -> object:
+    """One request field checked alone, with the request's own limits and words.
+
+    The functions that need no whole request (KV per session, the HBM budget) use it, so every
+    face refuses the same values with the same line.
+    """
+    try:
+        return _field_adapter(name).validate_python(value)
+    except ValidationError as exc:
+        raise input_error(exc, prefix=name) from None
+
+
+@cache
+def _field_adapter(name: str) -> TypeAdapter:
+    info = SizingRequest.model_fields[name]
+    return TypeAdapter(
+        Annotated[(info.annotation, *info.metadata)], config=ConfigDict(allow_inf_nan=False)
+    )
+
+
 _PATTERN_WORDS = {
     AS_OF_PATTERN: "a date as YYYY, YYYY-MM or YYYY-MM-DD",
     CURRENCY_PATTERN: "a three-letter currency code such as BRL",
@@ -170,17 +199,17 @@ def _describe(err: dict) -> str:
             "less_than": "<",
         }[kind]
         limit = next(iter(ctx.values()))
-        return f"expected a number {bound} {limit}, got {given!r}"
+        return f"expected a number {bound} {limit}, got {shown(given)}"
     if kind == "literal_error":
-        return f"expected one of {ctx.get('expected')}, got {given!r}"
+        return f"expected one of {ctx.get('expected')}, got {shown(given)}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"expected a whole number, got {given!r}"
+        return f"expected a whole number, got {shown(given)}"
     if kind in ("float_parsing", "float_type", "finite_number"):
-        return f"expected a finite number, got {given!r}"
+        return f"expected a finite number, got {shown(given)}"
     if kind == "string_pattern_mismatch":
         what = _PATTERN_WORDS.get(ctx.get("pattern", ""), "text of another form")
-        return f"expected {what}, got {given!r}"
-    return f"{err['msg']} (got {given!r})"
+        return f"expected {what}, got {shown(given)}"
+    return f"{err['msg']} (got {shown(given)})"
 
 
 def resolve_policy(

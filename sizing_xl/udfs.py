@@ -41,6 +41,8 @@ from sizing_xl.excel.arguments import (
 from sizing_xl.excel.columns import MODEL_COLUMNS
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS, Lang
 from sizing_xl.methods import METHOD_NAMES
+from sizing_xl.reports.text import field_label
+from sizing_xl.request import check_field
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,
     METHOD_VERSION,
@@ -207,7 +209,9 @@ def _sizing(
         pipeline_parallel=as_int(pipeline_parallel, "pipeline_parallel", 1),
         gpu_memory_utilization=utilization or None,  # blank: the engine's default
     )
-    return size(request, _catalog(models, servers))
+    catalog = _catalog(models, servers)
+    _within_model_context(catalog.model(request.model), request.effective_context)
+    return size(request, catalog)
 
 
 def _scenario(result: SizingResult, scenario: object) -> ScenarioResult:
@@ -247,15 +251,28 @@ def SIZING_KV_PER_SESSION_GIB(
 ):
     """KV cache one session holds, in GiB: 2 x (full layers x context + sliding layers x window) x KV heads x head_dim x bytes (MLA: one latent per layer)."""
     spec = _catalog(models).model(as_text(model, "model"))
+    context = check_field("effective_context", as_int(effective_context, "effective_context"))
+    _within_model_context(spec, context)
     kv = kv_bytes_per_session(
         spec,
-        context_tokens=as_int(effective_context, "effective_context", minimum=1),
+        context_tokens=context,
         bytes_per_element=bytes_per_element(
             as_choice(kv_precision, "kv_precision", _PRECISIONS, "fp8")
         ),
-        tensor_parallel=as_int(tensor_parallel, "tensor_parallel", 1, minimum=1),
+        tensor_parallel=check_field(
+            "tensor_parallel", as_int(tensor_parallel, "tensor_parallel", 1)
+        ),
     )
     return bytes_to_gib(kv)
+
+
+def _within_model_context(spec: ModelSpec, context: int) -> None:
+    """A context past the model's maximum is an error in every cell, as it is critical in the CLI."""
+    if spec.max_context is not None and context > spec.max_context:
+        raise InputError(
+            "effective_context",
+            f"{context:,} tokens is above {spec.name}'s maximum context of {spec.max_context:,}",
+        )
 
 
 @_udf("model", "concurrency", "effective_context", "kv_precision", "tensor_parallel", "models")
@@ -263,7 +280,7 @@ def SIZING_KV_TOTAL_GIB(
     model, concurrency, effective_context, kv_precision=None, tensor_parallel=None, models=None
 ):
     """KV cache all concurrent sessions hold together, in GiB (KV per session x concurrency)."""
-    sessions = as_int(concurrency, "concurrency", minimum=1)
+    sessions = check_field("concurrency", as_int(concurrency, "concurrency"))
     per_session = SIZING_KV_PER_SESSION_GIB.__wrapped__(
         model, effective_context, kv_precision, tensor_parallel, models
     )
@@ -280,14 +297,14 @@ def SIZING_HBM_BUDGET_GIB(
     _, ratio = resolve_policy(
         DEFAULT_POLICIES[name],
         peak_headroom_ratio=0.0,
-        kv_budget_ratio=as_float(
-            kv_budget_ratio, "kv_budget_ratio", 0.70, minimum=1e-9, maximum=1.0
+        kv_budget_ratio=check_field(
+            "kv_budget_ratio", as_float(kv_budget_ratio, "kv_budget_ratio", 0.70)
         ),
     )
     budget = hbm_budget_bytes(
         hbm_total_bytes=gb_to_bytes(spec.hbm_total_gb),
-        runtime_overhead_gib=as_float(
-            runtime_overhead_gib, "runtime_overhead_gib", 120.0, minimum=0
+        runtime_overhead_gib=check_field(
+            "runtime_overhead_gib", as_float(runtime_overhead_gib, "runtime_overhead_gib", 120.0)
         ),
         kv_budget_ratio=ratio,
     )
@@ -431,9 +448,9 @@ SIZING_CAPACITY_AFTER_FAILURES = _scenario_udf(
 )
 SIZING_SCENARIO = _scenario_udf(
     "SIZING_SCENARIO",
-    "A scenario's full result as a two-column table (field, value): KV, budget, sessions per "
-    "node, nodes, HA, headroom.",
-    lambda _, r: scenario_rows(r.model_dump()),
+    "A scenario's full result as a two-column table (field, value), labelled as the text "
+    "report labels them: KV, budget, sessions per node, nodes, HA, headroom.",
+    lambda _, r: [[field_label(key), value] for key, value in scenario_rows(r.model_dump())],
     table=True,
 )
 
@@ -574,11 +591,17 @@ def SIZING_RESULT(
         gpu_memory_utilization,
         options,
     )
-    values = dict(rows)
+    values = {_field_key(label): value for label, value in rows}
     name = as_text(result_field, "result_field")
-    if name not in values:
-        raise InputError("result_field", f"unknown field {name!r}; known: {', '.join(values)}")
-    return values[name]
+    if _field_key(name) not in values:
+        known = ", ".join(values)
+        raise InputError("result_field", f"unknown field {shown(name)}; known: {known}")
+    return values[_field_key(name)]
+
+
+def _field_key(name: str) -> str:
+    """'Kv Per Session Gib' (SIZING_SCENARIO's label) or 'kv_per_session_gib': one key."""
+    return "_".join(name.strip().lower().split())
 
 
 @_udf(
@@ -642,13 +665,13 @@ def SIZING_ALERTS(
     return "\n".join(f"[{a.code}] {a.line(language)}" for a in result.alerts)
 
 
-def _field(entry: object, field: object) -> object:
+def entry_value(entry: object, field: object) -> object:
     name = as_text(field, "field")
     if name not in type(entry).model_fields and not isinstance(
         getattr(type(entry), name, None), property
     ):
         known = ", ".join(type(entry).model_fields)
-        raise InputError("field", f"unknown field {name!r}; known: {known}")
+        raise InputError("field", f"unknown field {shown(name)}; known: {known}")
     value = getattr(entry, name)
     return "" if value is None else value
 
@@ -656,22 +679,22 @@ def _field(entry: object, field: object) -> object:
 @_udf("model", "field", "models")
 def SIZING_MODEL(model, field, models=None):
     """A catalog value of a model by name, e.g. SIZING_MODEL("gemma-3-27b", "num_sliding_layers")."""
-    return _field(_catalog(models).model(as_text(model, "model")), field)
+    return entry_value(_catalog(models).model(as_text(model, "model")), field)
 
 
 @_udf("server", "field", "servers")
 def SIZING_SERVER(server, field, servers=None):
     """A catalog value of a server by name, e.g. SIZING_SERVER("dgx300", "hbm_total_gb")."""
-    return _field(_catalog(None, servers).server(as_text(server, "server")), field)
+    return entry_value(_catalog(None, servers).server(as_text(server, "server")), field)
 
 
-@_udf("kind", doc_returns="table")
-def SIZING_CATALOG(kind=None):
-    """The names the packaged and user catalogs hold, one per row: models, servers or storage."""
+@_udf("kind", "models", "servers", doc_returns="table")
+def SIZING_CATALOG(kind=None, models=None, servers=None):
+    """The names the catalogs hold, one per row (models, servers or storage), the workbook's own rows included."""
     which = as_choice(
         kind, "kind", {"models": "models", "servers": "servers", "storage": "storage"}, "models"
     )
-    return [[name] for name in getattr(_catalog(), which)]
+    return [[name] for name in getattr(_catalog(models, servers), which)]
 
 
 @_udf("config_json", "name")

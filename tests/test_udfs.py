@@ -27,6 +27,7 @@ from sizing_xl.udfs import (
     SIZING_SESSIONS_PER_NODE,
     SIZING_VERSION,
 )
+from tests.conftest import SEED_ARGS
 
 M, S = "opt-oss-120b", "dgx300"
 SEED = (M, S, 1000.0, 131072.0)  # numbers arrive from Excel as floats
@@ -180,7 +181,7 @@ def test_a_malformed_workbook_row_names_the_sheet_and_field():
 def test_table_lookups_alerts_and_catalog_lists():
     table = SIZING_SCENARIO(*SEED, "ideal")
     as_dict = dict(table)
-    assert as_dict["nodes_final"] == 5 and as_dict["sessions_per_node"] == 584
+    assert as_dict["Nodes Final"] == 5 and as_dict["Sessions Per Node"] == 584
     assert all(len(row) == 2 for row in table)
     alerts = SIZING_ALERTS(*SEED, None, None, None, None, None, None, "en")
     assert alerts.splitlines()[0].startswith("[LONG_CONTEXT] WARNING: Long context (131,072")
@@ -199,3 +200,35 @@ def test_names_are_prefixed_and_every_argument_has_help_text():
         assert udf.__doc__ and len(udf.__doc__) <= 255, name
         for arg in inspect.signature(udf).parameters:
             assert arg in DOCS and len(DOCS[arg]) <= 255, (name, arg)
+
+
+def test_functions_agree_with_each_other_and_with_the_cli(catalog):
+    from sizing_xl.reports.text import render_text_report
+
+    # the same labels as the text report, and SIZING_RESULT takes either spelling
+    text = render_text_report(size(make_request(**SEED_ARGS), catalog), lang="en")
+    labels = [label for label, _ in SIZING_SCENARIO(*SEED, "recommended")]
+    assert "Kv Per Session Gib" in labels and "  Kv Per Session Gib: 2.25" in text
+    assert udfs.SIZING_RESULT("Nodes Final", *SEED) == udfs.SIZING_RESULT("nodes_final", *SEED) == 3
+    # one limit per argument, whichever function takes it
+    kv = SIZING_KV_PER_SESSION_GIB(M, 131072.0, None, 5000.0)
+    sessions = SIZING_SESSIONS_PER_NODE(M, S, 131072.0, None, None, None, None, 5000.0)
+    assert kv == sessions == "ERROR: tensor_parallel: expected a number <= 1024, got 5000"
+    assert SIZING_KV_TOTAL_GIB(M, 1e308, 131072.0) == (
+        "ERROR: concurrency: expected a number <= 100000000, got 1e+308"
+    )
+    # a context above the model's maximum is an error in every cell, not a silent number
+    above = "ERROR: effective_context: 262,144 tokens is above opt-oss-120b's maximum context"
+    for cell in (
+        SIZING_KV_PER_SESSION_GIB(M, 262144.0),
+        SIZING_KV_TOTAL_GIB(M, 1000.0, 262144.0),
+        SIZING_NODES_FINAL(M, S, 1000.0, 262144.0),
+        SIZING_SESSIONS_PER_NODE(M, S, 262144.0),
+    ):
+        assert cell.startswith(above)
+
+
+def test_catalog_lists_the_workbooks_own_rows():
+    row = dict(name="acme-7b", num_layers=32.0, num_key_value_heads=8.0, head_dim=128.0)
+    assert ["acme-7b"] in SIZING_CATALOG("models", models_range(row))
+    assert ["acme-7b"] not in SIZING_CATALOG("models")

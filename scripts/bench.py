@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import statistics
@@ -175,6 +176,7 @@ def main() -> None:
             t_bare = per_call(lambda: naive_workbook(out), seconds=2)
             t_book = per_call(lambda: build_director_workbook(result).save(out), seconds=2)
         row("director workbook (.xlsx, 6 sheets)", t_book, t_bare, "bare 1-sheet openpyxl")
+    excel_figures(t_naive)
 
     print("start-up (a whole process, as a shell runs it)")
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
@@ -204,6 +206,56 @@ def main() -> None:
     print(
         f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
         f"{math.floor(1 / t_naive):,} calls/s)"
+    )
+
+
+def excel_figures(t_naive: float) -> None:
+    """A UDF cell as Sizing.xlsm calls it: the Models and Servers ranges, 500 rows, mostly blank."""
+    try:
+        import openpyxl
+
+        import sizing_xl.udfs as udfs
+    except ImportError:
+        return
+    book = openpyxl.load_workbook(_checkout.ROOT / "workbook" / "Sizing.xlsm")
+
+    def excel_range(name: str) -> list[list]:
+        ws = book[name]
+        return [
+            [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in r]
+            for r in ws.iter_rows(max_row=500, max_col=ws.max_column, values_only=True)
+        ]
+
+    models, servers = excel_range("Models"), excel_range("Servers")
+    head = ("opt-oss-120b", "dgx300", 1000.0, 131072.0, "recommended", *[None] * 5)
+
+    # xlwings hands every call fresh lists; built beforehand, so their cost (xlwings', not
+    # ours) stays out of the figure
+    fresh = itertools.cycle(
+        [([list(r) for r in models], [list(r) for r in servers]) for _ in range(16)]
+    )
+
+    def cell() -> object:
+        return udfs.SIZING_NODES_FINAL(*head, *next(fresh))
+
+    def uncached() -> object:
+        udfs._overlaid_cached.cache_clear()
+        udfs._RESULTS.clear()
+        return cell()
+
+    print("excel (xlwings UDFs, in-process)")
+    row("SIZING_NODES_FINAL, workbook ranges", per_call(cell), t_naive, "naive")
+    row("  same, nothing cached", per_call(uncached), per_call(cell), "cached")
+    formulas = sum(
+        1
+        for ws in book.worksheets
+        for r in ws.iter_rows()
+        for c in r
+        if isinstance(c.value, str) and c.value.startswith("=") and "SIZING_" in c.value
+    )
+    print(
+        f"  one recalculation of Sizing.xlsm's {formulas} UDF cells ≈ "
+        f"{formulas * per_call(cell) * 1e3:.1f} ms"
     )
 
 

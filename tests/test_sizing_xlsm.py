@@ -205,3 +205,34 @@ def test_options_range_prices_the_scenarios():
     speeds = [priced.scenario(n).throughput.tokens_per_second_per_session for n in SCENARIO_NAMES]
     assert scenario_cells(values, "Tokens/s per session (node full)") == pytest.approx(speeds)
     assert str(scenario_cells(values, "Monthly cloud")[0]).startswith("NO FIGURE: no cloud offer")
+
+
+def workbook_range(ws, columns: int, rows: int = 500) -> list[list]:
+    """A catalog sheet's A1:..500 as xlwings passes it: numbers as floats, blanks as None."""
+    return [
+        [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in row]
+        for row in ws.iter_rows(min_row=1, max_row=rows, max_col=columns, values_only=True)
+    ]
+
+
+def test_udfs_take_the_workbooks_own_ranges_and_skip_blank_rows():
+    import sizing_xl.udfs as u
+
+    wb = openpyxl.load_workbook(COMMITTED)
+    models = workbook_range(wb["Models"], wb["Models"].max_column)
+    servers = workbook_range(wb["Servers"], wb["Servers"].max_column)
+    filled = sum(1 for row in models if any(v is not None for v in row))
+    assert len(models) == 500 and filled < 50  # mostly blank, as every UDF cell receives it
+    assert len(u.range_key(models)) == filled  # blank rows dropped before anything is built
+    args = ("opt-oss-120b", "dgx300", 1000.0, 131072.0, "ideal", *[None] * 5)
+    before = u._overlaid_cached.cache_info()
+    first = u.SIZING_NODES_FINAL(*args, models, servers)
+    again = u.SIZING_NODES_FINAL(*args, [list(r) for r in models], [list(r) for r in servers])
+    assert first == again == 5
+    after = u._overlaid_cached.cache_info()
+    assert after.hits >= before.hits + 1  # the second cell reused the parsed rows
+    edited = [list(r) for r in models]
+    edited[1][0] = "opt-oss-120b-copy"  # a changed range is parsed again, not served stale
+    assert ["opt-oss-120b-copy"] in u.SIZING_CATALOG("models", edited, servers)
+    more = ("opt-oss-120b", "dgx300", 4000.0, *args[3:])  # a cached result is per request
+    assert u.SIZING_NODES_FINAL(*more, models, servers) > first

@@ -20,8 +20,14 @@ def main() -> int:
     parser.add_argument("workbook", type=Path, help=".xlsx or .xlsm file")
     parser.add_argument("--out", type=Path, default=Path("out/render"), help="output directory")
     parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="show the values the file stores instead of recalculating (Sizing.xlsm: its UDF "
+        "cells, which LibreOffice cannot compute)",
+    )
     args = parser.parse_args()
-    (pdf,) = convert([args.workbook], args.out, target="pdf")
+    (pdf,) = convert([args.workbook], args.out, target="pdf", recalculate=not args.stored)
     if shutil.which("pdftoppm") is None:
         print(f"{pdf} (install poppler-utils for PNG pages)")
         return 0

@@ -10,7 +10,11 @@ import pytest
 
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.catalog import overlay
-from sizing_xl.excel.sizing_xlsm import SHEET, build_sizing_workbook, template_path
+from sizing_xl.excel.sizing_xlsm import (
+    SHEET,
+    template_path,
+    write_sizing_workbook,
+)
 from sizing_xl.scenarios import SCENARIO_NAMES
 from sizing_xl.udfs import UDF_NAMES
 from tests.conftest import REPO, SEED_ARGS
@@ -65,7 +69,7 @@ def parts(path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     path = tmp_path_factory.mktemp("xlsm") / "Sizing.xlsm"
-    build_sizing_workbook().save(path)
+    write_sizing_workbook(path)
     return path
 
 
@@ -236,3 +240,18 @@ def test_udfs_take_the_workbooks_own_ranges_and_skip_blank_rows():
     assert ["opt-oss-120b-copy"] in u.SIZING_CATALOG("models", edited, servers)
     more = ("opt-oss-120b", "dgx300", 4000.0, *args[3:])  # a cached result is per request
     assert u.SIZING_NODES_FINAL(*more, models, servers) > first
+
+
+def test_udf_cells_open_with_the_engines_values_before_any_import(fresh):
+    """Cached values: Excel before ImportPythonUDFs, and viewers that never recalculate."""
+    ws = openpyxl.load_workbook(fresh, data_only=True)[SHEET]
+    values = {c.coordinate: c.value for row in ws.iter_rows() for c in row}
+    assert scenario_cells(values_by_sheet(values), "Sessions per node") == [629, 629, 584]
+    assert scenario_cells(values_by_sheet(values), "Nodes final") == [2, 3, 5]
+    assert not [k for k, v in values.items() if isinstance(v, str) and v.startswith("ERROR")]
+    with zipfile.ZipFile(fresh) as z:
+        assert 'fullCalcOnLoad="1"' not in z.read("xl/workbook.xml").decode()
+
+
+def values_by_sheet(values: dict) -> dict:
+    return {f"SIZING!{k}": v for k, v in values.items()}

@@ -9,14 +9,15 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-# Recalculate every formula on load, even in files that carry cached values.
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+# How formulas are treated on load: 0 recalculate always (even over cached values), 1 never
+# (show what the file stores, as a viewer does).
+_RECALC_MODE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
 </oor:items>
 """
 
@@ -26,9 +27,17 @@ def soffice() -> str | None:
 
 
 def convert(
-    files: Sequence[Path], out_dir: Path, target: str = "xlsx", timeout: int = 600
+    files: Sequence[Path],
+    out_dir: Path,
+    target: str = "xlsx",
+    timeout: int = 600,
+    *,
+    recalculate: bool = True,
 ) -> list[Path]:
-    """Open each file in LibreOffice (recalculating it) and save it as `target` in out_dir."""
+    """Open each file in LibreOffice and save it as `target` in out_dir.
+
+    recalculate=False keeps the values the file stores, as a viewer without the UDFs shows them.
+    """
     exe = soffice()
     if exe is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -36,7 +45,10 @@ def convert(
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
+        mode = "0" if recalculate else "1"
+        (user / "registrymodifications.xcu").write_text(
+            _RECALC_MODE.replace("{mode}", mode), encoding="utf-8"
+        )
         subprocess.run(
             [
                 exe,

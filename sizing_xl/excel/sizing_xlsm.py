@@ -7,6 +7,7 @@ committed file with a fresh build.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -16,12 +17,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.excel.cached_values import udf_cell_values, with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,
     NOTE_FONT,
     RESULT_FILL,
     SECTION_FONT,
     TITLE_FONT,
+    TOP,
     WRAP,
     define_name,
     header_row,
@@ -115,7 +118,8 @@ START_TEXT: tuple[tuple[str, str], ...] = (
         "text",
         "3. Open this workbook, enable macros, and on the xlwings ribbon click "
         '"Import Functions". The sheet xlwings.conf already names the module: UDF Modules = '
-        "sizing_xl.udfs. Until then the formula cells show #NAME?.",
+        "sizing_xl.udfs. Until then the formula cells show the values stored for the "
+        "default inputs; after an input changes they need the functions (#NAME? without).",
     ),
     (
         "text",
@@ -209,8 +213,26 @@ def build_sizing_workbook(
     wb.properties.creator = "sizing_xl"
     wb.properties.lastModifiedBy = "sizing_xl"
     wb.properties.created = wb.properties.modified = BUILT_AT
-    wb.calculation.fullCalcOnLoad = True
+    # No forced recalculation on open: the UDF cells carry cached values (see
+    # write_sizing_workbook), which stay right until an input changes and Excel recalculates
+    # with the imported functions; forcing it before the import showed a sheet of #NAME?.
+    wb.calculation.fullCalcOnLoad = False
     return wb
+
+
+def _fit_rows(ws: Worksheet, values: dict[str, object]) -> None:
+    """Rows tall enough for the wrapped text their cached values hold ("NO FIGURE: ...")."""
+    lines: dict[int, int] = {}
+    for ref, value in values.items():
+        cell = ws[ref]
+        if not isinstance(value, str) or cell.coordinate in ws.merged_cells:
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        need = math.ceil(len(value) / max(1.0, width * 0.95))
+        lines[cell.row] = max(lines.get(cell.row, 1), need)
+    for row, count in lines.items():
+        if count > 1:
+            ws.row_dimensions[row].height = 15 * count
 
 
 def _build_start_sheet(ws: Worksheet) -> None:
@@ -278,7 +300,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
     for label, fmt, formula in SCENARIO_ROWS:
         row += 1
         key = label == "Nodes final"
-        put(ws, f"A{row}", label, font=BOLD if key else None)
+        put(ws, f"A{row}", label, font=BOLD if key else None, alignment=TOP)
         for col in "BCD":
             put_formula(
                 ws,
@@ -287,6 +309,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
                 number_format=fmt,
                 font=BOLD if key else None,
                 fill=RESULT_FILL if key else None,
+                alignment=WRAP,  # a "NO FIGURE: ..." line wraps inside its column
             )
     row += 2
     put(ws, f"A{row}", "ALERTS", font=SECTION_FONT)
@@ -296,6 +319,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
     ws.row_dimensions[row].height = 90
     set_widths(ws, {"A": 44, "B": 20, "C": 20, "D": 20})
     print_landscape_fit_width(ws)
+    ws.page_setup.fitToHeight = 1  # inputs and scenarios on one page
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = False
 
@@ -303,4 +327,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
 def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> Path | None:
     """Write atomically; a replaced file is kept as <name>.bak-<time>.xlsm (returned)."""
     wb = build_sizing_workbook(catalog)
-    return write_atomic(path, workbook_bytes(wb), backup=True)
+    values = udf_cell_values(wb, SHEET)
+    _fit_rows(wb[SHEET], values)
+    data = with_cached_values(workbook_bytes(wb), wb.sheetnames.index(SHEET) + 1, values)
+    return write_atomic(path, data, backup=True)

@@ -1,0 +1,103 @@
+"""Cached values for UDF cells: what each SIZING_* formula gives for the workbook's own inputs.
+
+openpyxl writes formulas without values, so a workbook opened before its functions are imported
+(or in a viewer that does not recalculate) shows #NAME? or blanks. The builder evaluates each
+UDF cell with the engine, as xlwings would call it, and stores the value in the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from xml.sax.saxutils import escape
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+# The workbook's UDF formulas are one flat call: names, cell references and literals.
+_CALL = re.compile(r"^=(SIZING_\w+)\((.*)\)$", re.S)
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$")
+
+
+def udf_cell_values(wb: Workbook, sheet: str) -> dict[str, object]:
+    """{"B36": 3, ...}: every SIZING_* cell of the sheet, evaluated with the engine."""
+    import sizing_xl.udfs as udfs  # xlwings: the builder runs with the [excel] extra
+
+    ws = wb[sheet]
+    values: dict[str, object] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            match = _CALL.match(cell.value) if isinstance(cell.value, str) else None
+            if match:
+                args = [_argument(wb, ws, text) for text in _split(match.group(2))]
+                values[cell.coordinate] = getattr(udfs, match.group(1))(*args)
+    return values
+
+
+def _split(text: str) -> list[str]:
+    """Arguments at the commas outside quoted text."""
+    parts, current, quoted = [], "", False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "," and not quoted:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    return [*parts, current.strip()]
+
+
+def _argument(wb: Workbook, ws: Worksheet, text: str) -> object:
+    if text == "":
+        return None
+    if text.startswith('"'):
+        return text[1:-1].replace('""', '"')
+    if _NUMBER.match(text):
+        return float(text)
+    if text in wb.defined_names:
+        (title, ref), *_ = wb.defined_names[text].destinations
+        return _excel(wb[title][ref.replace("$", "")])
+    return _excel(ws[text.replace("$", "")])
+
+
+def _excel(target: object) -> object:
+    """What xlwings passes: numbers as floats, blanks as None, ranges as rows of values."""
+    if isinstance(target, tuple):
+        return [[_number(c.value) for c in row] for row in target]
+    return _number(target.value)  # type: ignore[attr-defined]
+
+
+def _number(value: object) -> object:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def with_cached_values(data: bytes, sheet_index: int, values: dict[str, object]) -> bytes:
+    """The .xlsx/.xlsm bytes with values stored in the given sheet's formula cells."""
+    part = f"xl/worksheets/sheet{sheet_index}.xml"
+
+    def fill(match: re.Match[str]) -> str:
+        ref, attrs, formula = match.group(1), match.group(2), match.group(3)
+        if ref not in values:
+            return match.group(0)
+        value = values[ref]
+        if isinstance(value, bool):
+            kind, text = ' t="b"', str(int(value))
+        elif isinstance(value, int | float):
+            kind, text = "", repr(float(value)) if isinstance(value, float) else str(value)
+        else:
+            kind, text = ' t="str"', escape(str(value))
+        return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v>'
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                xml = content.decode("utf-8")
+                xml = re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>([^<]*)</f><v ?/>', fill, xml)
+                content = xml.encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()

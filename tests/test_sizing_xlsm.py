@@ -255,3 +255,15 @@ def test_udf_cells_open_with_the_engines_values_before_any_import(fresh):
 
 def values_by_sheet(values: dict) -> dict:
     return {f"SIZING!{k}": v for k, v in values.items()}
+
+
+def test_the_excel_extra_pins_the_xlwings_whose_vba_the_workbook_carries():
+    """Bumping the pin without rebuilding the workbook (or the reverse) fails here: the VBA
+    project must be the pinned release's template byte for byte (the test above), and the
+    installed xlwings must be the pinned one."""
+    import tomllib
+    from importlib.metadata import version
+
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pins = [d for d in extra["optional-dependencies"]["excel"] if d.startswith("xlwings")]
+    assert pins == [f"xlwings=={version('xlwings')}"]

@@ -112,14 +112,23 @@ START_TEXT: tuple[tuple[str, str], ...] = (
         "live session holds a KV cache. The Sizing sheet sizes three scenarios (Minimum, "
         "Recommended, Ideal) with SIZING_* formulas that run the sizing_xl engine in Python.",
     ),
-    ("section", "Enable the formulas (Windows, once)"),
-    ("text", '1. pip install "sizing_xl[excel]"   2. xlwings addin install'),
+    ("section", "Enable the formulas (Windows, once; no add-in needed)"),
+    ("text", '1. From a clone of the sizing_xl repository: pip install ".[excel]"'),
     (
         "text",
-        "3. Open this workbook, enable macros, and on the xlwings ribbon click "
-        '"Import Functions". The sheet xlwings.conf already names the module: UDF Modules = '
-        "sizing_xl.udfs. Until then the formula cells show the values stored for the "
-        "default inputs; after an input changes they need the functions (#NAME? without).",
+        "2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings: "
+        'tick "Trust access to the VBA project object model".',
+    ),
+    (
+        "text",
+        "3. Downloaded file? Right-click it > Properties > Unblock. Open it, Enable Content.",
+    ),
+    (
+        "text",
+        "4. Alt+F8 > ImportPythonUDFs > Run. The sheet xlwings.conf already names the module "
+        "(UDF Modules = sizing_xl.udfs). Until then the formula cells show the values stored "
+        "for the default inputs; after an input changes they need the functions (#NAME? "
+        "without).",
     ),
     (
         "text",

@@ -17,6 +17,7 @@ from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.owned import node_power_kw, owned_monthly
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
+from sizing_xl.excel.live_model import _LABELS as LIVE_WORDS
 from sizing_xl.excel.live_model import INFEASIBLE, SHEET, build_live_model_sheet
 from sizing_xl.methods import vllm
 from sizing_xl.scenarios import SCENARIO_NAMES
@@ -425,7 +426,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
     assert len(sources) >= 51
     recalculated = convert(sources, tmp_path / "out")
     layout = build_live_model_sheet(openpyxl.Workbook(), results[0], "pt-BR")
-    checked = 0
+    checked = refused = 0
     infeasible_langs, methods = set(), set()
     for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
         formula_cells = {
@@ -446,6 +447,14 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
             },
         }
         assert formula_cells == set(where) | {layout.check}, f"{source.name}: unchecked formulas"
+        max_context = result.model.max_context
+        if max_context is not None and result.inputs.effective_context > max_context:
+            # the engine sizes it with a critical alert; the sheet refuses it and shows nothing
+            assert ws[layout.check].value == LIVE_WORDS[lang]["bad_context"], source.name
+            assert all(ws[ref].value in ("", None) for ref in where), source.name
+            assert wb["Executive"]["A4"].value.startswith("⚠"), source.name
+            refused += 1
+            continue
         assert ws[layout.check].value == "OK", source.name
         for ref, want in where.items():
             assert same(ws[ref].value, want, lang), (
@@ -462,7 +471,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
                         f"{source.name} {sheet.title}!{c.coordinate}: {c.value}"
                     )
         assert wb["Executive"]["A4"].value.startswith("✓"), source.name
-    assert infeasible_langs == {"pt-BR", "en"} and checked > 51 * 25
+    assert infeasible_langs == {"pt-BR", "en"} and checked > 45 * 25 and refused >= 1
     assert methods == {"seed", "vllm"}
 
 
@@ -487,3 +496,54 @@ def test_changing_an_input_recomputes_and_flags_the_snapshot(tmp_path, soffice, 
 def test_building_the_workbook_does_not_need_a_file(seed_result):
     wb = build_director_workbook(seed_result, generated_at=GENERATED_AT)
     assert wb["Model"]["B5"].value == "opt-oss-120b"
+
+
+@pytest.mark.libreoffice
+def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffice, seed_result):
+    """A wildcard name, spaces around a name, an unknown model, a context past the model's
+    maximum: the check names the fault and no result cell shows a number or an error. A
+    concurrency that changes no node count still marks the snapshot as differing, in red."""
+    path = tmp_path / "seed.xlsx"
+    write_director_workbook(seed_result, path, generated_at=GENERATED_AT, lang="en")
+    layout = build_live_model_sheet(openpyxl.Workbook(), seed_result, "en")
+    model, context, concurrency = (
+        layout.inputs[f] for f in ("model", "effective_context", "concurrency")
+    )
+    cases = {
+        "star": {model: "*", "words": LIVE_WORDS["en"]["bad_model"]},
+        "question": {model: "opt-oss-120?", "words": LIVE_WORDS["en"]["bad_model"]},
+        "spaces": {model: "opt-oss-120b  ", "words": LIVE_WORDS["en"]["bad_model"]},
+        "unknown": {model: "no-such-model", "words": LIVE_WORDS["en"]["bad_model"]},
+        "above_max": {context: 262144, "words": LIVE_WORDS["en"]["bad_context"]},
+        "same_nodes": {concurrency: 1040, "words": "OK"},
+    }
+    sources = []
+    for name, case in cases.items():
+        wb = openpyxl.load_workbook(path)
+        for ref, value in case.items():
+            if ref != "words":
+                wb[SHEET][ref] = value
+        sources.append(tmp_path / f"{name}.xlsx")
+        wb.save(sources[-1])
+    results = [ref for n in SCENARIO_NAMES for ref in layout.scenario[n].values()]
+    for (name, case), out in zip(cases.items(), convert(sources, tmp_path / "out"), strict=True):
+        wb = openpyxl.load_workbook(out, data_only=True)
+        ws = wb[SHEET]
+        assert ws[layout.check].value == case["words"], name
+        if name == "same_nodes":  # the same 2 / 3 / 5 nodes, from another input
+            assert [ws[layout.scenario[n]["nodes_final"]].value for n in SCENARIO_NAMES] == [
+                2,
+                3,
+                5,
+            ]
+        else:
+            assert all(ws[ref].value in ("", None) for ref in results), name
+        assert wb["Executive"]["A4"].value.startswith("⚠"), name
+        for sheet in wb.worksheets:
+            for row in sheet.iter_rows():
+                for c in row:
+                    assert not (isinstance(c.value, str) and c.value.startswith(ERROR_MARKERS)), (
+                        f"{name} {sheet.title}!{c.coordinate}: {c.value}"
+                    )
+    rules = openpyxl.load_workbook(path)["Executive"].conditional_formatting
+    assert any("A4" in str(r.sqref) for r in rules)  # "differs" in red

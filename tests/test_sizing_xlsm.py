@@ -55,6 +55,7 @@ PORTABLE = {
     "MOD",  # Excel 2016 and LibreOffice 7.4 both: the live Model sheet's replica check
     "POWER",  # and its MoE weights-read share
     "LN",
+    "ROW",  # the exact, wildcard-free catalog look-up: SUMPRODUCT(MAX((names=key)*ROW(names)))
 }
 
 

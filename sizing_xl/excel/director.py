@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.pagebreak import Break
@@ -38,7 +39,12 @@ from sizing_xl.excel.cells import (
     workbook_bytes,
 )
 from sizing_xl.excel.director_words import WORDS
-from sizing_xl.excel.live_model import INFEASIBLE, LiveModelCells, build_live_model_sheet
+from sizing_xl.excel.live_model import (
+    INFEASIBLE,
+    LiveModelCells,
+    build_live_model_sheet,
+    unchanged_inputs,
+)
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
 from sizing_xl.excel.money_formulas import money_format
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
@@ -389,7 +395,7 @@ def _live_check(
     nodes: str,
 ) -> None:
     """A formula cell that says whether the live Model sheet still gives these figures."""
-    tests = []
+    tests = unchanged_inputs(ws.parent[MODEL_SHEET], live)  # same results from other inputs
     for name in SCENARIO_NAMES:
         model = live.scenario[name]
         tests += [
@@ -400,6 +406,11 @@ def _live_check(
     formula = f'=IFERROR(IF(AND({",".join(tests)}),"{w["live_ok"]}","{w["live_diff"]}"),"{w["live_diff"]}")'
     put_formula(ws, f"A{row}", formula, font=BOLD)
     ws.merge_cells(f"A{row}:E{row}")
+    # "differs" must not look like "matches": red, bold, whatever the viewer's language
+    differs = f'LEFT(A{row},1)<>"{w["live_ok"][0]}"'
+    ws.conditional_formatting.add(
+        f"A{row}", FormulaRule(formula=[differs], font=Font(color="C00000", bold=True))
+    )
 
 
 def _catalog_for(result: SizingResult, catalog: Catalog | None) -> Catalog:

@@ -1,8 +1,9 @@
 """The live Model sheet: native Excel formulas that mirror sizing_xl.engine, cell for cell.
 
-Only functions that Excel 2016+ and LibreOffice 7.4 both evaluate (INDEX/MATCH, IF, AND/OR,
-ISNA/ISBLANK/ISNUMBER, MIN/MAX, INT, ROUND, ROUNDUP, TRIM); no UDFs and no macros, so a person
-without Python can change an input and watch the three scenarios recompute.
+Only functions that Excel 2016+ and LibreOffice 7.4 both evaluate (INDEX, SUMPRODUCT/ROW for
+exact look-ups, IF, AND/OR, ISBLANK/ISNUMBER, MIN/MAX, INT, ROUND, ROUNDUP); no UDFs and no
+macros, so a person without Python can change an input and watch the three scenarios recompute.
+Results show only when the input check says OK.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sizing_xl.excel.money_formulas import (
     money_format,
     money_rows,
 )
-from sizing_xl.excel.sheets import lookup
+from sizing_xl.excel.sheets import catalog_row, lookup
 from sizing_xl.i18n import SCENARIO_TITLES, Lang
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
 from sizing_xl.units import KV_PRECISIONS
@@ -107,6 +108,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "engine": "VLLM (método vllm; a verificação do engine usa estes valores)",
         "ok": "OK",
         "bad_model": "Modelo desconhecido: veja a planilha Models",
+        "bad_context": "Contexto acima do máximo do modelo (max_context na planilha Models)",
         "bad_server": "Servidor desconhecido: veja a planilha Servers",
         "bad_storage": "Storage desconhecido: veja a planilha Storage",
         "bad_precision": "Precisão KV: use fp8, int8, fp16 ou bf16",
@@ -148,6 +150,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "engine": "VLLM (method vllm; the engine check uses these figures)",
         "ok": "OK",
         "bad_model": "Unknown model: see the Models sheet",
+        "bad_context": "Context above the model's maximum (max_context on the Models sheet)",
         "bad_server": "Unknown server: see the Servers sheet",
         "bad_storage": "Unknown storage: see the Storage sheet",
         "bad_precision": "KV precision: use fp8, int8, fp16 or bf16",
@@ -168,6 +171,7 @@ class LiveModelCells:
 
     single: dict[str, str] = field(default_factory=dict)  # quantity -> "B30"
     scenario: dict[str, dict[str, str]] = field(default_factory=dict)  # scenario -> quantity -> ref
+    inputs: dict[str, str] = field(default_factory=dict)  # request field -> its input cell
     check: str = ""
 
 
@@ -202,6 +206,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
         values=values,
     )
     cells.single.update(refs)
+    cells.inputs = dict(refs)
     check = f"B{row}"
     cells.check = check
     put(ws, f"A{row}", words["check"], font=BOLD)
@@ -225,7 +230,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     for quantity, label, formula in rows_single:
         fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
         put(ws, f"A{refs[quantity][1:]}", label)
-        put_formula(ws, refs[quantity], formula, number_format=fmt)
+        put_formula(ws, refs[quantity], _when_ok(check, formula), number_format=fmt)
     row += len(singles) + 4
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
@@ -265,7 +270,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
             put_formula(
                 ws,
                 f"{col}{r}",
-                formula,
+                _when_ok(check, formula),
                 number_format=fmt,
                 font=BOLD if key else None,
                 fill=RESULT_FILL if key else None,
@@ -312,9 +317,42 @@ def write_inputs(
     return refs, first_row + len(inputs)
 
 
+_NAMED_INPUTS = {"model": "Models", "server": "Servers", "storage": "Storage"}
+
+
+def unchanged_inputs(ws: Worksheet, cells: LiveModelCells) -> list[str]:
+    """Formula tests, from another sheet, that each Model-sheet input still holds its value.
+
+    Catalog names are compared through their row in the catalog sheet, so no catalog text is
+    ever written into a formula.
+    """
+    tests = []
+    for attr, ref in cells.inputs.items():
+        cell, value = f"{ws.title}!{ref}", ws[ref].value
+        if attr in _NAMED_INPUTS:
+            sheet = ws.parent[_NAMED_INPUTS[attr]]
+            rows = [c.row for c in sheet["A"][1:] if str(c.value).lower() == str(value).lower()]
+            tests.append(f"{catalog_row(sheet.title, cell)}={rows[-1] if rows else 0}")
+        elif value is None:
+            tests.append(f"ISBLANK({cell})")
+        elif isinstance(value, bool):
+            tests.append(f"{cell}={str(value).upper()}")
+        elif isinstance(value, int | float):
+            tests.append(f"{cell}={value!r}")
+        else:  # the sheet's own words: precisions, methods, currency codes
+            tests.append(f'{cell}="{str(value).replace(chr(34), chr(34) * 2)}"')
+    return tests
+
+
+def _when_ok(check: str, formula: str) -> str:
+    """A result shown only when the input check says OK; otherwise blank, never #N/A or a
+    number computed from an input the engine would refuse."""
+    return f'=IF({check}="{_LABELS["en"]["ok"]}",{formula.removeprefix("=")},"")'
+
+
 def _check_formula(words: dict[str, str]) -> str:
-    def known(sheet: str, name: str) -> str:
-        return f"ISNA(MATCH(TRIM({name}),{sheet}!$A:$A,0))"
+    def known(sheet: str, name: str) -> str:  # true when the name is NOT in the sheet
+        return f"{catalog_row(sheet, name)}=0"
 
     precisions = ",".join(f'in_precision="{p}"' for p in KV_PRECISIONS)
     methods = ",".join(f'in_method="{m}"' for m in METHODS_IN_SHEET)
@@ -326,6 +364,7 @@ def _check_formula(words: dict[str, str]) -> str:
         "in_life<=0,in_hours<=0)"
     )
     gpus = lookup("Servers", "gpus_per_node", "in_server")
+    max_context = lookup("Models", "max_context", "in_model")
     replica = "in_tp*in_pp"
     fits = f"OR(AND({replica}<={gpus},MOD({gpus},{replica})=0),AND({replica}>{gpus},MOD({replica},{gpus})=0))"
     return (
@@ -335,7 +374,8 @@ def _check_formula(words: dict[str, str]) -> str:
         f'IF(NOT(OR({precisions})),"{words["bad_precision"]}",'
         f'IF(NOT(OR({methods})),"{words["bad_method"]}",'
         f'IF({numbers},"{words["bad_number"]}",'
-        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}")))))))'
+        f'IF(AND(ISNUMBER({max_context}),in_context>{max_context}),"{words["bad_context"]}",'
+        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}"))))))))'
     )
 
 

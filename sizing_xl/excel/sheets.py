@@ -24,10 +24,25 @@ def column_letter(sheet: str, field: str) -> str:
     return get_column_letter(CATALOG_SHEETS[sheet].index(field) + 1)
 
 
+LOOKUP_ROWS = 1000  # catalog rows the live formulas search: the packaged ones and an analyst's
+
+
+def catalog_row(sheet: str, key: str) -> str:
+    """The row of the entry named in `key`, 0 if none: an exact, case-insensitive comparison.
+
+    Not MATCH: its type-0 search reads *, ? and ~ as wildcards (a model named "*" matched
+    the header row). Not TRIM: it folds spaces inside a name, which the engine keeps. The
+    last row of a repeated name wins, as a later workbook row replaces an earlier entry.
+    """
+    names = f"{sheet}!$A$2:$A${LOOKUP_ROWS}"
+    return f"SUMPRODUCT(MAX(({names}={key})*ROW({names})))"
+
+
 def lookup(sheet: str, field: str, key: str) -> str:
-    """The catalog value of the entry named in `key` (MATCH type 0: the first exact name)."""
+    """The catalog value of the entry named in `key` (#N/A when there is none)."""
     col = column_letter(sheet, field)
-    return f"INDEX({sheet}!${col}:${col},MATCH(TRIM({key}),{sheet}!$A:$A,0))"
+    row = catalog_row(sheet, key)
+    return f"INDEX({sheet}!${col}:${col},IF({row}=0,NA(),{row}))"
 
 
 def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["pt-BR", "en"]
@@ -45,6 +46,20 @@ def fmt_num(x: float) -> str:
     """120.0 -> '120', 0.15 -> '0.15', 1e6 -> '1000000' (never exponent notation)."""
     text = f"{x:.6f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+# A number written the English way inside text: 1,000 / 131,072 / 2.25 / 1,418.0, but not
+# the digits of a name or version (llama-3.1-70b, v2.0, 0.6.3) nor a figure already in pt-BR.
+_TEXT_NUMBER = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w-]|[.,]\d)")
+_SWAP = str.maketrans(",.", ".,")
+
+
+def localize_numbers(text: str, lang: Lang) -> str:
+    """Text whose numbers read the file's way: '1,000 sessions' -> '1.000 sessões' in pt-BR.
+
+    The reports keep the seed's writing ('1,418.0 GiB'); a pt-BR workbook is pt-BR throughout.
+    """
+    return _TEXT_NUMBER.sub(lambda m: m.group().translate(_SWAP), text) if lang == "pt-BR" else text
 
 
 def fmt_pct(ratio: float) -> str:

@@ -547,3 +547,19 @@ def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffi
                     )
     rules = openpyxl.load_workbook(path)["Executive"].conditional_formatting
     assert any("A4" in str(r.sqref) for r in rules)  # "differs" in red
+
+
+def test_a_pt_br_workbook_writes_numbers_in_text_the_brazilian_way(tmp_path, seed_result):
+    texts = {}
+    for lang in ("pt-BR", "en"):
+        path = tmp_path / f"{lang}.xlsx"
+        write_director_workbook(seed_result, path, lang=lang, generated_at=GENERATED_AT)
+        ws = openpyxl.load_workbook(path)["Executive"]
+        texts[lang] = " | ".join(
+            c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        )
+    pt, en = texts["pt-BR"], texts["en"]
+    for want in ("1.000 sessões", "131.072 tokens", "2.304 GB HBM", "P99 0,15 ms"):
+        assert want in pt, want
+    assert not re.search(r"(?<![\w.-])\d{1,3},\d{3}(?![\d,])", pt)  # no "1,000" left
+    assert "opt-oss-120b" in pt and "1,000 sessions" in en and "2,304 GB HBM" in en

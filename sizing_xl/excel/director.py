@@ -49,7 +49,15 @@ from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
 from sizing_xl.excel.money_formulas import money_format
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
 from sizing_xl.files import write_atomic
-from sizing_xl.i18n import SCENARIO_TITLES, SEVERITY_LABELS, Lang, fmt_int, fmt_num, fmt_pct
+from sizing_xl.i18n import (
+    SCENARIO_TITLES,
+    SEVERITY_LABELS,
+    Lang,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    localize_numbers,
+)
 from sizing_xl.reports.executive import (
     ITEM_LISTS,
     fault_tolerance_label,
@@ -145,7 +153,7 @@ def build_executive_sheet(
     out.pair(
         w["server"],
         f"{server.name} — {server.label} ({server.gpus_per_node} × "
-        f"{server.gpu}, {fmt_num(server.hbm_total_gb)} GB HBM)",
+        f"{server.gpu}, {_grouped(server.hbm_total_gb)} GB HBM)",
     )
     out.pair(
         w["storage"],
@@ -440,12 +448,27 @@ def build_director_workbook(
     build_catalog_sheets(wb, _catalog_for(result, catalog))
     build_dictionary_sheet(wb, lang)
     build_executive_sheet(executive, result, lang, generated_at, live)
+    for sheet in (executive, wb["Dicionário" if lang == "pt-BR" else "Dictionary"]):
+        _localize_text_cells(sheet, lang)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
     wb.properties.creator = "sizing_xl"
     wb.properties.title = f"Sizing — {result.model.name} @ {result.server.name}"
     wb.properties.created = wb.properties.modified = generated_at
     wb.active = 0
     return wb
+
+
+def _grouped(x: float) -> str:
+    """2304 -> '2,304' (localize_numbers turns it into '2.304' in a pt-BR file)."""
+    return fmt_int(int(x)) if float(x).is_integer() else fmt_num(x)
+
+
+def _localize_text_cells(ws: Worksheet, lang: Lang) -> None:
+    """Numbers inside the sheet's text written the file's way (1.000 sessões in pt-BR)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and not cell.value.startswith("="):
+                cell.value = localize_numbers(cell.value, lang)
 
 
 def write_director_workbook(

@@ -32,7 +32,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "kv": "KV cache por sessão (GiB)",
         "kv_total": "KV total necessário (GiB)",
         "hbm": "HBM total por nó (GiB)",
-        "ratio": "Budget ratio",
+        "ratio": "Fração da HBM para KV (budget)",
         "hbm_budget": "Budget efetivo de HBM por nó (GiB)",
         "spn": "Sessões suportadas por nó",
         "peak": "Headroom para picos",

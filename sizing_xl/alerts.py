@@ -95,7 +95,7 @@ def evaluate_alerts(
         found.append(Alert(code=code, severity=severity, scenario=scenario, params=params))
 
     context = fmt_int(request.effective_context)
-    if model.max_context is not None and request.effective_context > model.max_context:
+    if model.above_max_context(request.effective_context):
         add(
             "CONTEXT_ABOVE_MODEL_MAX",
             "critical",

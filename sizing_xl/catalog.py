@@ -158,6 +158,10 @@ class ModelSpec(_Entry):
     def full_layers(self) -> int:
         return self.num_layers - self.sliding_layers
 
+    def above_max_context(self, tokens: int) -> bool:
+        """Whether a context is longer than the model serves (a critical alert, a cell error)."""
+        return self.max_context is not None and tokens > self.max_context
+
 
 class ServerSpec(_Entry):
     """One node: its GPUs and their HBM in the vendor's decimal GB."""

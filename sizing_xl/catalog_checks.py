@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 import types
 import typing
 
 from pydantic import BaseModel
+
+from sizing_xl.errors import UNPRINTABLE, escape_controls
 
 NAME_CHARS = 200  # an entry name is a cell, a flag value and a chart label
 TEXT_CHARS = 2_000  # sources and notes; Excel's own cell limit is 32,767
@@ -49,9 +50,6 @@ UPPER_BOUNDS: dict[str, float] = {
     "usd_per_hour_3y": 1e6,
     "value": 1e12,
 }
-# Controls (C0, DEL, C1), lone surrogates and Unicode non-characters: they break XML inside
-# .xlsx files, JSON encoders and terminals, and no model or server name needs them.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 @functools.cache
@@ -77,9 +75,10 @@ def _leaf_types(annotation: object) -> set[type]:
 
 def text_problem(text: str, limit: int) -> str | None:
     """Why text cannot go into a catalog, or None."""
-    bad = _UNSAFE.search(text)
+    # controls, lone surrogates and non-characters break .xlsx XML, JSON encoders and terminals
+    bad = UNPRINTABLE.search(text)
     if bad:
-        code = bad.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+        code = escape_controls(bad.group())
         return f"holds the character {code}, which no workbook or JSON file can carry safely"
     if len(text) > limit:
         return f"is {len(text):,} characters long; at most {limit:,}"

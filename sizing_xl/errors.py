@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 # C0/C1 controls, lone surrogates and the non-characters: nothing a one-line message should hold
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 SHOWN_CHARS = 80  # how much of a user's argument a message echoes
 LINE_CHARS = 400  # the longest message line, suggestions included
 
 
 def escape_controls(text: str) -> str:
     """Text with every control character, surrogate or non-character as a visible escape."""
-    return _UNPRINTABLE.sub(
+    return UNPRINTABLE.sub(
         lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
     )
 

@@ -150,11 +150,10 @@ def prune_backups(target: Path) -> None:
 
 def sweep_stale_temps(target: Path) -> None:
     """Remove temp files a killed writer of target left behind; live writers' are kept."""
-    prefix = f".{target.name}."
     now = time.time()
     for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
         match = _TEMP.search(tmp.name)
-        if not tmp.name.startswith(prefix) or not tmp.is_file():
+        if not tmp.is_file():
             continue
         try:
             old = now - tmp.stat().st_mtime > STALE_TEMP_SECONDS

@@ -182,10 +182,10 @@ def _keyed_catalog(models: object, servers: object) -> tuple[Catalog, tuple | No
     return _overlaid_cached(dirs, *keys), (dirs, *keys)
 
 
-def range_key(value: object) -> tuple | bool | None:
-    """A hashable copy of a range without its blank rows; False for no range, None if unhashable."""
+def range_key(value: object) -> tuple | None:
+    """A hashable copy of a range without its blank rows (() for no range); None if unhashable."""
     if value is None:
-        return False
+        return ()
     if not isinstance(value, list | tuple) or not value or not isinstance(value[0], list | tuple):
         return None
     try:
@@ -199,7 +199,7 @@ def range_key(value: object) -> tuple | bool | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _overlaid_cached(dirs: tuple[str, ...], models: tuple | bool, servers: tuple | bool) -> Catalog:
+def _overlaid_cached(dirs: tuple[str, ...], models: tuple, servers: tuple) -> Catalog:
     return _overlaid(dirs, models or None, servers or None)
 
 
@@ -321,7 +321,7 @@ def SIZING_KV_PER_SESSION_GIB(
 
 def _within_model_context(spec: ModelSpec, context: int) -> None:
     """A context past the model's maximum is an error in every cell, as it is critical in the CLI."""
-    if spec.max_context is not None and context > spec.max_context:
+    if spec.above_max_context(context):
         raise InputError(
             "effective_context",
             f"{context:,} tokens is above {spec.name}'s maximum context of {spec.max_context:,}",

@@ -89,10 +89,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "OVERHEAD_BELOW_WEIGHTS": {
         "pt-BR": "O overhead de runtime ({overhead} GiB por nó) é menor que os pesos que um nó "
-        "guarda ({weights} GiB: {replicas} réplica(s) de {model}); o budget ratio esconde a "
+        "guarda ({weights} GiB de {model}, réplicas por nó: {replicas}); o budget ratio esconde a "
         "diferença. Compare com a verificação do engine (--method vllm).",
         "en": "The runtime overhead ({overhead} GiB per node) is smaller than the weights a node "
-        "holds ({weights} GiB: {replicas} replica(s) of {model}); the budget ratio hides the "
+        "holds ({weights} GiB of {model}, replicas per node: {replicas}); the budget ratio hides the "
         "gap. Compare with the engine check (--method vllm).",
     },
     "METHOD_DISAGREES": {

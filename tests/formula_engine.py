@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import formulas
 import numpy as np
+import openpyxl
 from formulas.ranges import Ranges
 from schedula import EMPTY
 
 import sizing_xl.udfs as udfs
+from sizing_xl.excel.cached_values import GROWING_NAME
 
 
 def excel_value(value: object) -> object:
@@ -39,9 +42,26 @@ for _name in udfs.UDF_NAMES:
     formulas.get_functions()[_name] = _bind(getattr(udfs, _name))
 
 
+def _with_static_names(path: Path) -> Path:
+    """The workbook with each growing catalog name (Sheet!$A$1:INDEX(...,COUNTA(...))) fixed
+    to the rows it covers now: `formulas` cannot parse a range that ends in INDEX; LibreOffice
+    and Excel can (test_catalog_names_grow_with_their_tables)."""
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    for name in wb.defined_names.values():
+        match = GROWING_NAME.match(name.attr_text)
+        if match:
+            sheet, last_col = match.group(1), match.group(2)
+            rows = sum(1 for (c,) in wb[sheet].iter_rows(max_col=1) if c.value is not None)
+            name.attr_text = f"{sheet}!$A$1:${last_col}${rows}"
+    fixed = Path(tempfile.mkdtemp(prefix="static-names-")) / path.name
+    wb.save(fixed)
+    return fixed
+
+
 def evaluate(path: Path, inputs: dict[str, object] | None = None) -> dict[str, object]:
     """{"SHEET!A1": value} for every cell, after setting `inputs` ({"SHEET!B10": "fp16"})."""
-    book = path.name
+    path = _with_static_names(path)
+    book = path.name  # the same name: the inputs' keys carry it
     model = formulas.ExcelModel().loads(str(path)).finish()
     keyed = {
         f"'[{book}]{ref.split('!')[0].upper()}'!{ref.split('!')[1]}": v

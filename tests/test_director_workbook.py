@@ -12,17 +12,13 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from sizing_xl import InputError, engine, load_catalog, make_request, size
-from sizing_xl.costs.assumptions import Assumptions
-from sizing_xl.costs.owned import node_power_kw, owned_monthly
+from sizing_xl import InputError, load_catalog, make_request, size
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
 from sizing_xl.excel.live_model import _LABELS as LIVE_WORDS
-from sizing_xl.excel.live_model import INFEASIBLE, SHEET, build_live_model_sheet
-from sizing_xl.methods import vllm
+from sizing_xl.excel.live_model import INFEASIBLE, build_live_model_sheet
+from sizing_xl.excel.live_values import scenario_values, single_values
 from sizing_xl.scenarios import SCENARIO_NAMES
-from sizing_xl.throughput import prefill_flops
-from sizing_xl.units import bytes_per_element
 from tests.conftest import SEED_ARGS
 
 GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)
@@ -31,7 +27,7 @@ ERROR_MARKERS = ("#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NUM!", "#NUL
 
 def executive_rows(path) -> dict[str, list]:
     """Executive sheet rows keyed by their column-A label, values as stored (no recalculation)."""
-    ws = openpyxl.load_workbook(path)["Executive"]
+    ws = openpyxl.load_workbook(path).worksheets[0]
     return {row[0].value: [c.value for c in row[1:4]] for row in ws.iter_rows() if row[0].value}
 
 
@@ -62,7 +58,8 @@ def test_english_workbook(tmp_path, seed_result):
     write_director_workbook(seed_result, path, lang="en", generated_at=GENERATED_AT)
     rows = executive_rows(path)
     assert rows["DGX nodes required"] == [2, 3, 5]
-    assert "Dictionary" in openpyxl.load_workbook(path).sheetnames
+    names = ["Executive", "Model", "Models", "Servers", "Storage", "Dictionary"]
+    assert openpyxl.load_workbook(path).sheetnames == names
 
 
 def test_workbook_is_macro_free_recalculates_on_load_and_prints_one_page_wide(seed_xlsx):
@@ -74,8 +71,16 @@ def test_workbook_is_macro_free_recalculates_on_load_and_prints_one_page_wide(se
     assert "macroEnabled" not in content_types
     assert 'fullCalcOnLoad="1"' in workbook_xml
     wb = openpyxl.load_workbook(seed_xlsx)
-    assert wb.sheetnames == ["Executive", "Model", "Models", "Servers", "Storage", "Dicionário"]
-    ws = wb["Executive"]
+    # a pt-BR file names its sheets in Portuguese, formulas and names following
+    assert wb.sheetnames == [
+        "Executivo",
+        "Modelo",
+        "Modelos",
+        "Servidores",
+        "Storage",
+        "Dicionário",
+    ]
+    ws = wb.worksheets[0]
     assert ws.print_area and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert len(ws._charts) == 1
@@ -106,11 +111,11 @@ def test_catalog_text_never_becomes_a_formula(tmp_path):
     assert formulas  # the live model has formulas, none of them carries catalog text
     assert not [f for f in formulas if "HYPERLINK" in f or "calc" in f or "SUM(1+1)" in f]
     wb = openpyxl.load_workbook(path)
-    models = wb["Models"]
+    models = wb.worksheets[2]
     cells = [c for row in models.iter_rows() for c in row if c.value in (evil.lower(), "@SUM(1+1)")]
     assert len(cells) == 2
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
-    assert wb["Model"]["B5"].data_type == "s"  # the input cell holds the name as text
+    assert wb.worksheets[1]["B5"].data_type == "s"  # the input cell holds the name as text
 
 
 def test_existing_file_is_replaced_atomically_with_a_backup(tmp_path, seed_result, monkeypatch):
@@ -277,127 +282,8 @@ def grid_cases() -> list[dict]:
 
 
 def expected_values(result) -> tuple[dict, dict]:
-    m, srv, req = result.model, result.server, result.inputs
-    single = {
-        "attention_type": m.attention_type,
-        "attention_pattern": m.attention_pattern,
-        "num_layers": m.num_layers,
-        "sliding_layers": m.sliding_layers,
-        "full_layers": m.full_layers,
-        "sliding_window": m.sliding_window or 0,
-        "num_key_value_heads": m.num_key_value_heads or 0,
-        "head_dim": m.head_dim or 0,
-        "kv_lora_rank": m.kv_lora_rank or 0,
-        "qk_rope_head_dim": m.qk_rope_head_dim or 0,
-        "gpus_per_node": srv.gpus_per_node,
-        "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
-        "hbm_total_bytes": srv.hbm_total_gb * 10**9,
-        "bytes_per_element": bytes_per_element(req.kv_precision),
-        "kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
-            m, tensor_parallel=req.tensor_parallel
-        ),
-        "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
-        "kv_per_session_bytes": engine.kv_bytes_per_session(
-            m,
-            context_tokens=req.effective_context,
-            bytes_per_element=bytes_per_element(req.kv_precision),
-            tensor_parallel=req.tensor_parallel,
-        ),
-    }
-    d, check = result.deployment, result.engine_check
-    memory = check.memory
-    page = vllm.page_bytes_per_layer(
-        m,
-        tensor_parallel=req.tensor_parallel,
-        block_size=memory.block_size,
-        bytes_per_element=bytes_per_element(req.kv_precision),
-    )
-    single |= {
-        "replicas_per_node": d.replicas_per_node,
-        "nodes_per_replica": d.nodes_per_replica,
-        "usable_gib_per_gpu": memory.usable_gib_per_gpu,
-        "weights_gib": d.weights.gib,
-        "gpu_memory_utilization": memory.memory_fraction,
-        "non_weight_overhead_gib": memory.non_weight_overhead_gib,
-        "block_size": memory.block_size,
-        "max_num_seqs": memory.max_sessions_per_replica,
-        "kv_available_bytes_per_gpu": memory.kv_available_gib_per_gpu * 2**30,
-        "layers_per_group": memory.layers_per_group,
-        "full_groups": memory.full_groups,
-        "sliding_groups": memory.sliding_groups,
-        "layers_per_group_on_gpu": -(-memory.layers_per_group // req.pipeline_parallel),
-        "page_bytes": page,
-        "blocks_per_gpu": memory.blocks_per_gpu,
-        "blocks_per_session": memory.blocks_per_session,
-        "engine_sessions_per_replica": check.sessions_per_replica,
-        "engine_kv_per_session_bytes": memory.kv_per_session_gib_per_gpu
-        * 2**30
-        * d.gpus_per_replica,
-    }
-    single |= money_singles(result)
-    scenario = {name: scenario_values(result, name) for name in SCENARIO_NAMES}
-    return single, scenario
-
-
-DASH = "—"  # what the sheet shows where the engine has no figure
-
-
-def money_singles(result) -> dict:
-    m, srv, req = result.model, result.server, result.inputs
-    a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
-    t = result.scenario("recommended").throughput
-    prompt = req.prompt_tokens or req.effective_context
-    kw, _ = node_power_kw(srv, a)
-    purchase = result.finance.node_price_usd
-    price = None if purchase is None else purchase + (srv.install_usd or 0)
-    month = owned_monthly(price, kw, a)
-    moe = m.num_experts is not None
-
-    def dash(x):
-        return DASH if x is None else x
-
-    return {
-        "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu,
-        "weights_precision_used": result.deployment.weights.precision,
-        "prefill_tflops": t.prefill_tflops_per_gpu,
-        "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
-        "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
-        "prefill_flops": prefill_flops(m, prompt),
-        "ttft_seconds": t.ttft_seconds,
-        "node_power_kw": kw,
-        "node_purchase_usd": dash(purchase),
-        "node_price_usd": dash(price),
-        "depreciation_node_usd": dash(month.depreciation),
-        "capital_node_usd": dash(month.capital),
-        "maintenance_node_usd": dash(month.maintenance),
-        "energy_node_usd": month.energy,
-        "tco_node_usd": dash(month.total),
-    }
-
-
-def scenario_values(result, name) -> dict:
-    r = result.scenario(name)
-    rate = result.finance.usd_to_currency
-    values = r.model_dump()
-    values["memory_sessions_per_replica"] = -(
-        -r.memory_sessions_per_unit // result.deployment.replicas_per_node
-    )
-    values["throughput_sessions_per_replica"] = r.throughput.sessions_per_replica
-    values["tokens_per_second_per_session"] = r.throughput.tokens_per_second_per_session
-    values["tokens_per_second_per_node"] = r.throughput.tokens_per_second_per_node
-    cost = r.cost
-    for quantity, field in (
-        ("capex", "capex_usd"),
-        ("tco_monthly", "tco_monthly_usd"),
-        ("cloud_monthly", "cloud_monthly_usd"),
-        ("cost_per_session_month", "cost_per_session_month_usd"),
-        ("usd_per_mtok_owned", "usd_per_mtok_owned"),
-        ("usd_per_mtok_cloud", "usd_per_mtok_cloud"),
-    ):
-        usd = None if cost is None else getattr(cost, field)
-        values[quantity] = DASH if usd is None else usd * rate
-    values["power_kw"] = DASH if cost is None else cost.power_kw
-    return values
+    single = single_values(result)
+    return single, {name: scenario_values(result, name) for name in SCENARIO_NAMES}
 
 
 def same(got, want, lang) -> bool:
@@ -408,6 +294,14 @@ def same(got, want, lang) -> bool:
     if isinstance(got, bool) or not isinstance(got, int | float):
         return False
     return got == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+def same_value(stored, recalculated) -> bool:
+    if stored in ("", None) or recalculated in ("", None):
+        return stored in ("", None) and recalculated in ("", None)
+    if isinstance(stored, int | float) and not isinstance(stored, bool):
+        return recalculated == pytest.approx(stored, rel=1e-12, abs=1e-12)
+    return stored == recalculated
 
 
 @pytest.mark.libreoffice
@@ -431,12 +325,18 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
     for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
         formula_cells = {
             c.coordinate
-            for row in openpyxl.load_workbook(source)[SHEET].iter_rows()
+            for row in openpyxl.load_workbook(source).worksheets[1].iter_rows()
             for c in row
             if isinstance(c.value, str) and c.value.startswith("=")
         }
         wb = openpyxl.load_workbook(out, data_only=True)
-        ws = wb[SHEET]
+        ws = wb.worksheets[1]
+        stored = openpyxl.load_workbook(
+            source, data_only=True
+        )  # what a non-recalculating viewer shows
+        for sheet, ref in [(1, ref) for ref in formula_cells] + [(0, "A4")]:
+            kept, got = stored.worksheets[sheet][ref].value, wb.worksheets[sheet][ref].value
+            assert same_value(kept, got), f"{source.name} {sheet}!{ref}: {kept!r} != {got!r}"
         single, scenario = expected_values(result)
         where = {
             **{layout.single[q]: want for q, want in single.items()},
@@ -452,7 +352,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
             # the engine sizes it with a critical alert; the sheet refuses it and shows nothing
             assert ws[layout.check].value == LIVE_WORDS[lang]["bad_context"], source.name
             assert all(ws[ref].value in ("", None) for ref in where), source.name
-            assert wb["Executive"]["A4"].value.startswith("⚠"), source.name
+            assert wb.worksheets[0]["A4"].value.startswith("⚠"), source.name
             refused += 1
             continue
         assert ws[layout.check].value == "OK", source.name
@@ -470,7 +370,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
                     assert not (isinstance(c.value, str) and c.value.startswith(ERROR_MARKERS)), (
                         f"{source.name} {sheet.title}!{c.coordinate}: {c.value}"
                     )
-        assert wb["Executive"]["A4"].value.startswith("✓"), source.name
+        assert wb.worksheets[0]["A4"].value.startswith("✓"), source.name
     assert infeasible_langs == {"pt-BR", "en"} and checked > 45 * 25 and refused >= 1
     assert methods == {"seed", "vllm"}
 
@@ -480,7 +380,7 @@ def test_changing_an_input_recomputes_and_flags_the_snapshot(tmp_path, soffice, 
     path = tmp_path / "seed.xlsx"
     write_director_workbook(seed_result, path, generated_at=GENERATED_AT)
     wb = openpyxl.load_workbook(path)
-    wb["Model"]["B10"] = "fp16"  # in_precision
+    wb.worksheets[1]["B10"] = "fp16"  # in_precision
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     (out,) = convert([edited], tmp_path / "out")
@@ -489,25 +389,26 @@ def test_changing_an_input_recomputes_and_flags_the_snapshot(tmp_path, soffice, 
     fp16 = size(make_request(**SEED_ARGS, kv_precision="fp16"))
     for name in SCENARIO_NAMES:
         cell = layout.scenario[name]["nodes_final"]
-        assert recalculated["Model"][cell].value == fp16.scenario(name).nodes_final
-    assert recalculated["Executive"]["A4"].value.startswith("⚠")
+        assert recalculated.worksheets[1][cell].value == fp16.scenario(name).nodes_final
+    assert recalculated.worksheets[0]["A4"].value.startswith("⚠")
 
 
 def test_building_the_workbook_does_not_need_a_file(seed_result):
     wb = build_director_workbook(seed_result, generated_at=GENERATED_AT)
-    assert wb["Model"]["B5"].value == "opt-oss-120b"
+    assert wb.worksheets[1]["B5"].value == "opt-oss-120b"
 
 
 @pytest.mark.libreoffice
 def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffice, seed_result):
     """A wildcard name, spaces around a name, an unknown model, a context past the model's
-    maximum: the check names the fault and no result cell shows a number or an error. A
-    concurrency that changes no node count still marks the snapshot as differing, in red."""
+    maximum, a weights precision with no size: the check names the fault and no result cell
+    shows a number or an error. A concurrency that changes no node count, or a weights
+    precision the engine sizes by parameters, still marks the snapshot as differing, in red."""
     path = tmp_path / "seed.xlsx"
     write_director_workbook(seed_result, path, generated_at=GENERATED_AT, lang="en")
     layout = build_live_model_sheet(openpyxl.Workbook(), seed_result, "en")
-    model, context, concurrency = (
-        layout.inputs[f] for f in ("model", "effective_context", "concurrency")
+    model, context, concurrency, precision = (
+        layout.inputs[f] for f in ("model", "effective_context", "concurrency", "weights_precision")
     )
     cases = {
         "star": {model: "*", "words": LIVE_WORDS["en"]["bad_model"]},
@@ -516,19 +417,21 @@ def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffi
         "unknown": {model: "no-such-model", "words": LIVE_WORDS["en"]["bad_model"]},
         "above_max": {context: 262144, "words": LIVE_WORDS["en"]["bad_context"]},
         "same_nodes": {concurrency: 1040, "words": "OK"},
+        "no_weight_size": {precision: "fp3", "words": LIVE_WORDS["en"]["bad_weights"]},
+        "fp8_weights": {precision: "fp8", "words": "OK"},  # params x 1 byte, not the MXFP4 size
     }
     sources = []
     for name, case in cases.items():
         wb = openpyxl.load_workbook(path)
         for ref, value in case.items():
             if ref != "words":
-                wb[SHEET][ref] = value
+                wb.worksheets[1][ref] = value
         sources.append(tmp_path / f"{name}.xlsx")
         wb.save(sources[-1])
     results = [ref for n in SCENARIO_NAMES for ref in layout.scenario[n].values()]
     for (name, case), out in zip(cases.items(), convert(sources, tmp_path / "out"), strict=True):
         wb = openpyxl.load_workbook(out, data_only=True)
-        ws = wb[SHEET]
+        ws = wb.worksheets[1]
         assert ws[layout.check].value == case["words"], name
         if name == "same_nodes":  # the same 2 / 3 / 5 nodes, from another input
             assert [ws[layout.scenario[n]["nodes_final"]].value for n in SCENARIO_NAMES] == [
@@ -536,16 +439,23 @@ def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffi
                 3,
                 5,
             ]
+        elif name == "fp8_weights":
+            fp8 = size(make_request(**SEED_ARGS, weights_precision="fp8"))
+            assert ws[layout.single["weights_gib"]].value == pytest.approx(
+                fp8.deployment.weights.gib, rel=1e-12
+            )
+            ttft = ws[layout.single["ttft_seconds"]].value
+            assert ttft == pytest.approx(fp8.scenario("recommended").throughput.ttft_seconds)
         else:
             assert all(ws[ref].value in ("", None) for ref in results), name
-        assert wb["Executive"]["A4"].value.startswith("⚠"), name
+        assert wb.worksheets[0]["A4"].value.startswith("⚠"), name
         for sheet in wb.worksheets:
             for row in sheet.iter_rows():
                 for c in row:
                     assert not (isinstance(c.value, str) and c.value.startswith(ERROR_MARKERS)), (
                         f"{name} {sheet.title}!{c.coordinate}: {c.value}"
                     )
-    rules = openpyxl.load_workbook(path)["Executive"].conditional_formatting
+    rules = openpyxl.load_workbook(path).worksheets[0].conditional_formatting
     assert any("A4" in str(r.sqref) for r in rules)  # "differs" in red
 
 
@@ -554,7 +464,7 @@ def test_a_pt_br_workbook_writes_numbers_in_text_the_brazilian_way(tmp_path, see
     for lang in ("pt-BR", "en"):
         path = tmp_path / f"{lang}.xlsx"
         write_director_workbook(seed_result, path, lang=lang, generated_at=GENERATED_AT)
-        ws = openpyxl.load_workbook(path)["Executive"]
+        ws = openpyxl.load_workbook(path).worksheets[0]
         texts[lang] = " | ".join(
             c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)
         )
@@ -563,3 +473,47 @@ def test_a_pt_br_workbook_writes_numbers_in_text_the_brazilian_way(tmp_path, see
         assert want in pt, want
     assert not re.search(r"(?<![\w.-])\d{1,3},\d{3}(?![\d,])", pt)  # no "1,000" left
     assert "opt-oss-120b" in pt and "1,000 sessions" in en and "2,304 GB HBM" in en
+
+
+def test_an_infeasible_scenario_is_named_on_the_chart_and_no_empty_chart_is_drawn(tmp_path):
+    """No bar for an infeasible scenario: the chart title names it; with none feasible, a
+    sentence stands where the chart would be."""
+    base = {**SEED_ARGS, "model": "llama-3.1-405b", "kv_precision": "fp16"}
+    for overhead, lang, charts in ((2052, "en", 1), (2100, "pt-BR", 0)):
+        result = size(make_request(**base, runtime_overhead_gib=overhead))
+        infeasible = [n for n in SCENARIO_NAMES if result.scenario(n).nodes_final is None]
+        assert infeasible == (["ideal"] if charts else list(SCENARIO_NAMES))
+        path = tmp_path / f"{overhead}.xlsx"
+        write_director_workbook(result, path, lang=lang, generated_at=GENERATED_AT)
+        ws = openpyxl.load_workbook(path).worksheets[0]
+        with zipfile.ZipFile(path) as z:
+            chart_xml = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+        titles = [x for x in chart_xml if "Nodes per scenario" in x or "Nós por cenário" in x]
+        assert len(titles) == charts
+        texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        if charts:
+            assert "infeasible, no bar: Ideal" in titles[0]
+        else:
+            assert any(t.startswith("Nenhum cenário é viável") for t in texts)
+
+
+@pytest.mark.libreoffice
+def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
+    """Each catalog one page wide with its header repeated, rows as tall as their text: the
+    whole workbook prints on ten pages in each language (it printed seventeen, twelve of them
+    catalog slices)."""
+    sources = []
+    for lang in ("pt-BR", "en"):
+        sources.append(tmp_path / f"{lang}.xlsx")
+        write_director_workbook(seed_result, sources[-1], lang=lang, generated_at=GENERATED_AT)
+        wb = openpyxl.load_workbook(sources[-1])
+        for ws in wb.worksheets[2:5]:  # the catalogs
+            assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1", ws.title
+        dictionary = wb.worksheets[5]
+        wrapped = [
+            r for r in range(4, dictionary.max_row + 1) if len(dictionary[f"C{r}"].value) > 80
+        ]
+        assert wrapped and all(dictionary.row_dimensions[r].height >= 30 for r in wrapped)
+    for pdf in convert(sources, tmp_path / "pdf", target="pdf"):
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+        assert pages == 10, (pdf.name, pages)

@@ -17,9 +17,12 @@ SEED_GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)  # the seed report's own ti
 
 # The seed cut two dictionary descriptions at the first "." of "0.70"/"0.20"; the tool gives
 # them whole. These are the only differences allowed against the seed's text.
-SEED_ERRATA = {
+SEED_ERRATA = {  # the seed's slips, and "nó(s)" where the count is known
     "Fração da HBM total alocada para KV cache (ex: 0 |": "Fração da HBM total alocada para KV cache (ex: 0.70) |",
     "Fração adicional de capacidade reservada para picos de tráfego (ex: 0 |": "Fração adicional de capacidade reservada para picos de tráfego (ex: 0.20) |",
+    "Com 2 nó(s), o sistema": "Com 2 nós, o sistema",
+    "Mínimo (2 nó(s)) reduz": "Mínimo (2 nós) reduz",
+    "Com 2 nó(s) e sem HA": "Com 2 nós e sem HA",
 }
 
 
@@ -75,7 +78,7 @@ def test_report_numbers_and_sentences_follow_the_inputs(catalog):
     assert "os nós restantes mantêm 1256 sessões" in text  # 4 operational x 314
     assert "Precisão: fp16 (2 bytes/elem)" in text
     assert "ALERTA: Precisão KV fp16 usa 2 bytes/elemento" in text
-    assert "Com 4 nó(s), o sistema atende" in text
+    assert "Com 4 nós, o sistema atende" in text
     assert "| **CapEx relativo** | Baseline | +25% | +75% |" in text  # 4 / 5 / 7 nodes
     assert "Proceder com procurement de 5 nós dgx300" in text
 
@@ -155,3 +158,14 @@ def test_reports_leave_no_unfilled_placeholder(catalog, lang):
         )
         text = render_executive_report(result, lang=lang)
         assert not re.search(r"\{\w+\}", text), model
+
+
+def test_node_counts_in_sentences_agree_in_number(catalog):
+    """'Com 1 nó', 'Com 2 nós': never 'nó(s)' once the count is known."""
+    for concurrency, words in ((10, ("Com 1 nó,", "Mínimo (1 nó)")), (1000, ("Com 2 nós,",))):
+        result = size(make_request(**{**SEED_ARGS, "concurrency": concurrency}), catalog)
+        text = render_executive_report(result, generated_at=SEED_GENERATED_AT)
+        assert "(s)" not in text
+        assert all(w in text for w in words), concurrency
+        english = render_executive_report(result, generated_at=SEED_GENERATED_AT, lang="en")
+        assert "(s)" not in english and ("With 1 node," in english) == (concurrency == 10)

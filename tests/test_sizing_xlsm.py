@@ -27,6 +27,7 @@ VOLATILE = {"docProps/core.xml": re.compile(r"<dcterms:modified[^>]*>[^<]*</dcte
 # director's live Model sheet uses that Excel 2016 and LibreOffice 7.4 share.
 PORTABLE = {
     "INDEX",
+    "ISTEXT",
     "MATCH",
     "SUMPRODUCT",
     "SUMIFS",
@@ -268,3 +269,24 @@ def test_the_excel_extra_pins_the_xlwings_whose_vba_the_workbook_carries():
     extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     pins = [d for d in extra["optional-dependencies"]["excel"] if d.startswith("xlwings")]
     assert pins == [f"xlwings=={version('xlwings')}"]
+
+
+@pytest.mark.libreoffice
+def test_catalog_names_grow_with_their_tables(tmp_path, soffice):
+    """wb_models / wb_servers cover the header down to the last name, and a row typed under a
+    table joins them, with no blank rows shipped to the functions."""
+    from sizing_xl.excel.libreoffice import convert
+
+    wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    models = wb["Models"]
+    filled = models.max_row
+    models.cell(row=filled + 1, column=1, value="typed-below")
+    probe = wb["Start"]
+    probe["H1"], probe["H2"] = "=ROWS(wb_models)", "=INDEX(wb_models,ROWS(wb_models),1)"
+    probe["H3"] = "=ROWS(wb_servers)"
+    path = tmp_path / "grown.xlsm"
+    wb.save(path)
+    (out,) = convert([path], tmp_path / "out")
+    start = openpyxl.load_workbook(out, data_only=True)["Start"]
+    assert start["H1"].value == filled + 1 and start["H2"].value == "typed-below"
+    assert start["H3"].value == wb["Servers"].max_row

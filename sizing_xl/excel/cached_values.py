@@ -17,6 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 # The workbook's UDF formulas are one flat call: names, cell references and literals.
 _CALL = re.compile(r"^=(SIZING_\w+)\((.*)\)$", re.S)
+# Sizing.xlsm's catalog names: Sheet!$A$1:INDEX(Sheet!$X:$X,COUNTA(Sheet!$A:$A))
+GROWING_NAME = re.compile(r"^(\w+)!\$A\$1:INDEX\(\1!\$([A-Z]+):\$\2,COUNTA\(\1!\$A:\$A\)\)$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$")
 
 
@@ -57,6 +59,11 @@ def _argument(wb: Workbook, ws: Worksheet, text: str) -> object:
     if _NUMBER.match(text):
         return float(text)
     if text in wb.defined_names:
+        growing = GROWING_NAME.match(wb.defined_names[text].attr_text)
+        if growing:  # a catalog table's name: header row down to COUNTA of its names
+            sheet, last_col = wb[growing.group(1)], growing.group(2)
+            filled = sum(1 for (c,) in sheet.iter_rows(min_col=1, max_col=1) if c.value is not None)
+            return _excel(sheet[f"A1:{last_col}{filled}"])
         (title, ref), *_ = wb.defined_names[text].destinations
         return _excel(wb[title][ref.replace("$", "")])
     return _excel(ws[text.replace("$", "")])
@@ -73,15 +80,16 @@ def _number(value: object) -> object:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def with_cached_values(data: bytes, sheet_index: int, values: dict[str, object]) -> bytes:
-    """The .xlsx/.xlsm bytes with values stored in the given sheet's formula cells."""
-    part = f"xl/worksheets/sheet{sheet_index}.xml"
+def with_cached_values(data: bytes, values: dict[int, dict[str, object]]) -> bytes:
+    """The .xlsx/.xlsm bytes with values stored in formula cells: {sheet number (1-based):
+    {"B36": 3, ...}}."""
+    parts = {f"xl/worksheets/sheet{index}.xml": cells for index, cells in values.items()}
 
-    def fill(match: re.Match[str]) -> str:
+    def fill(match: re.Match[str], cells: dict[str, object]) -> str:
         ref, attrs, formula = match.group(1), match.group(2), match.group(3)
-        if ref not in values:
+        if ref not in cells:
             return match.group(0)
-        value = values[ref]
+        value = cells[ref]
         if isinstance(value, bool):
             kind, text = ' t="b"', str(int(value))
         elif isinstance(value, int | float):
@@ -95,9 +103,13 @@ def with_cached_values(data: bytes, sheet_index: int, values: dict[str, object])
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info)
-            if info.filename == part:
-                xml = content.decode("utf-8")
-                xml = re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>([^<]*)</f><v ?/>', fill, xml)
+            if info.filename in parts:
+                cells = parts[info.filename]
+                xml = re.sub(
+                    r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>([^<]*)</f><v ?/>',
+                    lambda m, cells=cells: fill(m, cells),
+                    content.decode("utf-8"),
+                )
                 content = xml.encode("utf-8")
             target.writestr(info, content)
     return out.getvalue()

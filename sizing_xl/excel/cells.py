@@ -26,6 +26,7 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center", vertical="top")
 UNLOCKED = Protection(locked=False)
 
@@ -123,6 +124,54 @@ def quote_sheet(name: str) -> str:
 def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
+
+
+# Characters of 11-pt proportional text per unit of column width, and points per line: the
+# basis for row heights of wrapped text, since neither Excel nor LibreOffice grows a row
+# (merged or written by a program) by itself.
+CHARS_PER_UNIT = 1.1
+LINE_POINTS = 15
+
+
+def text_lines(text: str, width_units: float) -> int:
+    """Lines a wrapped text takes in a column (or merged span) this many units wide: words
+    wrapped greedily, a word longer than a line broken where it must be."""
+    per_line = max(1, int(width_units * CHARS_PER_UNIT))
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split(" "):
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                lines, used = lines + 1, 0
+                need = len(word)
+            while need > per_line:  # a long word fills whole lines
+                lines, need = lines + 1, need - per_line
+            used += need
+        total += lines
+    return total
+
+
+def fit_row_heights(ws: Worksheet, texts: dict[str, str] | None = None, first_row: int = 1) -> None:
+    """Rows tall enough for their wrapped text: `texts` {"B7": "..."} (values a formula will
+    show), else every wrapped text cell from first_row down. Merged cells are left alone."""
+    if texts is None:
+        texts = {
+            c.coordinate: c.value
+            for row in ws.iter_rows(min_row=first_row)
+            for c in row
+            if isinstance(c.value, str) and c.alignment.wrap_text
+        }
+    lines: dict[int, int] = {}
+    for ref, text in texts.items():
+        cell = ws[ref]
+        if cell.coordinate in ws.merged_cells:
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        lines[cell.row] = max(lines.get(cell.row, 1), text_lines(text, width))
+    for row, count in lines.items():
+        if count > 1:
+            ws.row_dimensions[row].height = LINE_POINTS * count + 2
 
 
 def print_landscape_fit_width(ws: Worksheet) -> None:

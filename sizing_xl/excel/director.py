@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -21,10 +20,12 @@ from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, load_catalog
 from sizing_xl.errors import InputError, shown
+from sizing_xl.excel.cached_values import with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,
     BOX,
     CENTER,
+    LINE_POINTS,
     NOTE_FONT,
     RESULT_FILL,
     SECTION_FONT,
@@ -36,6 +37,7 @@ from sizing_xl.excel.cells import (
     put,
     put_formula,
     set_widths,
+    text_lines,
     workbook_bytes,
 )
 from sizing_xl.excel.director_words import WORDS
@@ -46,7 +48,9 @@ from sizing_xl.excel.live_model import (
     unchanged_inputs,
 )
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
+from sizing_xl.excel.live_values import inputs_pass_check, live_model_values
 from sizing_xl.excel.money_formulas import money_format
+from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
 from sizing_xl.files import write_atomic
 from sizing_xl.i18n import (
@@ -76,9 +80,6 @@ _CHART_CM = 6.5  # each chart's height; two stand beside the results table
 _CHART_ROWS = 13  # rows of 15 pt one chart covers
 _CHARTS_ROWS = 2 * _CHART_ROWS + 2
 _WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
-# Characters per width unit of proportional text; used to give wrapped rows their height,
-# since neither Excel nor LibreOffice grows a merged row by itself.
-_CHARS_PER_UNIT = 1.1
 
 
 def _name_of(result: SizingResult, r) -> str:
@@ -114,9 +115,7 @@ class _Sheet:
         put(ws, f"{first}{r}", text, alignment=WRAP, font=font)
         ws.merge_cells(f"{first}{r}:E{r}")
         units = sum(w for col, w in _WIDTHS.items() if col >= first)
-        width = units * _CHARS_PER_UNIT
-        lines = sum(max(1, math.ceil(len(part) / width)) for part in text.split("\n"))
-        ws.row_dimensions[r].height = 15 * lines + 1
+        ws.row_dimensions[r].height = LINE_POINTS * text_lines(text, units) + 1
         self.skip()
 
     def pair(self, label: str, value: str) -> None:
@@ -129,7 +128,8 @@ class _Sheet:
 
 def build_executive_sheet(
     ws: Worksheet, result: SizingResult, lang: Lang, generated_at: datetime, live: LiveModelCells
-) -> None:
+) -> str:
+    """Page 1 the decision, page 2 the comparison and risks; returns the live check's cell."""
     w = WORDS[lang]
     req, server = result.inputs, result.server
     content = report_content(result, lang=lang, generated_at=generated_at)
@@ -158,7 +158,7 @@ def build_executive_sheet(
     out.pair(
         w["storage"],
         f"{result.storage.name} ({fmt_num(result.storage.read_gbps)} GB/s "
-        f"read, P99 {fmt_num(result.storage.p99_latency_ms)} ms)",
+        f"{w['read']}, P99 {fmt_num(result.storage.p99_latency_ms)} ms)",
     )
     out.pair(w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}")
     out.pair(w["context"], f"{fmt_int(req.effective_context)} {w['tokens']}")
@@ -232,11 +232,12 @@ def build_executive_sheet(
             nodes_row = out.row
         money_rows[label] = out.row
         out.skip()
-    _add_chart(ws, w, header, nodes_row)
+    _add_chart(ws, lang, header, nodes_row, [n for n in SCENARIO_NAMES if s[n].nodes_final is None])
     _add_cost_chart(ws, result, lang, header, money_rows)
     _live_check(
         ws, check_row, w, live, snapshot, w["kv"], w["spn"], w["nodes"].format(family=family)
     )
+    check_cell = f"A{check_row}"
 
     # page 1: the decision, money included; page 2: the comparison, the risks and premises.
     # The break waits for the two charts beside the table.
@@ -303,12 +304,24 @@ def build_executive_sheet(
     ws.print_area = f"A1:L{out.row}"
     print_landscape_fit_width(ws)
     ws.print_options.horizontalCentered = True
+    return check_cell
 
 
-def _add_chart(ws: Worksheet, w: dict[str, str], header_row_: int, nodes_row: int) -> None:
+def _add_chart(
+    ws: Worksheet, lang: Lang, header_row_: int, nodes_row: int, infeasible: list[str]
+) -> None:
+    """Nodes per scenario; an infeasible scenario has no bar, and the chart says why."""
+    w = WORDS[lang]
+    if len(infeasible) == len(SCENARIO_NAMES):  # nothing to draw: say so where it would be
+        put(ws, f"G{header_row_}", w["no_nodes_chart"], font=NOTE_FONT, alignment=WRAP)
+        ws.merge_cells(f"G{header_row_}:L{header_row_ + 2}")
+        return
     chart = BarChart()
     chart.type = "col"
     chart.title = w["chart"]
+    if infeasible:
+        names = ", ".join(SCENARIO_TITLES[n][lang] for n in infeasible)
+        chart.title = f"{w['chart']} ({w['chart_infeasible'].format(names=names)})"
     chart.y_axis.title = w["chart_y"]
     chart.y_axis.majorGridlines = None
     chart.legend = None
@@ -440,22 +453,41 @@ def build_director_workbook(
     catalog: Catalog | None = None,
 ) -> Workbook:
     """Executive, Model, Models, Servers, Storage and the dictionary, in that order."""
+    return _build(result, lang, generated_at, catalog)[0]
+
+
+def _build(
+    result: SizingResult, lang: Lang, generated_at: datetime | None, catalog: Catalog | None
+) -> tuple[Workbook, dict[int, dict[str, object]]]:
+    """The workbook and the values its formula cells give, by sheet number, to store."""
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     wb = Workbook()
     executive = wb.active
-    executive.title = EXECUTIVE_SHEET
+    # named in the file's language before its charts are drawn: their ranges carry the name
+    executive.title = sheet_title(EXECUTIVE_SHEET, lang)
     live = build_live_model_sheet(wb, result, lang)
+    model = wb[MODEL_SHEET]
     build_catalog_sheets(wb, _catalog_for(result, catalog))
     build_dictionary_sheet(wb, lang)
-    build_executive_sheet(executive, result, lang, generated_at, live)
-    for sheet in (executive, wb["Dicionário" if lang == "pt-BR" else "Dictionary"]):
+    check_cell = build_executive_sheet(executive, result, lang, generated_at, live)
+    for sheet in (executive, wb[sheet_title("Dictionary", lang)]):
         _localize_text_cells(sheet, lang)
+    localize_sheet_names(wb, lang)
+    # Excel recalculates on open; the stored values serve viewers that do not
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
     wb.properties.creator = "sizing_xl"
     wb.properties.title = f"Sizing — {result.model.name} @ {result.server.name}"
     wb.properties.created = wb.properties.modified = generated_at
     wb.active = 0
-    return wb
+    words = WORDS[lang]
+    live_matches = inputs_pass_check(result)  # else the sheet's results are blank
+    cached = {
+        wb.worksheets.index(model) + 1: live_model_values(result, live, lang),
+        wb.worksheets.index(executive) + 1: {
+            check_cell: words["live_ok" if live_matches else "live_diff"]
+        },
+    }
+    return wb, cached
 
 
 def _grouped(x: float) -> str:
@@ -486,5 +518,5 @@ def write_director_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
-    wb = build_director_workbook(result, lang=lang, generated_at=generated_at, catalog=catalog)
-    return write_atomic(target, workbook_bytes(wb), backup=True)
+    wb, cached = _build(result, lang, generated_at, catalog)
+    return write_atomic(target, with_cached_values(workbook_bytes(wb), cached), backup=True)

@@ -10,8 +10,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "subtitle": "Dimensionamento de Infraestrutura de Inferência LLM",
         "generated": "Gerado em {when} por sizing_xl {version} (método v{method}). Valores "
         "gravados: legíveis sem recálculo.",
-        "live_ok": "✓ O modelo vivo (planilha Model) confere com este retrato.",
-        "live_diff": "⚠ O modelo vivo (planilha Model) difere deste retrato: entradas alteradas "
+        "live_ok": "✓ O modelo vivo (planilha Modelo) confere com este retrato.",
+        "live_diff": "⚠ O modelo vivo (planilha Modelo) difere deste retrato: entradas alteradas "
         "desde a geração.",
         "inputs": "ENTRADAS",
         "model": "Modelo",
@@ -64,6 +64,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "premises": "Premissas que Devem Ser Mantidas Sob Governança",
         "chart": "Nós por cenário",
         "chart_y": "nós",
+        "chart_infeasible": "inviável, sem barra: {names}",
+        "no_nodes_chart": "Nenhum cenário é viável (uma sessão não cabe no budget de um nó): "
+        "sem gráfico de nós. Veja os alertas.",
+        "read": "leitura",
         "footer": "Este relatório foi gerado automaticamente e deve ser revisado por arquitetos "
         "de infraestrutura antes de decisões de investimento.",
     },
@@ -126,6 +130,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "premises": "Premises That Must Stay Under Governance",
         "chart": "Nodes per scenario",
         "chart_y": "nodes",
+        "chart_infeasible": "infeasible, no bar: {names}",
+        "no_nodes_chart": "No scenario is feasible (one session does not fit a node's budget): "
+        "no nodes chart. See the alerts.",
+        "read": "read",
         "footer": "This report was generated automatically and must be reviewed by "
         "infrastructure architects before investment decisions.",
     },

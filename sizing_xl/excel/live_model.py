@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +19,7 @@ from sizing_xl.excel.cells import (
     BOLD,
     NOTE_FONT,
     RESULT_FILL,
+    RIGHT,
     SECTION_FONT,
     TITLE_FONT,
     WRAP,
@@ -32,9 +34,13 @@ from sizing_xl.excel.cells import (
 from sizing_xl.excel.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
+    WEIGHTS_PRECISION_NAME,
     architecture_rows,
     scenario_rows,
+    weights_gib_formula,
+    weights_precision_formula,
 )
+from sizing_xl.excel.model_labels import single_label
 from sizing_xl.excel.money_formulas import LABELS as MONEY_LABELS
 from sizing_xl.excel.money_formulas import (
     MONEY_INPUTS,
@@ -103,13 +109,15 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "non_weight_overhead_gib": "vLLM: overhead fora dos pesos, GiB/GPU (vazio = padrão)",
         "block_size": "vLLM: tokens por bloco (vazio = 16; MLA 64)",
         "max_num_seqs": "vLLM: sequências por réplica (vazio = 1.024)",
-        "bad_method": "Método: use seed ou vllm (sglang: veja a planilha Executive)",
+        "bad_method": "Método: use seed ou vllm (sglang: veja a planilha Executivo)",
         "bad_deployment": "TP × PP deve dividir as GPUs do nó ou ser múltiplo delas",
         "engine": "VLLM (método vllm; a verificação do engine usa estes valores)",
         "ok": "OK",
-        "bad_model": "Modelo desconhecido: veja a planilha Models",
-        "bad_context": "Contexto acima do máximo do modelo (max_context na planilha Models)",
-        "bad_server": "Servidor desconhecido: veja a planilha Servers",
+        "bad_model": "Modelo desconhecido: veja a planilha Modelos",
+        "bad_context": "Contexto acima do máximo do modelo (max_context na planilha Modelos)",
+        "bad_weights": "Tamanho dos pesos desconhecido: preencha weights_gib ou params_total_b e "
+        "weights_precision na planilha Modelos, ou a entrada de pesos",
+        "bad_server": "Servidor desconhecido: veja a planilha Servidores",
         "bad_storage": "Storage desconhecido: veja a planilha Storage",
         "bad_precision": "Precisão KV: use fp8, int8, fp16 ou bf16",
         "bad_number": "Concorrência, contexto e TP devem ser ≥ 1; budget entre 0 e 1; overhead "
@@ -151,6 +159,8 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "ok": "OK",
         "bad_model": "Unknown model: see the Models sheet",
         "bad_context": "Context above the model's maximum (max_context on the Models sheet)",
+        "bad_weights": "Weights size unknown: fill weights_gib, or params_total_b and "
+        "weights_precision, on the Models sheet, or the weights input",
         "bad_server": "Unknown server: see the Servers sheet",
         "bad_storage": "Unknown storage: see the Storage sheet",
         "bad_precision": "KV precision: use fp8, int8, fp16 or bf16",
@@ -209,6 +219,9 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     cells.inputs = dict(refs)
     check = f"B{row}"
     cells.check = check
+    wb.defined_names[WEIGHTS_PRECISION_NAME] = DefinedName(
+        WEIGHTS_PRECISION_NAME, attr_text=weights_precision_formula()
+    )
     put(ws, f"A{row}", words["check"], font=BOLD)
     put_formula(ws, check, _check_formula(words), font=BOLD)
     row += 2
@@ -224,13 +237,16 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
         gap = (offset >= engine_start) + 2 * (offset >= money_start)
         refs[quantity] = f"B{row + offset + gap}"
     rows_single = architecture_rows(refs) + money_rows(refs)
-    assert tuple(q for q, _, _ in rows_single) == singles
+    assert tuple(q for q, _ in rows_single) == singles
     put(ws, f"A{row + engine_start}", words["engine"], font=SECTION_FONT)
     put(ws, f"A{row + money_start + 2}", words["money"], font=SECTION_FONT)
-    for quantity, label, formula in rows_single:
+    for quantity, formula in rows_single:
         fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
-        put(ws, f"A{refs[quantity][1:]}", label)
-        put_formula(ws, refs[quantity], _when_ok(check, formula), number_format=fmt)
+        put(ws, f"A{refs[quantity][1:]}", single_label(quantity, lang))
+        # right-aligned, so a dash or a word lines up with the figures above and below
+        put_formula(
+            ws, refs[quantity], _when_ok(check, formula), number_format=fmt, alignment=RIGHT
+        )
     row += len(singles) + 4
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
@@ -274,6 +290,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
                 number_format=fmt,
                 font=BOLD if key else None,
                 fill=RESULT_FILL if key else None,
+                alignment=RIGHT,
             )
             cells.scenario.setdefault(name, {})[quantity] = f"{col}{r}"
     set_widths(ws, {"A": 46, "B": 20, "C": 20, "D": 20})
@@ -375,7 +392,8 @@ def _check_formula(words: dict[str, str]) -> str:
         f'IF(NOT(OR({methods})),"{words["bad_method"]}",'
         f'IF({numbers},"{words["bad_number"]}",'
         f'IF(AND(ISNUMBER({max_context}),in_context>{max_context}),"{words["bad_context"]}",'
-        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}"))))))))'
+        f'IF(NOT(ISNUMBER({weights_gib_formula()})),"{words["bad_weights"]}",'
+        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}")))))))))'
     )
 
 

@@ -35,6 +35,31 @@ def _overhead_bands(params: str) -> str:
     return formula
 
 
+# A named formula, so the weights expression stays short enough to repeat in the input check
+WEIGHTS_PRECISION_NAME = "w_precision"
+
+
+def weights_precision_formula() -> str:
+    """The weights precision used: the input, else the model's checkpoint precision."""
+    return f"IF(ISBLANK(in_weights_prec),{lookup('Models', 'weights_precision', 'in_model')},in_weights_prec)"
+
+
+def weights_gib_formula() -> str:
+    """The weights in GiB as scenarios.resolve_weights finds them, or "—" when it finds none:
+    the input, else the published size at the checkpoint's own precision, else params x
+    bytes at the precision used."""
+    published = lookup("Models", "weights_gib", "in_model")
+    own = lookup("Models", "weights_precision", "in_model")
+    params = lookup("Models", "params_total_b", "in_model")
+    precision, per_param = WEIGHTS_PRECISION_NAME, _bytes_per_param(WEIGHTS_PRECISION_NAME)
+    return (
+        f"IF(ISNUMBER(in_weights_gib),in_weights_gib,"
+        f"IF(AND(ISNUMBER({published}),ISTEXT({precision}),{precision}={own}),{published},"
+        f"IF(AND(ISNUMBER({params}),{per_param}>0),{params}*1000000000*{per_param}/{GIB},"
+        f'"—")))'
+    )
+
+
 # Single-value rows, top to bottom: catalog fields, then the seed method's KV, then vLLM's pool.
 ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
     "attention_type",
@@ -76,8 +101,8 @@ ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
 )
 
 
-def architecture_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(quantity, label, formula) for each ARCHITECTURE_QUANTITIES row, given every row's cell."""
+def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
+    """(quantity, formula) for each ARCHITECTURE_QUANTITIES row, given every row's cell."""
     vllm = engine_defaults().vllm
     model = {
         field: lookup("Models", field, "in_model")
@@ -93,7 +118,6 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
             "qk_rope_head_dim",
             "params_total_b",
             "weights_precision",
-            "weights_gib",
             "non_weight_overhead_gib",
         )
     }
@@ -108,146 +132,120 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
     window_blocks = f"ROUNDUP(({c['sliding_window']}-1)/{c['block_size']},0)+1"
     mla = f'{c["attention_type"]}="mla"'
     return [
-        ("attention_type", "attention_type", "=" + model["attention_type"]),
-        ("attention_pattern", "attention_pattern", "=" + model["attention_pattern"]),
-        ("num_layers", "num_layers", "=" + model["num_layers"]),
+        ("attention_type", "=" + model["attention_type"]),
+        ("attention_pattern", "=" + model["attention_pattern"]),
+        ("num_layers", "=" + model["num_layers"]),
         (
-            "sliding_layers",
             "sliding_layers",
             f'=IF({c["attention_pattern"]}="sliding",{c["num_layers"]},'
             f'IF({c["attention_pattern"]}="hybrid",{model["num_sliding_layers"]},0))',
         ),
-        ("full_layers", "full_layers", f"={c['num_layers']}-{c['sliding_layers']}"),
-        ("sliding_window", "sliding_window", "=" + model["sliding_window"]),
-        ("num_key_value_heads", "num_key_value_heads", "=" + model["num_key_value_heads"]),
-        ("head_dim", "head_dim", "=" + model["head_dim"]),
-        ("kv_lora_rank", "kv_lora_rank", "=" + model["kv_lora_rank"]),
-        ("qk_rope_head_dim", "qk_rope_head_dim", "=" + model["qk_rope_head_dim"]),
-        ("gpus_per_node", "gpus_per_node", "=" + server["gpus_per_node"]),
-        ("hbm_per_gpu_gb", "hbm_per_gpu_gb (GB)", "=" + server["hbm_per_gpu_gb"]),
+        ("full_layers", f"={c['num_layers']}-{c['sliding_layers']}"),
+        ("sliding_window", "=" + model["sliding_window"]),
+        ("num_key_value_heads", "=" + model["num_key_value_heads"]),
+        ("head_dim", "=" + model["head_dim"]),
+        ("kv_lora_rank", "=" + model["kv_lora_rank"]),
+        ("qk_rope_head_dim", "=" + model["qk_rope_head_dim"]),
+        ("gpus_per_node", "=" + server["gpus_per_node"]),
+        ("hbm_per_gpu_gb", "=" + server["hbm_per_gpu_gb"]),
         (
             "hbm_total_bytes",
-            "HBM total (bytes)",
             f"={c['gpus_per_node']}*{c['hbm_per_gpu_gb']}*{BYTES_PER_GB}",
         ),
         (
             "bytes_per_element",
-            "bytes/element",
             '=IF(OR(in_precision="fp16",in_precision="bf16"),2,'
             'IF(OR(in_precision="fp8",in_precision="int8"),1,NA()))',
         ),
         (
             "kv_elements_per_token_layer",
-            "KV elements / token·layer",
             f"=IF({mla},({c['kv_lora_rank']}+{c['qk_rope_head_dim']})*in_tp,"
             f"2*ROUNDUP({c['num_key_value_heads']}/in_tp,0)*in_tp*{c['head_dim']})",
         ),
         (
             "cached_token_layers",
-            "token·layers cached / session",
             f"={full}*in_context+{sliding}*MIN({c['sliding_window']},in_context)",
         ),
         (
             "kv_per_session_bytes",
-            "KV / session (bytes)",
             f"={c['cached_token_layers']}*{c['kv_elements_per_token_layer']}*{c['bytes_per_element']}",
         ),
-        ("replicas_per_node", "replicas / node", f"=MAX(1,INT({c['gpus_per_node']}/{replica}))"),
-        ("nodes_per_replica", "nodes / replica", f"=MAX(1,INT({replica}/{c['gpus_per_node']}))"),
+        ("replicas_per_node", f"=MAX(1,INT({c['gpus_per_node']}/{replica}))"),
+        ("nodes_per_replica", f"=MAX(1,INT({replica}/{c['gpus_per_node']}))"),
         (
             "usable_gib_per_gpu",
-            "usable GiB / GPU",
             f"=IF(ISNUMBER({server['usable_gib_per_gpu']}),{server['usable_gib_per_gpu']},"
             f"{c['hbm_per_gpu_gb']}*{BYTES_PER_GB}/{GIB})",
         ),
         (
             "weights_gib",
-            "weights (GiB)",
-            f"=IF(ISNUMBER(in_weights_gib),in_weights_gib,IF(ISNUMBER({model['weights_gib']}),"
-            f"{model['weights_gib']},IF(ISNUMBER({model['params_total_b']}),"
-            f"{model['params_total_b']}*1000000000*{_bytes_per_param(model['weights_precision'])}"
-            f"/{GIB},0)))",
+            "=" + weights_gib_formula(),
         ),
         (
-            "gpu_memory_utilization",
             "gpu_memory_utilization",
             f"=IF(ISNUMBER(in_gpu_util),in_gpu_util,{vllm.gpu_memory_utilization:g})",
         ),
         (
             "non_weight_overhead_gib",
-            "non-weight overhead (GiB / GPU)",
             f"=IF(ISNUMBER(in_nw_overhead),in_nw_overhead,"
             f"IF(ISNUMBER({model['non_weight_overhead_gib']}),{model['non_weight_overhead_gib']},"
             f"{_overhead_bands(model['params_total_b'])}))",
         ),
         (
             "block_size",
-            "block_size (tokens)",
             f"=IF(ISNUMBER(in_block),in_block,IF({mla},{vllm.mla_block_size},{vllm.block_size}))",
         ),
         (
-            "max_num_seqs",
             "max_num_seqs",
             f"=IF(ISNUMBER(in_max_seqs),in_max_seqs,{vllm.max_num_seqs})",
         ),
         (
             "kv_available_bytes_per_gpu",
-            "KV available / GPU (bytes)",
             f"={c['usable_gib_per_gpu']}*{GIB}*{c['gpu_memory_utilization']}"
             f"-{c['weights_gib']}/{replica}*{GIB}-{c['non_weight_overhead_gib']}*{GIB}",
         ),
         (
             "layers_per_group",
-            "layers / group",
             f"=IF({sliding}=0,{full},IF({full}=0,{sliding},IF({many}<1.5*{few},{many},{few})))",
         ),
         (
             "full_groups",
-            "full-attention groups",
             f"=IF({full}=0,0,ROUNDUP({full}/{c['layers_per_group']},0))",
         ),
         (
             "sliding_groups",
-            "sliding-window groups",
             f"=IF({sliding}=0,0,ROUNDUP({sliding}/{c['layers_per_group']},0))",
         ),
         (
             "layers_per_group_on_gpu",
-            "layers / group / GPU",
             f"=ROUNDUP({c['layers_per_group']}/in_pp,0)",
         ),
         (
             "page_bytes",
-            "page / layer (bytes)",
             f"=IF({mla},{c['block_size']}*({c['kv_lora_rank']}+{c['qk_rope_head_dim']})"
             f"*{c['bytes_per_element']},2*{c['block_size']}*MAX(1,INT({c['num_key_value_heads']}"
             f"/in_tp))*{c['head_dim']}*{c['bytes_per_element']})",
         ),
         (
             "blocks_per_gpu",
-            "blocks / GPU",
             f"=MAX(0,INT({c['kv_available_bytes_per_gpu']}/{c['page_bytes']}"
             f"/{c['layers_per_group_on_gpu']}))",
         ),
         (
             "blocks_per_session",
-            "blocks / session",
             f"={c['full_groups']}*{tokens_blocks}+IF({c['sliding_groups']}=0,0,"
             f"{c['sliding_groups']}*MIN({tokens_blocks},{window_blocks}))",
         ),
         (
             "engine_sessions_per_replica",
-            "vLLM sessions / replica",
             f"=MIN(INT({c['blocks_per_gpu']}/{c['blocks_per_session']}),{c['max_num_seqs']})",
         ),
         (
             "engine_kv_per_session_bytes",
-            "vLLM KV / session (bytes)",
             f"={c['blocks_per_session']}*{c['page_bytes']}*{c['layers_per_group_on_gpu']}*{replica}",
         ),
         (
             "hbm_bandwidth_tbps_per_gpu",
-            "HBM bandwidth (TB/s / GPU)",
             "=" + lookup("Servers", "hbm_bandwidth_tbps_per_gpu", "in_server"),
         ),
     ]

@@ -106,8 +106,8 @@ MONEY_QUANTITIES: tuple[str, ...] = (
 )
 
 
-def money_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(quantity, label, formula) of the single rows: prefill, power, one node's month."""
+def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
+    """(quantity, formula) of the single rows: prefill, power, one node's month."""
     m = {
         f: lookup("Models", f, "in_model")
         for f in ("weights_precision", "params_total_b", "params_active_b", "num_experts")
@@ -142,76 +142,62 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str, str]]:
     return [
         (
             "weights_precision_used",
-            "weights precision",
             f"=IF(ISBLANK(in_weights_prec),{m['weights_precision']},in_weights_prec)",
         ),
         (
             "prefill_tflops",
-            "prefill TFLOPS / GPU",
             f"=IF(AND(OR({fp8}),ISNUMBER({s['fp8_dense_tflops_per_gpu']})),"
             f"{s['fp8_dense_tflops_per_gpu']},{s['bf16_dense_tflops_per_gpu']})",
         ),
         (
             "active_share",
-            "MoE: active / total params",
             f"=IF(ISNUMBER({m['num_experts']}),{params}/{m['params_total_b']},1)",
         ),
         (
             "expert_miss",
-            "MoE: 1 − top-k / experts",
             f"=IF(ISNUMBER({m['num_experts']}),1-{m['k']}/{m['num_experts']},0)",
         ),
         (
             "prefill_flops",
-            "prefill FLOPs",
             f"=2*{params}*1000000000*{prompt}+{attention}",
         ),
         (
             "ttft_seconds",
-            "TTFT (s)",
             f"={c['prefill_flops']}/(in_tp*in_pp*{c['prefill_tflops']}*1000000000000*in_mfu)",
         ),
         (
             "node_power_kw",
-            "node power (kW)",
             f"=IF(ISNUMBER({s['node_power_kw']}),{s['node_power_kw']},"
             f"(in_base_w+{c['gpus_per_node']}*{s['tdp_w_per_gpu']})/1000)",
         ),
         (
             "node_purchase_usd",
-            "node price (USD)",
             f"=IF(ISNUMBER(in_node_price),in_node_price,"
             f"IF(ISNUMBER({s['capex_usd']}),{s['capex_usd']},{NONE}))",
         ),
         (
             "node_price_usd",
-            "node price + installation (USD)",
             f"=IF(ISNUMBER({c['node_purchase_usd']}),{c['node_purchase_usd']}+"
             f"IF(ISNUMBER({s['install_usd']}),{s['install_usd']},0),{NONE})",
         ),
         (
             "depreciation_node_usd",
-            "depreciation / node-month",
             f"=IF(ISNUMBER({price}),{price}*(1-in_residual)/(in_life*12),{NONE})",
         ),
         (
             "capital_node_usd",
-            "capital / node-month",
             f"=IF(ISNUMBER({price}),{price}*(1+in_residual)/2*in_capital/12,{NONE})",
         ),
         (
             "maintenance_node_usd",
-            "maintenance / node-month",
             f"=IF(ISNUMBER({price}),{price}*in_maint/12,{NONE})",
         ),
         (
             "energy_node_usd",
-            "energy / node-month",
             f"={c['node_power_kw']}*in_hours*in_pue*in_kwh",
         ),
         (
             "tco_node_usd",
-            "TCO / node-month",
             f"=IF(ISNUMBER({price}),{c['depreciation_node_usd']}+{c['capital_node_usd']}+"
             f"{c['maintenance_node_usd']}+{c['energy_node_usd']}+in_facilities,{NONE})",
         ),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog
 from sizing_xl.excel.cells import (
     SECTION_FONT,
+    TOP,
     WRAP,
+    fit_row_heights,
     header_row,
     print_landscape_fit_width,
     put,
@@ -16,6 +21,7 @@ from sizing_xl.excel.cells import (
     write_table,
 )
 from sizing_xl.excel.columns import CATALOG_SHEETS, MODEL_COLUMNS, SERVER_COLUMNS, STORAGE_COLUMNS
+from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import Lang
 from sizing_xl.reports.glossary import PARAMETER_DICTIONARY
 
@@ -56,20 +62,34 @@ def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
         write_table(
             ws, f"{sheet}Table", columns, ([getattr(e, c) for c in columns] for e in entries)
         )
-        widths = {get_column_letter(i): max(10, len(c) + 2) for i, c in enumerate(columns, 1)}
-        widths["A"] = 20
-        widths[get_column_letter(columns.index("source") + 1)] = 60
-        set_widths(ws, widths)
-        # A wide data table prints across pages, each repeating the header row and the names.
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.print_title_rows = "1:1"
-        ws.print_title_cols = "A:A"
+        _fit_catalog_page(ws, columns)
+
+
+# Text columns wrapped at a readable width; figures as narrow as they are, headers wrapped:
+# a whole catalog prints one page wide (the Models sheet at about half size).
+_NARROW, _WIDEST_TEXT = 9, 40
+
+
+def _fit_catalog_page(ws: Worksheet, columns: Sequence[str]) -> None:
+    """One landscape page wide, the header row repeated on every page, rows fitted to text."""
+    widths = {}
+    for i, _column in enumerate(columns, 1):
+        cells = [cell for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i)]
+        texts = [len(str(c.value)) for c in cells if isinstance(c.value, str)]
+        width = min(_WIDEST_TEXT, max([_NARROW, *texts])) if texts else _NARROW
+        widths[get_column_letter(i)] = width
+        ws.cell(row=1, column=i).alignment = WRAP
+        for cell in cells:
+            cell.alignment = WRAP if texts else TOP
+    set_widths(ws, widths)
+    fit_row_heights(ws)
+    print_landscape_fit_width(ws)
+    ws.print_title_rows = "1:1"
 
 
 def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:
     """The parameter dictionary (the seed report's section 8)."""
-    ws = wb.create_sheet("Dictionary" if lang == "en" else "Dicionário")
+    ws = wb.create_sheet(sheet_title("Dictionary", lang))
     title = "Dicionário de Parâmetros" if lang == "pt-BR" else "Parameter Dictionary"
     put(ws, "A1", title, font=SECTION_FONT)
     heads = (
@@ -82,4 +102,5 @@ def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:
         for c, text in enumerate(entry):
             put(ws, ws.cell(row=r, column=c + 1).coordinate, text, alignment=WRAP)
     set_widths(ws, {"A": 24, "B": 26, "C": 70, "D": 50})
+    fit_row_heights(ws, first_row=4)  # wrapped rows would otherwise overlap in print
     print_landscape_fit_width(ws)

@@ -7,12 +7,12 @@ committed file with a fresh build.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 import openpyxl
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,6 +27,7 @@ from sizing_xl.excel.cells import (
     TOP,
     WRAP,
     define_name,
+    fit_row_heights,
     header_row,
     print_landscape_fit_width,
     put,
@@ -45,7 +46,6 @@ from sizing_xl.scenarios import HEADLINE_CASE, SCENARIO_NAMES, SizingRequest, ma
 UDF_MODULE = "sizing_xl.udfs"
 SHEET = "Sizing"
 BUILT_AT = datetime(2026, 1, 1)  # fixed, so that a rebuild gives the same file content
-CATALOG_ROWS = 500  # rows the UDFs read from each catalog sheet, room for an analyst's additions
 DEFAULT_REQUEST = make_request(**HEADLINE_CASE)
 
 _ARGS = (
@@ -215,7 +215,11 @@ def build_sizing_workbook(
     build_catalog_sheets(wb, catalog or load_catalog())
     for sheet, columns in CATALOG_SHEETS.items():
         last_col = openpyxl.utils.get_column_letter(len(columns))
-        define_name(wb, f"wb_{sheet.lower()}", sheet, f"$A$1:${last_col}${CATALOG_ROWS}")
+        # grows with the table: header row down to the last filled name, no blank rows
+        wb.defined_names[f"wb_{sheet.lower()}"] = DefinedName(
+            f"wb_{sheet.lower()}",
+            attr_text=f"{sheet}!$A$1:INDEX({sheet}!${last_col}:${last_col},COUNTA({sheet}!$A:$A))",
+        )
     _build_sizing_sheet(wb, ws, request)
     wb.move_sheet("xlwings.conf", offset=len(wb.sheetnames))
     wb.active = 0
@@ -227,21 +231,6 @@ def build_sizing_workbook(
     # with the imported functions; forcing it before the import showed a sheet of #NAME?.
     wb.calculation.fullCalcOnLoad = False
     return wb
-
-
-def _fit_rows(ws: Worksheet, values: dict[str, object]) -> None:
-    """Rows tall enough for the wrapped text their cached values hold ("NO FIGURE: ...")."""
-    lines: dict[int, int] = {}
-    for ref, value in values.items():
-        cell = ws[ref]
-        if not isinstance(value, str) or cell.coordinate in ws.merged_cells:
-            continue
-        width = ws.column_dimensions[cell.column_letter].width or 10
-        need = math.ceil(len(value) / max(1.0, width * 0.95))
-        lines[cell.row] = max(lines.get(cell.row, 1), need)
-    for row, count in lines.items():
-        if count > 1:
-            ws.row_dimensions[row].height = 15 * count
 
 
 def _build_start_sheet(ws: Worksheet) -> None:
@@ -266,9 +255,19 @@ def _build_start_sheet(ws: Worksheet) -> None:
 
 
 def _configure_xlwings(ws: Worksheet) -> None:
-    for row in ws.iter_rows(min_col=1, max_col=1):
-        if row[0].value == "UDF Modules":
-            put(ws, f"B{row[0].row}", UDF_MODULE)
+    """Name the UDF module; drop the template's "rename this sheet" notes, done already; print
+    the settings alone, on one page."""
+    settings = [row[0] for row in ws.iter_rows(min_col=1, max_col=1) if row[0].value]
+    notes = next((c.row for c in settings if c.value == "Instructions:"), None)
+    if notes is not None:
+        ws.delete_rows(notes, ws.max_row - notes + 1)
+    for cell in settings:
+        if cell.value == "UDF Modules":
+            put(ws, f"B{cell.row}", UDF_MODULE)
+            last = max(c.row for c in settings if notes is None or c.row < notes)
+            ws.print_area = f"A1:B{last}"
+            ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
             return
     raise RuntimeError("the xlwings template has no 'UDF Modules' setting")
 
@@ -337,6 +336,7 @@ def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> P
     """Write atomically; a replaced file is kept as <name>.bak-<time>.xlsm (returned)."""
     wb = build_sizing_workbook(catalog)
     values = udf_cell_values(wb, SHEET)
-    _fit_rows(wb[SHEET], values)
-    data = with_cached_values(workbook_bytes(wb), wb.sheetnames.index(SHEET) + 1, values)
+    # rows tall enough for the wrapped text their cached values hold ("NO FIGURE: ...")
+    fit_row_heights(wb[SHEET], {ref: v for ref, v in values.items() if isinstance(v, str)})
+    data = with_cached_values(workbook_bytes(wb), {wb.sheetnames.index(SHEET) + 1: values})
     return write_atomic(path, data, backup=True)

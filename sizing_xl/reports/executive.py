@@ -46,7 +46,12 @@ def relative_capex(r: ScenarioResult, baseline: ScenarioResult) -> str:
 
 
 def nodes_text(r: ScenarioResult) -> str:
-    return "—" if r.nodes_final is None else str(r.nodes_final)
+    return "—" if r.nodes_final is None else fmt_int(r.nodes_final)
+
+
+def nodes_words(r: ScenarioResult, lang: Lang) -> str:
+    """'1 nó', '2 nós', or '—' when the scenario is infeasible."""
+    return "—" if r.nodes_final is None else nodes_word(r.nodes_final, lang)
 
 
 def kv_total_text(r: ScenarioResult) -> str:
@@ -166,6 +171,7 @@ def _meaning(result: SizingResult, name: str, lang: Lang) -> str:
         lang,
         f"meaning_{name}",
         nodes=r.nodes_final,
+        nodes_words=nodes_words(r, lang),
         operational=r.nodes_operational,
         spares=r.ha_spares,
         spare_nodes=nodes_word(r.ha_spares, lang),
@@ -334,6 +340,7 @@ def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) 
             "comparison" if all_feasible else "comparison_infeasible",
             recommended=nodes_text(rec),
             minimum=nodes_text(minimum),
+            minimum_words=nodes_words(minimum, lang),
             ideal=nodes_text(ideal),
             capex=relative_capex(rec, minimum),
         ),
@@ -356,6 +363,7 @@ def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) 
         values[f"{name}_table"] = _scenario_table(result, s[name], lang)
         values[f"{name}_meaning"] = _meaning(result, name, lang)
         values[f"{name}_nodes"] = nodes_text(s[name])
+        values[f"{name}_nodes_words"] = nodes_words(s[name], lang)
         values[f"{name}_tolerance"] = fault_tolerance_label(s[name], lang)
     for key in ITEM_LISTS:
         values[key] = [(title, text.format(**values)) for title, text in ITEMS[lang][key]]

@@ -67,7 +67,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "row_ha": "Arquitetura de HA",
         "row_headroom": "Headroom para picos",
         "meaning_minimum": "Este cenário dimensiona a infraestrutura no limite da capacidade "
-        "técnica. Com {nodes} nó(s), o sistema atende a carga nominal, mas **não possui tolerância "
+        "técnica. Com {nodes_words}, o sistema atende a carga nominal, mas **não possui tolerância "
         "a falhas**. Qualquer evento de manutenção ou falha de hardware resulta em indisponibilidade "
         "imediata. Picos de tráfego não planejados causarão degradação de performance ou "
         "throttling. Adequado apenas para ambientes de desenvolvimento ou PoCs com baixa "
@@ -99,7 +99,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "comparison": "**Conclusão Comparativa:** O **cenário Recomendado** oferece o melhor "
         "equilíbrio entre custo e resiliência. Com {recommended} nós ({capex} vs Mínimo), garante "
         "operação estável em produção, tolerando falhas simples e picos de demanda. O cenário "
-        "Mínimo ({minimum} nó(s)) reduz capex, mas expõe a operação a risco de indisponibilidade "
+        "Mínimo ({minimum_words}) reduz capex, mas expõe a operação a risco de indisponibilidade "
         "não gerenciável. O cenário Ideal ({ideal} nós) é justificável apenas para cargas de "
         "missão crítica com SLA > 99.95% ou em ambientes com histórico de falhas múltiplas.",
         "comparison_infeasible": "**Conclusão Comparativa:** Ao menos um cenário é inviável com os "
@@ -192,7 +192,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "row_ha": "HA architecture",
         "row_headroom": "Peak headroom",
         "meaning_minimum": "This scenario sizes the infrastructure at the limit of technical "
-        "capacity. With {nodes} node(s), the system serves the nominal load but has **no fault "
+        "capacity. With {nodes_words}, the system serves the nominal load but has **no fault "
         "tolerance**. Any maintenance event or hardware failure causes immediate unavailability. "
         "Unplanned traffic peaks will cause performance degradation or throttling. Suitable only "
         "for development environments or low-criticality PoCs.",
@@ -224,7 +224,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "comparison": "**Comparative Conclusion:** The **Recommended scenario** offers the best "
         "balance between cost and resilience. With {recommended} nodes ({capex} vs Minimum), it "
         "keeps production stable, tolerating single failures and demand peaks. The Minimum "
-        "scenario ({minimum} node(s)) cuts capex but exposes the operation to unmanageable "
+        "scenario ({minimum_words}) cuts capex but exposes the operation to unmanageable "
         "unavailability risk. The Ideal scenario ({ideal} nodes) is justified only for "
         "mission-critical workloads with an SLA > 99.95% or environments with a history of "
         "multiple failures.",
@@ -265,7 +265,7 @@ ITEMS: dict[Lang, dict[str, list[tuple[str, str]]]] = {
         "limit_risks": [
             (
                 "Indisponibilidade imediata em falhas",
-                "Com {minimum_nodes} nó(s) e sem HA, qualquer falha de hardware paralisa o serviço",
+                "Com {minimum_nodes_words} e sem HA, qualquer falha de hardware paralisa o serviço",
             ),
             (
                 "Degradação em picos",
@@ -337,7 +337,7 @@ ITEMS: dict[Lang, dict[str, list[tuple[str, str]]]] = {
         "limit_risks": [
             (
                 "Immediate unavailability on failures",
-                "With {minimum_nodes} node(s) and no HA, any hardware failure halts the service",
+                "With {minimum_nodes_words} and no HA, any hardware failure halts the service",
             ),
             (
                 "Degradation at peaks",

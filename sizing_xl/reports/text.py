@@ -36,7 +36,8 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "= {kv} GiB de KV; {blocks} blocos de {block} tokens, {per_session} por sessão "
         "({session} GiB)",
         "replica_gpus": "GPUs por réplica",
-        "replicas_per_node": "réplica(s) por nó",
+        "replica_per_node": "réplica por nó",
+        "replicas_per_node": "réplicas por nó",
         "nodes_per_replica": "nós por réplica",
         "per_gpu": "Por GPU",
         "check": "VERIFICAÇÃO DO ENGINE",
@@ -75,7 +76,8 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "= {kv} GiB KV; {blocks} blocks of {block} tokens, {per_session} per session "
         "({session} GiB)",
         "replica_gpus": "GPUs per replica",
-        "replicas_per_node": "replica(s) per node",
+        "replica_per_node": "replica per node",
+        "replicas_per_node": "replicas per node",
         "nodes_per_replica": "nodes per replica",
         "per_gpu": "Per GPU",
         "check": "ENGINE CHECK",
@@ -220,7 +222,7 @@ def method_inputs(result: SizingResult, lang: Lang) -> list[tuple[str, str]]:
         rows.append((w["method"], ENGINE_LABELS[req.method]))
     if d.gpus_per_replica > 1 or d.pipeline_parallel > 1:
         spread = (
-            f"{d.replicas_per_node} {w['replicas_per_node']}"
+            f"{d.replicas_per_node} {w['replica_per_node' if d.replicas_per_node == 1 else 'replicas_per_node']}"
             if d.nodes_per_replica == 1
             else f"{d.nodes_per_replica} {w['nodes_per_replica']}"
         )

@@ -1,0 +1,186 @@
+"""The values the live Model sheet's formulas give for a sizing, computed by the engine.
+
+Stored as cached values, so a viewer that does not recalculate shows the figures, not blanks;
+the LibreOffice tests prove each one equal to what the sheet's formulas compute.
+"""
+
+from __future__ import annotations
+
+from sizing_xl import engine
+from sizing_xl.costs.assumptions import Assumptions
+from sizing_xl.costs.owned import node_power_kw, owned_monthly
+from sizing_xl.excel.live_model import _LABELS, METHODS_IN_SHEET, LiveModelCells
+from sizing_xl.excel.model_formulas import INFEASIBLE
+from sizing_xl.i18n import Lang
+from sizing_xl.methods import vllm
+from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
+from sizing_xl.throughput import prefill_flops
+from sizing_xl.units import bytes_per_element
+
+DASH = "—"  # what the sheet shows where the engine has no figure (money_formulas.NONE)
+
+
+def check_value(result: SizingResult, lang: Lang) -> str:
+    """What the input check says for the sizing's own inputs."""
+    words, request, model = _LABELS[lang], result.inputs, result.model
+    if request.method not in METHODS_IN_SHEET:
+        return words["bad_method"]
+    if model.above_max_context(request.effective_context):
+        return words["bad_context"]
+    if result.deployment.weights is None:
+        return words["bad_weights"]
+    return words["ok"]
+
+
+def inputs_pass_check(result: SizingResult) -> bool:
+    """Whether the Model sheet shows results for the sizing's own inputs."""
+    return check_value(result, "en") == _LABELS["en"]["ok"]
+
+
+def single_values(result: SizingResult) -> dict[str, object]:
+    """{quantity: value} for the sheet's one-column rows (architecture, engine, money).
+
+    Without the model's weights the engine has no vLLM pool and no throughput: those rows
+    are left out (stored without a value), never guessed."""
+    m, srv, req = result.model, result.server, result.inputs
+    precision = bytes_per_element(req.kv_precision)
+    values: dict[str, object] = {
+        "attention_type": m.attention_type,
+        "attention_pattern": m.attention_pattern,
+        "num_layers": m.num_layers,
+        "sliding_layers": m.sliding_layers,
+        "full_layers": m.full_layers,
+        "sliding_window": m.sliding_window or 0,
+        "num_key_value_heads": m.num_key_value_heads or 0,
+        "head_dim": m.head_dim or 0,
+        "kv_lora_rank": m.kv_lora_rank or 0,
+        "qk_rope_head_dim": m.qk_rope_head_dim or 0,
+        "gpus_per_node": srv.gpus_per_node,
+        "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
+        "hbm_total_bytes": srv.hbm_total_gb * 10**9,
+        "bytes_per_element": precision,
+        "kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
+            m, tensor_parallel=req.tensor_parallel
+        ),
+        "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
+        "kv_per_session_bytes": engine.kv_bytes_per_session(
+            m,
+            context_tokens=req.effective_context,
+            bytes_per_element=precision,
+            tensor_parallel=req.tensor_parallel,
+        ),
+        "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu,
+    }
+    d, check = result.deployment, result.engine_check
+    if check is None:
+        return values
+    memory = check.memory
+    values |= {
+        "replicas_per_node": d.replicas_per_node,
+        "nodes_per_replica": d.nodes_per_replica,
+        "usable_gib_per_gpu": memory.usable_gib_per_gpu,
+        "weights_gib": d.weights.gib,
+        "gpu_memory_utilization": memory.memory_fraction,
+        "non_weight_overhead_gib": memory.non_weight_overhead_gib,
+        "block_size": memory.block_size,
+        "max_num_seqs": memory.max_sessions_per_replica,
+        "kv_available_bytes_per_gpu": memory.kv_available_gib_per_gpu * 2**30,
+        "layers_per_group": memory.layers_per_group,
+        "full_groups": memory.full_groups,
+        "sliding_groups": memory.sliding_groups,
+        "layers_per_group_on_gpu": -(-memory.layers_per_group // req.pipeline_parallel),
+        "page_bytes": vllm.page_bytes_per_layer(
+            m,
+            tensor_parallel=req.tensor_parallel,
+            block_size=memory.block_size,
+            bytes_per_element=precision,
+        ),
+        "blocks_per_gpu": memory.blocks_per_gpu,
+        "blocks_per_session": memory.blocks_per_session,
+        "engine_sessions_per_replica": check.sessions_per_replica,
+        "engine_kv_per_session_bytes": memory.kv_per_session_gib_per_gpu
+        * 2**30
+        * d.gpus_per_replica,
+    }
+    return values | _money_singles(result)
+
+
+def _dash(x: object) -> object:
+    return DASH if x is None else x
+
+
+def _money_singles(result: SizingResult) -> dict[str, object]:
+    m, srv, req = result.model, result.server, result.inputs
+    a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
+    t = result.scenario("recommended").throughput
+    kw, _ = node_power_kw(srv, a)
+    purchase = result.finance.node_price_usd
+    price = None if purchase is None else purchase + (srv.install_usd or 0)
+    month = owned_monthly(price, kw, a)
+    moe = m.num_experts is not None
+    return {
+        "weights_precision_used": result.deployment.weights.precision,
+        "prefill_tflops": t.prefill_tflops_per_gpu,
+        "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
+        "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
+        "prefill_flops": prefill_flops(m, req.prompt_tokens or req.effective_context),
+        "ttft_seconds": t.ttft_seconds,
+        "node_power_kw": kw,
+        "node_purchase_usd": _dash(purchase),
+        "node_price_usd": _dash(price),
+        "depreciation_node_usd": _dash(month.depreciation),
+        "capital_node_usd": _dash(month.capital),
+        "maintenance_node_usd": _dash(month.maintenance),
+        "energy_node_usd": month.energy,
+        "tco_node_usd": _dash(month.total),
+    }
+
+
+_MONEY = (
+    ("capex", "capex_usd"),
+    ("tco_monthly", "tco_monthly_usd"),
+    ("cloud_monthly", "cloud_monthly_usd"),
+    ("cost_per_session_month", "cost_per_session_month_usd"),
+    ("usd_per_mtok_owned", "usd_per_mtok_owned"),
+    ("usd_per_mtok_cloud", "usd_per_mtok_cloud"),
+)
+
+
+def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
+    """{quantity: value} for one scenario's column; None where the sheet says infeasible."""
+    r = result.scenario(name)
+    rate = result.finance.usd_to_currency
+    values = r.model_dump()
+    if r.throughput is None:  # no weights: only the memory rows are known
+        return values
+    values["memory_sessions_per_replica"] = -(
+        -r.memory_sessions_per_unit // result.deployment.replicas_per_node
+    )
+    values["throughput_sessions_per_replica"] = r.throughput.sessions_per_replica
+    values["tokens_per_second_per_session"] = r.throughput.tokens_per_second_per_session
+    values["tokens_per_second_per_node"] = r.throughput.tokens_per_second_per_node
+    for quantity, field in _MONEY:
+        usd = None if r.cost is None else getattr(r.cost, field)
+        values[quantity] = DASH if usd is None else usd * rate
+    values["power_kw"] = DASH if r.cost is None else r.cost.power_kw
+    return values
+
+
+def live_model_values(result: SizingResult, cells: LiveModelCells, lang: Lang) -> dict[str, object]:
+    """{"B40": 2.25, ...}: every formula cell of the Model sheet, as the sheet computes it."""
+    check = check_value(result, lang)
+    values: dict[str, object] = {cells.check: check}
+    if not inputs_pass_check(result):  # every result cell is blank until the inputs are fixed
+        inputs = set(cells.inputs.values())
+        results = [ref for ref in cells.single.values() if ref not in inputs]
+        results += [ref for column in cells.scenario.values() for ref in column.values()]
+        return values | dict.fromkeys(results, "")
+    singles = single_values(result)
+    values.update({cells.single[q]: v for q, v in singles.items()})
+    for name in SCENARIO_NAMES:
+        column = scenario_values(result, name)
+        for quantity, ref in cells.scenario[name].items():
+            if quantity in column:
+                value = column[quantity]
+                values[ref] = INFEASIBLE[lang] if value is None else value
+    return values

@@ -155,6 +155,8 @@ def main() -> None:
         "naive",
     )
 
+    planning_figures(catalog, naive)
+
     try:
         from sizing_xl.excel.director import build_director_workbook
     except ImportError:
@@ -207,6 +209,40 @@ def main() -> None:
         f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
         f"{math.floor(1 / t_naive):,} calls/s)"
     )
+
+
+def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:
+    """A 100 x 100 context x concurrency grid: the sweep engine against a nested loop of the
+    bare formula, and against one make_request() + size() per point."""
+    from sizing_xl import make_request, size
+    from sizing_xl.planning.sweep import Axis, sweep_nodes
+
+    contexts = tuple(range(1024, 131073, 1300))[:100]
+    loads = tuple(range(100, 10001, 100))
+    axes = [Axis("effective_context", contexts), Axis("concurrency", loads)]
+    grid = sweep_nodes(HEADLINE_CASE, axes, catalog)
+    bare = [naive(conc=c, ctx=x) for x in contexts for c in loads]
+    assert [list(n.values()) for _, n in grid] == bare  # the same 30,000 node counts
+    t_sweep = per_call(lambda: sweep_nodes(HEADLINE_CASE, axes, catalog), seconds=2)
+    t_bare = per_call(lambda: [naive(conc=c, ctx=x) for x in contexts for c in loads], seconds=2)
+    some = [(x, c) for x in contexts[:10] for c in loads[:10]]
+    t_each = (
+        per_call(
+            lambda: [
+                size(
+                    make_request(**{**HEADLINE_CASE, "effective_context": x, "concurrency": c}),
+                    catalog,
+                )
+                for x, c in some
+            ],
+            seconds=2,
+        )
+        * len(bare)
+        / len(some)
+    )
+    print("planning")
+    row("100 x 100 grid, sweep_nodes()", t_sweep, t_bare, "nested loop")
+    row("  same, make_request() + size() per point", t_each, t_bare, "nested loop")
 
 
 def excel_figures(t_naive: float) -> None:

@@ -176,9 +176,8 @@ def check_field(name: str, value: object) -> object:
 @cache
 def _field_adapter(name: str) -> TypeAdapter:
     info = SizingRequest.model_fields[name]
-    return TypeAdapter(
-        Annotated[(info.annotation, *info.metadata)], config=ConfigDict(allow_inf_nan=False)
-    )
+    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(kind, config=ConfigDict(allow_inf_nan=False))
 
 
 _PATTERN_WORDS = {

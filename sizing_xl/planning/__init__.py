@@ -1,0 +1,1 @@
+"""Planning: many sizings at once (sweeps and grids), built on one size() per distinct point."""

@@ -15,8 +15,7 @@ import pytest
 from sizing_xl import InputError, load_catalog, make_request, size
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
-from sizing_xl.excel.live_model import _LABELS as LIVE_WORDS
-from sizing_xl.excel.live_model import INFEASIBLE, build_live_model_sheet
+from sizing_xl.excel.live_model import INFEASIBLE, LIVE_WORDS, build_live_model_sheet
 from sizing_xl.excel.live_values import scenario_values, single_values
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS

@@ -89,3 +89,8 @@ def test_any_field_may_be_varied_and_the_seed_grid_holds_its_figures():
 def test_a_bad_value_is_refused_before_anything_is_sized():
     with pytest.raises(InputError, match="concurrency"):
         sweep_nodes(SEED_ARGS, [Axis("concurrency", (100, 0))], CATALOG)
+
+
+def test_a_field_varied_twice_is_one_input_error():
+    with pytest.raises(InputError, match="varied twice"):
+        sweep_nodes(SEED_ARGS, [Axis("concurrency", (1,)), Axis("concurrency", (2,))], CATALOG)

@@ -56,7 +56,14 @@ from sizing_xl.units import KV_PRECISIONS
 
 SHEET = "Model"
 SCENARIO_COLUMNS = dict(zip(SCENARIO_NAMES, "BCD", strict=True))
-__all__ = ["INFEASIBLE", "SHEET", "LiveModelCells", "build_live_model_sheet", "write_inputs"]
+__all__ = [
+    "INFEASIBLE",
+    "LIVE_WORDS",
+    "SHEET",
+    "LiveModelCells",
+    "build_live_model_sheet",
+    "write_inputs",
+]
 
 # (defined name, request field, number format)
 INPUTS: tuple[tuple[str, str, str], ...] = (
@@ -83,7 +90,7 @@ ENGINE_INPUTS: tuple[tuple[str, str, str], ...] = (
 )
 METHODS_IN_SHEET = ("seed", "vllm")  # SGLang's pool is sized by the engine only
 
-_LABELS: dict[Lang, dict[str, str]] = {
+LIVE_WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
         "title": "Modelo vivo — fórmulas nativas",
         "hint": "Altere as células amarelas: os três cenários recalculam no Excel ou no "
@@ -194,7 +201,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     """
     request, finance, weights = result.inputs, result.finance, result.deployment.weights
     ws = wb.create_sheet(SHEET)
-    words = _LABELS[lang] | MONEY_LABELS[lang]
+    words = LIVE_WORDS[lang] | MONEY_LABELS[lang]
     cells = LiveModelCells()
     put(ws, "A1", words["title"], font=TITLE_FONT)
     put(ws, "A2", words["hint"], font=NOTE_FONT)
@@ -319,7 +326,7 @@ def write_inputs(
 
     A value comes from `values` when given there (not None), else from the request; None
     leaves the cell blank, which the formulas read as "the default"."""
-    words = _LABELS[lang] | MONEY_LABELS[lang]
+    words = LIVE_WORDS[lang] | MONEY_LABELS[lang]
     given = {k: v for k, v in (values or {}).items() if v is not None}
     refs = {}
     for offset, (name, attr, fmt) in enumerate(inputs):
@@ -364,7 +371,7 @@ def unchanged_inputs(ws: Worksheet, cells: LiveModelCells) -> list[str]:
 def _when_ok(check: str, formula: str) -> str:
     """A result shown only when the input check says OK; otherwise blank, never #N/A or a
     number computed from an input the engine would refuse."""
-    return f'=IF({check}="{_LABELS["en"]["ok"]}",{formula.removeprefix("=")},"")'
+    return f'=IF({check}="{LIVE_WORDS["en"]["ok"]}",{formula.removeprefix("=")},"")'
 
 
 def _check_formula(words: dict[str, str]) -> str:

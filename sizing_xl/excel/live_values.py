@@ -9,20 +9,19 @@ from __future__ import annotations
 from sizing_xl import engine
 from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.owned import node_power_kw, owned_monthly
-from sizing_xl.excel.live_model import _LABELS, METHODS_IN_SHEET, LiveModelCells
+from sizing_xl.excel.live_model import LIVE_WORDS, METHODS_IN_SHEET, LiveModelCells
 from sizing_xl.excel.model_formulas import INFEASIBLE
+from sizing_xl.excel.money_formulas import DASH
 from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 from sizing_xl.throughput import prefill_flops
-from sizing_xl.units import bytes_per_element
-
-DASH = "—"  # what the sheet shows where the engine has no figure (money_formulas.NONE)
+from sizing_xl.units import BYTES_PER_GIB, bytes_per_element
 
 
 def check_value(result: SizingResult, lang: Lang) -> str:
     """What the input check says for the sizing's own inputs."""
-    words, request, model = _LABELS[lang], result.inputs, result.model
+    words, request, model = LIVE_WORDS[lang], result.inputs, result.model
     if request.method not in METHODS_IN_SHEET:
         return words["bad_method"]
     if model.above_max_context(request.effective_context):
@@ -34,7 +33,7 @@ def check_value(result: SizingResult, lang: Lang) -> str:
 
 def inputs_pass_check(result: SizingResult) -> bool:
     """Whether the Model sheet shows results for the sizing's own inputs."""
-    return check_value(result, "en") == _LABELS["en"]["ok"]
+    return check_value(result, "en") == LIVE_WORDS["en"]["ok"]
 
 
 def single_values(result: SizingResult) -> dict[str, object]:
@@ -84,7 +83,7 @@ def single_values(result: SizingResult) -> dict[str, object]:
         "non_weight_overhead_gib": memory.non_weight_overhead_gib,
         "block_size": memory.block_size,
         "max_num_seqs": memory.max_sessions_per_replica,
-        "kv_available_bytes_per_gpu": memory.kv_available_gib_per_gpu * 2**30,
+        "kv_available_bytes_per_gpu": memory.kv_available_gib_per_gpu * BYTES_PER_GIB,
         "layers_per_group": memory.layers_per_group,
         "full_groups": memory.full_groups,
         "sliding_groups": memory.sliding_groups,
@@ -99,7 +98,7 @@ def single_values(result: SizingResult) -> dict[str, object]:
         "blocks_per_session": memory.blocks_per_session,
         "engine_sessions_per_replica": check.sessions_per_replica,
         "engine_kv_per_session_bytes": memory.kv_per_session_gib_per_gpu
-        * 2**30
+        * BYTES_PER_GIB
         * d.gpus_per_replica,
     }
     return values | _money_singles(result)

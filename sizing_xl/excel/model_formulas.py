@@ -117,7 +117,6 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "kv_lora_rank",
             "qk_rope_head_dim",
             "params_total_b",
-            "weights_precision",
             "non_weight_overhead_gib",
         )
     }

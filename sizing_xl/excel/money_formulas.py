@@ -11,7 +11,8 @@ from sizing_xl.i18n import Lang
 from sizing_xl.units import BYTES_PER_GIB
 
 GIB = BYTES_PER_GIB
-NONE = '"—"'  # what the engine leaves as None
+DASH = "—"  # what the sheet shows where the engine leaves None
+NONE = f'"{DASH}"'  # the same, as a formula's text
 _FP8_PRECISIONS = ("fp8", "int8", "fp4", "int4", "mxfp4")  # as throughput._FP8_PRECISIONS
 
 # (defined name, field, number format): request fields, finance.json's assumptions (written

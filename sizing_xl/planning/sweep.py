@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sizing_xl import engine
 from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.errors import InputError
 from sizing_xl.request import check_field, make_request
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult, size
 
@@ -47,7 +48,7 @@ def sweep_nodes(
     axes = [Axis(a.field, tuple(check_field(a.field, v) for v in a.values)) for a in axes]
     fields = [a.field for a in axes]
     if len(set(fields)) != len(fields):
-        raise ValueError(f"a field is varied twice: {fields}")
+        raise InputError("--vary", f"a field is varied twice: {', '.join(fields)}")
     at = {a.field: i for i, a in enumerate(axes)}
     others = [i for i, a in enumerate(axes) if a.field != CONCURRENCY]
     loads = axes[at[CONCURRENCY]].values if CONCURRENCY in at else (base[CONCURRENCY],)

@@ -169,3 +169,17 @@ def test_node_counts_in_sentences_agree_in_number(catalog):
         assert all(w in text for w in words), concurrency
         english = render_executive_report(result, generated_at=SEED_GENERATED_AT, lang="en")
         assert "(s)" not in english and ("With 1 node," in english) == (concurrency == 10)
+
+
+def test_the_kept_seed_report_is_the_shared_one():
+    """The copy under tests/data stays the seed's own words (CI has ../shared beside)."""
+    import os
+
+    from tests.conftest import REPO
+
+    shared = REPO.parent / "shared" / "seeds" / "000_9c33989f9d6cbe0b.txt"
+    if not shared.exists():
+        if os.environ.get("CI"):  # CI places ../shared beside the clone: its absence is a fault
+            pytest.fail(f"{shared} is missing")
+        pytest.skip("no ../shared beside this clone")
+    assert SEED_REPORT.read_bytes() == shared.read_bytes()

@@ -81,7 +81,7 @@ def main() -> None:
     from sizing_xl.methods import vllm
     from sizing_xl.reports.executive import render_executive_report
     from sizing_xl.reports.text import render_json, render_text_report
-    from sizing_xl.scenarios import method_input, resolve_weights
+    from sizing_xl.capacity import method_input, resolve_weights
 
     namespace: dict = {}
     exec(NAIVE, namespace)
@@ -222,7 +222,7 @@ def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:
     axes = [Axis("effective_context", contexts), Axis("concurrency", loads)]
     grid = sweep_nodes(HEADLINE_CASE, axes, catalog)
     bare = [naive(conc=c, ctx=x) for x in contexts for c in loads]
-    assert [list(n.values()) for _, n in grid] == bare  # the same 30,000 node counts
+    assert [list(n) for n in grid.nodes] == bare  # the same 30,000 node counts
     t_sweep = per_call(lambda: sweep_nodes(HEADLINE_CASE, axes, catalog), seconds=2)
     t_bare = per_call(lambda: [naive(conc=c, ctx=x) for x in contexts for c in loads], seconds=2)
     some = [(x, c) for x in contexts[:10] for c in loads[:10]]

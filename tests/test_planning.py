@@ -41,7 +41,9 @@ def final_nodes(args: dict) -> dict:
 @given(bases, contexts, loads)
 def test_every_grid_cell_equals_a_single_sizing_of_its_point(base, ctxs, concs):
     axes = [Axis("effective_context", tuple(ctxs)), Axis("concurrency", tuple(concs))]
-    grid = sweep_nodes({**base, "concurrency": 1, "effective_context": 1}, axes, CATALOG)
+    grid = list(
+        sweep_nodes({**base, "concurrency": 1, "effective_context": 1}, axes, CATALOG).rows()
+    )
     assert [p for p, _ in grid] == list(points(axes))
     for point, nodes in grid:
         assert nodes == final_nodes({**base, **point}), point
@@ -58,7 +60,9 @@ def test_nodes_never_fall_as_concurrency_or_context_rise(base, concs):
     axes = [Axis("effective_context", ctxs), Axis("concurrency", tuple(sorted(concs)))]
     grid = dict(
         (tuple(p.values()), n)
-        for p, n in sweep_nodes({**base, "concurrency": 1, "effective_context": 1}, axes, CATALOG)
+        for p, n in sweep_nodes(
+            {**base, "concurrency": 1, "effective_context": 1}, axes, CATALOG
+        ).rows()
     )
     for name in SCENARIO_NAMES:
         for c in ctxs:
@@ -75,7 +79,7 @@ def test_any_field_may_be_varied_and_the_seed_grid_holds_its_figures():
         Axis("server", ("dgx300", "dgx-b200")),
         Axis("concurrency", (1000, 2000)),
     ]
-    grid = sweep_nodes(SEED_ARGS, axes, CATALOG)
+    grid = list(sweep_nodes(SEED_ARGS, axes, CATALOG).rows())
     assert len(grid) == 8
     seed = grid[0]
     assert seed[0] == {"kv_precision": "fp8", "server": "dgx300", "concurrency": 1000}

@@ -45,7 +45,7 @@ def weights_precision_formula() -> str:
 
 
 def weights_gib_formula() -> str:
-    """The weights in GiB as scenarios.resolve_weights finds them, or "—" when it finds none:
+    """The weights in GiB as capacity.resolve_weights finds them, or "—" when it finds none:
     the input, else the published size at the checkpoint's own precision, else params x
     bytes at the precision used."""
     published = lookup("Models", "weights_gib", "in_model")

@@ -2,8 +2,9 @@
 
 Concurrency enters a sizing only through the peak load (concurrency x (1 + headroom)): the
 sessions a node holds, its SLO bound, the replica shape and the HA spares do not depend on it.
-So a sweep sizes each distinct point of the other axes once with size(), then turns every
-concurrency into nodes with the engine's own two formulas (peak_sessions, nodes_operational).
+So a sweep takes each distinct point of the other axes once through size()'s capacity stage
+(capacity.plan_capacities), then turns every concurrency into nodes with the engine's own two
+formulas (peak_sessions, nodes_operational).
 Every cell equals a single size() of its point; the property tests hold it to that.
 """
 
@@ -14,10 +15,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sizing_xl import engine
+from sizing_xl.capacity import ScenarioCapacity, plan_capacities
 from sizing_xl.catalog import Catalog, load_catalog
+from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
-from sizing_xl.request import check_field, make_request
-from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult, size
+from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
+from sizing_xl.scenarios import SizingResult, size
 
 CONCURRENCY = "concurrency"
 
@@ -36,49 +39,75 @@ def points(axes: Sequence[Axis]) -> Iterator[dict[str, object]]:
         yield dict(zip((a.field for a in axes), combo, strict=True))
 
 
-def sweep_nodes(
-    base: Mapping[str, object], axes: Sequence[Axis], catalog: Catalog | None = None
-) -> list[tuple[dict[str, object], dict[str, int | None]]]:
-    """[(point, {scenario: nodes_final})] for every point, in points() order.
+@dataclass(frozen=True)
+class Grid:
+    """Nodes per scenario (SCENARIO_NAMES order) at every point of the axes, in points() order."""
 
-    `base` holds make_request()'s arguments; each axis replaces one of them. Values are
-    checked with the request's own limits before anything is sized.
-    """
-    catalog = catalog or load_catalog()
-    axes = [Axis(a.field, tuple(check_field(a.field, v) for v in a.values)) for a in axes]
+    axes: tuple[Axis, ...]
+    nodes: list[tuple[int | None, ...]]
+
+    def rows(self) -> Iterator[tuple[dict[str, object], dict[ScenarioName, int | None]]]:
+        """(point, {scenario: nodes_final}) for every point."""
+        for point, nodes in zip(points(self.axes), self.nodes, strict=True):
+            yield point, dict(zip(SCENARIO_NAMES, nodes, strict=True))
+
+
+def checked_axes(axes: Sequence[Axis]) -> tuple[Axis, ...]:
+    """The axes with their values checked by the request's own limits; a field varied twice is
+    refused."""
     fields = [a.field for a in axes]
     if len(set(fields)) != len(fields):
         raise InputError("--vary", f"a field is varied twice: {', '.join(fields)}")
+    return tuple(Axis(a.field, tuple(check_field(a.field, v) for v in a.values)) for a in axes)
+
+
+def sweep_nodes(
+    base: Mapping[str, object], axes: Sequence[Axis], catalog: Catalog | None = None
+) -> Grid:
+    """The nodes of every point: `base` holds make_request()'s arguments, each axis replaces one.
+
+    Values are checked before anything is sized. Each distinct point of the axes other than
+    concurrency goes once through size()'s capacity stage; concurrency then becomes nodes with
+    the engine's formulas, the peak load computed once per headroom.
+    """
+    catalog = catalog or load_catalog()
+    axes = checked_axes(axes)
     at = {a.field: i for i, a in enumerate(axes)}
     others = [i for i, a in enumerate(axes) if a.field != CONCURRENCY]
     loads = axes[at[CONCURRENCY]].values if CONCURRENCY in at else (base[CONCURRENCY],)
     peaks: dict[float, list[float]] = {}  # a headroom's peak load at every concurrency
 
-    def column(result: SizingResult, name: str) -> list[int | None]:
-        r, per_replica = result.scenario(name), result.deployment.nodes_per_replica
-        if r.peak_headroom_ratio not in peaks:
-            peaks[r.peak_headroom_ratio] = [
-                engine.peak_sessions(concurrency=c, peak_headroom_ratio=r.peak_headroom_ratio)
-                for c in loads
+    def column(sc: ScenarioCapacity, plan: Deployment) -> list[int | None]:
+        if sc.headroom not in peaks:
+            peaks[sc.headroom] = [
+                engine.peak_sessions(concurrency=c, peak_headroom_ratio=sc.headroom) for c in loads
             ]
-        units = (
-            engine.nodes_operational(peak_sessions=p, sessions_per_node=r.sessions_per_unit)
-            for p in peaks[r.peak_headroom_ratio]
+        per_unit, per_replica, spares = (
+            sc.capacity.sessions_per_unit,
+            plan.nodes_per_replica,
+            sc.spares(plan),
         )
-        return [None if u is None else u * per_replica + r.ha_spares for u in units]
+        units = (
+            engine.nodes_operational(peak_sessions=p, sessions_per_node=per_unit)
+            for p in peaks[sc.headroom]
+        )
+        return [None if u is None else u * per_replica + spares for u in units]
 
-    tables = {}  # one full sizing per distinct point of the other axes
+    tables: dict[tuple[int, ...], list[tuple[int | None, ...]]] = {}
     for index in itertools.product(*(range(len(axes[i].values)) for i in others)):
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
-        result = size(make_request(**{**base, **point, CONCURRENCY: loads[0]}), catalog)
-        tables[index] = [column(result, name) for name in SCENARIO_NAMES]
-    out = []
-    load_at = at.get(CONCURRENCY)
-    for index in itertools.product(*(range(len(a.values)) for a in axes)):
-        point = {a.field: a.values[j] for a, j in zip(axes, index, strict=True)}
-        table, j = tables[tuple(index[i] for i in others)], 0 if load_at is None else index[load_at]
-        out.append((point, dict(zip(SCENARIO_NAMES, (t[j] for t in table), strict=True))))
-    return out
+        stage = plan_capacities(make_request(**{**base, **point, CONCURRENCY: loads[0]}), catalog)
+        columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
+        tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency
+    if CONCURRENCY not in at:
+        return Grid(axes, [tables[index][0] for index in tables])
+    # points() order: the concurrency axis may sit anywhere among the others
+    load_at = at[CONCURRENCY]
+    nodes = [
+        tables[index[:load_at] + index[load_at + 1 :]][index[load_at]]
+        for index in itertools.product(*(range(len(a.values)) for a in axes))
+    ]
+    return Grid(axes, nodes)
 
 
 def sweep_results(
@@ -87,4 +116,4 @@ def sweep_results(
     """[(point, the whole sizing)] for every point: one size() each, for faces that show
     more than the nodes (the JSON document)."""
     catalog = catalog or load_catalog()
-    return [(p, size(make_request(**{**base, **p}), catalog)) for p in points(axes)]
+    return [(p, size(make_request(**{**base, **p}), catalog)) for p in points(checked_axes(axes))]

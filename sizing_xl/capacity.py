@@ -1,0 +1,241 @@
+"""The capacity stage of a sizing: what each scenario's unit holds after memory and the SLOs.
+
+Everything here is independent of the concurrency and of money: size() adds those, and a sweep
+reuses one stage for every concurrency of a grid (planning/sweep.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec
+from sizing_xl.costs.assumptions import Assumptions, resolve_assumptions
+from sizing_xl.deployment import Deployment, plan_deployment
+from sizing_xl.errors import InputError
+from sizing_xl.methods import METHODS, EngineKnobs, MethodInput, NodeCapacity
+from sizing_xl.methods.base import usable_gib_per_gpu
+from sizing_xl.methods.defaults import default_non_weight_overhead_gib, engine_defaults
+from sizing_xl.request import (
+    HA_SPARES,
+    SCENARIO_NAMES,
+    ScenarioName,
+    ScenarioPolicy,
+    SizingRequest,
+    resolve_policy,
+)
+from sizing_xl.results import WeightsInfo
+from sizing_xl.throughput import ScenarioThroughput, check_throughput
+from sizing_xl.units import BYTES_PER_PARAM, bytes_per_element, params_to_gib
+
+
+def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | None:
+    """--weights-gib, else the published size at the checkpoint's precision, else params x bytes."""
+    precision = request.weights_precision or model.weights_precision
+    if request.weights_gib is not None:
+        return WeightsInfo(gib=request.weights_gib, precision=precision, basis="flag")
+    if precision is None:
+        return None
+    if model.weights_gib is not None and precision == model.weights_precision:
+        return WeightsInfo(gib=model.weights_gib, precision=precision, basis="published")
+    if precision in BYTES_PER_PARAM and model.params_total_b is not None:
+        gib = params_to_gib(model.params_total_b, precision)
+        return WeightsInfo(gib=gib, precision=precision, basis="params")
+    return None
+
+
+def engine_knobs(request: SizingRequest, model: ModelSpec) -> EngineKnobs:
+    vllm, sglang = engine_defaults().vllm, engine_defaults().sglang
+
+    def pick(value, default):
+        return default if value is None else value
+
+    return EngineKnobs(
+        gpu_memory_utilization=pick(request.gpu_memory_utilization, vllm.gpu_memory_utilization),
+        non_weight_overhead_gib=pick(
+            request.non_weight_overhead_gib, default_non_weight_overhead_gib(model)
+        ),
+        block_size=request.block_size,
+        max_num_seqs=pick(request.max_num_seqs, vllm.max_num_seqs),
+        max_num_batched_tokens=vllm.max_num_batched_tokens,
+        mem_fraction_static=pick(request.mem_fraction_static, sglang.mem_fraction_static),
+        swa_full_tokens_ratio=pick(request.swa_full_tokens_ratio, sglang.swa_full_tokens_ratio),
+        usable_gib_per_gpu=request.usable_gib_per_gpu,
+    )
+
+
+def method_input(
+    request: SizingRequest,
+    model: ModelSpec,
+    server: ServerSpec,
+    plan: Deployment,
+    weights: WeightsInfo | None,
+) -> MethodInput:
+    """What every method reads for this request (the seed's budget ratio as the request's)."""
+    return MethodInput(
+        model=model,
+        server=server,
+        deployment=plan,
+        context_tokens=request.effective_context,
+        kv_bytes_per_element=bytes_per_element(request.kv_precision),
+        kv_budget_ratio=request.kv_budget_ratio,
+        runtime_overhead_gib=request.runtime_overhead_gib,
+        weights_gib=None if weights is None else weights.gib,
+        knobs=engine_knobs(request, model),
+    )
+
+
+def _check_engine_inputs(
+    request: SizingRequest, server: ServerSpec, plan: Deployment, weights: WeightsInfo | None
+) -> None:
+    """An engine method needs the weights, and a replica inside one node must hold them."""
+    if weights is None:
+        raise InputError(
+            "weights_gib",
+            f"method {request.method} needs the weights of model {request.model!r}: its "
+            "catalog entry has no weights_precision; give the weights' size or precision",
+        )
+    usable, _ = usable_gib_per_gpu(server, request.usable_gib_per_gpu)
+    node_gib = usable * server.gpus_per_node
+    if plan.nodes_per_replica == 1 and weights.gib > node_gib:
+        raise InputError(
+            "pipeline_parallel",
+            f"{weights.gib:.1f} GiB of weights exceed the {node_gib:.1f} GiB of a whole "
+            f"{server.name} node; let a replica span nodes (TP x PP above "
+            f"{server.gpus_per_node} GPUs, e.g. pipeline parallel 2)",
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every scenario of one request shares beyond its method's capacity."""
+
+    request: SizingRequest
+    model: ModelSpec
+    server: ServerSpec
+    plan: Deployment
+    weights: WeightsInfo | None
+    assumptions: Assumptions
+    overrides: dict[str, float | None]  # the request's finance figures, None: finance.json's
+    base: MethodInput  # the method's input at the request's own budget ratio
+
+
+@dataclass(frozen=True)
+class ScenarioCapacity:
+    """One scenario before the load: its policy, headroom, and what a unit holds.
+
+    `capacity` is the memory method's, its sessions lowered to what the SLOs allow;
+    `memory_sessions_per_unit` keeps the memory figure alone.
+    """
+
+    policy: ScenarioPolicy
+    headroom: float
+    capacity: NodeCapacity
+    memory_sessions_per_unit: int
+    throughput: ScenarioThroughput | None
+
+    def spares(self, plan: Deployment) -> int:
+        """The HA spares, in nodes: whole replicas."""
+        return HA_SPARES[self.policy.ha_mode] * plan.nodes_per_replica
+
+
+@dataclass(frozen=True)
+class Capacities:
+    """The capacity stage of one request: its context, and each scenario's capacity."""
+
+    ctx: Context
+    scenarios: dict[ScenarioName, ScenarioCapacity]
+    by_ratio: dict[float | None, NodeCapacity]  # the method's capacity per budget ratio
+
+
+def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:
+    """The roofline check at full load, and the sessions per unit its SLOs leave."""
+    req, a = ctx.request, ctx.assumptions
+    if ctx.weights is None:
+        return None, capacity.sessions_per_unit
+    out = check_throughput(
+        model=ctx.model,
+        server=ctx.server,
+        deployment=ctx.plan,
+        weights_gib=ctx.weights.gib,
+        weights_precision=ctx.weights.precision,
+        kv_per_session_bytes=capacity.kv_per_session_bytes,
+        sessions_per_unit=capacity.sessions_per_unit,
+        context_fill=req.context_fill,
+        mbu=a.memory_bandwidth_utilization,
+        mfu=a.model_flops_utilization,
+        prompt_tokens=req.prompt_tokens or req.effective_context,
+        min_tokens_per_second=req.min_tokens_per_second,
+        max_ttft_seconds=req.max_ttft_seconds,
+    )
+    return (None, capacity.sessions_per_unit) if out is None else out
+
+
+def _after_slos(
+    ctx: Context, memory: NodeCapacity
+) -> tuple[NodeCapacity, ScenarioThroughput | None]:
+    """Memory gives sessions per unit; the SLOs may lower them."""
+    throughput, per_unit = _throughput(ctx, memory)
+    if per_unit >= memory.sessions_per_unit:
+        return memory, throughput
+    lowered = replace(
+        memory,
+        sessions_per_unit=per_unit,
+        sessions_per_replica=min(memory.sessions_per_replica, per_unit),
+    )
+    return lowered, throughput
+
+
+def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
+    """The capacity stage of size(): catalog entries, replica shape, weights, each scenario's
+    method capacity and SLO bound. Raises InputError for what the catalogs cannot size."""
+    model = catalog.model(request.model)
+    server = catalog.server(request.server)
+    plan = plan_deployment(
+        tensor_parallel=request.tensor_parallel,
+        pipeline_parallel=request.pipeline_parallel,
+        gpus_per_node=server.gpus_per_node,
+        server=server.name,
+    )
+    weights = resolve_weights(model, request)
+    if request.method != "seed":
+        _check_engine_inputs(request, server, plan, weights)
+    overrides = {
+        "usd_per_kwh": request.usd_per_kwh,
+        "pue": request.pue,
+        "memory_bandwidth_utilization": request.memory_bandwidth_utilization,
+        "model_flops_utilization": request.model_flops_utilization,
+    }
+    ctx = Context(
+        request=request,
+        model=model,
+        server=server,
+        plan=plan,
+        weights=weights,
+        assumptions=resolve_assumptions(catalog.finance, overrides),
+        overrides=overrides,
+        base=method_input(request, model, server, plan, weights),
+    )
+    method = METHODS[request.method]
+    by_ratio: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
+    bound: dict[float | None, tuple[NodeCapacity, ScenarioThroughput | None]] = {}
+    scenarios: dict[ScenarioName, ScenarioCapacity] = {}
+    for name in SCENARIO_NAMES:
+        policy = request.policies[name]
+        headroom, ratio = resolve_policy(
+            policy,
+            peak_headroom_ratio=request.peak_headroom_ratio,
+            kv_budget_ratio=request.kv_budget_ratio,
+        )
+        key = ratio if request.method == "seed" else None
+        if key not in by_ratio:
+            by_ratio[key] = method(replace(ctx.base, kv_budget_ratio=ratio))
+            bound[key] = _after_slos(ctx, by_ratio[key])
+        capacity, throughput = bound[key]
+        scenarios[name] = ScenarioCapacity(
+            policy=policy,
+            headroom=headroom,
+            capacity=capacity,
+            memory_sessions_per_unit=by_ratio[key].sessions_per_unit,
+            throughput=throughput,
+        )
+    return Capacities(ctx=ctx, scenarios=scenarios, by_ratio=by_ratio)

@@ -77,11 +77,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from sizing_xl import load_catalog, make_request, size
+    from sizing_xl.capacity import method_input, resolve_weights
     from sizing_xl.deployment import plan_deployment
     from sizing_xl.methods import vllm
     from sizing_xl.reports.executive import render_executive_report
     from sizing_xl.reports.text import render_json, render_text_report
-    from sizing_xl.capacity import method_input, resolve_weights
 
     namespace: dict = {}
     exec(NAIVE, namespace)
@@ -252,6 +252,7 @@ def excel_figures(t_naive: float) -> None:
         import openpyxl
 
         import sizing_xl.udfs as udfs
+        from sizing_xl.udfs.base import clear_caches
     except ImportError:
         return
     book = openpyxl.load_workbook(_checkout.ROOT / "workbook" / "Sizing.xlsm")
@@ -278,8 +279,7 @@ def excel_figures(t_naive: float) -> None:
     cell, blank_rows = calls(None), calls(500)
 
     def uncached() -> object:
-        udfs._overlaid_cached.cache_clear()
-        udfs._RESULTS.clear()
+        clear_caches()
         return cell()
 
     print("excel (xlwings UDFs, in-process)")

@@ -4,53 +4,34 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-
-from pydantic import ValidationError
+from collections.abc import Sequence
 
 from sizing_xl import __version__
-from sizing_xl.catalog import CATALOG_ENV_VAR, catalog_dirs_from_env, load_catalog
+from sizing_xl.catalog import CATALOG_ENV_VAR
 from sizing_xl.cli_common import (
-    EXIT_CATALOG,
     EXIT_INPUT,
     EXIT_OK,
     EXIT_OUTPUT,
     Parser,
-    ascii_float,
-    ascii_int,
     fail,
 )
+from sizing_xl.cli_request import add_request_flags, args_catalog, request_fields, sizing_failure
 from sizing_xl.errors import (
     CatalogError,
     InputError,
     SizingError,
-    UnknownEntryError,
     escape_controls,
 )
 from sizing_xl.files import output_target, write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
-from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.reports.executive import render_executive_report
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
-from sizing_xl.scenarios import (
-    DEFAULT_POLICIES,
-    SCENARIO_NAMES,
-    ScenarioPolicy,
-    SizingRequest,
-    input_error,
-    make_request,
-    size,
-)
-from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
+from sizing_xl.scenarios import make_request, size
 
-DERIVED_PRECISIONS = tuple(BYTES_PER_PARAM)
-
-
-_POLICY_KNOBS = ("ha_mode", "peak_headroom_ratio", "kv_budget_ratio", "follow_stricter_request")
+PLAN_COMMANDS = ("sweep", "growth", "compare")  # sizing_xl.cli_plan
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = SizingRequest.model_fields
     p = Parser(
         prog="sizing",
         description="Size GPU nodes for memory-bound LLM inference: KV cache per session, "
@@ -59,72 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(separated like PATH). Exit codes: 0 ok, 2 invalid input, 3 catalog error, "
         "4 output not written.",
     )
-    what = p.add_argument_group("what to size")
-    what.add_argument(
-        "--model", metavar="NAME", help="model name in models.json (e.g. opt-oss-120b)"
-    )
-    what.add_argument("--server", metavar="NAME", help="server name in servers.json (e.g. dgx300)")
-    what.add_argument(
-        "--storage",
-        metavar="NAME",
-        default=defaults["storage"].default,
-        help="storage profile in storage.json (default: %(default)s)",
-    )
-    what.add_argument(
-        "--concurrency", metavar="N", type=ascii_int, help="simultaneous sessions to serve"
-    )
-    what.add_argument(
-        "--effective-context",
-        metavar="TOKENS",
-        type=ascii_int,
-        help="context (tokens) each session really uses",
-    )
-    tuning = p.add_argument_group("tuning (seed defaults)")
-    tuning.add_argument(
-        "--kv-precision",
-        default="fp8",
-        type=str.lower,
-        choices=KV_PRECISIONS,
-        help="KV cache precision (default: %(default)s)",
-    )
-    tuning.add_argument(
-        "--kv-budget-ratio",
-        metavar="RATIO",
-        type=ascii_float,
-        default=defaults["kv_budget_ratio"].default,
-        help="fraction of HBM left for KV after overhead (default: %(default)s)",
-    )
-    tuning.add_argument(
-        "--runtime-overhead-gib",
-        metavar="GIB",
-        type=ascii_float,
-        default=defaults["runtime_overhead_gib"].default,
-        help="GiB per node for weights, activations, buffers (default: %(default)s)",
-    )
-    tuning.add_argument(
-        "--peak-headroom-ratio",
-        metavar="RATIO",
-        type=ascii_float,
-        default=defaults["peak_headroom_ratio"].default,
-        help="peak headroom of the Recommended scenario (default: %(default)s)",
-    )
-    tuning.add_argument(
-        "--tensor-parallel",
-        metavar="N",
-        type=ascii_int,
-        default=1,
-        help="GPUs one model replica spans; KV heads below it and MLA latents "
-        "are replicated per rank (default: %(default)s)",
-    )
-    _add_method_flags(p)
-    tuning.add_argument(
-        "--policy",
-        action="append",
-        default=[],
-        metavar="SCENARIO.KNOB=VALUE",
-        help="override a scenario policy, e.g. ideal.kv_budget_ratio=0.6 "
-        f"(knobs: {', '.join(_POLICY_KNOBS)}); repeatable",
-    )
+    cat = add_request_flags(p)
     out = p.add_argument_group("output")
     out.add_argument(
         "--lang", default=DEFAULT_LANG, choices=LANGS, help="report language (default: %(default)s)"
@@ -149,15 +65,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the director's workbook (.xlsx; needs sizing_xl[excel])",
     )
-    cat = p.add_argument_group("catalogs")
-    cat.add_argument(
-        "--catalog-dir",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="directory with any of models.json, servers.json, storage.json, cloud.json, "
-        "finance.json whose entries add to or replace the built-in ones; repeatable",
-    )
     cat.add_argument(
         "--list",
         nargs="?",
@@ -169,193 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_method_flags(p: argparse.ArgumentParser) -> None:
-    """--method, the deployment and the engine knobs; None leaves the engine's default."""
-    method = p.add_argument_group(
-        "method and deployment",
-        "The seed method is sizing.py v2.0's; vllm and sglang follow those engines' memory "
-        "rules (defaults in catalogs/engines.json).",
-    )
-    method.add_argument(
-        "--method",
-        default="seed",
-        type=str.lower,
-        choices=METHOD_NAMES,
-        help="memory method (default: %(default)s); every sizing also carries a vLLM check",
-    )
-    method.add_argument(
-        "--pipeline-parallel",
-        metavar="N",
-        type=ascii_int,
-        default=1,
-        help="pipeline stages per replica; a replica spans TP x PP GPUs (default: %(default)s)",
-    )
-    method.add_argument(
-        "--weights-precision",
-        type=str.lower,
-        choices=DERIVED_PRECISIONS,
-        help="size the weights as params_total_b x bytes at this precision "
-        "(default: the published checkpoint)",
-    )
-    method.add_argument(
-        "--weights-gib", metavar="GIB", type=ascii_float, help="the checkpoint's size in GiB"
-    )
-    method.add_argument(
-        "--usable-gib-per-gpu",
-        metavar="GIB",
-        type=ascii_float,
-        help="memory the driver reports per GPU (default: the server's catalog figure)",
-    )
-    for title, table in (
-        ("engine knobs (--method vllm or sglang, and the vLLM check)", ENGINE_FLAGS),
-        ("throughput check and SLOs (opt-in; the figures are always reported)", THROUGHPUT_FLAGS),
-        ("money (defaults: catalogs' prices and finance.json, each with its date)", MONEY_FLAGS),
-    ):
-        group = p.add_argument_group(title)
-        for flag, kind, metavar, text in table:
-            group.add_argument(flag, metavar=metavar, type=kind, help=text)
-
-
-# (flag, type, metavar, help) of the engine knobs; each maps to the request field of its name.
-ENGINE_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
-    (
-        "--gpu-memory-utilization",
-        ascii_float,
-        "F",
-        "vLLM: fraction of GPU memory for weights, activations and KV (default 0.92)",
-    ),
-    (
-        "--non-weight-overhead-gib",
-        ascii_float,
-        "GIB",
-        "vLLM: activations, CUDA graphs and non-torch memory per GPU (default: by model size)",
-    ),
-    ("--block-size", ascii_int, "N", "vLLM: tokens per KV block (default 16; 64 for MLA)"),
-    ("--max-num-seqs", ascii_int, "N", "vLLM: sequences a replica runs at once (default 1024)"),
-    (
-        "--mem-fraction-static",
-        ascii_float,
-        "F",
-        "SGLang: fraction of GPU memory for weights and KV (default 0.88)",
-    ),
-    (
-        "--swa-full-tokens-ratio",
-        ascii_float,
-        "R",
-        "SGLang: sliding-window pool size over the full pool (default 0.8)",
-    ),
-)
-THROUGHPUT_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
-    (
-        "--min-tokens-per-second",
-        ascii_float,
-        "N",
-        "SLO: decode rate each session keeps at full load; nodes grow to meet it",
-    ),
-    ("--max-ttft-seconds", ascii_float, "S", "SLO: longest time to first token of one prompt"),
-    (
-        "--prompt-tokens",
-        ascii_int,
-        "N",
-        "prompt length for the TTFT (default: the effective context)",
-    ),
-    (
-        "--context-fill",
-        ascii_float,
-        "F",
-        "share of the effective context a session holds on average while decoding (default 1.0)",
-    ),
-    (
-        "--memory-bandwidth-utilization",
-        ascii_float,
-        "F",
-        "fraction of HBM bandwidth a decode step reaches (default 0.7)",
-    ),
-    (
-        "--model-flops-utilization",
-        ascii_float,
-        "F",
-        "fraction of dense FLOPS a prefill reaches (default 0.4)",
-    ),
-)
-MONEY_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
-    ("--node-price-usd", ascii_float, "USD", "purchase price of one node (default: the catalog's)"),
-    ("--usd-per-kwh", ascii_float, "USD", "electricity price (default 0.12)"),
-    ("--pue", ascii_float, "F", "power usage effectiveness, >= 1 (default 1.4)"),
-    (
-        "--cloud-offer",
-        str,
-        "NAME",
-        "cloud offer in cloud.json (default: the cheapest on-demand offer of the same node)",
-    ),
-    (
-        "--output-tokens-per-session-per-hour",
-        ascii_float,
-        "N",
-        "output tokens one session produces per hour: gives $ per 1M output tokens",
-    ),
-    ("--currency", str.upper, "CODE", "show amounts in this currency (default USD)"),
-    ("--usd-to-currency", ascii_float, "RATE", "units of --currency per USD"),
-    ("--rate-as-of", str, "DATE", "the date of that rate, e.g. 2026-11-20"),
-)
-# Request fields read from flags of the same name (beyond the required four and --policy).
-REQUEST_FLAGS: tuple[str, ...] = (
-    "storage",
-    "kv_precision",
-    "kv_budget_ratio",
-    "runtime_overhead_gib",
-    "peak_headroom_ratio",
-    "tensor_parallel",
-    "method",
-    "pipeline_parallel",
-    "weights_precision",
-    "weights_gib",
-    "usable_gib_per_gpu",
-    *(flag[2:].replace("-", "_") for flag, *_ in (*ENGINE_FLAGS, *THROUGHPUT_FLAGS, *MONEY_FLAGS)),
-)
-# The flag an unknown catalog name came from.
-_KIND_FLAGS = {
-    "model": "--model",
-    "server": "--server",
-    "storage profile": "--storage",
-    "cloud offer": "--cloud-offer",
-}
-
-
-def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
-    """Apply 'scenario.knob=value' overrides to the default policies."""
-    changes: dict[str, dict[str, object]] = {}
-    for spec in specs:
-        target, sep, value = spec.partition("=")
-        scenario, dot, knob = target.strip().lower().partition(".")
-        if not sep or not dot or scenario not in SCENARIO_NAMES or knob not in _POLICY_KNOBS:
-            raise InputError(
-                "--policy",
-                f"expected SCENARIO.KNOB=VALUE with SCENARIO in "
-                f"{'/'.join(SCENARIO_NAMES)} and KNOB in {'/'.join(_POLICY_KNOBS)}, got {spec!r}",
-            )
-        changes.setdefault(scenario, {})[knob] = value.strip()
-    policies = dict(DEFAULT_POLICIES)
-    for scenario, knobs in changes.items():
-        try:
-            policies[scenario] = ScenarioPolicy.model_validate(  # type: ignore[index]
-                {**policies[scenario].model_dump(), **knobs}  # type: ignore[index]
-            )
-        except ValidationError as exc:
-            raise input_error(exc, prefix=f"--policy {scenario}") from None
-    return policies
-
-
-def _flag(field: str) -> str:
-    return "--" + field.split(".")[0].replace("_", "-")
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["calibrate"]:
         from sizing_xl import cli_calibrate  # a separate command with its own flags
 
         return cli_calibrate.run(argv[1:])
+    if argv[:1] and argv[0] in PLAN_COMMANDS:
+        from sizing_xl import cli_plan
+
+        return cli_plan.run(argv[0], argv[1:])
     if argv[:1] == ["model-from-config"]:
         from sizing_xl import cli_import
 
@@ -365,33 +95,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     lang: Lang = args.lang
     prog = parser.prog
     try:
-        catalog = load_catalog([*catalog_dirs_from_env(), *args.catalog_dir])
+        catalog = args_catalog(args)
         if args.list:
             sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
             return EXIT_OK
-        missing = [
-            f
-            for f in ("model", "server", "concurrency", "effective_context")
-            if getattr(args, f) is None
-        ]
-        if missing:
-            parser.error("missing " + ", ".join(_flag(f) for f in missing))
-        request = make_request(
-            model=args.model,
-            server=args.server,
-            concurrency=args.concurrency,
-            effective_context=args.effective_context,
-            policies=parse_policies(args.policy),
-            **{f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f) is not None},
-        )
-        result = size(request, catalog)
-    except UnknownEntryError as exc:
-        return fail(prog, f"{_KIND_FLAGS[exc.kind]}: {exc}", EXIT_INPUT)
-    except InputError as exc:
-        field = exc.field if exc.field.startswith("--") else _flag(exc.field)
-        return fail(prog, f"{field}: {exc.problem}", EXIT_INPUT)
-    except CatalogError as exc:
-        return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
+        result = size(make_request(**request_fields(args, parser)), catalog)
+    except (InputError, CatalogError) as exc:
+        return sizing_failure(prog, exc)
 
     outputs = [f for f in (args.output_json_file, args.output_markdown_file, args.output_xlsx) if f]
     try:

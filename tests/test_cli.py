@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from sizing_xl.cli import EXIT_CATALOG, EXIT_INPUT, run
+from sizing_xl.cli import run
+from sizing_xl.cli_common import EXIT_CATALOG, EXIT_INPUT
 from tests.conftest import SEED_FLAGS, run_python
 
 

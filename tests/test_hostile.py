@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.catalog_checks import UPPER_BOUNDS, numeric_fields
-from sizing_xl.cli import EXIT_CATALOG, EXIT_OUTPUT, build_parser, run
+from sizing_xl.cli import build_parser, run
+from sizing_xl.cli_common import EXIT_CATALOG, EXIT_OUTPUT
 from sizing_xl.errors import CatalogError, SizingError
 from sizing_xl.files import KEEP_BACKUPS, OutputError, write_atomic
 from sizing_xl.reports.text import render_json

@@ -223,6 +223,7 @@ def workbook_range(ws, columns: int, rows: int = 500) -> list[list]:
 
 def test_udfs_take_the_workbooks_own_ranges_and_skip_blank_rows():
     import sizing_xl.udfs as u
+    from sizing_xl.udfs.base import overlaid_cached
 
     wb = openpyxl.load_workbook(COMMITTED)
     models = workbook_range(wb["Models"], wb["Models"].max_column)
@@ -231,11 +232,11 @@ def test_udfs_take_the_workbooks_own_ranges_and_skip_blank_rows():
     assert len(models) == 500 and filled < 50  # mostly blank, as every UDF cell receives it
     assert len(u.range_key(models)) == filled  # blank rows dropped before anything is built
     args = ("opt-oss-120b", "dgx300", 1000.0, 131072.0, "ideal", *[None] * 5)
-    before = u._overlaid_cached.cache_info()
+    before = overlaid_cached.cache_info()
     first = u.SIZING_NODES_FINAL(*args, models, servers)
     again = u.SIZING_NODES_FINAL(*args, [list(r) for r in models], [list(r) for r in servers])
     assert first == again == 5
-    after = u._overlaid_cached.cache_info()
+    after = overlaid_cached.cache_info()
     assert after.hits >= before.hits + 1  # the second cell reused the parsed rows
     edited = [list(r) for r in models]
     edited[1][0] = "opt-oss-120b-copy"  # a changed range is parsed again, not served stale

@@ -232,3 +232,38 @@ def test_catalog_lists_the_workbooks_own_rows():
     row = dict(name="acme-7b", num_layers=32.0, num_key_value_heads=8.0, head_dim=128.0)
     assert ["acme-7b"] in SIZING_CATALOG("models", models_range(row))
     assert ["acme-7b"] not in SIZING_CATALOG("models")
+
+
+# --- SIZING_GRID: a nodes table from two ranges ---------------------------------------------
+
+
+def test_grid_takes_excel_ranges_and_equals_single_sizings():
+    from sizing_xl.udfs import SIZING_GRID
+
+    contexts = [[8192.0], [None], [131072.0]]  # a column with a blank cell
+    loads = [[500.0, 1000.0, "2000"]]  # a row; a number typed as text
+    table = SIZING_GRID(M, S, contexts, loads, "ideal")
+    assert table[0][1:] == [500, 1000, 2000] and [r[0] for r in table[1:]] == [8192, 131072]
+    for row in table[1:]:
+        for load, cell in zip(table[0][1:], row[1:], strict=True):
+            args = {**SEED_ARGS, "effective_context": row[0], "concurrency": load}
+            assert cell == size(make_request(**args)).scenario("ideal").nodes_final
+    assert table[2][2] == 5  # the seed: 131,072 tokens x 1,000 sessions, Ideal
+    assert SIZING_GRID(M, S, 131072.0, 1000.0) == [["context \\ concurrency", 1000], [131072, 3]]
+
+
+def test_grid_marks_infeasible_cells_and_refuses_bad_values_in_one_line():
+    from sizing_xl.udfs import SIZING_GRID
+
+    tiny = SIZING_GRID(M, S, 131072.0, 1000.0, None, None, None, 2300.0)  # overhead eats HBM
+    assert tiny[1][1] == "INFEASIBLE"
+    for contexts, loads, fragment in (
+        ([[None]], 1000.0, "ERROR: contexts: required"),
+        ([[1.5]], 1000.0, "ERROR: contexts: expected a whole number"),
+        ([[262144.0]], 1000.0, "ERROR: contexts: 262,144 tokens is above"),
+        (8192.0, [[0.0]], "ERROR: concurrencies: expected a number >= 1"),
+        (8192.0, [list(range(1, 300))], "ERROR: concurrencies: expected at most 200 values"),
+        (8192.0, [[True]], "ERROR: concurrencies: expected a whole number, got TRUE"),
+    ):
+        out = SIZING_GRID(M, S, contexts, loads)
+        assert isinstance(out, str) and out.startswith(fragment) and "\n" not in out, out

@@ -78,6 +78,18 @@ def as_int(
     return int(number)
 
 
+def as_int_list(value: object, name: str, *, limit: int) -> list[int]:
+    """Whole numbers from a cell or a range (a row, a column or a block), blanks skipped, in
+    reading order; at least one, at most `limit`."""
+    cells = list(_flatten(value)) if isinstance(value, list | tuple) else [value]
+    given = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())]
+    if not given:
+        raise InputError(name, "required, but the cells are empty")
+    if len(given) > limit:
+        raise InputError(name, f"expected at most {limit} values, got {len(given)}")
+    return [as_int(v, name) for v in given]
+
+
 def as_float(
     value: object,
     name: str,

@@ -53,11 +53,11 @@ class Grid:
 
 
 def checked_axes(axes: Sequence[Axis]) -> tuple[Axis, ...]:
-    """The axes with their values checked by the request's own limits; a field varied twice is
-    refused."""
+    """The axes with their values checked by the request's own limits (an error names the
+    field); a field varied twice is refused."""
     fields = [a.field for a in axes]
     if len(set(fields)) != len(fields):
-        raise InputError("--vary", f"a field is varied twice: {', '.join(fields)}")
+        raise InputError("axes", f"a field is varied twice: {', '.join(fields)}")
     return tuple(Axis(a.field, tuple(check_field(a.field, v) for v in a.values)) for a in axes)
 
 

@@ -1,0 +1,276 @@
+"""Sweeps, growth plans and server comparisons as workbooks: typed cells, heat maps, a chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sizing_xl.errors import InputError, shown
+from sizing_xl.excel.cells import (
+    BOX,
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    TITLE_FONT,
+    WRAP,
+    fit_row_heights,
+    header_row,
+    print_landscape_fit_width,
+    put,
+    workbook_bytes,
+)
+from sizing_xl.excel.money_formulas import DASH, money_format
+from sizing_xl.files import write_atomic
+from sizing_xl.i18n import SCENARIO_TITLES, Lang, localize_numbers
+from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
+from sizing_xl.planning.growth import GrowthPlan
+from sizing_xl.planning.sweep import Grid
+from sizing_xl.reports.planning import flag_name, growth_heading, layout_text, why_text
+from sizing_xl.reports.planning_words import WORDS
+from sizing_xl.request import SCENARIO_NAMES, SizingRequest
+from sizing_xl.results import FinanceInfo
+
+FIRST_ROW = 4  # title, subtitle, a blank row, then the header
+INTEGER = "#,##0"
+# low nodes green, high red: the cells that cost most stand out
+HEAT = ColorScaleRule(
+    start_type="min",
+    start_color="63BE7B",
+    mid_type="percentile",
+    mid_value=50,
+    mid_color="FFEB84",
+    end_type="max",
+    end_color="F8696B",
+)
+
+
+def _target(path: str | Path) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
+    return target
+
+
+def _sheet(wb: Workbook, title: str, heading: str, lang: Lang, note: str = "") -> Worksheet:
+    ws = wb.active if wb.active.max_row == 1 and wb.active["A1"].value is None else None
+    ws = ws or wb.create_sheet()
+    ws.title = title
+    put(ws, "A1", localize_numbers(heading, lang), font=TITLE_FONT)
+    if note:
+        put(ws, "A2", note, font=NOTE_FONT)
+    print_landscape_fit_width(ws)
+    return ws
+
+
+def _rows(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    formats: Sequence[str | None],
+    widths: Sequence[float],
+) -> None:
+    """Header at FIRST_ROW, typed cells below, each column with its number format and width."""
+    header_row(ws, FIRST_ROW, 1, header)
+    for r, values in enumerate(rows, FIRST_ROW + 1):
+        for c, (value, fmt) in enumerate(zip(values, formats, strict=True), 1):
+            put(ws, ws.cell(row=r, column=c).coordinate, value, number_format=fmt, border=BOX)
+    for c, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    fit_row_heights(ws, first_row=FIRST_ROW)  # wrapped headers and texts
+    ws.print_title_rows = f"{FIRST_ROW}:{FIRST_ROW}"
+    ws.freeze_panes = ws.cell(row=FIRST_ROW + 1, column=1).coordinate
+
+
+def _heat(ws: Worksheet, first_col: int, last_col: int, last_row: int) -> None:
+    if last_row > FIRST_ROW:
+        span = (
+            f"{get_column_letter(first_col)}{FIRST_ROW + 1}:{get_column_letter(last_col)}{last_row}"
+        )
+        ws.conditional_formatting.add(span, HEAT)
+
+
+def _amount(usd: float | None, rate: float) -> float | str:
+    return DASH if usd is None else usd * rate
+
+
+def _nodes(n: int | None, lang: Lang) -> int | str:
+    return WORDS[lang]["infeasible"] if n is None else n
+
+
+def _value_format(value: object) -> str | None:
+    return INTEGER if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _titles(lang: Lang) -> list[str]:
+    return [SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES]
+
+
+def _save(wb: Workbook, path: str | Path) -> Path | None:
+    return write_atomic(_target(path), workbook_bytes(wb), backup=True)
+
+
+def write_sweep_workbook(
+    grid: Grid, request: SizingRequest, path: str | Path, *, lang: Lang
+) -> Path | None:
+    """Every point with its nodes (heat-mapped); with two axes, the Recommended grid as well."""
+    _target(path)
+    w, wb = WORDS[lang], Workbook()
+    heading = w["sweep_title"].format(
+        model=request.model, server=request.server, method=request.method
+    )
+    ws = _sheet(wb, w["sheet_sweep"], heading, lang)
+    rows = [
+        [*point.values(), *(_nodes(n, lang) for n in nodes.values())]
+        for point, nodes in grid.rows()
+    ]
+    axes = len(grid.axes)
+    formats = [_value_format(v) for v in rows[0][:axes]] + [INTEGER] * 3
+    _rows(
+        ws,
+        [flag_name(a.field) for a in grid.axes] + _titles(lang),
+        rows,
+        formats,
+        [18] * axes + [14] * 3,
+    )
+    _heat(ws, axes + 1, axes + 3, FIRST_ROW + len(rows))
+    if axes == 2:
+        down, across = grid.axes
+        g = wb.create_sheet(w["sheet_grid"])
+        put(
+            g,
+            "A1",
+            w["grid_title"].format(rows=flag_name(down.field), columns=flag_name(across.field)),
+            font=TITLE_FONT,
+        )
+        print_landscape_fit_width(g)
+        nodes = [n[SCENARIO_NAMES.index(RANKED_BY)] for n in grid.nodes]
+        table = [
+            [
+                down.values[i],
+                *(
+                    _nodes(nodes[i * len(across.values) + j], lang)
+                    for j in range(len(across.values))
+                ),
+            ]
+            for i in range(len(down.values))
+        ]
+        header = [flag_name(down.field)]
+        header_row(g, FIRST_ROW, 1, header)
+        for j, v in enumerate(across.values, 2):
+            cell = put(
+                g, g.cell(row=FIRST_ROW, column=j).coordinate, v, number_format=_value_format(v)
+            )
+            cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BOX
+        for r, values in enumerate(table, FIRST_ROW + 1):
+            for c, value in enumerate(values, 1):
+                put(
+                    g,
+                    g.cell(row=r, column=c).coordinate,
+                    value,
+                    number_format=_value_format(value) or INTEGER,
+                    border=BOX,
+                )
+        g.column_dimensions["A"].width = 24
+        for j in range(2, len(across.values) + 2):
+            g.column_dimensions[get_column_letter(j)].width = 10
+        _heat(g, 2, len(across.values) + 1, FIRST_ROW + len(table))
+        g.freeze_panes = "B5"
+    return _save(wb, path)
+
+
+def _money_columns(plan_finance: FinanceInfo) -> tuple[float, str]:
+    return plan_finance.usd_to_currency, money_format(plan_finance.currency)
+
+
+def write_growth_workbook(
+    plan: GrowthPlan, request: SizingRequest, path: str | Path, *, lang: Lang, growth: float | None
+) -> Path | None:
+    """Month by month: load, nodes per scenario (heat-mapped), monthly costs where priced, and
+    a chart of the nodes."""
+    _target(path)
+    w, wb = WORDS[lang], Workbook()
+    heading = growth_heading(plan, request, lang, growth)
+    ws = _sheet(wb, w["sheet_growth"], heading, lang)
+    rate, fmt = _money_columns(plan.finance)
+    money_keys = [
+        (key, label)
+        for key, label in (
+            ("tco_monthly_usd", "tco_scenario"),
+            ("cloud_monthly_usd", "cloud_scenario"),
+        )
+        if any(v is not None for m in plan.months for v in getattr(m, key).values())
+    ]
+    header = [w["month"], w["concurrency"], *_titles(lang)]
+    header += [w[label].format(scenario=t) for _, label in money_keys for t in _titles(lang)]
+    rows = []
+    for m in plan.months:
+        row: list[object] = [
+            m.month,
+            m.concurrency,
+            *(_nodes(m.nodes[n], lang) for n in SCENARIO_NAMES),
+        ]
+        for key, _ in money_keys:
+            row += [_amount(getattr(m, key)[n], rate) for n in SCENARIO_NAMES]
+        rows.append(row)
+    formats = [INTEGER] * 5 + [fmt] * (3 * len(money_keys))
+    _rows(ws, header, rows, formats, [8, 14, 12, 15, 12] + [20] * (3 * len(money_keys)))
+    last = FIRST_ROW + len(rows)
+    _heat(ws, 3, 5, last)
+    chart = LineChart()
+    chart.title, chart.y_axis.title, chart.x_axis.title = w["nodes_chart"], "", w["month"]
+    chart.add_data(
+        Reference(ws, min_col=3, max_col=5, min_row=FIRST_ROW, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW + 1, max_row=last))
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, f"A{last + 2}")
+    return _save(wb, path)
+
+
+def write_compare_workbook(
+    options: Sequence[ServerOption], request: SizingRequest, path: str | Path, *, lang: Lang
+) -> Path | None:
+    """The ranking: nodes per scenario, monthly costs, and each server's layout and why."""
+    _target(path)
+    w, wb = WORDS[lang], Workbook()
+    heading = w["compare_title"].format(
+        model=request.model,
+        concurrency=f"{request.concurrency:,}",
+        context=f"{request.effective_context:,}",
+        method=request.method,
+    )
+    ws = _sheet(wb, w["sheet_compare"], heading, lang, w["compare_order"])
+    rows = []
+    fmt = money_format(request.currency)
+    for rank, o in enumerate(options, 1):
+        r = o.result
+        if r is None:
+            rows.append([rank, o.server, *[DASH] * 6, w["cannot"].format(problem=o.problem)])
+            continue
+        rate = r.finance.usd_to_currency
+        cost = r.scenario(RANKED_BY).cost
+        tco, cloud = monthly_cost(o), None if cost is None else cost.cloud_monthly_usd
+        rows.append(
+            [
+                rank,
+                o.server,
+                *(_nodes(r.scenario(n).nodes_final, lang) for n in SCENARIO_NAMES),
+                _amount(tco, rate),
+                _amount(cloud, rate),
+                localize_numbers(layout_text(r, lang), lang),
+                localize_numbers(why_text(r, lang), lang),
+            ]
+        )
+    header = [w["rank"], w["server"], *_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]]
+    formats = [INTEGER, None, INTEGER, INTEGER, INTEGER, fmt, fmt, None, None]
+    _rows(ws, header, rows, formats, [5, 14, 12, 15, 12, 20, 22, 28, 56])
+    for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(rows)):
+        ws.cell(row=r, column=9).alignment = WRAP
+    _heat(ws, 3, 5, FIRST_ROW + len(rows))
+    return _save(wb, path)

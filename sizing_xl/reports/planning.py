@@ -1,0 +1,314 @@
+"""Sweeps, growth plans and server comparisons as text tables, CSV and JSON documents."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Collection, Sequence
+
+from sizing_xl import __version__
+from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct
+from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
+from sizing_xl.planning.growth import GrowthPlan
+from sizing_xl.planning.sweep import Grid
+from sizing_xl.reports.finops import Money
+from sizing_xl.reports.planning_words import WORDS
+from sizing_xl.reports.text import result_document
+from sizing_xl.request import SCENARIO_NAMES, SizingRequest
+from sizing_xl.scenarios import SizingResult
+
+
+def flag_name(field: str) -> str:
+    """A request field as its flag reads, the way a user typed it in --vary."""
+    return field.replace("_", "-")
+
+
+def shown_value(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt_int(value) if isinstance(value, int) else f"{value:g}"
+
+
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], left: Collection[int] = (0,)
+) -> list[str]:
+    """Columns padded to their widest cell: words (the `left` columns) flush left, figures right."""
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _nodes(n: int | None, lang: Lang) -> str:
+    return WORDS[lang]["infeasible"] if n is None else fmt_int(n)
+
+
+def _titles(lang: Lang) -> list[str]:
+    return [SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES]
+
+
+def _about(request: SizingRequest) -> dict[str, str]:
+    return {"model": request.model, "server": request.server, "method": request.method}
+
+
+def _tool(lang: Lang) -> dict[str, str]:
+    return {"name": "sizing_xl", "version": __version__, "lang": lang}
+
+
+# --- sweeps ---------------------------------------------------------------------------------
+
+
+def render_sweep_text(grid: Grid, request: SizingRequest, lang: Lang) -> str:
+    header = [flag_name(a.field) for a in grid.axes] + _titles(lang)
+    rows = [
+        [shown_value(v) for v in point.values()] + [_nodes(nodes[n], lang) for n in SCENARIO_NAMES]
+        for point, nodes in grid.rows()
+    ]
+    title = WORDS[lang]["sweep_title"].format(**_about(request))
+    return "\n".join([title, "", *table(header, rows, left=())]) + "\n"
+
+
+def render_sweep_csv(grid: Grid) -> str:
+    """One row per point: the varied values, then nodes per scenario (empty: infeasible)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([a.field for a in grid.axes] + [f"{n}_nodes" for n in SCENARIO_NAMES])
+    for point, nodes in grid.rows():
+        writer.writerow([*point.values(), *("" if n is None else n for n in nodes.values())])
+    return out.getvalue()
+
+
+def render_sweep_json(sized: Sequence[tuple[dict, SizingResult]], lang: Lang) -> str:
+    """A list of points, each with its varied inputs and scenarios.<name>.results as in a
+    single sizing's document."""
+    points = [
+        {"inputs": point, "scenarios": result_document(result, lang=lang)["scenarios"]}
+        for point, result in sized
+    ]
+    return _dumps({"tool": _tool(lang), "points": points})
+
+
+def _dumps(doc: object) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- growth ---------------------------------------------------------------------------------
+
+
+def growth_heading(
+    plan: GrowthPlan, request: SizingRequest, lang: Lang, growth: float | None
+) -> str:
+    """What the plan sizes and how its load grows (a rate, or a list given month by month)."""
+    w, months = WORDS[lang], len(plan.months) - 1
+    load = (
+        w["growth_list"].format(months=months)
+        if growth is None
+        else w["growth_rate"].format(
+            rate=fmt_pct(growth), start=fmt_int(plan.months[0].concurrency), months=months
+        )
+    )
+    return w["growth_title"].format(**_about(request), load=load)
+
+
+def render_growth_text(
+    plan: GrowthPlan, request: SizingRequest, lang: Lang, growth: float | None
+) -> str:
+    w, money = WORDS[lang], Money(plan.finance, lang)
+    priced = {
+        key: any(getattr(m, key)[RANKED_BY] is not None for m in plan.months)
+        for key in ("tco_monthly_usd", "cloud_monthly_usd")
+    }
+    header = [w["month"], w["concurrency"], *_titles(lang)]
+    header += [
+        w[k]
+        for k, key in (("tco", "tco_monthly_usd"), ("cloud", "cloud_monthly_usd"))
+        if priced[key]
+    ]
+    rows, before = [], None
+    for m in plan.months:
+        cells = [str(m.month), fmt_int(m.concurrency)]
+        for name in SCENARIO_NAMES:
+            rise = before is not None and m.nodes[name] != before.nodes[name]
+            cells.append(_nodes(m.nodes[name], lang) + (" ▲" if rise else "  "))
+        cells += [money(getattr(m, key)[RANKED_BY]) for key in priced if priced[key]]
+        rows.append(cells)
+        before = m
+    firsts = [next((s for s in plan.steps if s.scenario == n), None) for n in SCENARIO_NAMES]
+    steps = [
+        w["step"].format(
+            scenario=SCENARIO_TITLES[s.scenario][lang],
+            month=s.month,
+            concurrency=fmt_int(s.concurrency),
+        )
+        for s in firsts
+        if s is not None
+    ]
+    lines = [
+        growth_heading(plan, request, lang, growth),
+        "",
+        *table(header, rows),
+        "",
+        w["rise"],
+        w["first_step"].format(steps="; ".join(steps) if steps else w["no_step"]),
+    ]
+    if not any(priced.values()):
+        lines.append(w["no_prices"])
+    return "\n".join(lines) + "\n"
+
+
+def render_growth_csv(plan: GrowthPlan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    names = SCENARIO_NAMES
+    writer.writerow(
+        ["month", "concurrency"]
+        + [f"{n}_nodes" for n in names]
+        + [f"{n}_tco_monthly_usd" for n in names]
+        + [f"{n}_cloud_monthly_usd" for n in names]
+    )
+    for m in plan.months:
+        values = [m.nodes[n] for n in names]
+        values += [m.tco_monthly_usd[n] for n in names] + [m.cloud_monthly_usd[n] for n in names]
+        writer.writerow([m.month, m.concurrency, *("" if v is None else v for v in values)])
+    return out.getvalue()
+
+
+def render_growth_json(plan: GrowthPlan, lang: Lang) -> str:
+    return _dumps(
+        {
+            "tool": _tool(lang),
+            "finance": plan.finance.model_dump(mode="json"),
+            "months": [vars(m) for m in plan.months],
+            "steps": [vars(s) for s in plan.steps],
+        }
+    )
+
+
+# --- server comparison ----------------------------------------------------------------------
+
+
+def layout_text(result: SizingResult, lang: Lang) -> str:
+    w, d = WORDS[lang], result.deployment
+    text = w["layout_value"].format(tp=d.tensor_parallel, pp=d.pipeline_parallel)
+    if d.replicas_per_node > 1:
+        text += w["replicas_per_node"].format(n=d.replicas_per_node)
+    if d.nodes_per_replica > 1:
+        text += w["nodes_per_replica"].format(n=d.nodes_per_replica)
+    return text
+
+
+def why(result: SizingResult) -> dict[str, float | int | bool]:
+    """What set the sessions: weights and KV per GPU and sessions per replica (engine methods),
+    KV per session and sessions per node (the seed)."""
+    r = result.scenario(RANKED_BY)
+    if r.memory is None:
+        return {
+            "kv_per_session_gib": r.kv_per_session_gib,
+            "sessions_per_node": r.sessions_per_node,
+        }
+    m = r.memory
+    return {
+        "weights_gib_per_gpu": m.weights_gib_per_gpu,
+        "kv_available_gib_per_gpu": m.kv_available_gib_per_gpu,
+        "sessions_per_replica": r.sessions_per_replica,
+        "capped_by_max_sequences": m.capped,
+    }
+
+
+def why_text(result: SizingResult, lang: Lang) -> str:
+    w, figures = WORDS[lang], why(result)
+    if "weights_gib_per_gpu" not in figures:
+        return w["why_seed"].format(
+            kv=fmt_dec(figures["kv_per_session_gib"], 2),
+            sessions=fmt_int(figures["sessions_per_node"]),
+        )
+    return w["why_engine"].format(
+        weights=fmt_dec(figures["weights_gib_per_gpu"]),
+        kv=fmt_dec(figures["kv_available_gib_per_gpu"]),
+        sessions=fmt_int(figures["sessions_per_replica"]),
+        capped=w["capped"] if figures["capped_by_max_sequences"] else "",
+    )
+
+
+def render_compare_text(options: Sequence[ServerOption], request: SizingRequest, lang: Lang) -> str:
+    w = WORDS[lang]
+    header = [w["rank"], w["server"], *_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]]
+    rows = []
+    for rank, o in enumerate(options, 1):
+        if o.result is None:
+            problem = w["cannot"].format(problem=o.problem)
+            rows.append([str(rank), o.server, "—", "—", "—", "—", "—", "—", problem])
+            continue
+        r, money = o.result, Money(o.result.finance, lang)
+        cost = r.scenario(RANKED_BY).cost
+        rows.append(
+            [
+                str(rank),
+                o.server,
+                *(_nodes(r.scenario(n).nodes_final, lang) for n in SCENARIO_NAMES),
+                money(monthly_cost(o)),
+                money(None if cost is None else cost.cloud_monthly_usd),
+                layout_text(r, lang),
+                why_text(r, lang),
+            ]
+        )
+    title = w["compare_title"].format(
+        model=request.model,
+        concurrency=fmt_int(request.concurrency),
+        context=fmt_int(request.effective_context),
+        method=request.method,
+    )
+    return (
+        "\n".join([title, w["compare_order"], "", *table(header, rows, left=(0, 1, 7, 8))]) + "\n"
+    )
+
+
+def render_compare_csv(options: Sequence[ServerOption]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["rank", "server", "tensor_parallel", "pipeline_parallel"]
+        + [f"{n}_nodes" for n in SCENARIO_NAMES]
+        + ["recommended_tco_monthly_usd", "recommended_cloud_monthly_usd", "problem"]
+    )
+    for rank, o in enumerate(options, 1):
+        r = o.result
+        if r is None:
+            writer.writerow([rank, o.server, "", "", "", "", "", "", "", o.problem])
+            continue
+        cost = r.scenario(RANKED_BY).cost
+        cloud = None if cost is None else cost.cloud_monthly_usd
+        nodes = [r.scenario(n).nodes_final for n in SCENARIO_NAMES]
+        writer.writerow(
+            [rank, o.server, r.deployment.tensor_parallel, r.deployment.pipeline_parallel]
+            + ["" if v is None else v for v in (*nodes, monthly_cost(o), cloud)]
+            + [""]
+        )
+    return out.getvalue()
+
+
+def render_compare_json(options: Sequence[ServerOption], lang: Lang) -> str:
+    servers = []
+    for rank, o in enumerate(options, 1):
+        entry: dict[str, object] = {
+            "rank": rank,
+            "server": o.server,
+            "layouts_tried": o.layouts_tried,
+            "problem": o.problem,
+        }
+        if o.result is not None:
+            doc = result_document(o.result, lang=lang)
+            entry |= {
+                "deployment": doc["deployment"],
+                "why": why(o.result),
+                "scenarios": doc["scenarios"],
+                "finance": doc["finance"],
+            }
+        servers.append(entry)
+    return _dumps({"tool": _tool(lang), "ranked_by": RANKED_BY, "servers": servers})

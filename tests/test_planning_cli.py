@@ -1,0 +1,330 @@
+"""The planning faces: `sizing sweep`, `sizing growth`, `sizing compare`, their CSV, JSON and
+workbooks, held to single sizings of the same points."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sizing_xl import load_catalog, make_request, size
+from sizing_xl.cli import run
+from sizing_xl.cli_common import EXIT_INPUT, EXIT_OK
+from sizing_xl.planning.compare import best_option, compare_servers, layouts, monthly_cost
+from sizing_xl.planning.growth import growth_plan, monthly_loads
+from sizing_xl.scenarios import SCENARIO_NAMES
+from tests.conftest import SEED_ARGS, SEED_FLAGS
+
+CATALOG = load_catalog()
+SOME = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def nodes_of(args: dict) -> dict:
+    result = size(make_request(**args), CATALOG)
+    return {n: result.scenario(n).nodes_final for n in SCENARIO_NAMES}
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- sweep ----------------------------------------------------------------------------------
+
+
+def test_sweep_csv_holds_every_point_equal_to_a_single_sizing(capsys):
+    code, out, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "effective-context=8192,131072",
+        "--vary", "concurrency=500..2000/500", "--format", "csv",
+    )  # fmt: skip
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 2 * 4
+    for row in rows:
+        point = {
+            "effective_context": int(row["effective_context"]),
+            "concurrency": int(row["concurrency"]),
+        }
+        expected = nodes_of({**SEED_ARGS, **point})
+        assert {n: int(row[f"{n}_nodes"]) for n in SCENARIO_NAMES} == expected
+    seed = next(
+        r for r in rows if r["concurrency"] == "1000" and r["effective_context"] == "131072"
+    )
+    assert [seed[f"{n}_nodes"] for n in SCENARIO_NAMES] == ["2", "3", "5"]
+
+
+def test_sweep_text_is_a_table_in_the_chosen_language(capsys):
+    code, out, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "kv-precision=fp8,fp16", "--lang", "en"
+    )
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert lines[0] == "Nodes per scenario: opt-oss-120b on dgx300, method seed"
+    assert lines[2].split() == ["kv-precision", "Minimum", "Recommended", "Ideal"]
+    assert lines[4].split() == ["fp8", "2", "3", "5"] and lines[5].split() == [
+        "fp16",
+        "4",
+        "5",
+        "7",
+    ]
+    _, pt, _ = cli(capsys, "sweep", *SEED_FLAGS, "--vary", "kv-precision=fp8")
+    assert "Mínimo" in pt and "Recomendado" in pt
+
+
+def test_sweep_json_lists_points_with_the_single_sizing_document(capsys):
+    code, out, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "concurrency=1000,2000", "--format", "json"
+    )
+    assert code == EXIT_OK
+    points = json.loads(out)["points"]
+    assert [p["inputs"] for p in points] == [{"concurrency": 1000}, {"concurrency": 2000}]
+    single = json.loads(_single_json(capsys))
+    assert points[0]["scenarios"] == single["scenarios"]
+
+
+def _single_json(capsys) -> str:
+    assert run([*SEED_FLAGS, "--format", "json"]) == EXIT_OK
+    return capsys.readouterr().out
+
+
+def test_a_varied_field_needs_no_flag_of_its_own(capsys):
+    args = ["--model", "opt-oss-120b", "--server", "dgx300", "--effective-context", "131072"]
+    code, out, _ = cli(capsys, "sweep", *args, "--vary", "concurrency=1000", "--format", "csv")
+    assert code == EXIT_OK and out.splitlines()[1] == "1000,2,3,5"
+
+
+@pytest.mark.parametrize(
+    ("vary", "fragment"),
+    [
+        ("concurrency=0,10", "--vary concurrency: expected a number >= 1, got 0"),
+        ("concurrency=abc", "--vary concurrency: expected a whole number"),
+        ("concurency=10", "expected FIELD=VALUES with FIELD one of"),
+        ("concurrency", "expected FIELD=VALUES"),
+        ("concurrency=10..1/1", "STOP >= START"),
+        ("concurrency=1..10/0", "STEP > 0"),
+        ("concurrency=1..10000000/1", "more than the 100,000"),
+        ("kv-precision=fp8,fp7", "--vary kv-precision: expected one of"),
+        ("server=dgx300,dgx-b2000", "--server: unknown server 'dgx-b2000'"),
+    ],
+)
+def test_a_bad_sweep_is_one_line_exit_2(capsys, vary, fragment):
+    code, out, err = cli(capsys, "sweep", *SEED_FLAGS, "--vary", vary)
+    assert code == EXIT_INPUT and out == ""
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err, err
+
+
+def test_ranges_of_floats_include_their_end(capsys):
+    code, out, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "kv-budget-ratio=0.5..0.7/0.1", "--format", "csv"
+    )
+    assert code == EXIT_OK
+    assert [r.split(",")[0] for r in out.splitlines()[1:]] == ["0.5", "0.6", "0.7"]
+
+
+def test_sweep_workbook_holds_the_grid(tmp_path, capsys):
+    path = tmp_path / "sweep.xlsx"
+    code, out, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "effective-context=32768,131072",
+        "--vary", "concurrency=1000,2000", "--output-xlsx", str(path), "--lang", "en",
+    )  # fmt: skip
+    assert code == EXIT_OK and f"→ {path}" in out
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Sweep", "Recommended grid"]
+    grid = wb["Recommended grid"]
+    assert [c.value for c in grid[5]] == [32768, 2, 2] and [c.value for c in grid[6]] == [
+        131072,
+        3,
+        5,
+    ]
+    assert grid.conditional_formatting  # the heat map
+    rows = list(wb["Sweep"].iter_rows(min_row=5, values_only=True))
+    assert rows[2] == (131072, 1000, 2, 3, 5)
+
+
+# --- growth ---------------------------------------------------------------------------------
+
+
+def test_monthly_loads_round_up_after_snapping():
+    assert monthly_loads(1000, 0.15, 3) == [1000, 1150, 1323, 1521]  # 1,322.5 -> 1,323
+    assert monthly_loads(1000, 0.1, 2) == [1000, 1100, 1210]  # 1,210 exactly, not 1,211
+    assert monthly_loads(5, -0.5, 4) == [5, 3, 2, 1, 1]
+
+
+@SOME
+@given(st.integers(1, 5_000), st.floats(0, 0.5), st.integers(0, 24))  # under 1e8 sessions
+def test_a_growing_load_never_needs_fewer_nodes(start, rate, months):
+    plan = growth_plan(SEED_ARGS, monthly_loads(start, rate, months), CATALOG)
+    for name in SCENARIO_NAMES:
+        series = [m.nodes[name] for m in plan.months]
+        assert series == sorted(series)
+        months_up = [s.month for s in plan.steps if s.scenario == name]
+        assert months_up == [m for m in range(1, len(series)) if series[m] != series[m - 1]]
+    for m in plan.months:
+        assert m.nodes == nodes_of({**SEED_ARGS, "concurrency": m.concurrency})
+
+
+def test_growth_text_names_the_month_of_each_first_extra_node(capsys):
+    code, out, _ = cli(
+        capsys, "growth", *SEED_FLAGS, "--growth-monthly", "0.15", "--months", "6", "--lang", "en"
+    )
+    assert code == EXIT_OK
+    assert "15% a month from 1,000 sessions, 6 months" in out.splitlines()[0]
+    plan = growth_plan(SEED_ARGS, monthly_loads(1000, 0.15, 6), CATALOG)
+    first = {n: next(s for s in plan.steps if s.scenario == n) for n in SCENARIO_NAMES}
+    assert f"Recommended in month {first['recommended'].month} " in out
+    assert "No node price and no cloud offer" in out
+
+
+def test_growth_cost_curve_follows_the_nodes(capsys, tmp_path):
+    path = tmp_path / "growth.xlsx"
+    code, out, _ = cli(
+        capsys, "growth", *SEED_FLAGS, "--node-price-usd", "400000", "--concurrency-by-month",
+        "1000,1500,2500", "--format", "csv", "--output-xlsx", str(path),
+    )  # fmt: skip
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["concurrency"] for r in rows] == ["1000", "1500", "2500"]
+    per_node = {float(r["recommended_tco_monthly_usd"]) / int(r["recommended_nodes"]) for r in rows}
+    assert len({round(v, 6) for v in per_node}) == 1  # TCO = nodes x one node's month
+    costs = [float(r["recommended_tco_monthly_usd"]) for r in rows]
+    assert costs == sorted(costs)
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws[5]][:5] == [0, 1000, 2, 3, 5]
+    assert ws._charts  # the nodes chart
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--months", "6"], "--growth-monthly: expected a monthly growth rate"),
+        (["--growth-monthly", "0.1", "--concurrency-by-month", "1,2"], "not both"),
+        (["--growth-monthly", "-1"], "--growth-monthly: expected a rate above -1"),
+        (["--growth-monthly", "0.1", "--months", "9999"], "--months: expected 0 to 600"),
+        (["--concurrency-by-month", "1,x"], "--concurrency-by-month: expected a whole number"),
+        (
+            ["--concurrency-by-month", "10,0"],
+            "--concurrency-by-month: month 1: expected a number >= 1",
+        ),
+        (
+            ["--growth-monthly", "1", "--months", "30"],
+            "--growth-monthly: month 17: expected a number <= 100000000, got 131072000",
+        ),
+    ],
+)
+def test_a_bad_growth_plan_is_one_line_exit_2(capsys, args, fragment):
+    code, _, err = cli(capsys, "growth", *SEED_FLAGS, *args)
+    assert code == EXIT_INPUT and err.count("\n") == 1 and fragment in err, err
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+def test_layouts_divide_a_node_or_span_whole_nodes():
+    assert list(layouts(8)) == [
+        (1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (2, 4), (4, 1), (4, 2), (4, 4), (8, 1), (8, 2), (8, 4)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["vllm", "sglang"])
+def test_each_server_gets_its_best_feasible_layout(method):
+    base = {**SEED_ARGS, "method": method}
+    for server in ("dgx-h100", "dgx-b200", "mi300x-8"):
+        best = best_option(base, server, CATALOG).result
+        assert best is not None
+        tried = []
+        for tp, pp in layouts(CATALOG.server(server).gpus_per_node):
+            try:
+                args = {**base, "server": server, "tensor_parallel": tp, "pipeline_parallel": pp}
+                tried.append(nodes_of(args)["recommended"])
+            except Exception as exc:  # a layout whose replica cannot hold the weights
+                assert "weights" in str(exc) or "pipeline" in str(exc)
+        feasible = [n for n in tried if n is not None]
+        assert best.scenario("recommended").nodes_final == min(feasible)
+
+
+def test_servers_rank_by_monthly_cost_then_nodes():
+    options = compare_servers({**SEED_ARGS, "method": "vllm"}, list(CATALOG.servers), CATALOG)
+    costs = [monthly_cost(o) for o in options]
+    priced = [c for c in costs if c is not None]
+    assert priced == sorted(priced) and costs[: len(priced)] == priced  # unpriced after
+    unpriced = [o.result.scenario("recommended").nodes_final for o in options[len(priced) :]]
+    assert unpriced == sorted(unpriced)
+
+
+def test_compare_under_the_seed_keeps_the_request_layout(capsys):
+    code, out, _ = cli(
+        capsys, "compare", *SEED_FLAGS, "--servers", "dgx300,dgx-b200", "--format", "json"
+    )
+    assert code == EXIT_OK
+    doc = json.loads(out)
+    assert {s["server"] for s in doc["servers"]} == {"dgx300", "dgx-b200"}
+    seed = next(s for s in doc["servers"] if s["server"] == "dgx300")
+    assert seed["layouts_tried"] == 1 and seed["deployment"]["tensor_parallel"] == 1
+    assert {n: seed["scenarios"][n]["results"]["nodes_final"] for n in SCENARIO_NAMES} == {
+        "minimum": 2, "recommended": 3, "ideal": 5,
+    }  # fmt: skip
+    assert round(seed["why"]["kv_per_session_gib"], 2) == 2.25
+    assert seed["why"]["sessions_per_node"] == 629
+
+
+def test_compare_text_explains_the_layout(capsys, tmp_path):
+    path = tmp_path / "compare.xlsx"
+    code, out, _ = cli(
+        capsys, "compare", *SEED_FLAGS, "--method", "vllm", "--servers", "all", "--lang", "en",
+        "--output-xlsx", str(path),
+    )  # fmt: skip
+    assert code == EXIT_OK
+    assert "weights 60.8 GiB/GPU" in out and "sessions/replica" in out and "TP 1 × PP 1" in out
+    ws = openpyxl.load_workbook(path).active
+    servers = [r[1] for r in ws.iter_rows(min_row=5, values_only=True)]
+    assert sorted(servers) == sorted(CATALOG.servers)
+
+
+def test_compare_suggests_a_near_server_name(capsys):
+    code, _, err = cli(capsys, "compare", *SEED_FLAGS, "--servers", "dgx300,dgx-b20")
+    assert code == EXIT_INPUT and "--server: unknown server 'dgx-b20'" in err and "dgx-b200" in err
+
+
+# --- hostile command lines ------------------------------------------------------------------
+
+SPECS = st.one_of(
+    st.text(max_size=30),
+    st.tuples(
+        st.sampled_from(["concurrency", "effective-context", "kv-precision", "server", "pue", "x"]),
+        st.text(max_size=15) | st.sampled_from(["1..9/2", "0.1..0.2/0.05", "1e400", "nan", "5..1"]),
+    ).map("=".join),
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(st.lists(SPECS, max_size=3), st.sampled_from(["text", "csv", "json"]))
+def test_fuzzed_sweeps_exit_cleanly(specs, fmt):
+    args = ["sweep", *SEED_FLAGS, "--format", fmt]
+    for spec in specs:
+        args += ["--vary", spec]
+    try:
+        code = run(args)
+    except SystemExit as stop:
+        code = stop.code
+    assert code in (0, 2, 3, 4)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_fuzzed_growth_and_compare_exit_cleanly(rate, servers):
+    for args in (
+        ["growth", *SEED_FLAGS, "--growth-monthly", rate, "--months", "3"],
+        ["growth", *SEED_FLAGS, "--concurrency-by-month", rate],
+        ["compare", *SEED_FLAGS, "--servers", servers],
+    ):
+        try:
+            code = run(args)
+        except SystemExit as stop:
+            code = stop.code
+        assert code in (0, 2, 3, 4)

@@ -37,6 +37,17 @@ def naive(conc=1000, ctx=131072, full=18, sliding=18, window=128, heads=8, dim=6
 """
 
 
+# The naive CLI: the same flags through argparse, the three node counts printed as JSON.
+NAIVE_CLI = """
+import argparse, json
+parser = argparse.ArgumentParser()
+for flag in ("--model", "--server", "--storage", "--concurrency", "--effective-context"):
+    parser.add_argument(flag)
+args = parser.parse_args()
+print(json.dumps(naive(conc=int(args.concurrency), ctx=int(args.effective_context))))
+"""
+
+
 def per_call(fn: Callable[[], object], *, seconds: float = 0.5) -> float:
     """Median seconds per call over repeated batches lasting about `seconds` in all."""
     fn()
@@ -182,21 +193,21 @@ def main() -> None:
 
     print("start-up (a whole process, as a shell runs it)")
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
-        fh.write(NAIVE + "print(naive())\n")
+        fh.write(NAIVE + NAIVE_CLI)
         naive_script = fh.name
-    t_naive_proc = wall([sys.executable, naive_script], args.runs)
+    t_naive_proc = wall([sys.executable, naive_script, *SEED_FLAGS], args.runs)
     t_bare = wall([sys.executable, "-c", "pass"], args.runs)
     row(
         "sizing (text report)",
         wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS], args.runs),
         t_naive_proc,
-        "naive script",
+        "naive argparse+json",
     )
     row(
         "sizing --format json",
         wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS, "--format", "json"], args.runs),
         t_naive_proc,
-        "naive script",
+        "naive argparse+json",
     )
     for module in ("pydantic", "openpyxl", "xlwings"):
         t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare

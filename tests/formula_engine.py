@@ -70,9 +70,18 @@ def evaluate(path: Path, inputs: dict[str, object] | None = None) -> dict[str, o
     solution = model.calculate(inputs=keyed)
     values = {}
     for key, ranges in solution.items():
-        if "!" not in key or ":" in key.split("!")[1]:
+        if "!" not in key:
             continue
-        sheet = key.split("]")[1].split("'")[0]
-        value = excel_value(ranges)
-        values[f"{sheet}!{key.split('!')[1]}"] = value
+        sheet, ref = key.split("]")[1].split("'")[0], key.split("!")[1]
+        if ":" not in ref:
+            values[f"{sheet}!{ref}"] = excel_value(ranges)
+            continue
+        # a range: an array formula's result (or a range a formula reads), cell by cell
+        start = openpyxl.utils.cell.coordinate_from_string(ref.split(":")[0])
+        column = openpyxl.utils.column_index_from_string(start[0])
+        rows = excel_value(ranges)
+        for i, row in enumerate(rows if isinstance(rows, list) else [[rows]]):
+            for j, value in enumerate(row):
+                letter = openpyxl.utils.get_column_letter(column + j)
+                values.setdefault(f"{sheet}!{letter}{start[1] + i}", value)
     return values

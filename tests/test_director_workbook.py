@@ -16,7 +16,17 @@ from sizing_xl import InputError, load_catalog, make_request, size
 from sizing_xl.excel.director import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
 from sizing_xl.excel.live_model import INFEASIBLE, LIVE_WORDS, build_live_model_sheet
-from sizing_xl.excel.live_values import scenario_values, single_values
+from sizing_xl.excel.live_values import inputs_pass_check, scenario_values, single_values
+from sizing_xl.excel.sensitivity import (
+    GROWTH_MONTHLY,
+    GROWTH_MONTHS,
+    MAX_CONCURRENCY,
+    axis_contexts,
+    axis_loads,
+)
+from sizing_xl.excel.sheet_names import sheet_title
+from sizing_xl.i18n import SCENARIO_TITLES
+from sizing_xl.planning.growth import growth_plan, monthly_loads
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS
 
@@ -57,7 +67,16 @@ def test_english_workbook(tmp_path, seed_result):
     write_director_workbook(seed_result, path, lang="en", generated_at=GENERATED_AT)
     rows = executive_rows(path)
     assert rows["DGX nodes required"] == [2, 3, 5]
-    names = ["Executive", "Model", "Models", "Servers", "Storage", "Dictionary"]
+    names = [
+        "Executive",
+        "Model",
+        "Sensitivity",
+        "Models",
+        "Servers",
+        "Storage",
+        "Dictionary",
+        "Calc",
+    ]
     assert openpyxl.load_workbook(path).sheetnames == names
 
 
@@ -74,11 +93,14 @@ def test_workbook_is_macro_free_recalculates_on_load_and_prints_one_page_wide(se
     assert wb.sheetnames == [
         "Executivo",
         "Modelo",
+        "Sensibilidade",
         "Modelos",
         "Servidores",
         "Storage",
         "Dicionário",
+        "Cálculos",
     ]
+    assert wb["Cálculos"].sheet_state == "hidden"  # the Sensitivity sheet's workings
     ws = wb.worksheets[0]
     assert ws.print_area and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -110,7 +132,7 @@ def test_catalog_text_never_becomes_a_formula(tmp_path):
     assert formulas  # the live model has formulas, none of them carries catalog text
     assert not [f for f in formulas if "HYPERLINK" in f or "calc" in f or "SUM(1+1)" in f]
     wb = openpyxl.load_workbook(path)
-    models = wb.worksheets[2]
+    models = wb["Modelos"]
     cells = [c for row in models.iter_rows() for c in row if c.value in (evil.lower(), "@SUM(1+1)")]
     assert len(cells) == 2
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
@@ -319,7 +341,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
     assert len(sources) >= 51
     recalculated = convert(sources, tmp_path / "out")
     layout = build_live_model_sheet(openpyxl.Workbook(), results[0], "pt-BR")
-    checked = refused = 0
+    checked = refused = sensitivity_checked = 0
     infeasible_langs, methods = set(), set()
     for source, out, result, lang in zip(sources, recalculated, results, langs, strict=True):
         formula_cells = {
@@ -336,6 +358,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
         for sheet, ref in [(1, ref) for ref in formula_cells] + [(0, "A4")]:
             kept, got = stored.worksheets[sheet][ref].value, wb.worksheets[sheet][ref].value
             assert same_value(kept, got), f"{source.name} {sheet}!{ref}: {kept!r} != {got!r}"
+        sensitivity_checked += check_sensitivity(source, stored, wb, result, lang, catalog)
         single, scenario = expected_values(result)
         where = {
             **{layout.single[q]: want for q, want in single.items()},
@@ -372,6 +395,65 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
         assert wb.worksheets[0]["A4"].value.startswith("✓"), source.name
     assert infeasible_langs == {"pt-BR", "en"} and checked > 45 * 25 and refused >= 1
     assert methods == {"seed", "vllm"}
+    assert sensitivity_checked > 45 * (36 + 8 + 25 * 3)
+
+
+def check_sensitivity(source, stored, recalculated, result, lang, catalog) -> int:
+    """The Sensitivity sheet and its workings: every stored value equals LibreOffice's, and
+    each figure equals a single sizing of its point (grid, fp8/fp16) or the growth plan."""
+    formulas_wb = openpyxl.load_workbook(source)
+    for title in (sheet_title("Sensitivity", lang), sheet_title("Calc", lang)):
+        for row in formulas_wb[title].iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    kept, got = (
+                        stored[title][c.coordinate].value,
+                        recalculated[title][c.coordinate].value,
+                    )
+                    assert same_value(kept, got), (
+                        f"{source.name} {title}!{c.coordinate}: {kept!r} != {got!r}"
+                    )
+    ws = recalculated[sheet_title("Sensitivity", lang)]
+    if not inputs_pass_check(result):
+        assert all(ws[f"{c}{r}"].value in ("", None) for c in "BCDEFG" for r in range(6, 12))
+        return 0
+    request, count = result.inputs.model_dump(), 0
+    contexts, loads = axis_contexts(result), axis_loads(result)
+    for i, context in enumerate(contexts):
+        for j, load in enumerate(loads):
+            point = {**request, "effective_context": context, "concurrency": load}
+            want = size(make_request(**point), catalog).scenario("recommended").nodes_final
+            got = ws.cell(row=6 + i, column=2 + j).value
+            assert same(got, want, lang), (source.name, context, load, got, want)
+            count += 1
+    table = next(r for r in range(6, 40) if ws[f"B{r}"].value == "FP8")
+    for j, precision in enumerate(("fp8", "fp16")):
+        sized = size(make_request(**{**request, "kv_precision": precision}), catalog)
+        for i, name in enumerate(SCENARIO_NAMES):
+            got = ws.cell(row=table + 1 + i, column=2 + j).value
+            assert same(got, sized.scenario(name).nodes_final, lang), (source.name, precision, name)
+            count += 1
+        kv = ws.cell(row=table + 4, column=2 + j).value
+        assert same(kv, sized.scenario("recommended").kv_per_session_gib, lang)
+        count += 1
+    head = next(
+        r for r in range(table, 80) if ws[f"C{r}"].value == SCENARIO_TITLES["minimum"][lang]
+    )
+    loads_by_month = [
+        min(MAX_CONCURRENCY, n)
+        for n in monthly_loads(result.inputs.concurrency, GROWTH_MONTHLY, GROWTH_MONTHS)
+    ]
+    plan = growth_plan(request, loads_by_month, catalog)
+    for m, month in enumerate(plan.months):
+        assert ws[f"B{head + 1 + m}"].value == month.concurrency, (source.name, m)
+        for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
+            assert same(ws[f"{col}{head + 1 + m}"].value, month.nodes[name], lang), (
+                source.name,
+                m,
+                name,
+            )
+            count += 1
+    return count
 
 
 @pytest.mark.libreoffice
@@ -499,20 +581,20 @@ def test_an_infeasible_scenario_is_named_on_the_chart_and_no_empty_chart_is_draw
 @pytest.mark.libreoffice
 def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
     """Each catalog one page wide with its header repeated, rows as tall as their text: the
-    whole workbook prints on ten pages in each language (it printed seventeen, twelve of them
-    catalog slices)."""
+    whole workbook prints on eleven pages in each language, the Sensitivity sheet one of them
+    (it printed seventeen, twelve of them catalog slices)."""
     sources = []
     for lang in ("pt-BR", "en"):
         sources.append(tmp_path / f"{lang}.xlsx")
         write_director_workbook(seed_result, sources[-1], lang=lang, generated_at=GENERATED_AT)
         wb = openpyxl.load_workbook(sources[-1])
-        for ws in wb.worksheets[2:5]:  # the catalogs
+        for ws in wb.worksheets[3:6]:  # the catalogs
             assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1", ws.title
-        dictionary = wb.worksheets[5]
+        dictionary = wb.worksheets[6]
         wrapped = [
             r for r in range(4, dictionary.max_row + 1) if len(dictionary[f"C{r}"].value) > 80
         ]
         assert wrapped and all(dictionary.row_dimensions[r].height >= 30 for r in wrapped)
     for pdf in convert(sources, tmp_path / "pdf", target="pdf"):
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
-        assert pages == 10, (pdf.name, pages)
+        assert pages == 11, (pdf.name, pages)

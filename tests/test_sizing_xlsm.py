@@ -89,7 +89,9 @@ def test_vba_project_is_the_templates_byte_for_byte():
 
 def test_sheets_tables_and_xlwings_conf():
     wb = openpyxl.load_workbook(COMMITTED, keep_vba=True)
-    assert wb.sheetnames == ["Start", "Sizing", "Models", "Servers", "Storage", "xlwings.conf"]
+    assert wb.sheetnames == [
+        "Start", "Sizing", "Grid", "Models", "Servers", "Storage", "xlwings.conf"
+    ]  # fmt: skip
     conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows(max_col=2)}
     assert conf["UDF Modules"] == "sizing_xl.udfs"
     for sheet in ("Models", "Servers", "Storage"):
@@ -291,3 +293,35 @@ def test_catalog_names_grow_with_their_tables(tmp_path, soffice):
     start = openpyxl.load_workbook(out, data_only=True)["Start"]
     assert start["H1"].value == filled + 1 and start["H2"].value == "typed-below"
     assert start["H3"].value == wb["Servers"].max_row
+
+
+def grid_cells(values: dict, sheet: str = "GRID") -> list[list]:
+    return [[values[f"{sheet}!{c}{r}"] for c in "ABCDEFG"] for r in range(16, 22)]
+
+
+def engine_grid(scenario: str, contexts, loads) -> list[list]:
+    from sizing_xl.planning.sweep import Axis, sweep_nodes
+
+    axes = [Axis("effective_context", tuple(contexts)), Axis("concurrency", tuple(loads))]
+    nodes = [n[SCENARIO_NAMES.index(scenario)] for n in sweep_nodes(SEED_ARGS, axes).nodes]
+    width = len(loads)
+    return [[c, *nodes[i * width : (i + 1) * width]] for i, c in enumerate(contexts)]
+
+
+def test_the_grid_sheet_is_one_array_formula_that_follows_its_inputs():
+    from sizing_xl.excel.sizing_xlsm import GRID_CONTEXTS, GRID_LOADS
+
+    values = evaluate(COMMITTED, {"GRID!B3": "ideal", "GRID!A7": 2048, "GRID!G5": 16000})
+    contexts, loads = (2048, *GRID_CONTEXTS[1:]), (*GRID_LOADS[:-1], 16000)
+    assert grid_cells(values) == engine_grid("ideal", contexts, loads)
+    assert values["GRID!A15"] == "context \\ concurrency"
+    assert [values[f"GRID!{c}15"] for c in "BCDEFG"] == list(loads)
+
+
+def test_the_grid_sheet_opens_with_the_engines_values(fresh):
+    from sizing_xl.excel.sizing_xlsm import GRID_CONTEXTS, GRID_LOADS
+
+    ws = openpyxl.load_workbook(fresh, data_only=True)["Grid"]
+    stored = {f"GRID!{c.coordinate}": c.value for row in ws.iter_rows() for c in row}
+    assert grid_cells(stored) == engine_grid("recommended", GRID_CONTEXTS, GRID_LOADS)
+    assert stored["GRID!D21"] == 3  # the seed: 131,072 tokens x 1,000 sessions, Recommended

@@ -13,6 +13,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 # The workbook's UDF formulas are one flat call: names, cell references and literals.
@@ -23,18 +24,40 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$")
 
 
 def udf_cell_values(wb: Workbook, sheet: str) -> dict[str, object]:
-    """{"B36": 3, ...}: every SIZING_* cell of the sheet, evaluated with the engine."""
+    """{"B36": 3, ...}: every SIZING_* cell of the sheet, evaluated with the engine. An array
+    formula gives a value for every cell of its range ("" where its table is smaller); a
+    text result (an error line) stands in its first cell."""
     import sizing_xl.udfs as udfs  # xlwings: the builder runs with the [excel] extra
 
     ws = wb[sheet]
     values: dict[str, object] = {}
     for row in ws.iter_rows():
         for cell in row:
-            match = _CALL.match(cell.value) if isinstance(cell.value, str) else None
-            if match:
-                args = [_argument(wb, ws, text) for text in _split(match.group(2))]
-                values[cell.coordinate] = getattr(udfs, match.group(1))(*args)
+            array = cell.value if isinstance(cell.value, ArrayFormula) else None
+            text = array.text if array else cell.value
+            match = _CALL.match(text) if isinstance(text, str) else None
+            if not match:
+                continue
+            args = [_argument(wb, ws, arg) for arg in _split(match.group(2))]
+            value = getattr(udfs, match.group(1))(*args)
+            if array is None:
+                values[cell.coordinate] = value
+                continue
+            table = value if isinstance(value, list) else [[value]]
+            for i, cells in enumerate(ws[array.ref]):
+                for j, target in enumerate(cells):
+                    inside = i < len(table) and j < len(table[i])
+                    values[target.coordinate] = table[i][j] if inside else ""
     return values
+
+
+def store_spilled(ws: Worksheet, values: dict[str, object]) -> None:
+    """Write the values of an array formula's other cells: they hold no formula of their own,
+    so a viewer that does not recalculate shows what the array last gave."""
+    for ref, value in values.items():
+        cell = ws[ref]
+        if cell.value is None:
+            cell.value = value
 
 
 def _split(text: str) -> list[str]:
@@ -86,7 +109,7 @@ def with_cached_values(data: bytes, values: dict[int, dict[str, object]]) -> byt
     parts = {f"xl/worksheets/sheet{index}.xml": cells for index, cells in values.items()}
 
     def fill(match: re.Match[str], cells: dict[str, object]) -> str:
-        ref, attrs, formula = match.group(1), match.group(2), match.group(3)
+        ref, attrs, kind_of_formula, formula = match.groups()
         if ref not in cells:
             return match.group(0)
         value = cells[ref]
@@ -96,7 +119,7 @@ def with_cached_values(data: bytes, values: dict[int, dict[str, object]]) -> byt
             kind, text = "", repr(float(value)) if isinstance(value, float) else str(value)
         else:
             kind, text = ' t="str"', escape(str(value))
-        return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v>'
+        return f'<c r="{ref}"{attrs}{kind}><f{kind_of_formula}>{formula}</f><v>{text}</v>'
 
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -106,7 +129,7 @@ def with_cached_values(data: bytes, values: dict[int, dict[str, object]]) -> byt
             if info.filename in parts:
                 cells = parts[info.filename]
                 xml = re.sub(
-                    r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f>([^<]*)</f><v ?/>',
+                    r'<c r="([A-Z]+\d+)"((?: s="\d+")?)><f((?: t="array" ref="[A-Z0-9:]+")?)>([^<]*)</f><v ?/>',
                     lambda m, cells=cells: fill(m, cells),
                     content.decode("utf-8"),
                 )

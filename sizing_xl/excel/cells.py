@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -29,6 +30,16 @@ TOP = Alignment(vertical="top")
 RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center", vertical="top")
 UNLOCKED = Protection(locked=False)
+# low nodes green, high red: the cells that cost most stand out
+HEAT = ColorScaleRule(
+    start_type="min",
+    start_color="63BE7B",
+    mid_type="percentile",
+    mid_value=50,
+    mid_color="FFEB84",
+    end_type="max",
+    end_color="F8696B",
+)
 
 # A cell whose text starts with one of these is read as a formula (or as one by CSV tools)
 # when a person edits it; such text gets Excel's quote prefix as well as the string type.

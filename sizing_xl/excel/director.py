@@ -50,6 +50,7 @@ from sizing_xl.excel.live_model import (
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
 from sizing_xl.excel.live_values import inputs_pass_check, live_model_values
 from sizing_xl.excel.money_formulas import money_format
+from sizing_xl.excel.sensitivity import build_sensitivity_sheets
 from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
 from sizing_xl.files import write_atomic
@@ -467,8 +468,10 @@ def _build(
     executive.title = sheet_title(EXECUTIVE_SHEET, lang)
     live = build_live_model_sheet(wb, result, lang)
     model = wb[MODEL_SHEET]
-    build_catalog_sheets(wb, _catalog_for(result, catalog))
+    catalog = _catalog_for(result, catalog)
+    build_catalog_sheets(wb, catalog)
     build_dictionary_sheet(wb, lang)
+    sensitivity = build_sensitivity_sheets(wb, result, live, lang, catalog)
     check_cell = build_executive_sheet(executive, result, lang, generated_at, live)
     for sheet in (executive, wb[sheet_title("Dictionary", lang)]):
         _localize_text_cells(sheet, lang)
@@ -482,6 +485,9 @@ def _build(
     words = WORDS[lang]
     live_matches = inputs_pass_check(result)  # else the sheet's results are blank
     cached = {
+        wb.worksheets.index(wb[sheet_title(name, lang)]) + 1: values
+        for name, values in sensitivity.items()
+    } | {
         wb.worksheets.index(model) + 1: live_model_values(result, live, lang),
         wb.worksheets.index(executive) + 1: {
             check_cell: words["live_ok" if live_matches else "live_diff"]

@@ -62,6 +62,7 @@ __all__ = [
     "SHEET",
     "LiveModelCells",
     "build_live_model_sheet",
+    "when_ok",
     "write_inputs",
 ]
 
@@ -189,6 +190,7 @@ class LiveModelCells:
     single: dict[str, str] = field(default_factory=dict)  # quantity -> "B30"
     scenario: dict[str, dict[str, str]] = field(default_factory=dict)  # scenario -> quantity -> ref
     inputs: dict[str, str] = field(default_factory=dict)  # request field -> its input cell
+    policy: dict[str, dict[str, str]] = field(default_factory=dict)  # scenario -> knob -> ref
     check: str = ""
 
 
@@ -251,9 +253,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
         fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
         put(ws, f"A{refs[quantity][1:]}", single_label(quantity, lang))
         # right-aligned, so a dash or a word lines up with the figures above and below
-        put_formula(
-            ws, refs[quantity], _when_ok(check, formula), number_format=fmt, alignment=RIGHT
-        )
+        put_formula(ws, refs[quantity], when_ok(check, formula), number_format=fmt, alignment=RIGHT)
     row += len(singles) + 4
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
@@ -279,6 +279,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
                 number_format="0%" if key in ("policy_headroom", "policy_budget") else "General",
             )
             style_input(cell)
+            cells.policy.setdefault(name, {})[key] = f"{col}{row}"
         row += 1
     rows = scenario_rows(refs, lang)
     row_of = {**policy_rows, **{q: row + i for i, (q, *_) in enumerate(rows)}}
@@ -293,7 +294,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
             put_formula(
                 ws,
                 f"{col}{r}",
-                _when_ok(check, formula),
+                when_ok(check, formula),
                 number_format=fmt,
                 font=BOLD if key else None,
                 fill=RESULT_FILL if key else None,
@@ -368,7 +369,7 @@ def unchanged_inputs(ws: Worksheet, cells: LiveModelCells) -> list[str]:
     return tests
 
 
-def _when_ok(check: str, formula: str) -> str:
+def when_ok(check: str, formula: str) -> str:
     """A result shown only when the input check says OK; otherwise blank, never #N/A or a
     number computed from an input the engine would refuse."""
     return f'=IF({check}="{LIVE_WORDS["en"]["ok"]}",{formula.removeprefix("=")},"")'

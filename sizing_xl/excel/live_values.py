@@ -167,15 +167,26 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
 
 def live_model_values(result: SizingResult, cells: LiveModelCells, lang: Lang) -> dict[str, object]:
     """{"B40": 2.25, ...}: every formula cell of the Model sheet, as the sheet computes it."""
-    check = check_value(result, lang)
-    values: dict[str, object] = {cells.check: check}
-    if not inputs_pass_check(result):  # every result cell is blank until the inputs are fixed
+    return {cells.check: check_value(result, lang)} | block_values(
+        result, cells, lang, shown=inputs_pass_check(result)
+    )
+
+
+def block_values(
+    result: SizingResult, cells: LiveModelCells, lang: Lang, *, shown: bool
+) -> dict[str, object]:
+    """The values of a block of the Model sheet's rows (the sheet, or a copy of its rows at
+    another context or precision): the engine's figures, or blanks when the input check
+    refuses the inputs (`shown` False)."""
+    if not shown:  # every result cell is blank until the inputs are fixed
         inputs = set(cells.inputs.values())
         results = [ref for ref in cells.single.values() if ref not in inputs]
         results += [ref for column in cells.scenario.values() for ref in column.values()]
-        return values | dict.fromkeys(results, "")
+        return dict.fromkeys(results, "")
     singles = single_values(result)
-    values.update({cells.single[q]: v for q, v in singles.items()})
+    values: dict[str, object] = {
+        cells.single[q]: v for q, v in singles.items() if q in cells.single
+    }
     for name in SCENARIO_NAMES:
         column = scenario_values(result, name)
         for quantity, ref in cells.scenario[name].items():

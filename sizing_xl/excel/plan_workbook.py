@@ -7,7 +7,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -16,6 +15,7 @@ from sizing_xl.excel.cells import (
     BOX,
     HEADER_FILL,
     HEADER_FONT,
+    HEAT,
     NOTE_FONT,
     TITLE_FONT,
     WRAP,
@@ -38,16 +38,6 @@ from sizing_xl.results import FinanceInfo
 
 FIRST_ROW = 4  # title, subtitle, a blank row, then the header
 INTEGER = "#,##0"
-# low nodes green, high red: the cells that cost most stand out
-HEAT = ColorScaleRule(
-    start_type="min",
-    start_color="63BE7B",
-    mid_type="percentile",
-    mid_value=50,
-    mid_color="FFEB84",
-    end_type="max",
-    end_color="F8696B",
-)
 
 
 def _target(path: str | Path) -> Path:

@@ -16,6 +16,8 @@ _TITLES: dict[Lang, dict[str, str]] = {
         "Models": "Modelos",
         "Servers": "Servidores",
         "Dictionary": "Dicionário",
+        "Sensitivity": "Sensibilidade",
+        "Calc": "Cálculos",
     },
     "en": {},
 }

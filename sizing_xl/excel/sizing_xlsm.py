@@ -14,12 +14,16 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog, load_catalog
-from sizing_xl.excel.cached_values import udf_cell_values, with_cached_values
+from sizing_xl.excel.cached_values import store_spilled, udf_cell_values, with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,
+    BOX,
+    HEAT,
     NOTE_FONT,
     RESULT_FILL,
     SECTION_FONT,
@@ -45,6 +49,16 @@ from sizing_xl.scenarios import HEADLINE_CASE, SCENARIO_NAMES, SizingRequest, ma
 
 UDF_MODULE = "sizing_xl.udfs"
 SHEET = "Sizing"
+GRID_SHEET = "Grid"
+# The grid's inputs: contexts down A7:A12, concurrencies across B5:G5; the table below them.
+GRID_CONTEXTS = (4096, 8192, 16384, 32768, 65536, 131072)
+GRID_LOADS = (250, 500, 1000, 2000, 4000, 8000)
+GRID_FIRST_ROW = 15
+GRID_FORMULA = (
+    "=SIZING_GRID(in_model,in_server,$A$7:$A$12,$B$5:$G$5,$B$3,in_precision,in_budget_ratio,"
+    "in_overhead_gib,in_headroom,in_tp,wb_models,wb_servers,in_method,in_pp,in_gpu_util,"
+    "in_options)"
+)
 BUILT_AT = datetime(2026, 1, 1)  # fixed, so that a rebuild gives the same file content
 DEFAULT_REQUEST = make_request(**HEADLINE_CASE)
 
@@ -203,7 +217,7 @@ def template_path() -> Path:
 def build_sizing_workbook(
     catalog: Catalog | None = None, request: SizingRequest = DEFAULT_REQUEST
 ) -> Workbook:
-    """Start, Sizing, Models, Servers, Storage and xlwings.conf, on the template's VBA project."""
+    """Start, Sizing, Grid, Models, Servers, Storage and xlwings.conf, on the template's VBA project."""
     wb = openpyxl.load_workbook(template_path(), keep_vba=True)
     start = wb["Sheet1"]
     start.title = "Start"
@@ -221,6 +235,7 @@ def build_sizing_workbook(
             attr_text=f"{sheet}!$A$1:INDEX({sheet}!${last_col}:${last_col},COUNTA({sheet}!$A:$A))",
         )
     _build_sizing_sheet(wb, ws, request)
+    _build_grid_sheet(wb.create_sheet(GRID_SHEET, index=2))
     wb.move_sheet("xlwings.conf", offset=len(wb.sheetnames))
     wb.active = 0
     wb.properties.creator = "sizing_xl"
@@ -332,11 +347,56 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
     ws.sheet_view.showGridLines = False
 
 
+def _build_grid_sheet(ws: Worksheet) -> None:
+    """Nodes for every context x concurrency: one SIZING_GRID array formula over yellow
+    inputs, the other inputs taken from the Sizing sheet, heat-mapped."""
+    put(ws, "A1", "Grid — nodes for every context × concurrency (SIZING_GRID)", font=TITLE_FONT)
+    put(
+        ws,
+        "A2",
+        "Type contexts in A7:A12 and concurrencies in B5:G5 (blanks are skipped). Model, "
+        "server and every other input come from the Sizing sheet.",
+        font=NOTE_FONT,
+    )
+    put(ws, "A3", "Scenario", font=BOLD)
+    put(ws, "B3", "recommended")
+    style_input(ws["B3"])
+    choices = DataValidation(type="list", formula1='"' + ",".join(SCENARIO_NAMES) + '"')
+    choices.add("B3")
+    ws.add_data_validation(choices)
+    put(ws, "A5", "Concurrency →", font=BOLD)
+    put(ws, "A6", "Context (tokens) ↓", font=BOLD)
+    for col, load in zip("BCDEFG", GRID_LOADS, strict=True):
+        put(ws, f"{col}5", load, number_format="#,##0")
+        style_input(ws[f"{col}5"])
+    for row, context in enumerate(GRID_CONTEXTS, 7):
+        put(ws, f"A{row}", context, number_format="#,##0")
+        style_input(ws[f"A{row}"])
+    put(ws, f"A{GRID_FIRST_ROW - 1}", "NODES (one array formula)", font=SECTION_FONT)
+    last = GRID_FIRST_ROW + len(GRID_CONTEXTS)
+    span = f"A{GRID_FIRST_ROW}:G{last}"
+    ws[f"A{GRID_FIRST_ROW}"] = ArrayFormula(span, GRID_FORMULA)
+    for cells in ws[span]:
+        for cell in cells:
+            cell.number_format, cell.border = "#,##0", BOX
+    ws.conditional_formatting.add(f"B{GRID_FIRST_ROW + 1}:G{last}", HEAT)
+    set_widths(ws, {"A": 24, **dict.fromkeys("BCDEFG", 12)})
+    print_landscape_fit_width(ws)
+    ws.page_setup.fitToHeight = 1
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+
+
 def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> Path | None:
     """Write atomically; a replaced file is kept as <name>.bak-<time>.xlsm (returned)."""
     wb = build_sizing_workbook(catalog)
     values = udf_cell_values(wb, SHEET)
     # rows tall enough for the wrapped text their cached values hold ("NO FIGURE: ...")
     fit_row_heights(wb[SHEET], {ref: v for ref, v in values.items() if isinstance(v, str)})
-    data = with_cached_values(workbook_bytes(wb), {wb.sheetnames.index(SHEET) + 1: values})
+    grid = udf_cell_values(wb, GRID_SHEET)
+    store_spilled(wb[GRID_SHEET], grid)
+    data = with_cached_values(
+        workbook_bytes(wb),
+        {wb.sheetnames.index(SHEET) + 1: values, wb.sheetnames.index(GRID_SHEET) + 1: grid},
+    )
     return write_atomic(path, data, backup=True)

@@ -1,0 +1,328 @@
+"""The Sensitivity sheet: nodes over context x concurrency, fp8 against fp16, and a growth plan.
+
+Native formulas over the live Model sheet, so they follow its inputs: the Model sheet's own rows
+are written again on a hidden Calc sheet, once per context of the grid and per compared
+precision (the same formula text, with in_context or in_precision replaced), and the grid turns
+each block's sessions per unit into nodes as the Model sheet does. The engine's values are
+stored in every formula cell for viewers that do not recalculate; the LibreOffice tests prove
+both equal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from openpyxl.chart import LineChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sizing_xl.catalog import Catalog
+from sizing_xl.excel.cells import (
+    BOLD,
+    BOX,
+    HEAT,
+    NOTE_FONT,
+    RIGHT,
+    SECTION_FONT,
+    TITLE_FONT,
+    WRAP,
+    header_row,
+    print_landscape_fit_width,
+    put,
+    put_formula,
+    set_widths,
+    style_input,
+)
+from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
+from sizing_xl.excel.live_model import LiveModelCells, when_ok
+from sizing_xl.excel.live_values import block_values, inputs_pass_check
+from sizing_xl.excel.model_formulas import (
+    ARCHITECTURE_QUANTITIES,
+    INFEASIBLE,
+    architecture_rows,
+    scenario_rows,
+)
+from sizing_xl.excel.money_formulas import MONEY_QUANTITIES, money_rows
+from sizing_xl.excel.sensitivity_words import WORDS
+from sizing_xl.excel.sheet_names import sheet_title
+from sizing_xl.excel.sheets import lookup
+from sizing_xl.i18n import SCENARIO_TITLES, Lang
+from sizing_xl.planning.growth import growth_plan, monthly_loads
+from sizing_xl.planning.sweep import Axis, sweep_nodes
+from sizing_xl.request import SCENARIO_NAMES, SizingRequest, make_request
+from sizing_xl.scenarios import SizingResult, size
+
+SHEET = "Sensitivity"
+CALC_SHEET = "Calc"
+CONTEXT_LADDER = (2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576)
+LOAD_FACTORS = (0.25, 0.5, 1, 2, 4, 8)  # the grid's concurrencies, around the request's
+AXIS_SIZE = 6
+COMPARED = ("fp8", "fp16")
+GROWTH_MONTHLY = 0.15
+GROWTH_MONTHS = 24
+_SINGLES = ARCHITECTURE_QUANTITIES + MONEY_QUANTITIES
+_POLICY_KEYS = ("policy_spares", "policy_headroom", "policy_budget", "policy_stricter")
+_RECOMMENDED = SCENARIO_NAMES.index("recommended")
+MAX_CONCURRENCY = next(
+    m.le for m in SizingRequest.model_fields["concurrency"].metadata if hasattr(m, "le")
+)
+
+
+def axis_contexts(result: SizingResult) -> list[int]:
+    """Six contexts around the request's (kept), none above the model's maximum."""
+    own, top = result.inputs.effective_context, result.model.max_context
+    ladder = {c for c in CONTEXT_LADDER if top is None or c <= top} | {own}
+    chosen = sorted(ladder, key=lambda c: (abs(math.log2(c / own)), -c))[:AXIS_SIZE]
+    return sorted(chosen)
+
+
+def axis_loads(result: SizingResult) -> list[int]:
+    """Concurrencies from a quarter to eight times the request's."""
+    own = result.inputs.concurrency
+    return sorted({max(1, math.ceil(own * f)) for f in LOAD_FACTORS})
+
+
+@dataclass
+class _Case:
+    """One copy of the Model sheet's rows on the Calc sheet, at one context and precision."""
+
+    cells: LiveModelCells
+    columns: dict[str, str]  # scenario -> column letter
+    context: int
+    precision: str | None  # None: the Model sheet's input
+
+
+def _renamed(formula: str, context: str, precision: str) -> str:
+    formula = re.sub(r"\bin_context\b", context, formula)
+    return re.sub(r"\bin_precision\b", precision, formula)
+
+
+def _write_case(
+    ws: Worksheet, first_col: int, model: LiveModelCells, context: str, precision: str, lang: Lang
+) -> tuple[LiveModelCells, dict[str, str]]:
+    """The Model sheet's singles and scenario rows in three columns from `first_col`."""
+    check = f"{MODEL_SHEET}!${model.check[0]}${model.check[1:]}"
+    cols = {n: get_column_letter(first_col + i) for i, n in enumerate(SCENARIO_NAMES)}
+    single_col = cols[SCENARIO_NAMES[0]]
+    cells = LiveModelCells(check=model.check)
+    cells.single = {q: f"{single_col}{3 + i}" for i, q in enumerate(_SINGLES)}
+    for quantity, formula in architecture_rows(cells.single) + money_rows(cells.single):
+        text = when_ok(check, _renamed(formula, context, precision))
+        put_formula(ws, cells.single[quantity], text)
+    rows = scenario_rows(cells.single, lang)
+    first = 3 + len(_SINGLES) + 1
+    row_of = {q: first + i for i, (q, *_) in enumerate(rows)}
+    for quantity, _, _, template in rows:
+        for name, col in cols.items():
+            text = template
+            for key in _POLICY_KEYS:  # the Model sheet's policy cells, read where they are
+                ref = model.policy[name][key]
+                text = text.replace(f"X{{{key}}}", f"{MODEL_SHEET}!${ref[0]}${ref[1:]}")
+            text = _renamed(text.replace("X{", col + "{").format(**row_of), context, precision)
+            ref = f"{col}{row_of[quantity]}"
+            put_formula(ws, ref, when_ok(check, text))
+            cells.scenario.setdefault(name, {})[quantity] = ref
+    return cells, cols
+
+
+def _nodes_formula(
+    load: str, headroom: str, per_unit: str, per_replica: str, spares: str, nope: str
+) -> str:
+    """nodes_final from a load, as the Model sheet's rows give it: whole replicas for the
+    peak, then the HA spares in whole replicas (engine.peak_sessions, nodes_operational)."""
+    return (
+        f"IF({per_unit}=0,{nope},"
+        f"ROUNDUP(ROUND({load}*(1+{headroom}),6)/{per_unit},0)*{per_replica}"
+        f"+{spares}*{per_replica})"
+    )
+
+
+def _abs(sheet: str, ref: str) -> str:
+    letters = ref.rstrip("0123456789")
+    return f"{sheet}!${letters}${ref[len(letters) :]}"
+
+
+def build_sensitivity_sheets(
+    wb: Workbook, result: SizingResult, model: LiveModelCells, lang: Lang, catalog: Catalog
+) -> dict[str, dict[str, object]]:
+    """The Sensitivity sheet (after the Model sheet) and the hidden Calc sheet; returns the
+    values their formula cells give, by the sheets' English titles (SHEET, CALC_SHEET)."""
+    words = WORDS[lang]
+    # created under the file's language: a chart keeps the sheet name it was drawn with, and
+    # localize_sheet_names rewrites the English names in the formulas
+    ws = wb.create_sheet(sheet_title(SHEET, lang), index=wb.sheetnames.index(MODEL_SHEET) + 1)
+    calc = wb.create_sheet(sheet_title(CALC_SHEET, lang))
+    calc.sheet_state = "hidden"
+    put(calc, "A1", words["calc_note"], font=NOTE_FONT)
+    check = _abs(MODEL_SHEET, model.check)
+    nope = f'"{INFEASIBLE[lang]}"'
+    contexts, loads = axis_contexts(result), axis_loads(result)
+    shown = inputs_pass_check(result)
+    values: dict[str, dict[str, object]] = {SHEET: {}, CALC_SHEET: {}}  # by English title
+
+    put(ws, "A1", words["title"], font=TITLE_FONT)
+    put(ws, "A2", words["hint"], font=NOTE_FONT, alignment=WRAP)
+    ws.merge_cells("A2:H2")
+    ws.row_dimensions[2].height = 32
+
+    # 1. Recommended nodes over context (rows) x concurrency (columns), heat-mapped
+    put(ws, "A4", words["grid"], font=SECTION_FONT)
+    put(ws, "A5", words["grid_corner"], font=BOLD)
+    load_cols = [get_column_letter(2 + j) for j in range(len(loads))]
+    for col, load in zip(load_cols, loads, strict=True):
+        style_input(put(ws, f"{col}5", load, number_format="#,##0"))
+    max_context = lookup("Models", "max_context", "in_model")
+    cases: list[_Case] = []
+    for i, context in enumerate(contexts):
+        row = 6 + i
+        style_input(put(ws, f"A{row}", context, number_format="#,##0"))
+        cells, cols = _write_case(
+            calc, 2 + 4 * len(cases), model, _abs(SHEET, f"A{row}"), "in_precision", lang
+        )
+        cases.append(_Case(cells, cols, context, None))
+        rec = cells.scenario["recommended"]
+        for col in load_cols:
+            formula = _nodes_formula(
+                f"{col}$5",
+                _abs(CALC_SHEET, rec["peak_headroom_ratio"]),
+                _abs(CALC_SHEET, rec["sessions_per_unit"]),
+                _abs(CALC_SHEET, cells.single["nodes_per_replica"]),
+                _abs(MODEL_SHEET, model.policy["recommended"]["policy_spares"]),
+                nope,
+            )
+            guarded = f'IF(AND(ISNUMBER({max_context}),$A{row}>{max_context}),"{words["above_max"]}",{formula})'
+            put_formula(
+                ws,
+                f"{col}{row}",
+                when_ok(check, "=" + guarded),
+                number_format="#,##0",
+                border=BOX,
+                alignment=RIGHT,
+            )
+    last_grid = 5 + len(contexts)
+    ws.conditional_formatting.add(f"B6:{load_cols[-1]}{last_grid}", HEAT)
+
+    # 2. fp8 against fp16 at the Model sheet's context and concurrency
+    row = last_grid + 2
+    put(ws, f"A{row}", words["precision"], font=SECTION_FONT)
+    header_row(ws, row + 1, 1, [words["scenario"], *(p.upper() for p in COMPARED)])
+    copies: dict[str, str] = {}  # a Sensitivity cell -> the Calc cell it shows
+    for j, precision in enumerate(COMPARED):
+        cells, cols = _write_case(
+            calc, 2 + 4 * len(cases), model, "in_context", f'"{precision}"', lang
+        )
+        cases.append(_Case(cells, cols, result.inputs.effective_context, precision))
+        col = get_column_letter(2 + j)
+        shown_rows = [
+            (SCENARIO_TITLES[name][lang], cells.scenario[name]["nodes_final"], "#,##0")
+            for name in SCENARIO_NAMES
+        ] + [(words["kv_per_session"], cells.scenario["recommended"]["kv_per_session_gib"], "0.00")]
+        for i, (label, source, fmt) in enumerate(shown_rows):
+            r = row + 2 + i
+            put(ws, f"A{r}", label, border=BOX)
+            put_formula(
+                ws,
+                f"{col}{r}",
+                "=" + _abs(CALC_SHEET, source),
+                number_format=fmt,
+                border=BOX,
+                alignment=RIGHT,
+            )
+            copies[f"{col}{r}"] = source
+    compared_last = row + 1 + len(shown_rows)
+
+    # 3. Growth: the Model sheet's sessions per unit against a load growing every month
+    row = compared_last + 2
+    put(ws, f"A{row}", words["growth"], font=SECTION_FONT)
+    put(ws, f"A{row + 1}", words["growth_rate"], font=BOLD)
+    rate = f"$B${row + 1}"
+    style_input(put(ws, rate.replace("$", ""), GROWTH_MONTHLY, number_format="0%"))
+    head = row + 2
+    header_row(
+        ws,
+        head,
+        1,
+        [words["month"], words["concurrency"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)],
+    )
+    per_replica = _abs(MODEL_SHEET, model.single["nodes_per_replica"])
+    for m in range(GROWTH_MONTHS + 1):
+        r = head + 1 + m
+        put(ws, f"A{r}", m, border=BOX)
+        # planning.growth.monthly_loads, capped at the largest concurrency a sizing takes
+        grown = f"MAX(1,ROUNDUP(ROUND(in_concurrency*(1+{rate})^A{r},6),0))"
+        put_formula(
+            ws, f"B{r}", f"=MIN({MAX_CONCURRENCY},{grown})", number_format="#,##0", border=BOX
+        )
+        for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
+            sc = model.scenario[name]
+            formula = _nodes_formula(
+                f"$B{r}",
+                _abs(MODEL_SHEET, sc["peak_headroom_ratio"]),
+                _abs(MODEL_SHEET, sc["sessions_per_unit"]),
+                per_replica,
+                _abs(MODEL_SHEET, model.policy[name]["policy_spares"]),
+                nope,
+            )
+            put_formula(
+                ws,
+                f"{col}{r}",
+                when_ok(check, "=" + formula),
+                number_format="#,##0",
+                border=BOX,
+                alignment=RIGHT,
+            )
+    last = head + 1 + GROWTH_MONTHS
+    chart = LineChart()
+    chart.title, chart.x_axis.title, chart.y_axis.title = (
+        words["growth_chart"],
+        words["month"],
+        words["nodes"],
+    )
+    chart.add_data(
+        Reference(ws, min_col=3, max_col=5, min_row=head, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+    chart.height, chart.width = 9, 15
+    ws.add_chart(chart, f"G{head}")
+
+    set_widths(ws, {"A": 30, **dict.fromkeys("BCDEFG", 14)})
+    print_landscape_fit_width(ws)
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+
+    # the values the engine gives every formula cell
+    request = result.inputs
+    for case in cases:
+        update = {"effective_context": case.context}
+        if case.precision:
+            update["kv_precision"] = case.precision
+        sized = size(make_request(**{**request.model_dump(), **update}), catalog)
+        values[CALC_SHEET] |= block_values(sized, case.cells, lang, shown=shown)
+    base = request.model_dump()
+    grid = sweep_nodes(
+        base,
+        [Axis("effective_context", tuple(contexts)), Axis("concurrency", tuple(loads))],
+        catalog,
+    )
+    for k, nodes in enumerate(grid.nodes):
+        i, j = divmod(k, len(loads))
+        n = nodes[_RECOMMENDED]
+        values[SHEET][f"{load_cols[j]}{6 + i}"] = (
+            "" if not shown else (INFEASIBLE[lang] if n is None else n)
+        )
+    values[SHEET] |= {ref: values[CALC_SHEET][source] for ref, source in copies.items()}
+    loads_by_month = [
+        min(MAX_CONCURRENCY, n)
+        for n in monthly_loads(request.concurrency, GROWTH_MONTHLY, GROWTH_MONTHS)
+    ]
+    plan = growth_plan(base, loads_by_month, catalog)
+    for m, month in enumerate(plan.months):
+        r = head + 1 + m
+        values[SHEET][f"B{r}"] = month.concurrency
+        for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
+            n = month.nodes[name]
+            values[SHEET][f"{col}{r}"] = "" if not shown else (INFEASIBLE[lang] if n is None else n)
+    return values

@@ -55,7 +55,7 @@ ALERT_CODES: tuple[str, ...] = tuple(TEXT)
 class Alert(BaseModel):
     """One finding: a stable code, a severity, the scenario it concerns (if any), its figures."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     severity: Severity
@@ -92,7 +92,9 @@ def evaluate_alerts(
     found: list[Alert] = []
 
     def add(code: str, severity: Severity, scenario: str | None = None, **params: str) -> None:
-        found.append(Alert(code=code, severity=severity, scenario=scenario, params=params))
+        found.append(
+            Alert.model_construct(code=code, severity=severity, scenario=scenario, params=params)
+        )
 
     context = fmt_int(request.effective_context)
     if model.above_max_context(request.effective_context):
@@ -218,7 +220,7 @@ def _method_alerts(
             gpus = deployment.gpus_per_replica
             weights_total = memory.weights_gib_per_gpu * gpus
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="WEIGHTS_DO_NOT_FIT",
                     severity="critical",
                     params=dict(
@@ -239,7 +241,7 @@ def _method_alerts(
         if memory.capped:
             by_memory = memory.blocks_per_gpu // max(1, memory.blocks_per_session)
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="MAX_NUM_SEQS_CAP",
                     severity="info",
                     params=dict(
@@ -251,7 +253,7 @@ def _method_alerts(
             )
         if memory.usable_assumed:
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="USABLE_MEMORY_ASSUMED",
                     severity="info",
                     params=dict(
@@ -265,7 +267,7 @@ def _method_alerts(
     weights_node = deployment.weights_gib_per_node
     if request.method == "seed" and weights_node and request.runtime_overhead_gib < weights_node:
         found.append(
-            Alert(
+            Alert.model_construct(
                 code="OVERHEAD_BELOW_WEIGHTS",
                 severity="warning",
                 params=dict(
@@ -284,7 +286,7 @@ def _method_alerts(
         )
         if off:
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="METHOD_DISAGREES",
                     severity="warning",
                     params=dict(
@@ -332,7 +334,7 @@ def _throughput_alerts(
                     f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights)"
                 )
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="SLO_UNREACHABLE",
                     severity="critical",
                     scenario=name,
@@ -341,7 +343,7 @@ def _throughput_alerts(
             )
         elif tp.limit is not None:
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="THROUGHPUT_BOUND",
                     severity="warning",
                     scenario=name,
@@ -358,7 +360,7 @@ def _throughput_alerts(
             and tp.tokens_per_second_per_session < SLOW_DECODE_TOKENS_PER_SECOND
         ):
             found.append(
-                Alert(
+                Alert.model_construct(
                     code="SLOW_DECODE",
                     severity="info",
                     scenario=name,
@@ -371,6 +373,8 @@ def _throughput_alerts(
             )
     if not server_priced and request.node_price_usd is None:
         found.append(
-            Alert(code="NO_NODE_PRICE", severity="info", params=dict(server=request.server))
+            Alert.model_construct(
+                code="NO_NODE_PRICE", severity="info", params=dict(server=request.server)
+            )
         )
     return found

@@ -32,14 +32,18 @@ def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | N
     """--weights-gib, else the published size at the checkpoint's precision, else params x bytes."""
     precision = request.weights_precision or model.weights_precision
     if request.weights_gib is not None:
-        return WeightsInfo(gib=request.weights_gib, precision=precision, basis="flag")
+        return WeightsInfo.model_construct(
+            gib=request.weights_gib, precision=precision, basis="flag"
+        )
     if precision is None:
         return None
     if model.weights_gib is not None and precision == model.weights_precision:
-        return WeightsInfo(gib=model.weights_gib, precision=precision, basis="published")
+        return WeightsInfo.model_construct(
+            gib=model.weights_gib, precision=precision, basis="published"
+        )
     if precision in BYTES_PER_PARAM and model.params_total_b is not None:
         gib = params_to_gib(model.params_total_b, precision)
-        return WeightsInfo(gib=gib, precision=precision, basis="params")
+        return WeightsInfo.model_construct(gib=gib, precision=precision, basis="params")
     return None
 
 

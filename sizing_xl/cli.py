@@ -24,7 +24,6 @@ from sizing_xl.errors import (
 )
 from sizing_xl.files import output_target, write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
-from sizing_xl.reports.executive import render_executive_report
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import make_request, size
 
@@ -110,6 +109,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.output_json_file:
             write_text_atomic(args.output_json_file, render_json(result, lang=lang))
         if args.output_markdown_file:
+            from sizing_xl.reports.executive import render_executive_report
+
             write_text_atomic(args.output_markdown_file, render_executive_report(result, lang=lang))
         if args.output_xlsx:
             # imported here: openpyxl costs ~290 ms, which the text/JSON path never pays
@@ -131,6 +132,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.format == "json":
         sys.stdout.write(render_json(result, lang=lang))
     elif args.executive_report and not args.output_markdown_file:
+        from sizing_xl.reports.executive import render_executive_report  # its templates: on demand
+
         sys.stdout.write(render_executive_report(result, lang=lang))
     else:
         sys.stdout.write(render_text_report(result, lang=lang))

@@ -15,7 +15,11 @@ from sizing_xl.throughput import ScenarioThroughput
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A result computed by the engine from a validated request: built with model_construct,
+    never re-validated, and its schema built only when a face serializes it (defer_build), so
+    the text report's start-up skips it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ScenarioResult(_Result):

@@ -95,7 +95,7 @@ def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None
         )
     )
     kv = capacity.kv_per_session_bytes
-    return ScenarioResult(
+    return ScenarioResult.model_construct(
         ha_mode=sc.policy.ha_mode,
         ha_spares=spares,
         peak_headroom_ratio=sc.headroom,
@@ -137,7 +137,7 @@ def _engine_check(
         )
         policy = request.policies[name]
         nodes[name] = _nodes(capacity, plan, peak=peak, ha_mode=policy.ha_mode)[1]
-    return EngineCheck(
+    return EngineCheck.model_construct(
         method=capacity.method,
         sessions_per_node=per_node,
         sessions_per_replica=capacity.sessions_per_replica,
@@ -163,7 +163,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         catalog.cloud_offer(request.cloud_offer) if request.cloud_offer else None,
     )
     scenarios = {
-        name: Scenario(name=name, results=scenario_result(ctx, sc, offer))
+        name: Scenario.model_construct(name=name, results=scenario_result(ctx, sc, offer))
         for name, sc in stage.scenarios.items()
     }
     headrooms = {name: sc.headroom for name, sc in stage.scenarios.items()}
@@ -177,7 +177,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         check = _engine_check(
             engine_capacity, request, plan, headrooms, scenarios["recommended"].results
         )
-    deployment = DeploymentInfo(
+    deployment = DeploymentInfo.model_construct(
         tensor_parallel=plan.tensor_parallel,
         pipeline_parallel=plan.pipeline_parallel,
         gpus_per_replica=plan.gpus_per_replica,
@@ -209,7 +209,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         check,
         server_priced=server.capex_usd is not None,
     )
-    return SizingResult(
+    return SizingResult.model_construct(
         method_version=METHOD_VERSION,
         inputs=request,
         model=model,

@@ -27,7 +27,7 @@ _FP8_PRECISIONS = {"fp8", "int8", "fp4", "int4", "mxfp4"}
 class ScenarioThroughput(BaseModel):
     """What one scenario's nodes deliver at full load, and which limit set sessions per node."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sessions_per_replica: int  # the busiest replica's sessions at full load
     time_per_output_token_ms: float

@@ -19,7 +19,7 @@ MILLION = 1e6
 class ScenarioCost(BaseModel):
     """A scenario's money and power; None where a price is unknown."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     nodes: int
     node_price_usd: float | None  # purchase + installation of one node

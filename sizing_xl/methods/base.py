@@ -47,7 +47,7 @@ class MethodInput:
 class EngineMemory(BaseModel):
     """An engine method's accounting on one GPU, in GiB and blocks, as its start-up log shows it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     usable_gib_per_gpu: float
     usable_assumed: bool  # the server has no usable figure: the vendor's decimal GB was used

@@ -7,8 +7,10 @@ import re
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sizing_xl import make_request, size
+from sizing_xl import InputError, make_request, size
 from sizing_xl.reports.executive import render_executive_report
 from sizing_xl.reports.text import render_json, render_text_report
 from tests.conftest import SEED_ARGS, SEED_REPORT
@@ -183,3 +185,32 @@ def test_the_kept_seed_report_is_the_shared_one():
             pytest.fail(f"{shared} is missing")
         pytest.skip("no ../shared beside this clone")
     assert SEED_REPORT.read_bytes() == shared.read_bytes()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.fixed_dictionaries(
+        {
+            "model": st.sampled_from(["opt-oss-120b", "deepseek-v3", "gemma-3-27b", "qwen3-32b"]),
+            "server": st.sampled_from(["dgx300", "dgx-h100", "dgx-b200", "mi300x-8"]),
+            "concurrency": st.integers(1, 50_000),
+            "effective_context": st.integers(1, 131072),
+            "method": st.sampled_from(["seed", "vllm", "sglang"]),
+            "tensor_parallel": st.sampled_from([1, 8]),
+            "node_price_usd": st.sampled_from([None, 250_000.0]),
+            "output_tokens_per_session_per_hour": st.sampled_from([None, 20_000.0]),
+            "min_tokens_per_second": st.sampled_from([None, 30.0]),
+        }
+    )
+)
+def test_the_json_document_reads_the_fields_as_pydantic_would_dump_them(args):
+    from sizing_xl.reports.text import plain
+
+    try:
+        result = size(make_request(**{k: v for k, v in args.items() if v is not None}))
+    except InputError:  # a layout this server cannot hold
+        return
+    dumped = result.model_dump(mode="json")
+    assert json.dumps(plain(result)) == json.dumps(dumped)  # same keys, order and values
+    for alert in result.alerts:
+        assert json.dumps(plain(alert)) == json.dumps(alert.model_dump(mode="json"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, ModelSpec
@@ -283,12 +285,24 @@ def engine_check_lines(result: SizingResult, lang: Lang) -> list[str]:
     return [line, nodes_line, f"{w['per_gpu']}: {memory_line(check.memory, lang)}"]
 
 
+def plain(value: object) -> object:
+    """A model as model_dump(mode="json") gives it, read from its fields directly: the JSON
+    path's start-up then builds no serializer schema (the models here have no aliases, computed
+    fields or custom serializers; a test holds the two equal)."""
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:
     """The JSON document: inputs, catalog entries used, scenarios.<name>.results, alerts."""
-    doc = result.model_dump(mode="json")
-    doc["alerts"] = [
-        {**a.model_dump(mode="json"), "message": a.message(lang)} for a in result.alerts
-    ]
+    doc = plain(result)
+    assert isinstance(doc, dict)
+    doc["alerts"] = [{**plain(a), "message": a.message(lang)} for a in result.alerts]
     doc["summary"] = {name: result.scenario(name).nodes_final for name in SCENARIO_NAMES}
     return {"tool": {"name": "sizing_xl", "version": __version__, "lang": lang}, **doc}
 

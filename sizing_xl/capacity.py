@@ -139,7 +139,12 @@ class ScenarioCapacity:
 
     def spares(self, plan: Deployment) -> int:
         """The HA spares, in nodes: whole replicas."""
-        return HA_SPARES[self.policy.ha_mode] * plan.nodes_per_replica
+        return spare_nodes(self.policy.ha_mode, plan)
+
+
+def spare_nodes(ha_mode: str, plan: Deployment) -> int:
+    """An HA mode's spare replicas, in nodes."""
+    return HA_SPARES[ha_mode] * plan.nodes_per_replica
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sizing_xl.cli_common import (
     EXIT_OK,
     EXIT_OUTPUT,
     Parser,
+    excel_extra_missing,
     fail,
 )
 from sizing_xl.cli_request import add_request_flags, args_catalog, request_fields, sizing_failure
@@ -120,12 +121,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         return fail(prog, f"{exc}", EXIT_INPUT)
     except ImportError as exc:
-        print(
-            f"{prog}: error: --output-xlsx needs openpyxl ({exc.name} missing): "
-            "pip install 'sizing_xl[excel]'",
-            file=sys.stderr,
-        )
-        return EXIT_OUTPUT
+        return excel_extra_missing(prog, exc)
     except (OSError, SizingError) as exc:
         return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
 

@@ -49,3 +49,12 @@ def fail(prog: str, message: str, code: int) -> int:
     """Print one error line on stderr and return the exit code."""
     print(one_line(f"{prog}: error: {message}"), file=sys.stderr)
     return code
+
+
+def excel_extra_missing(prog: str, exc: ImportError) -> int:
+    """--output-xlsx without openpyxl: the install line to run, and the output exit code."""
+    return fail(
+        prog,
+        f"--output-xlsx needs openpyxl ({exc.name} missing): pip install 'sizing_xl[excel]'",
+        EXIT_OUTPUT,
+    )

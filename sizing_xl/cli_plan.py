@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from collections.abc import Callable, Sequence
 
 from sizing_xl.catalog import Catalog
 from sizing_xl.cli_common import (
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_OUTPUT,
     Parser,
     ascii_float,
     ascii_int,
+    excel_extra_missing,
     fail,
 )
 from sizing_xl.cli_request import (
@@ -25,7 +28,7 @@ from sizing_xl.cli_request import (
     sizing_failure,
 )
 from sizing_xl.errors import CatalogError, InputError, SizingError, escape_controls, shown
-from sizing_xl.files import output_target
+from sizing_xl.files import output_target, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS
 from sizing_xl.planning.compare import compare_servers
 from sizing_xl.planning.growth import growth_plan, monthly_loads
@@ -130,11 +133,11 @@ def parse_vary(specs: Sequence[str], parser: argparse.ArgumentParser) -> list[Ax
         name, sep, values = spec.partition("=")
         field = name.strip().removeprefix("--").replace("-", "_")
         if not sep or field not in fields or not values.strip():
-            known = ", ".join(sorted(f.replace("_", "-") for f in fields))
+            known = ", ".join(sorted(map(out.flag_name, fields)))
             raise InputError(
                 "--vary", f"expected FIELD=VALUES with FIELD one of: {known}; got {shown(spec)}"
             )
-        flag = f"--vary {field.replace('_', '-')}"
+        flag = f"--vary {out.flag_name(field)}"
         kind = actions[field].type or str
         try:
             if ".." in values and kind in (ascii_int, ascii_float):
@@ -146,15 +149,15 @@ def parse_vary(specs: Sequence[str], parser: argparse.ArgumentParser) -> list[Ax
         axes.append(Axis(field, tuple(parsed)))
     if not axes:
         raise InputError("--vary", "expected at least one --vary FIELD=VALUES")
-    fields = [a.field.replace("_", "-") for a in axes]
-    if len(set(fields)) != len(fields):
-        raise InputError("--vary", f"a field is varied twice: {', '.join(fields)}")
+    varied = [out.flag_name(a.field) for a in axes]
+    if len(set(varied)) != len(varied):
+        raise InputError("--vary", f"a field is varied twice: {', '.join(varied)}")
     if math.prod(len(a.values) for a in axes) > MAX_POINTS:
         raise InputError("--vary", f"more than the {MAX_POINTS:,} points a sweep takes")
     try:
         return list(checked_axes(axes))
     except InputError as exc:  # named as the user varied it
-        raise InputError(f"--vary {exc.field.replace('_', '-')}", exc.problem) from None
+        raise InputError(f"--vary {out.flag_name(exc.field)}", exc.problem) from None
 
 
 def _comma_ints(text: str, flag: str) -> list[int]:
@@ -181,27 +184,25 @@ def _sweep(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog: C
     axes = parse_vary(args.vary, parser)
     base = request_fields(args, parser, given=[a.field for a in axes])
     request = make_request(**{**base, **{a.field: a.values[0] for a in axes}})
-    grid = sweep_nodes(base, axes, catalog)
+    grid = functools.cache(lambda: sweep_nodes(base, axes, catalog))  # JSON sizes points whole
     return {
         "json": lambda: out.render_sweep_json(sweep_results(base, axes, catalog), args.lang),
-        "csv": lambda: out.render_sweep_csv(grid),
-        "text": lambda: out.render_sweep_text(grid, request, args.lang),
-    }, _workbook("write_sweep_workbook", grid, request, lang=args.lang)
+        "csv": lambda: out.render_sweep_csv(grid()),
+        "text": lambda: out.render_sweep_text(grid(), request, args.lang),
+    }, lambda path: _workbook("write_sweep_workbook", grid(), request, lang=args.lang)(path)
 
 
 def _growth(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog: Catalog) -> Output:
-    given = [CONCURRENCY] if args.concurrency_by_month else []
-    base = request_fields(args, parser, given=given)
-    if args.concurrency_by_month:
-        if args.growth_monthly is not None:
-            raise InputError("--growth-monthly", "give it or --concurrency-by-month, not both")
-        loads = _comma_ints(args.concurrency_by_month, "--concurrency-by-month")
-    elif args.growth_monthly is None:
+    listed, growth = args.concurrency_by_month, args.growth_monthly
+    base = request_fields(args, parser, given=[CONCURRENCY] if listed else [])
+    if listed and growth is not None:
+        raise InputError("--growth-monthly", "give it or --concurrency-by-month, not both")
+    if listed:
+        source, loads = "--concurrency-by-month", _comma_ints(listed, "--concurrency-by-month")
+    elif growth is None:
         raise InputError("--growth-monthly", "expected a monthly growth rate, e.g. 0.15")
     else:
-        loads = monthly_loads(base[CONCURRENCY], args.growth_monthly, args.months)
-    growth = None if args.concurrency_by_month else args.growth_monthly
-    source = "--concurrency-by-month" if growth is None else "--growth-monthly"
+        source, loads = "--growth-monthly", monthly_loads(base[CONCURRENCY], growth, args.months)
     plan = growth_plan(base, loads, catalog, source=source)
     request = make_request(**{**base, CONCURRENCY: loads[0]})
     return {
@@ -234,8 +235,10 @@ def run(command: str, argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     prog = parser.prog
     try:
-        if args.output_xlsx:
-            output_target(args.output_xlsx)  # checked before any sizing
+        if args.output_xlsx:  # checked before any sizing
+            output_target(xlsx_target(args.output_xlsx))
+    except InputError as exc:
+        return fail(prog, str(exc), EXIT_INPUT)
     except (OSError, SizingError) as exc:
         return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
     try:
@@ -247,11 +250,7 @@ def run(command: str, argv: Sequence[str]) -> int:
         try:
             workbook(args.output_xlsx)
         except ImportError as exc:
-            return fail(
-                prog,
-                f"--output-xlsx needs openpyxl ({exc.name} missing): pip install 'sizing_xl[excel]'",
-                EXIT_OUTPUT,
-            )
+            return excel_extra_missing(prog, exc)
         except (OSError, SizingError) as exc:
             return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
     sys.stdout.write(text)

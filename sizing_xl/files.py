@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from sizing_xl.errors import SizingError, escape_controls
+from sizing_xl.errors import InputError, SizingError, escape_controls, shown
 
 KEEP_BACKUPS = 3  # dated copies of a replaced file kept beside it
 STALE_TEMP_SECONDS = 3600  # a temp file this old is a dead writer's, whatever its PID says
@@ -28,6 +28,14 @@ class OutputError(SizingError, OSError):
 
     def __init__(self, path: Path, problem: str) -> None:
         super().__init__(f"{escape_controls(str(path))}: {problem}")
+
+
+def xlsx_target(path: str | os.PathLike[str]) -> Path:
+    """A workbook's path: a .xlsx name, else an InputError naming --output-xlsx."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
+    return target
 
 
 def output_target(path: str | os.PathLike[str]) -> Path:

@@ -19,6 +19,13 @@ SCENARIO_TITLES: dict[str, dict[Lang, str]] = {
     "recommended": {"pt-BR": "Recomendado", "en": "Recommended"},
     "ideal": {"pt-BR": "Ideal", "en": "Ideal"},
 }
+
+
+def scenario_titles(lang: Lang) -> list[str]:
+    """Minimum, Recommended, Ideal in the language, in SCENARIO_NAMES order."""
+    return [titles[lang] for titles in SCENARIO_TITLES.values()]
+
+
 SEVERITY_LABELS: dict[str, dict[Lang, str]] = {
     "info": {"pt-BR": "INFO", "en": "INFO"},
     "warning": {"pt-BR": "ALERTA", "en": "WARNING"},

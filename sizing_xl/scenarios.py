@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sizing_xl import engine
 from sizing_xl.alerts import evaluate_alerts
-from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities
+from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities, spare_nodes
 from sizing_xl.catalog import Catalog, CloudOffer, load_catalog
 from sizing_xl.costs import scenario_cost
 from sizing_xl.costs.assumptions import figures_used
@@ -66,7 +66,7 @@ def _nodes(
     units = engine.nodes_operational(
         peak_sessions=peak, sessions_per_node=capacity.sessions_per_unit
     )
-    spares = HA_SPARES[ha_mode] * plan.nodes_per_replica
+    spares = spare_nodes(ha_mode, plan)
     if units is None:
         return None, None, spares, None
     operational = units * plan.nodes_per_replica
@@ -125,18 +125,18 @@ def _engine_check(
     capacity: NodeCapacity,
     request: SizingRequest,
     plan: Deployment,
-    headrooms: dict[ScenarioName, float],
+    scenarios: dict[ScenarioName, ScenarioCapacity],
     chosen: ScenarioResult,
 ) -> EngineCheck:
+    """The engine's capacity carried to each scenario's headroom and spares."""
     assert capacity.memory is not None
     per_node = capacity.sessions_per_unit // plan.nodes_per_replica
     nodes = {}
-    for name in SCENARIO_NAMES:
+    for name, sc in scenarios.items():
         peak = engine.peak_sessions(
-            concurrency=request.concurrency, peak_headroom_ratio=headrooms[name]
+            concurrency=request.concurrency, peak_headroom_ratio=sc.headroom
         )
-        policy = request.policies[name]
-        nodes[name] = _nodes(capacity, plan, peak=peak, ha_mode=policy.ha_mode)[1]
+        nodes[name] = _nodes(capacity, plan, peak=peak, ha_mode=sc.policy.ha_mode)[1]
     return EngineCheck.model_construct(
         method=capacity.method,
         sessions_per_node=per_node,
@@ -166,7 +166,6 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         name: Scenario.model_construct(name=name, results=scenario_result(ctx, sc, offer))
         for name, sc in stage.scenarios.items()
     }
-    headrooms = {name: sc.headroom for name, sc in stage.scenarios.items()}
     check = None
     if weights is not None:
         engine_capacity = (
@@ -175,7 +174,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
             else METHODS[ENGINE_CHECK_METHOD](ctx.base)
         )
         check = _engine_check(
-            engine_capacity, request, plan, headrooms, scenarios["recommended"].results
+            engine_capacity, request, plan, stage.scenarios, scenarios["recommended"].results
         )
     deployment = DeploymentInfo.model_construct(
         tensor_parallel=plan.tensor_parallel,

@@ -17,16 +17,10 @@ from sizing_xl.excel.director import build_director_workbook, write_director_wor
 from sizing_xl.excel.libreoffice import convert
 from sizing_xl.excel.live_model import INFEASIBLE, LIVE_WORDS, build_live_model_sheet
 from sizing_xl.excel.live_values import inputs_pass_check, scenario_values, single_values
-from sizing_xl.excel.sensitivity import (
-    GROWTH_MONTHLY,
-    GROWTH_MONTHS,
-    MAX_CONCURRENCY,
-    axis_contexts,
-    axis_loads,
-)
+from sizing_xl.excel.sensitivity import axis_contexts, axis_loads, monthly_sensitivity_loads
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import SCENARIO_TITLES
-from sizing_xl.planning.growth import growth_plan, monthly_loads
+from sizing_xl.planning.growth import growth_plan
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS
 
@@ -439,11 +433,7 @@ def check_sensitivity(source, stored, recalculated, result, lang, catalog) -> in
     head = next(
         r for r in range(table, 80) if ws[f"C{r}"].value == SCENARIO_TITLES["minimum"][lang]
     )
-    loads_by_month = [
-        min(MAX_CONCURRENCY, n)
-        for n in monthly_loads(result.inputs.concurrency, GROWTH_MONTHLY, GROWTH_MONTHS)
-    ]
-    plan = growth_plan(request, loads_by_month, catalog)
+    plan = growth_plan(request, monthly_sensitivity_loads(result.inputs.concurrency), catalog)
     for m, month in enumerate(plan.months):
         assert ws[f"B{head + 1 + m}"].value == month.concurrency, (source.name, m)
         for col, name in zip("CDE", SCENARIO_NAMES, strict=True):

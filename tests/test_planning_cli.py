@@ -328,3 +328,12 @@ def test_fuzzed_growth_and_compare_exit_cleanly(rate, servers):
         except SystemExit as stop:
             code = stop.code
         assert code in (0, 2, 3, 4)
+
+
+def test_a_workbook_name_without_xlsx_is_refused_before_anything_is_sized(capsys, tmp_path):
+    path = tmp_path / "grid.csv"
+    code, out, err = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "concurrency=1,2", "--output-xlsx", str(path)
+    )
+    assert code == EXIT_INPUT and out == "" and not path.exists()
+    assert err.count("\n") == 1 and "--output-xlsx: expected a .xlsx file name" in err

@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, load_catalog
-from sizing_xl.errors import InputError, shown
 from sizing_xl.excel.cached_values import with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,
@@ -53,7 +52,7 @@ from sizing_xl.excel.money_formulas import money_format
 from sizing_xl.excel.sensitivity import build_sensitivity_sheets
 from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
-from sizing_xl.files import write_atomic
+from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import (
     SCENARIO_TITLES,
     SEVERITY_LABELS,
@@ -62,6 +61,7 @@ from sizing_xl.i18n import (
     fmt_num,
     fmt_pct,
     localize_numbers,
+    scenario_titles,
 )
 from sizing_xl.reports.executive import (
     ITEM_LISTS,
@@ -178,7 +178,7 @@ def build_executive_sheet(
     out.paragraph(_plain(re.sub(r"^\*\*[^*]+:\*\* ", "", content["main_conclusion"])))
 
     out.section(w["results"])
-    header_row(ws, out.row, 1, [w["metric"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)])
+    header_row(ws, out.row, 1, [w["metric"], *scenario_titles(lang)])
     header = out.row
     out.skip()
     family = server.family
@@ -245,9 +245,7 @@ def build_executive_sheet(
     out.row = max(out.row, header + _CHARTS_ROWS)
     ws.row_breaks.append(Break(id=out.row))
     out.section(w["comparison"])
-    header_row(
-        ws, out.row, 1, [w["criterion"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)]
-    )
+    header_row(ws, out.row, 1, [w["criterion"], *scenario_titles(lang)])
     out.skip()
     rows = [
         (
@@ -521,8 +519,6 @@ def write_director_workbook(
 
     Returns the backup's path, if one was made.
     """
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
+    target = xlsx_target(path)
     wb, cached = _build(result, lang, generated_at, catalog)
     return write_atomic(target, with_cached_values(workbook_bytes(wb), cached), backup=True)

@@ -50,7 +50,7 @@ from sizing_xl.excel.money_formulas import (
     money_rows,
 )
 from sizing_xl.excel.sheets import catalog_row, lookup
-from sizing_xl.i18n import SCENARIO_TITLES, Lang
+from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
 from sizing_xl.units import KV_PRECISIONS
 
@@ -258,7 +258,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
     row += 1
-    header_row(ws, row, 1, [words["metric"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)])
+    header_row(ws, row, 1, [words["metric"], *scenario_titles(lang)])
     row += 1
     policy_rows = {}
     for key in ("policy_spares", "policy_headroom", "policy_budget", "policy_stricter"):

@@ -10,7 +10,6 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sizing_xl.errors import InputError, shown
 from sizing_xl.excel.cells import (
     BOX,
     HEADER_FILL,
@@ -26,30 +25,28 @@ from sizing_xl.excel.cells import (
     workbook_bytes,
 )
 from sizing_xl.excel.money_formulas import DASH, money_format
-from sizing_xl.files import write_atomic
-from sizing_xl.i18n import SCENARIO_TITLES, Lang, localize_numbers
+from sizing_xl.files import write_atomic, xlsx_target
+from sizing_xl.i18n import Lang, localize_numbers, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Grid
-from sizing_xl.reports.planning import flag_name, growth_heading, layout_text, why_text
+from sizing_xl.reports.planning import (
+    compare_heading,
+    flag_name,
+    growth_heading,
+    layout_text,
+    sweep_heading,
+    why_text,
+)
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
-from sizing_xl.results import FinanceInfo
 
 FIRST_ROW = 4  # title, subtitle, a blank row, then the header
 INTEGER = "#,##0"
 
 
-def _target(path: str | Path) -> Path:
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError("--output-xlsx", f"expected a .xlsx file name, got {shown(target.name)}")
-    return target
-
-
-def _sheet(wb: Workbook, title: str, heading: str, lang: Lang, note: str = "") -> Worksheet:
-    ws = wb.active if wb.active.max_row == 1 and wb.active["A1"].value is None else None
-    ws = ws or wb.create_sheet()
+def _titled(ws: Worksheet, title: str, heading: str, lang: Lang, note: str = "") -> Worksheet:
+    """The sheet named, its heading (numbers the file's way) and note on top, printed to fit."""
     ws.title = title
     put(ws, "A1", localize_numbers(heading, lang), font=TITLE_FONT)
     if note:
@@ -97,24 +94,17 @@ def _value_format(value: object) -> str | None:
     return INTEGER if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _titles(lang: Lang) -> list[str]:
-    return [SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES]
-
-
 def _save(wb: Workbook, path: str | Path) -> Path | None:
-    return write_atomic(_target(path), workbook_bytes(wb), backup=True)
+    return write_atomic(xlsx_target(path), workbook_bytes(wb), backup=True)
 
 
 def write_sweep_workbook(
     grid: Grid, request: SizingRequest, path: str | Path, *, lang: Lang
 ) -> Path | None:
     """Every point with its nodes (heat-mapped); with two axes, the Recommended grid as well."""
-    _target(path)
+    xlsx_target(path)
     w, wb = WORDS[lang], Workbook()
-    heading = w["sweep_title"].format(
-        model=request.model, server=request.server, method=request.method
-    )
-    ws = _sheet(wb, w["sheet_sweep"], heading, lang)
+    ws = _titled(wb.active, w["sheet_sweep"], sweep_heading(grid, request, lang), lang)
     rows = [
         [*point.values(), *(_nodes(n, lang) for n in nodes.values())]
         for point, nodes in grid.rows()
@@ -123,7 +113,7 @@ def write_sweep_workbook(
     formats = [_value_format(v) for v in rows[0][:axes]] + [INTEGER] * 3
     _rows(
         ws,
-        [flag_name(a.field) for a in grid.axes] + _titles(lang),
+        [flag_name(a.field) for a in grid.axes] + scenario_titles(lang),
         rows,
         formats,
         [18] * axes + [14] * 3,
@@ -131,24 +121,11 @@ def write_sweep_workbook(
     _heat(ws, axes + 1, axes + 3, FIRST_ROW + len(rows))
     if axes == 2:
         down, across = grid.axes
-        g = wb.create_sheet(w["sheet_grid"])
-        put(
-            g,
-            "A1",
-            w["grid_title"].format(rows=flag_name(down.field), columns=flag_name(across.field)),
-            font=TITLE_FONT,
-        )
-        print_landscape_fit_width(g)
-        nodes = [n[SCENARIO_NAMES.index(RANKED_BY)] for n in grid.nodes]
+        title = w["grid_title"].format(rows=flag_name(down.field), columns=flag_name(across.field))
+        g = _titled(wb.create_sheet(), w["sheet_grid"], title, lang)
         table = [
-            [
-                down.values[i],
-                *(
-                    _nodes(nodes[i * len(across.values) + j], lang)
-                    for j in range(len(across.values))
-                ),
-            ]
-            for i in range(len(down.values))
+            [value, *(_nodes(n, lang) for n in cells)]
+            for value, cells in zip(down.values, grid.matrix(RANKED_BY), strict=True)
         ]
         header = [flag_name(down.field)]
         header_row(g, FIRST_ROW, 1, header)
@@ -174,20 +151,16 @@ def write_sweep_workbook(
     return _save(wb, path)
 
 
-def _money_columns(plan_finance: FinanceInfo) -> tuple[float, str]:
-    return plan_finance.usd_to_currency, money_format(plan_finance.currency)
-
-
 def write_growth_workbook(
     plan: GrowthPlan, request: SizingRequest, path: str | Path, *, lang: Lang, growth: float | None
 ) -> Path | None:
     """Month by month: load, nodes per scenario (heat-mapped), monthly costs where priced, and
     a chart of the nodes."""
-    _target(path)
+    xlsx_target(path)
     w, wb = WORDS[lang], Workbook()
     heading = growth_heading(plan, request, lang, growth)
-    ws = _sheet(wb, w["sheet_growth"], heading, lang)
-    rate, fmt = _money_columns(plan.finance)
+    ws = _titled(wb.active, w["sheet_growth"], heading, lang)
+    rate, fmt = plan.finance.usd_to_currency, money_format(plan.finance.currency)
     money_keys = [
         (key, label)
         for key, label in (
@@ -196,8 +169,10 @@ def write_growth_workbook(
         )
         if any(v is not None for m in plan.months for v in getattr(m, key).values())
     ]
-    header = [w["month"], w["concurrency"], *_titles(lang)]
-    header += [w[label].format(scenario=t) for _, label in money_keys for t in _titles(lang)]
+    header = [w["month"], w["concurrency"], *scenario_titles(lang)]
+    header += [
+        w[label].format(scenario=t) for _, label in money_keys for t in scenario_titles(lang)
+    ]
     rows = []
     for m in plan.months:
         row: list[object] = [
@@ -227,15 +202,10 @@ def write_compare_workbook(
     options: Sequence[ServerOption], request: SizingRequest, path: str | Path, *, lang: Lang
 ) -> Path | None:
     """The ranking: nodes per scenario, monthly costs, and each server's layout and why."""
-    _target(path)
+    xlsx_target(path)
     w, wb = WORDS[lang], Workbook()
-    heading = w["compare_title"].format(
-        model=request.model,
-        concurrency=f"{request.concurrency:,}",
-        context=f"{request.effective_context:,}",
-        method=request.method,
-    )
-    ws = _sheet(wb, w["sheet_compare"], heading, lang, w["compare_order"])
+    heading = compare_heading(request, lang)
+    ws = _titled(wb.active, w["sheet_compare"], heading, lang, w["compare_order"])
     rows = []
     fmt = money_format(request.currency)
     for rank, o in enumerate(options, 1):
@@ -257,7 +227,15 @@ def write_compare_workbook(
                 localize_numbers(why_text(r, lang), lang),
             ]
         )
-    header = [w["rank"], w["server"], *_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]]
+    header = [
+        w["rank"],
+        w["server"],
+        *scenario_titles(lang),
+        w["tco"],
+        w["cloud"],
+        w["layout"],
+        w["why"],
+    ]
     formats = [INTEGER, None, INTEGER, INTEGER, INTEGER, fmt, fmt, None, None]
     _rows(ws, header, rows, formats, [5, 14, 12, 15, 12, 20, 22, 28, 56])
     for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(rows)):

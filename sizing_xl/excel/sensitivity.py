@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,7 +50,7 @@ from sizing_xl.excel.money_formulas import MONEY_QUANTITIES, money_rows
 from sizing_xl.excel.sensitivity_words import WORDS
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.excel.sheets import lookup
-from sizing_xl.i18n import SCENARIO_TITLES, Lang
+from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.planning.growth import growth_plan, monthly_loads
 from sizing_xl.planning.sweep import Axis, sweep_nodes
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest, make_request
@@ -65,7 +66,6 @@ GROWTH_MONTHLY = 0.15
 GROWTH_MONTHS = 24
 _SINGLES = ARCHITECTURE_QUANTITIES + MONEY_QUANTITIES
 _POLICY_KEYS = ("policy_spares", "policy_headroom", "policy_budget", "policy_stricter")
-_RECOMMENDED = SCENARIO_NAMES.index("recommended")
 MAX_CONCURRENCY = next(
     m.le for m in SizingRequest.model_fields["concurrency"].metadata if hasattr(m, "le")
 )
@@ -90,7 +90,6 @@ class _Case:
     """One copy of the Model sheet's rows on the Calc sheet, at one context and precision."""
 
     cells: LiveModelCells
-    columns: dict[str, str]  # scenario -> column letter
     context: int
     precision: str | None  # None: the Model sheet's input
 
@@ -100,15 +99,19 @@ def _renamed(formula: str, context: str, precision: str) -> str:
     return re.sub(r"\bin_precision\b", precision, formula)
 
 
+def _abs(sheet: str, ref: str) -> str:
+    """Model!$B$30: a cell read from another sheet (the English name; localized later)."""
+    return f"{sheet}!{absolute_coordinate(ref)}"
+
+
 def _write_case(
     ws: Worksheet, first_col: int, model: LiveModelCells, context: str, precision: str, lang: Lang
-) -> tuple[LiveModelCells, dict[str, str]]:
+) -> LiveModelCells:
     """The Model sheet's singles and scenario rows in three columns from `first_col`."""
-    check = f"{MODEL_SHEET}!${model.check[0]}${model.check[1:]}"
+    check = _abs(MODEL_SHEET, model.check)
     cols = {n: get_column_letter(first_col + i) for i, n in enumerate(SCENARIO_NAMES)}
-    single_col = cols[SCENARIO_NAMES[0]]
     cells = LiveModelCells(check=model.check)
-    cells.single = {q: f"{single_col}{3 + i}" for i, q in enumerate(_SINGLES)}
+    cells.single = {q: f"{get_column_letter(first_col)}{3 + i}" for i, q in enumerate(_SINGLES)}
     for quantity, formula in architecture_rows(cells.single) + money_rows(cells.single):
         text = when_ok(check, _renamed(formula, context, precision))
         put_formula(ws, cells.single[quantity], text)
@@ -119,13 +122,12 @@ def _write_case(
         for name, col in cols.items():
             text = template
             for key in _POLICY_KEYS:  # the Model sheet's policy cells, read where they are
-                ref = model.policy[name][key]
-                text = text.replace(f"X{{{key}}}", f"{MODEL_SHEET}!${ref[0]}${ref[1:]}")
+                text = text.replace(f"X{{{key}}}", _abs(MODEL_SHEET, model.policy[name][key]))
             text = _renamed(text.replace("X{", col + "{").format(**row_of), context, precision)
             ref = f"{col}{row_of[quantity]}"
             put_formula(ws, ref, when_ok(check, text))
             cells.scenario.setdefault(name, {})[quantity] = ref
-    return cells, cols
+    return cells
 
 
 def _nodes_formula(
@@ -140,9 +142,129 @@ def _nodes_formula(
     )
 
 
-def _abs(sheet: str, ref: str) -> str:
-    letters = ref.rstrip("0123456789")
-    return f"{sheet}!${letters}${ref[len(letters) :]}"
+def _number_cell(ws: Worksheet, ref: str, formula: str, fmt: str = "#,##0") -> None:
+    put_formula(ws, ref, formula, number_format=fmt, border=BOX, alignment=RIGHT)
+
+
+@dataclass
+class _Sheet:
+    """What the three sections share while they are written."""
+
+    ws: Worksheet
+    calc: Worksheet
+    model: LiveModelCells
+    lang: Lang
+    check: str  # the Model sheet's input check, read from here
+    nope: str  # the infeasible word, as a formula string
+    cases: list[_Case]
+
+    def case(self, context: str, precision: str, value: int, kind: str | None) -> LiveModelCells:
+        cells = _write_case(
+            self.calc, 2 + 4 * len(self.cases), self.model, context, precision, self.lang
+        )
+        self.cases.append(_Case(cells, value, kind))
+        return cells
+
+
+def _grid_section(s: _Sheet, contexts: list[int], loads: list[int]) -> list[str]:
+    """Recommended nodes over context (rows 6..) x concurrency (columns B..), heat-mapped;
+    returns the load columns."""
+    ws, words = s.ws, WORDS[s.lang]
+    put(ws, "A4", words["grid"], font=SECTION_FONT)
+    put(ws, "A5", words["grid_corner"], font=BOLD)
+    load_cols = [get_column_letter(2 + j) for j in range(len(loads))]
+    for col, load in zip(load_cols, loads, strict=True):
+        style_input(put(ws, f"{col}5", load, number_format="#,##0"))
+    max_context = lookup("Models", "max_context", "in_model")
+    spares = _abs(MODEL_SHEET, s.model.policy["recommended"]["policy_spares"])
+    for i, context in enumerate(contexts):
+        row = 6 + i
+        style_input(put(ws, f"A{row}", context, number_format="#,##0"))
+        cells = s.case(_abs(SHEET, f"A{row}"), "in_precision", context, None)
+        rec = cells.scenario["recommended"]
+        for col in load_cols:
+            formula = _nodes_formula(
+                f"{col}$5",
+                _abs(CALC_SHEET, rec["peak_headroom_ratio"]),
+                _abs(CALC_SHEET, rec["sessions_per_unit"]),
+                _abs(CALC_SHEET, cells.single["nodes_per_replica"]),
+                spares,
+                s.nope,
+            )
+            above = f'AND(ISNUMBER({max_context}),$A{row}>{max_context}),"{words["above_max"]}"'
+            _number_cell(ws, f"{col}{row}", when_ok(s.check, f"=IF({above},{formula})"))
+    ws.conditional_formatting.add(f"B6:{load_cols[-1]}{5 + len(contexts)}", HEAT)
+    return load_cols
+
+
+def _precision_section(s: _Sheet, row: int, context: int) -> tuple[dict[str, str], int]:
+    """fp8 against fp16 at the Model sheet's context and concurrency from `row`; returns
+    {Sensitivity cell: the Calc cell it shows} and the section's last row."""
+    ws, words = s.ws, WORDS[s.lang]
+    put(ws, f"A{row}", words["precision"], font=SECTION_FONT)
+    header_row(ws, row + 1, 1, [words["scenario"], *(p.upper() for p in COMPARED)])
+    labels = [*scenario_titles(s.lang), words["kv_per_session"]]
+    for i, label in enumerate(labels):
+        put(ws, f"A{row + 2 + i}", label, border=BOX)
+    copies = {}
+    for j, precision in enumerate(COMPARED):
+        cells = s.case("in_context", f'"{precision}"', context, precision)
+        shown = [(cells.scenario[n]["nodes_final"], "#,##0") for n in SCENARIO_NAMES]
+        shown.append((cells.scenario["recommended"]["kv_per_session_gib"], "0.00"))
+        for i, (source, fmt) in enumerate(shown):
+            ref = f"{get_column_letter(2 + j)}{row + 2 + i}"
+            _number_cell(ws, ref, "=" + _abs(CALC_SHEET, source), fmt)
+            copies[ref] = source
+    return copies, row + 1 + len(labels)
+
+
+def _growth_section(s: _Sheet, row: int) -> int:
+    """A load growing every month against the Model sheet's sessions per unit, with a chart;
+    returns the header row (months follow it)."""
+    ws, words, model = s.ws, WORDS[s.lang], s.model
+    put(ws, f"A{row}", words["growth"], font=SECTION_FONT)
+    put(ws, f"A{row + 1}", words["growth_rate"], font=BOLD)
+    style_input(put(ws, f"B{row + 1}", GROWTH_MONTHLY, number_format="0%"))
+    rate, head = f"$B${row + 1}", row + 2
+    header_row(ws, head, 1, [words["month"], words["concurrency"], *scenario_titles(s.lang)])
+    per_replica = _abs(MODEL_SHEET, model.single["nodes_per_replica"])
+    for m in range(GROWTH_MONTHS + 1):
+        r = head + 1 + m
+        put(ws, f"A{r}", m, border=BOX)
+        # planning.growth.monthly_loads, capped at the largest concurrency a sizing takes
+        grown = f"MAX(1,ROUNDUP(ROUND(in_concurrency*(1+{rate})^A{r},6),0))"
+        _number_cell(ws, f"B{r}", f"=MIN({MAX_CONCURRENCY},{grown})")
+        for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
+            sc = model.scenario[name]
+            formula = _nodes_formula(
+                f"$B{r}",
+                _abs(MODEL_SHEET, sc["peak_headroom_ratio"]),
+                _abs(MODEL_SHEET, sc["sessions_per_unit"]),
+                per_replica,
+                _abs(MODEL_SHEET, model.policy[name]["policy_spares"]),
+                s.nope,
+            )
+            _number_cell(ws, f"{col}{r}", when_ok(s.check, "=" + formula))
+    last = head + 1 + GROWTH_MONTHS
+    chart = LineChart()
+    chart.title, chart.x_axis.title, chart.y_axis.title = (
+        words["growth_chart"],
+        words["month"],
+        words["nodes"],
+    )
+    chart.add_data(
+        Reference(ws, min_col=3, max_col=5, min_row=head, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+    chart.height, chart.width = 9, 15
+    ws.add_chart(chart, f"G{head}")
+    return head
+
+
+def monthly_sensitivity_loads(concurrency: int) -> list[int]:
+    """The growth section's loads: planning.growth.monthly_loads, capped as the sheet caps."""
+    loads = monthly_loads(concurrency, GROWTH_MONTHLY, GROWTH_MONTHS)
+    return [min(MAX_CONCURRENCY, n) for n in loads]
 
 
 def build_sensitivity_sheets(
@@ -157,172 +279,44 @@ def build_sensitivity_sheets(
     calc = wb.create_sheet(sheet_title(CALC_SHEET, lang))
     calc.sheet_state = "hidden"
     put(calc, "A1", words["calc_note"], font=NOTE_FONT)
-    check = _abs(MODEL_SHEET, model.check)
-    nope = f'"{INFEASIBLE[lang]}"'
-    contexts, loads = axis_contexts(result), axis_loads(result)
-    shown = inputs_pass_check(result)
-    values: dict[str, dict[str, object]] = {SHEET: {}, CALC_SHEET: {}}  # by English title
-
     put(ws, "A1", words["title"], font=TITLE_FONT)
     put(ws, "A2", words["hint"], font=NOTE_FONT, alignment=WRAP)
     ws.merge_cells("A2:H2")
     ws.row_dimensions[2].height = 32
-
-    # 1. Recommended nodes over context (rows) x concurrency (columns), heat-mapped
-    put(ws, "A4", words["grid"], font=SECTION_FONT)
-    put(ws, "A5", words["grid_corner"], font=BOLD)
-    load_cols = [get_column_letter(2 + j) for j in range(len(loads))]
-    for col, load in zip(load_cols, loads, strict=True):
-        style_input(put(ws, f"{col}5", load, number_format="#,##0"))
-    max_context = lookup("Models", "max_context", "in_model")
-    cases: list[_Case] = []
-    for i, context in enumerate(contexts):
-        row = 6 + i
-        style_input(put(ws, f"A{row}", context, number_format="#,##0"))
-        cells, cols = _write_case(
-            calc, 2 + 4 * len(cases), model, _abs(SHEET, f"A{row}"), "in_precision", lang
-        )
-        cases.append(_Case(cells, cols, context, None))
-        rec = cells.scenario["recommended"]
-        for col in load_cols:
-            formula = _nodes_formula(
-                f"{col}$5",
-                _abs(CALC_SHEET, rec["peak_headroom_ratio"]),
-                _abs(CALC_SHEET, rec["sessions_per_unit"]),
-                _abs(CALC_SHEET, cells.single["nodes_per_replica"]),
-                _abs(MODEL_SHEET, model.policy["recommended"]["policy_spares"]),
-                nope,
-            )
-            guarded = f'IF(AND(ISNUMBER({max_context}),$A{row}>{max_context}),"{words["above_max"]}",{formula})'
-            put_formula(
-                ws,
-                f"{col}{row}",
-                when_ok(check, "=" + guarded),
-                number_format="#,##0",
-                border=BOX,
-                alignment=RIGHT,
-            )
-    last_grid = 5 + len(contexts)
-    ws.conditional_formatting.add(f"B6:{load_cols[-1]}{last_grid}", HEAT)
-
-    # 2. fp8 against fp16 at the Model sheet's context and concurrency
-    row = last_grid + 2
-    put(ws, f"A{row}", words["precision"], font=SECTION_FONT)
-    header_row(ws, row + 1, 1, [words["scenario"], *(p.upper() for p in COMPARED)])
-    copies: dict[str, str] = {}  # a Sensitivity cell -> the Calc cell it shows
-    for j, precision in enumerate(COMPARED):
-        cells, cols = _write_case(
-            calc, 2 + 4 * len(cases), model, "in_context", f'"{precision}"', lang
-        )
-        cases.append(_Case(cells, cols, result.inputs.effective_context, precision))
-        col = get_column_letter(2 + j)
-        shown_rows = [
-            (SCENARIO_TITLES[name][lang], cells.scenario[name]["nodes_final"], "#,##0")
-            for name in SCENARIO_NAMES
-        ] + [(words["kv_per_session"], cells.scenario["recommended"]["kv_per_session_gib"], "0.00")]
-        for i, (label, source, fmt) in enumerate(shown_rows):
-            r = row + 2 + i
-            put(ws, f"A{r}", label, border=BOX)
-            put_formula(
-                ws,
-                f"{col}{r}",
-                "=" + _abs(CALC_SHEET, source),
-                number_format=fmt,
-                border=BOX,
-                alignment=RIGHT,
-            )
-            copies[f"{col}{r}"] = source
-    compared_last = row + 1 + len(shown_rows)
-
-    # 3. Growth: the Model sheet's sessions per unit against a load growing every month
-    row = compared_last + 2
-    put(ws, f"A{row}", words["growth"], font=SECTION_FONT)
-    put(ws, f"A{row + 1}", words["growth_rate"], font=BOLD)
-    rate = f"$B${row + 1}"
-    style_input(put(ws, rate.replace("$", ""), GROWTH_MONTHLY, number_format="0%"))
-    head = row + 2
-    header_row(
-        ws,
-        head,
-        1,
-        [words["month"], words["concurrency"], *(SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES)],
-    )
-    per_replica = _abs(MODEL_SHEET, model.single["nodes_per_replica"])
-    for m in range(GROWTH_MONTHS + 1):
-        r = head + 1 + m
-        put(ws, f"A{r}", m, border=BOX)
-        # planning.growth.monthly_loads, capped at the largest concurrency a sizing takes
-        grown = f"MAX(1,ROUNDUP(ROUND(in_concurrency*(1+{rate})^A{r},6),0))"
-        put_formula(
-            ws, f"B{r}", f"=MIN({MAX_CONCURRENCY},{grown})", number_format="#,##0", border=BOX
-        )
-        for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
-            sc = model.scenario[name]
-            formula = _nodes_formula(
-                f"$B{r}",
-                _abs(MODEL_SHEET, sc["peak_headroom_ratio"]),
-                _abs(MODEL_SHEET, sc["sessions_per_unit"]),
-                per_replica,
-                _abs(MODEL_SHEET, model.policy[name]["policy_spares"]),
-                nope,
-            )
-            put_formula(
-                ws,
-                f"{col}{r}",
-                when_ok(check, "=" + formula),
-                number_format="#,##0",
-                border=BOX,
-                alignment=RIGHT,
-            )
-    last = head + 1 + GROWTH_MONTHS
-    chart = LineChart()
-    chart.title, chart.x_axis.title, chart.y_axis.title = (
-        words["growth_chart"],
-        words["month"],
-        words["nodes"],
-    )
-    chart.add_data(
-        Reference(ws, min_col=3, max_col=5, min_row=head, max_row=last), titles_from_data=True
-    )
-    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
-    chart.height, chart.width = 9, 15
-    ws.add_chart(chart, f"G{head}")
-
+    s = _Sheet(ws, calc, model, lang, _abs(MODEL_SHEET, model.check), f'"{INFEASIBLE[lang]}"', [])
+    contexts, loads = axis_contexts(result), axis_loads(result)
+    load_cols = _grid_section(s, contexts, loads)
+    copies, last = _precision_section(s, 7 + len(contexts), result.inputs.effective_context)
+    head = _growth_section(s, last + 2)
     set_widths(ws, {"A": 30, **dict.fromkeys("BCDEFG", 14)})
     print_landscape_fit_width(ws)
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = False
 
     # the values the engine gives every formula cell
-    request = result.inputs
-    for case in cases:
+    shown = inputs_pass_check(result)
+
+    def nodes(n: int | None) -> object:
+        return "" if not shown else (INFEASIBLE[lang] if n is None else n)
+
+    base = result.inputs.model_dump()
+    values: dict[str, dict[str, object]] = {SHEET: {}, CALC_SHEET: {}}
+    for case in s.cases:
         update = {"effective_context": case.context}
         if case.precision:
             update["kv_precision"] = case.precision
-        sized = size(make_request(**{**request.model_dump(), **update}), catalog)
+        sized = size(make_request(**{**base, **update}), catalog)
         values[CALC_SHEET] |= block_values(sized, case.cells, lang, shown=shown)
-    base = request.model_dump()
-    grid = sweep_nodes(
-        base,
-        [Axis("effective_context", tuple(contexts)), Axis("concurrency", tuple(loads))],
-        catalog,
-    )
-    for k, nodes in enumerate(grid.nodes):
-        i, j = divmod(k, len(loads))
-        n = nodes[_RECOMMENDED]
-        values[SHEET][f"{load_cols[j]}{6 + i}"] = (
-            "" if not shown else (INFEASIBLE[lang] if n is None else n)
-        )
+    axes = [Axis("effective_context", tuple(contexts)), Axis("concurrency", tuple(loads))]
+    for i, cells in enumerate(sweep_nodes(base, axes, catalog).matrix("recommended")):
+        values[SHEET] |= {
+            f"{col}{6 + i}": nodes(n) for col, n in zip(load_cols, cells, strict=True)
+        }
     values[SHEET] |= {ref: values[CALC_SHEET][source] for ref, source in copies.items()}
-    loads_by_month = [
-        min(MAX_CONCURRENCY, n)
-        for n in monthly_loads(request.concurrency, GROWTH_MONTHLY, GROWTH_MONTHS)
-    ]
-    plan = growth_plan(base, loads_by_month, catalog)
+    plan = growth_plan(base, monthly_sensitivity_loads(result.inputs.concurrency), catalog)
     for m, month in enumerate(plan.months):
         r = head + 1 + m
         values[SHEET][f"B{r}"] = month.concurrency
         for col, name in zip("CDE", SCENARIO_NAMES, strict=True):
-            n = month.nodes[name]
-            values[SHEET][f"{col}{r}"] = "" if not shown else (INFEASIBLE[lang] if n is None else n)
+            values[SHEET][f"{col}{r}"] = nodes(month.nodes[name])
     return values

@@ -51,6 +51,14 @@ class Grid:
         for point, nodes in zip(points(self.axes), self.nodes, strict=True):
             yield point, dict(zip(SCENARIO_NAMES, nodes, strict=True))
 
+    def matrix(self, scenario: ScenarioName) -> list[list[int | None]]:
+        """A two-axis grid as a table of one scenario's nodes: a row per value of the first
+        axis, a column per value of the second."""
+        down, across = self.axes
+        at, width = SCENARIO_NAMES.index(scenario), len(across.values)
+        cells = [n[at] for n in self.nodes]
+        return [cells[i * width : (i + 1) * width] for i in range(len(down.values))]
+
 
 def checked_axes(axes: Sequence[Axis]) -> tuple[Axis, ...]:
     """The axes with their values checked by the request's own limits (an error names the

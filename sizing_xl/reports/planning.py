@@ -8,10 +8,10 @@ import json
 from collections.abc import Collection, Sequence
 
 from sizing_xl import __version__
-from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct
+from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
-from sizing_xl.planning.sweep import Grid
+from sizing_xl.planning.sweep import Axis, Grid
 from sizing_xl.reports.finops import Money
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.reports.text import result_document
@@ -49,12 +49,10 @@ def _nodes(n: int | None, lang: Lang) -> str:
     return WORDS[lang]["infeasible"] if n is None else fmt_int(n)
 
 
-def _titles(lang: Lang) -> list[str]:
-    return [SCENARIO_TITLES[n][lang] for n in SCENARIO_NAMES]
-
-
-def _about(request: SizingRequest) -> dict[str, str]:
-    return {"model": request.model, "server": request.server, "method": request.method}
+def _about(request: SizingRequest, axes: Sequence[Axis] = ()) -> dict[str, str]:
+    """Model, server and method for a heading; a varied one lists its values."""
+    varied = {a.field: ", ".join(map(str, a.values)) for a in axes}
+    return {key: varied.get(key, getattr(request, key)) for key in ("model", "server", "method")}
 
 
 def _tool(lang: Lang) -> dict[str, str]:
@@ -65,13 +63,17 @@ def _tool(lang: Lang) -> dict[str, str]:
 
 
 def render_sweep_text(grid: Grid, request: SizingRequest, lang: Lang) -> str:
-    header = [flag_name(a.field) for a in grid.axes] + _titles(lang)
+    header = [flag_name(a.field) for a in grid.axes] + scenario_titles(lang)
     rows = [
         [shown_value(v) for v in point.values()] + [_nodes(nodes[n], lang) for n in SCENARIO_NAMES]
         for point, nodes in grid.rows()
     ]
-    title = WORDS[lang]["sweep_title"].format(**_about(request))
-    return "\n".join([title, "", *table(header, rows, left=())]) + "\n"
+    return "\n".join([sweep_heading(grid, request, lang), "", *table(header, rows, left=())]) + "\n"
+
+
+def sweep_heading(grid: Grid, request: SizingRequest, lang: Lang) -> str:
+    """What the sweep sizes: model, server and method, or the values varied among them."""
+    return WORDS[lang]["sweep_title"].format(**_about(request, grid.axes))
 
 
 def render_sweep_csv(grid: Grid) -> str:
@@ -124,7 +126,7 @@ def render_growth_text(
         key: any(getattr(m, key)[RANKED_BY] is not None for m in plan.months)
         for key in ("tco_monthly_usd", "cloud_monthly_usd")
     }
-    header = [w["month"], w["concurrency"], *_titles(lang)]
+    header = [w["month"], w["concurrency"], *scenario_titles(lang)]
     header += [
         w[k]
         for k, key in (("tco", "tco_monthly_usd"), ("cloud", "cloud_monthly_usd"))
@@ -238,7 +240,15 @@ def why_text(result: SizingResult, lang: Lang) -> str:
 
 def render_compare_text(options: Sequence[ServerOption], request: SizingRequest, lang: Lang) -> str:
     w = WORDS[lang]
-    header = [w["rank"], w["server"], *_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]]
+    header = [
+        w["rank"],
+        w["server"],
+        *scenario_titles(lang),
+        w["tco"],
+        w["cloud"],
+        w["layout"],
+        w["why"],
+    ]
     rows = []
     for rank, o in enumerate(options, 1):
         if o.result is None:
@@ -258,14 +268,19 @@ def render_compare_text(options: Sequence[ServerOption], request: SizingRequest,
                 why_text(r, lang),
             ]
         )
-    title = w["compare_title"].format(
+    title = compare_heading(request, lang)
+    return (
+        "\n".join([title, w["compare_order"], "", *table(header, rows, left=(0, 1, 7, 8))]) + "\n"
+    )
+
+
+def compare_heading(request: SizingRequest, lang: Lang) -> str:
+    """The load the servers are compared for."""
+    return WORDS[lang]["compare_title"].format(
         model=request.model,
         concurrency=fmt_int(request.concurrency),
         context=fmt_int(request.effective_context),
         method=request.method,
-    )
-    return (
-        "\n".join([title, w["compare_order"], "", *table(header, rows, left=(0, 1, 7, 8))]) + "\n"
     )
 
 

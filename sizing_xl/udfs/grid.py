@@ -5,7 +5,7 @@ from __future__ import annotations
 from sizing_xl.errors import InputError
 from sizing_xl.excel.arguments import as_choice, as_int_list
 from sizing_xl.planning.sweep import Axis, sweep_nodes
-from sizing_xl.request import SCENARIO_NAMES, check_field
+from sizing_xl.request import check_field
 from sizing_xl.udfs.base import (
     SCENARIOS,
     argument_fields,
@@ -73,7 +73,7 @@ def SIZING_GRID(
     )
     rows = as_int_list(contexts, "contexts", limit=MAX_VALUES)
     columns = as_int_list(concurrencies, "concurrencies", limit=MAX_VALUES)
-    at = SCENARIO_NAMES.index(as_choice(scenario, "scenario", SCENARIOS, "recommended"))
+    name = as_choice(scenario, "scenario", SCENARIOS, "recommended")
     catalog, _ = keyed_catalog(models, servers)
     spec = catalog.model(fields["model"])
     try:  # each value as a single sizing checks it, named as this function's argument
@@ -87,9 +87,8 @@ def SIZING_GRID(
     except InputError as exc:
         raise InputError("concurrencies", exc.problem) from None
     axes = [Axis("effective_context", tuple(rows)), Axis("concurrency", tuple(columns))]
-    nodes = [n[at] for n in sweep_nodes(fields, axes, catalog).nodes]
-    table: list[list[object]] = [[CORNER, *columns]]
-    for i, context in enumerate(rows):
-        cells = nodes[i * len(columns) : (i + 1) * len(columns)]
-        table.append([context, *(INFEASIBLE if n is None else n for n in cells)])
-    return table
+    nodes = sweep_nodes(fields, axes, catalog).matrix(name)  # type: ignore[arg-type]
+    return [[CORNER, *columns]] + [
+        [context, *(INFEASIBLE if n is None else n for n in cells)]
+        for context, cells in zip(rows, nodes, strict=True)
+    ]

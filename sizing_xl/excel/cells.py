@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -203,3 +204,19 @@ def workbook_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def nodes_by_month_chart(
+    ws: Worksheet, *, header_row: int, last_row: int, title: str, x_title: str, y_title: str = ""
+) -> LineChart:
+    """Nodes per scenario (columns C:E, titled in header_row) against the months in column A.
+
+    Straight segments: smoothed lines would draw a whole-node count dipping between months."""
+    chart = LineChart()
+    chart.title, chart.x_axis.title, chart.y_axis.title = title, x_title, y_title
+    data = Reference(ws, min_col=3, max_col=5, min_row=header_row, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    for series in chart.series:
+        series.smooth = False
+    return chart

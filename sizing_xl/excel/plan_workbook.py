@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -20,6 +19,7 @@ from sizing_xl.excel.cells import (
     WRAP,
     fit_row_heights,
     header_row,
+    nodes_by_month_chart,
     print_landscape_fit_width,
     put,
     workbook_bytes,
@@ -31,6 +31,7 @@ from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Grid
 from sizing_xl.reports.planning import (
+    compare_header,
     compare_heading,
     flag_name,
     growth_heading,
@@ -187,12 +188,9 @@ def write_growth_workbook(
     _rows(ws, header, rows, formats, [8, 14, 12, 15, 12] + [20] * (3 * len(money_keys)))
     last = FIRST_ROW + len(rows)
     _heat(ws, 3, 5, last)
-    chart = LineChart()
-    chart.title, chart.y_axis.title, chart.x_axis.title = w["nodes_chart"], "", w["month"]
-    chart.add_data(
-        Reference(ws, min_col=3, max_col=5, min_row=FIRST_ROW, max_row=last), titles_from_data=True
+    chart = nodes_by_month_chart(
+        ws, header_row=FIRST_ROW, last_row=last, title=w["nodes_chart"], x_title=w["month"]
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW + 1, max_row=last))
     chart.height, chart.width = 8, 16
     ws.add_chart(chart, f"A{last + 2}")
     return _save(wb, path)
@@ -214,8 +212,7 @@ def write_compare_workbook(
             rows.append([rank, o.server, *[DASH] * 6, w["cannot"].format(problem=o.problem)])
             continue
         rate = r.finance.usd_to_currency
-        cost = r.scenario(RANKED_BY).cost
-        tco, cloud = monthly_cost(o), None if cost is None else cost.cloud_monthly_usd
+        tco, cloud = monthly_cost(o), monthly_cost(o, "cloud_monthly_usd")
         rows.append(
             [
                 rank,
@@ -227,15 +224,7 @@ def write_compare_workbook(
                 localize_numbers(why_text(r, lang), lang),
             ]
         )
-    header = [
-        w["rank"],
-        w["server"],
-        *scenario_titles(lang),
-        w["tco"],
-        w["cloud"],
-        w["layout"],
-        w["why"],
-    ]
+    header = compare_header(lang)
     formats = [INTEGER, None, INTEGER, INTEGER, INTEGER, fmt, fmt, None, None]
     _rows(ws, header, rows, formats, [5, 14, 12, 15, 12, 20, 22, 28, 56])
     for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(rows)):

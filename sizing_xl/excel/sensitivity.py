@@ -14,7 +14,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.workbook import Workbook
@@ -31,6 +30,7 @@ from sizing_xl.excel.cells import (
     TITLE_FONT,
     WRAP,
     header_row,
+    nodes_by_month_chart,
     print_landscape_fit_width,
     put,
     put_formula,
@@ -246,16 +246,14 @@ def _growth_section(s: _Sheet, row: int) -> int:
             )
             _number_cell(ws, f"{col}{r}", when_ok(s.check, "=" + formula))
     last = head + 1 + GROWTH_MONTHS
-    chart = LineChart()
-    chart.title, chart.x_axis.title, chart.y_axis.title = (
-        words["growth_chart"],
-        words["month"],
-        words["nodes"],
+    chart = nodes_by_month_chart(
+        ws,
+        header_row=head,
+        last_row=last,
+        title=words["growth_chart"],
+        x_title=words["month"],
+        y_title=words["nodes"],
     )
-    chart.add_data(
-        Reference(ws, min_col=3, max_col=5, min_row=head, max_row=last), titles_from_data=True
-    )
-    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
     chart.height, chart.width = 9, 15
     ws.add_chart(chart, f"G{head}")
     return head

@@ -77,10 +77,11 @@ def best_option(base: Mapping[str, object], server: str, catalog: Catalog) -> Se
     return ServerOption(spec.name, min(results, key=_layout_key), len(tried), None)
 
 
-def monthly_cost(option: ServerOption) -> float | None:
-    """The ranked scenario's owned monthly TCO, None without a node price."""
+def monthly_cost(option: ServerOption, field: str = "tco_monthly_usd") -> float | None:
+    """The ranked scenario's owned monthly TCO (or another ScenarioCost field, such as
+    cloud_monthly_usd); None without a price or a sizing."""
     r = None if option.result is None else option.result.scenario(RANKED_BY)
-    return None if r is None or r.cost is None else r.cost.tco_monthly_usd
+    return None if r is None or r.cost is None else getattr(r.cost, field)
 
 
 def compare_servers(

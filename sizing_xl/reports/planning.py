@@ -238,17 +238,16 @@ def why_text(result: SizingResult, lang: Lang) -> str:
     )
 
 
-def render_compare_text(options: Sequence[ServerOption], request: SizingRequest, lang: Lang) -> str:
+def compare_header(lang: Lang) -> list[str]:
+    """The ranking's columns: rank, server, nodes per scenario, monthly costs, layout, why."""
     w = WORDS[lang]
-    header = [
-        w["rank"],
-        w["server"],
-        *scenario_titles(lang),
-        w["tco"],
-        w["cloud"],
-        w["layout"],
-        w["why"],
-    ]
+    return [
+        w["rank"], w["server"], *scenario_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]
+    ]  # fmt: skip
+
+
+def render_compare_text(options: Sequence[ServerOption], request: SizingRequest, lang: Lang) -> str:
+    w, header = WORDS[lang], compare_header(lang)
     rows = []
     for rank, o in enumerate(options, 1):
         if o.result is None:
@@ -256,14 +255,13 @@ def render_compare_text(options: Sequence[ServerOption], request: SizingRequest,
             rows.append([str(rank), o.server, "—", "—", "—", "—", "—", "—", problem])
             continue
         r, money = o.result, Money(o.result.finance, lang)
-        cost = r.scenario(RANKED_BY).cost
         rows.append(
             [
                 str(rank),
                 o.server,
                 *(_nodes(r.scenario(n).nodes_final, lang) for n in SCENARIO_NAMES),
                 money(monthly_cost(o)),
-                money(None if cost is None else cost.cloud_monthly_usd),
+                money(monthly_cost(o, "cloud_monthly_usd")),
                 layout_text(r, lang),
                 why_text(r, lang),
             ]
@@ -297,8 +295,7 @@ def render_compare_csv(options: Sequence[ServerOption]) -> str:
         if r is None:
             writer.writerow([rank, o.server, "", "", "", "", "", "", "", o.problem])
             continue
-        cost = r.scenario(RANKED_BY).cost
-        cloud = None if cost is None else cost.cloud_monthly_usd
+        cloud = monthly_cost(o, "cloud_monthly_usd")
         nodes = [r.scenario(n).nodes_final for n in SCENARIO_NAMES]
         writer.writerow(
             [rank, o.server, r.deployment.tensor_parallel, r.deployment.pipeline_parallel]

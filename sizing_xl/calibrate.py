@@ -54,7 +54,14 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 }
 _TEXT_FIELDS = ("model", "kv_cache_dtype")
 # vLLM's kv_cache_dtype spellings as this tool's KV precisions ("auto": the model's bf16).
-KV_DTYPES = {"auto": "bf16", "bfloat16": "bf16", "float16": "fp16", "half": "fp16"}
+KV_DTYPES = {
+    "auto": "bf16",
+    "bfloat16": "bf16",
+    "float16": "fp16",
+    "half": "fp16",
+    "float32": "fp32",
+    "float": "fp32",
+}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
 from sizing_xl.methods import METHODS, EngineKnobs, MethodInput, NodeCapacity
 from sizing_xl.methods.base import usable_gib_per_gpu
-from sizing_xl.methods.defaults import default_non_weight_overhead_gib, engine_defaults
+from sizing_xl.methods.defaults import engine_defaults, overhead_band_gib
+from sizing_xl.methods.vllm_memory import non_weight_memory
 from sizing_xl.request import (
     HA_SPARES,
     SCENARIO_NAMES,
@@ -47,19 +48,43 @@ def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | N
     return None
 
 
-def engine_knobs(request: SizingRequest, model: ModelSpec) -> EngineKnobs:
+def default_non_weight_gib(
+    model: ModelSpec, plan: Deployment, *, max_num_batched_tokens: int, max_num_seqs: int
+) -> float:
+    """The model's measured figure, else vLLM's profiling run (methods/vllm_memory.py), else
+    the band of its size for entries without hidden, intermediate and vocabulary sizes."""
+    if model.non_weight_overhead_gib is not None:
+        return model.non_weight_overhead_gib
+    memory = non_weight_memory(
+        model,
+        tensor_parallel=plan.tensor_parallel,
+        pipeline_parallel=plan.pipeline_parallel,
+        max_num_batched_tokens=max_num_batched_tokens,
+        max_num_seqs=max_num_seqs,
+    )
+    return overhead_band_gib(model) if memory is None else memory.total_gib
+
+
+def engine_knobs(request: SizingRequest, model: ModelSpec, plan: Deployment) -> EngineKnobs:
     vllm, sglang = engine_defaults().vllm, engine_defaults().sglang
 
     def pick(value, default):
         return default if value is None else value
 
+    max_num_seqs = pick(request.max_num_seqs, vllm.max_num_seqs)
     return EngineKnobs(
         gpu_memory_utilization=pick(request.gpu_memory_utilization, vllm.gpu_memory_utilization),
         non_weight_overhead_gib=pick(
-            request.non_weight_overhead_gib, default_non_weight_overhead_gib(model)
+            request.non_weight_overhead_gib,
+            default_non_weight_gib(
+                model,
+                plan,
+                max_num_batched_tokens=vllm.max_num_batched_tokens,
+                max_num_seqs=max_num_seqs,
+            ),
         ),
         block_size=request.block_size,
-        max_num_seqs=pick(request.max_num_seqs, vllm.max_num_seqs),
+        max_num_seqs=max_num_seqs,
         max_num_batched_tokens=vllm.max_num_batched_tokens,
         mem_fraction_static=pick(request.mem_fraction_static, sglang.mem_fraction_static),
         swa_full_tokens_ratio=pick(request.swa_full_tokens_ratio, sglang.swa_full_tokens_ratio),
@@ -84,7 +109,7 @@ def method_input(
         kv_budget_ratio=request.kv_budget_ratio,
         runtime_overhead_gib=request.runtime_overhead_gib,
         weights_gib=None if weights is None else weights.gib,
-        knobs=engine_knobs(request, model),
+        knobs=engine_knobs(request, model, plan),
     )
 
 

@@ -46,7 +46,7 @@ AsOf = Annotated[str, StringConstraints(pattern=AS_OF_PATTERN)]
 
 AttentionPattern = Literal["full", "sliding", "hybrid"]
 AttentionType = Literal["gqa", "mla"]
-WeightPrecision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "int4", "mxfp4"]
+WeightPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4", "mxfp4"]
 assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[attr-defined]
 
 
@@ -89,6 +89,10 @@ class ModelSpec(_Entry):
     max_context: PositiveInt | None = None
     params_total_b: PositiveFloat | None = None
     params_active_b: PositiveFloat | None = None
+    # Sizes the engine's profiling run scales with (activations, logits): config.json's own keys
+    hidden_size: PositiveInt | None = None
+    intermediate_size: PositiveInt | None = None  # dense MLP; MoE: one expert's, when no dense
+    vocab_size: PositiveInt | None = None
     num_experts: PositiveInt | None = None  # MoE: routed experts per layer (config.json)
     experts_per_token: PositiveInt | None = None  # MoE: experts each token is routed to
     # The published checkpoint: its precision, and its size where params x bytes would be

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sizing_xl.catalog import normalize_name, parse_entries
+from sizing_xl.checkpoint import checkpoint_size, read_quantization
 from sizing_xl.errors import CatalogError, InputError, shown
 from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import BYTES_PER_PARAM, bytes_to_gib
@@ -32,9 +33,29 @@ STATE_KEYS = (
 )
 STATE_MODEL_TYPES = {"mamba", "mamba2", "falcon_mamba", "jamba", "zamba", "zamba2", "nemotron_h"}
 ATTENTION_LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding"}
-# quantization_config.quant_method / torch_dtype -> this tool's weight precisions
-QUANT_METHODS = {"mxfp4": "mxfp4", "fp8": "fp8", "fbgemm_fp8": "fp8", "nvfp4": "fp4"}
-DTYPES = {"bfloat16": "bf16", "float16": "fp16", "half": "fp16", "float8_e4m3fn": "fp8"}
+# The keys checkpoint.py counts parameters from, named in an entry's source when present
+COUNT_KEYS = (
+    "hidden_size",
+    "intermediate_size",
+    "moe_intermediate_size",
+    "shared_expert_intermediate_size",
+    "n_shared_experts",
+    "first_k_dense_replace",
+    "q_lora_rank",
+    "qk_nope_head_dim",
+    "v_head_dim",
+    "vocab_size",
+    "tie_word_embeddings",
+    "vision_config",
+)
+DTYPES = {
+    "float32": "fp32",
+    "float": "fp32",
+    "bfloat16": "bf16",
+    "float16": "fp16",
+    "half": "fp16",
+    "float8_e4m3fn": "fp8",
+}
 EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts")
 TOP_K_KEYS = ("num_experts_per_tok", "experts_per_token", "moe_topk")
 
@@ -166,6 +187,15 @@ def model_from_config(
     top_k = next((r.whole(k) for k in TOP_K_KEYS if cfg.get(k)), None)
     if experts and top_k:
         entry["num_experts"], entry["experts_per_token"] = experts, top_k
+    for key in ("hidden_size", "vocab_size"):
+        value = r.whole(key, required=False)
+        if value:
+            entry[key] = value
+    inter = r.whole("intermediate_size", required=False)
+    if experts and top_k:  # the MLP a routed token runs through: one expert's
+        inter = r.whole("moe_intermediate_size", required=False) or inter
+    if inter:
+        entry["intermediate_size"] = inter
     entry.update(_weights(r, index))
     if not name:
         name = _name_from(config, origin)
@@ -228,35 +258,58 @@ def _attention_pattern(r: _Reader, layers: int) -> dict[str, object]:
 
 
 def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
-    """The checkpoint's precision, its size from the safetensors index, and a parameter count."""
+    """The checkpoint's precision and size: the safetensors index's total_size where given, else
+    every parameter counted from the architecture at the precision vLLM loads it
+    (checkpoint.py: quantized linear layers at their bits plus scales, the rest at the dtype)."""
     out: dict[str, object] = {}
-    quant = r.config.get("quantization_config")
-    precision = None
-    if isinstance(quant, dict):
-        method = str(quant.get("quant_method", "")).lower()
-        bits = quant.get("bits")
-        precision = QUANT_METHODS.get(method) or ("int4" if bits == 4 else None)
+    cfg = r.config
+    dtype = r.get("torch_dtype", "dtype")
+    dtype_precision = DTYPES.get(str(dtype)) if dtype else None
+    if dtype_precision == "fp8":  # an fp8 dtype names the quantized layers, not the rest
+        dtype_precision = "bf16"
+    quant = None
+    raw = cfg.get("quantization_config")
+    if isinstance(raw, dict):
         r.used.append("quantization_config")
-        if precision is None:
+        quant = read_quantization(raw)
+        if quant is None:
+            method = shown(str(raw.get("quant_method", "")))
             r.warnings.append(
-                f"quantization_config {method!r} not read: precision from torch_dtype"
+                f"quantization_config {method} not read: weights counted at the "
+                f"{dtype_precision or 'bf16'} dtype"
             )
-    if precision is None:
-        dtype = r.get("torch_dtype", "dtype")
-        precision = DTYPES.get(str(dtype)) if dtype else None
+    precision = quant.precision if quant else dtype_precision
     if precision is None:
         r.warnings.append("no torch_dtype or known quantization: weights precision unknown")
         return out
     out["weights_precision"] = precision
+    plain_bytes = BYTES_PER_PARAM[dtype_precision or "bf16"]
+    counted = None
+    if all(isinstance(cfg.get(k), int) for k in ("hidden_size", "vocab_size")):
+        counted = checkpoint_size(cfg, quant, plain_bytes)
+        out["params_total_b"] = round(counted.params / 1e9, 3)
+        r.used.extend(k for k in COUNT_KEYS if k in cfg)
     total = (index or {}).get("metadata", {}).get("total_size")
     if isinstance(total, int | float) and not isinstance(total, bool) and total > 0:
         out["weights_gib"] = round(bytes_to_gib(total), 3)
         out["weights_source"] = "model.safetensors.index.json metadata.total_size"
-        if precision in BYTES_PER_PARAM:
+        if counted is None and precision in BYTES_PER_PARAM:
             out["params_total_b"] = round(total / BYTES_PER_PARAM[precision] / 1e9, 3)
             r.warnings.append(f"params_total_b estimated from the checkpoint size at {precision}")
+    elif counted is not None:
+        out["weights_gib"] = round(bytes_to_gib(counted.bytes), 3)
+        kept = f"{counted.params_16bit / 1e9:.3g} B parameters at {dtype_precision or 'bf16'}"
+        out["weights_source"] = (
+            f"counted from config.json: {counted.quantized_params / 1e9:.3g} B parameters at "
+            f"{precision} ({quant.method}), {kept}"
+            if quant
+            else f"counted from config.json: {counted.params / 1e9:.3g} B parameters at {precision}"
+        )
     else:
-        r.warnings.append("no model.safetensors.index.json: weights size and parameters unknown")
+        r.warnings.append(
+            "no model.safetensors.index.json, and no hidden_size / vocab_size to count the "
+            "parameters: weights size unknown"
+        )
     return out
 
 

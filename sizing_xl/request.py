@@ -23,12 +23,12 @@ ScenarioName = Literal["minimum", "recommended", "ideal"]
 SCENARIO_NAMES: tuple[ScenarioName, ...] = ("minimum", "recommended", "ideal")
 HaMode = Literal["none", "n+1", "n+2"]
 HA_SPARES: dict[str, int] = {"none": 0, "n+1": 1, "n+2": 2}
-KvPrecision = Literal["fp8", "int8", "fp16", "bf16"]
+KvPrecision = Literal["fp8", "int8", "fp16", "bf16", "fp32"]
 assert set(KvPrecision.__args__) == set(KV_PRECISIONS)  # type: ignore[attr-defined]
 MethodName = Literal["seed", "vllm", "sglang"]
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 # A checkpoint precision the weights can be derived at from params_total_b (not "mxfp4").
-DerivedPrecision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "int4"]
+DerivedPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]
 assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[attr-defined]
 
 

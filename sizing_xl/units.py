@@ -6,12 +6,13 @@ BYTES_PER_GB = 10**9  # vendors sell HBM in decimal gigabytes
 BYTES_PER_GIB = 2**30  # every result is reported in binary gibibytes
 GIB_PER_TIB = 1024
 
-BYTES_PER_ELEMENT: dict[str, int] = {"fp8": 1, "int8": 1, "fp16": 2, "bf16": 2}
+BYTES_PER_ELEMENT: dict[str, int] = {"fp8": 1, "int8": 1, "fp16": 2, "bf16": 2, "fp32": 4}
 KV_PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
 
 # Bytes one weight parameter takes in a checkpoint of uniform precision. "mxfp4" (gpt-oss:
 # fp4 experts, bf16 elsewhere) is mixed, so its size must come from the published checkpoint.
 BYTES_PER_PARAM: dict[str, float] = {
+    "fp32": 4,
     "bf16": 2,
     "fp16": 2,
     "fp8": 1,

@@ -222,7 +222,7 @@ def test_vllm_method_prints_its_accounting_and_the_json_carries_it(capsys):
     assert run([*args, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Method:            vLLM" in out and "TP 8 × PP 1 = 8 GPUs per replica" in out
-    assert "Per GPU: 79.2 GiB × 0.92 − 16.4 weights − 8.5 overhead" in out
+    assert "Per GPU: 79.2 GiB × 0.92 − 16.4 weights − 4.1 overhead" in out
     assert run([*args, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     rec = doc["scenarios"]["recommended"]["results"]

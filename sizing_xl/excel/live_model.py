@@ -127,7 +127,7 @@ LIVE_WORDS: dict[Lang, dict[str, str]] = {
         "weights_precision na planilha Modelos, ou a entrada de pesos",
         "bad_server": "Servidor desconhecido: veja a planilha Servidores",
         "bad_storage": "Storage desconhecido: veja a planilha Storage",
-        "bad_precision": "Precisão KV: use fp8, int8, fp16 ou bf16",
+        "bad_precision": "Precisão KV: use fp8, int8, fp16, bf16 ou fp32",
         "bad_number": "Concorrência, contexto e TP devem ser ≥ 1; budget entre 0 e 1; overhead "
         "e headroom ≥ 0",
         "metric": "Métrica",
@@ -171,7 +171,7 @@ LIVE_WORDS: dict[Lang, dict[str, str]] = {
         "weights_precision, on the Models sheet, or the weights input",
         "bad_server": "Unknown server: see the Servers sheet",
         "bad_storage": "Unknown storage: see the Storage sheet",
-        "bad_precision": "KV precision: use fp8, int8, fp16 or bf16",
+        "bad_precision": "KV precision: use fp8, int8, fp16, bf16 or fp32",
         "bad_number": "Concurrency, context and TP must be ≥ 1; budget between 0 and 1; "
         "overhead and headroom ≥ 0",
         "metric": "Metric",

@@ -35,6 +35,26 @@ def _overhead_bands(params: str) -> str:
     return formula
 
 
+def _profiling_run(model: dict[str, str], max_num_seqs: str) -> str:
+    """methods/vllm_memory.non_weight_memory as a formula: MAX(forward, sampler) + non-torch,
+    else the band of the model's size where the catalog lacks the sizes it needs."""
+    vllm = engine_defaults().vllm
+    rule, tokens = vllm.non_weight, vllm.max_num_batched_tokens
+    hidden, inter, vocab = model["hidden_size"], model["intermediate_size"], model["vocab_size"]
+    top_k = model["experts_per_token"]
+    width = f"{inter}*IF(ISNUMBER({top_k}),{top_k},1)"
+    forward = (
+        f"{tokens}*{rule.activation_bytes:g}*(3*{width}/in_tp+{rule.hidden_factor:g}*{hidden})"
+    )
+    sampler = f"MIN({max_num_seqs},{tokens})*{vocab}*{rule.sampler_bytes_per_logit:g}"
+    non_torch = f"IF(in_tp*in_pp>1,{rule.collective_gib:g},{rule.single_gpu_gib:g})"
+    return (
+        f"IF(AND(ISNUMBER({hidden}),ISNUMBER({inter}),ISNUMBER({vocab})),"
+        f"MAX({forward},{sampler})/{GIB}+{non_torch},"
+        f"{_overhead_bands(model['params_total_b'])})"
+    )
+
+
 # A named formula, so the weights expression stays short enough to repeat in the input check
 WEIGHTS_PRECISION_NAME = "w_precision"
 
@@ -118,6 +138,10 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "qk_rope_head_dim",
             "params_total_b",
             "non_weight_overhead_gib",
+            "hidden_size",
+            "intermediate_size",
+            "vocab_size",
+            "experts_per_token",
         )
     }
     server = {
@@ -154,7 +178,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         (
             "bytes_per_element",
             '=IF(OR(in_precision="fp16",in_precision="bf16"),2,'
-            'IF(OR(in_precision="fp8",in_precision="int8"),1,NA()))',
+            'IF(OR(in_precision="fp8",in_precision="int8"),1,IF(in_precision="fp32",4,NA())))',
         ),
         (
             "kv_elements_per_token_layer",
@@ -188,7 +212,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "non_weight_overhead_gib",
             f"=IF(ISNUMBER(in_nw_overhead),in_nw_overhead,"
             f"IF(ISNUMBER({model['non_weight_overhead_gib']}),{model['non_weight_overhead_gib']},"
-            f"{_overhead_bands(model['params_total_b'])}))",
+            f"{_profiling_run(model, c['max_num_seqs'])}))",
         ),
         (
             "block_size",

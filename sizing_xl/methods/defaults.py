@@ -22,6 +22,17 @@ class OverheadBand(_Data):
     source: str
 
 
+class NonWeightRule(_Data):
+    """The coefficients of vLLM's profiling-run memory (methods/vllm_memory.py), each sourced."""
+
+    activation_bytes: PositiveFloat  # bytes per activation element (bf16)
+    hidden_factor: float = Field(ge=0)  # residual-stream tensors alive at the MLP, per token
+    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
+    single_gpu_gib: float = Field(ge=0)
+    collective_gib: float = Field(ge=0)  # TP x PP > 1: NCCL / NVLS buffers on NVSwitch nodes
+    sources: dict[str, str]
+
+
 class VllmDefaults(_Data):
     version: str
     gpu_memory_utilization: float = Field(gt=0, le=1)
@@ -29,7 +40,8 @@ class VllmDefaults(_Data):
     mla_block_size: PositiveInt
     max_num_seqs: PositiveInt
     max_num_batched_tokens: PositiveInt
-    non_weight_overhead_gib: tuple[OverheadBand, ...]
+    non_weight: NonWeightRule
+    non_weight_overhead_gib: tuple[OverheadBand, ...]  # for models without the sizes it needs
     sources: dict[str, str]
 
 
@@ -52,10 +64,9 @@ def engine_defaults() -> EngineDefaults:
     return EngineDefaults.model_validate(json.loads(text))
 
 
-def default_non_weight_overhead_gib(model: ModelSpec) -> float:
-    """The model's measured figure, else the band of its size (the largest when unknown)."""
-    if model.non_weight_overhead_gib is not None:
-        return model.non_weight_overhead_gib
+def overhead_band_gib(model: ModelSpec) -> float:
+    """The band of the model's size (the largest when unknown): for entries that lack the
+    hidden, intermediate and vocabulary sizes the profiling-run rule needs."""
     bands = engine_defaults().vllm.non_weight_overhead_gib
     for band in bands:
         if band.max_params_b is None or (

@@ -86,7 +86,7 @@ DOCS = {
     "concurrency": "Simultaneous sessions to serve, a whole number >= 1.",
     "effective_context": "Tokens of context each session really uses, a whole number >= 1.",
     "scenario": '"minimum", "recommended" (default) or "ideal"; pt-BR names work too.',
-    "kv_precision": "KV cache precision: fp8 (default), int8, fp16 or bf16.",
+    "kv_precision": "KV cache precision: fp8 (default), int8, fp16, bf16 or fp32.",
     "kv_budget_ratio": "Fraction of HBM left for KV after overhead, in (0, 1]; default 0.70. "
     "Ideal uses at most 0.65.",
     "runtime_overhead_gib": "GiB per node for weights, activations and buffers; default 120.",

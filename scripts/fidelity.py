@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Accuracy of the engine methods against public start-up logs, from the model alone.
+
+Each case in tests/data/engine_logs/index.json is a public vLLM or SGLang start-up (its source
+beside it). The model comes from its config.json (tests/data/configs, read by
+`sizing model-from-config`'s importer), the GPU's memory from gpus.json, and the engine flags from
+the launch command; the log's own figures (weights, memory, KV) are only compared against.
+
+    python scripts/fidelity.py            # per case and summary
+    python scripts/fidelity.py --summary  # the summary lines the README quotes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
+
+# isort: split
+from sizing_xl.catalog import ModelSpec, ServerSpec, parse_entries
+from sizing_xl.config_import import model_from_config, read_json_file
+from sizing_xl.deployment import Deployment
+from sizing_xl.methods import EngineKnobs, MethodInput, sglang, vllm
+from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.vllm_memory import non_weight_memory
+from sizing_xl.units import bytes_per_element
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LOGS, CONFIGS = DATA / "engine_logs", DATA / "configs"
+# vllm/config/cache.py: 0.9 through v0.19, 0.92 from v0.20.0 (PR 38284); a log's own release
+EARLIER_UTILIZATION, LATER_UTILIZATION = 0.90, 0.92
+# vllm/engine/arg_utils.py get_batch_defaults (OpenAI server): GPUs of 70 GiB or more, A100
+# excepted, batch 8192 tokens and 1024 sequences; smaller GPUs 2048 and 256
+LARGE_GPU_GIB, LARGE_BATCH, SMALL_BATCH = 70, (8192, 1024), (2048, 256)
+KV_DTYPES = {"fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "float32": "fp32"}
+MODEL_DTYPES = {"float16": "fp16", "half": "fp16", "float32": "fp32"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One case: what the method predicts beside what the log reports (None: not reported)."""
+
+    case: str
+    engine: str
+    scored: bool
+    reason: str
+    predicted: dict[str, float]
+    reported: dict[str, float | None]
+
+    def error(self, key: str) -> float | None:
+        """Signed relative error of a figure, in %, where both sides have it."""
+        got, want = self.predicted.get(key), self.reported.get(key)
+        if got is None or want is None or not want:
+            return None
+        return 100 * (got - want) / want
+
+
+def load_cases() -> list[dict]:
+    return json.loads((LOGS / "index.json").read_text("utf-8"))
+
+
+def gpu_memory(gpu: str | None) -> tuple[float | None, str]:
+    table = json.loads((LOGS / "gpus.json").read_text("utf-8"))
+    for key, entry in table.items():
+        if not key.startswith("_") and gpu and key.lower() in gpu.lower():
+            return entry["usable_gib"], entry["source"]
+    return None, "GPU not named in the log"
+
+
+def version(text: str | None) -> tuple[int, int] | None:
+    try:
+        major, minor = (text or "").split(".")[:2]
+        return int(major), int(minor)
+    except ValueError:
+        return None
+
+
+def model_of(case: dict) -> ModelSpec:
+    path = CONFIGS / case["config"] / "config.json"
+    imported = model_from_config(read_json_file(path, "config"), name=case["config"])
+    entries = parse_entries("models", {imported.name: imported.entry}, str(path))
+    return entries[imported.name]  # type: ignore[return-value]
+
+
+def kv_precision(case: dict, model: ModelSpec) -> str:
+    flags = case["flags"]
+    kv = str(flags.get("kv_cache_dtype") or "auto").lower()
+    if kv in KV_DTYPES:
+        return KV_DTYPES[kv]
+    return MODEL_DTYPES.get(str(flags.get("dtype") or "").lower(), "bf16")
+
+
+def predict(case: dict) -> Row:
+    engine, flags = case["engine"], case["flags"]
+    reported = {
+        "kv_tokens": case["reported"].get("kv_tokens"),
+        "available_gib": case["reported"].get("available_kv_gib"),
+        "max_concurrency": case["reported"].get("max_concurrency"),
+        "weights_gib": case["reported"].get("weights_gib"),
+    }
+    usable, _ = gpu_memory(case.get("gpu"))
+    reason = ""
+    if not case.get("config"):
+        reason = "no public config.json pinned"
+    elif usable is None:
+        reason = "GPU memory unknown"
+    elif case.get("data_parallel", 1) not in (1, None) or flags.get("enable_dp_attention"):
+        reason = "data-parallel attention not modelled"
+    if reason:
+        return Row(case["id"], engine, False, reason, {}, reported)
+    model = model_of(case)
+    tp, pp = case["tensor_parallel"], case["pipeline_parallel"]
+    large = usable >= LARGE_GPU_GIB and "A100" not in (case.get("gpu") or "")
+    batch, seqs = LARGE_BATCH if large else SMALL_BATCH
+    batch = flags.get("max_num_batched_tokens") or batch
+    seqs = flags.get("max_num_seqs") or seqs
+    context = flags.get("max_model_len") or flags.get("context_length") or model.max_context
+    release = version(case.get("engine_version"))
+    utilization = flags.get("gpu_memory_utilization") or (
+        LATER_UTILIZATION if release is not None and release >= (0, 20) else EARLIER_UTILIZATION
+    )
+    memory = non_weight_memory(
+        model,
+        tensor_parallel=tp,
+        pipeline_parallel=pp,
+        max_num_batched_tokens=batch,
+        max_num_seqs=seqs,
+    )
+    gpus = tp * pp
+    server = ServerSpec.model_construct(
+        name="gpu",
+        source="gpus.json",
+        vendor="",
+        family="",
+        gpu=case.get("gpu") or "",
+        gpus_per_node=gpus,
+        hbm_per_gpu_gb=usable,
+        usable_gib_per_gpu=usable,
+    )
+    sg = engine_defaults().sglang
+    knobs = EngineKnobs(
+        gpu_memory_utilization=utilization,
+        non_weight_overhead_gib=memory.total_gib if memory else 0.0,
+        block_size=flags.get("block_size"),
+        max_num_seqs=seqs,
+        max_num_batched_tokens=batch,
+        mem_fraction_static=flags.get("mem_fraction_static") or sg.mem_fraction_static,
+        swa_full_tokens_ratio=sg.swa_full_tokens_ratio,
+        usable_gib_per_gpu=usable,
+    )
+    inp = MethodInput(
+        model=model,
+        server=server,
+        deployment=Deployment(tp, pp, gpus),
+        context_tokens=context,
+        kv_bytes_per_element=bytes_per_element(kv_precision(case, model)),
+        kv_budget_ratio=0.7,
+        runtime_overhead_gib=0.0,
+        weights_gib=model.weights_gib,
+        knobs=knobs,
+    )
+    weights = (model.weights_gib or 0) / gpus
+    if engine == "sglang":
+        capacity = sglang.node_capacity(inp)
+        assert capacity.memory is not None
+        predicted = {"kv_tokens": capacity.memory.blocks_per_gpu, "weights_gib": weights}
+        return Row(case["id"], engine, True, "", predicted, reported)
+    figures = vllm.startup_figures(inp, max_model_len=context)
+    predicted = {
+        "kv_tokens": figures.kv_cache_tokens,
+        "available_gib": figures.available_gib,
+        "max_concurrency": figures.max_concurrency,
+        "weights_gib": weights,
+    }
+    return Row(case["id"], engine, True, "", predicted, reported)
+
+
+FIGURES = ("kv_tokens", "available_gib", "max_concurrency", "weights_gib")
+
+
+def summary(rows: list[Row], engine: str) -> dict[str, dict[str, float]]:
+    """Mean, mean absolute and worst error (%) of each figure over the scored cases."""
+    out = {}
+    for key in FIGURES:
+        errors = [e for r in rows if r.engine == engine and (e := r.error(key)) is not None]
+        if errors:
+            out[key] = {
+                "cases": len(errors),
+                "mean": statistics.fmean(errors),
+                "mean_abs": statistics.fmean(abs(e) for e in errors),
+                "worst": max(errors, key=abs),
+            }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summary", action="store_true", help="print the summary only")
+    args = parser.parse_args()
+    rows = [predict(case) for case in load_cases()]
+    if not args.summary:
+        print(
+            f"{'case':58} {'KV tokens':>10} {'err %':>7} {'avail':>7} {'err %':>7} "
+            f"{'conc':>8} {'err %':>7} {'weights':>7} {'err %':>6}"
+        )
+        for row in rows:
+            if not row.scored:
+                print(f"{row.case[:58]:58} not scored: {row.reason}")
+                continue
+            cells = []
+            for key, width in zip(FIGURES, (10, 7, 8, 7), strict=True):
+                value, error = row.predicted.get(key), row.error(key)
+                digits = 0 if key == "kv_tokens" else 2
+                cells.append(
+                    f"{value:>{width},.{digits}f}" if value is not None else f"{'—':>{width}}"
+                )
+                cells.append(f"{error:>+7.1f}" if error is not None else f"{'—':>7}")
+            print(f"{row.case[:58]:58} " + " ".join(cells))
+    for engine in ("vllm", "sglang"):
+        scored = sum(r.scored and r.engine == engine for r in rows)
+        total = sum(r.engine == engine for r in rows)
+        print(f"\n{engine}: {scored} of {total} pinned start-ups scored")
+        for key, s in summary(rows, engine).items():
+            print(
+                f"  {key:16} {s['cases']:>3} cases  mean {s['mean']:+6.1f} %  "
+                f"mean abs {s['mean_abs']:5.1f} %  worst {s['worst']:+7.1f} %"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""A checkpoint's size from its config.json: parameters counted per module, each at the precision
+the engine loads it (quantized linear layers at their bits plus scales, the rest at 16 bits).
+
+The module names are the Hugging Face ones (model.layers.N.self_attn.q_proj, mlp.experts.E.up_proj,
+model.embed_tokens, lm_head, vision towers), so a quantization_config's `ignore` /
+`modules_to_not_convert` patterns match them as the loaders match them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+from sizing_xl.errors import InputError
+
+# Model types whose config class ties the output head to the embeddings when the key is absent
+# (transformers' Gemma*Config default tie_word_embeddings=True; Llama, Qwen, Mistral: False).
+TIED_BY_DEFAULT = frozenset({"gemma", "gemma2", "gemma3", "gemma3_text"})
+# Model types whose q, k and v projections carry a bias without saying so in the config
+# (transformers' Qwen2Attention: bias=True on q_proj, k_proj and v_proj)
+QKV_BIAS = frozenset({"qwen2", "qwen2_moe", "qwen2_vl", "qwen2_5_vl"})
+# A module counted once per layer: (name under model.layers.N, parameters, quantizable).
+Module = tuple[str, int, bool]
+
+
+@dataclass(frozen=True)
+class Quantization:
+    """How a config stores its quantizable linear layers: bytes per weight, scales included."""
+
+    method: str  # quant_method as the config spells it
+    precision: str  # this tool's name for the weights' precision (int4, fp8, mxfp4, ...)
+    bytes_per_param: float
+    ignore: tuple[str, ...]  # module patterns kept at 16 bits
+    lm_head: bool = False  # GPTQ's lm_head flag: the output head is quantized too
+
+
+@dataclass(frozen=True)
+class CheckpointSize:
+    """Parameters and bytes of one checkpoint, split by what stays 16-bit."""
+
+    params: int
+    params_16bit: int  # embeddings, output head, norms, routers, ignored modules, vision tower
+    quantized_params: int
+    bytes: float
+
+
+def _pos(cfg: dict, *keys: str) -> int:
+    for key in keys:
+        value = cfg.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return 0
+
+
+def _attention(cfg: dict, hidden: int) -> list[Module]:
+    heads = _pos(cfg, "num_attention_heads")
+    if cfg.get("kv_lora_rank"):  # MLA (DeepSeek-V2/V3, Kimi-K2): latent projections
+        rope, nope = _pos(cfg, "qk_rope_head_dim"), _pos(cfg, "qk_nope_head_dim")
+        v_dim, latent, q_rank = (
+            _pos(cfg, "v_head_dim"),
+            _pos(cfg, "kv_lora_rank"),
+            _pos(cfg, "q_lora_rank"),
+        )
+        q = (
+            [
+                ("q_a_proj", hidden * q_rank, True),
+                ("q_b_proj", q_rank * heads * (nope + rope), True),
+            ]
+            if q_rank
+            else [("q_proj", hidden * heads * (nope + rope), True)]
+        )
+        return [
+            *(("self_attn." + n, p, qz) for n, p, qz in q),
+            ("self_attn.kv_a_proj_with_mqa", hidden * (latent + rope), True),
+            ("self_attn.kv_b_proj", latent * heads * (nope + v_dim), True),
+            ("self_attn.o_proj", heads * v_dim * hidden, True),
+        ]
+    head_dim = _pos(cfg, "head_dim") or (hidden // heads if heads else 0)
+    kv = _pos(cfg, "num_key_value_heads") or heads
+    bias: list[Module] = []
+    if cfg.get("attention_bias") or cfg.get("model_type") in QKV_BIAS:
+        bias = [("self_attn.qkv_bias", (heads + 2 * kv) * head_dim, False)]
+    return [
+        *bias,
+        ("self_attn.q_proj", hidden * heads * head_dim, True),
+        ("self_attn.k_proj", hidden * kv * head_dim, True),
+        ("self_attn.v_proj", hidden * kv * head_dim, True),
+        ("self_attn.o_proj", heads * head_dim * hidden, True),
+    ]
+
+
+def _mlp(cfg: dict, hidden: int, layer: int) -> list[Module]:
+    """A gated MLP (gate, up, down) or a routed MoE block with its router and shared experts."""
+    experts = _pos(cfg, "num_local_experts", "num_experts", "n_routed_experts")
+    dense_first = _pos(cfg, "first_k_dense_replace")
+    inter = _pos(cfg, "intermediate_size")
+    if not experts or layer < dense_first:
+        return [
+            ("mlp.gate_proj", hidden * inter, True),
+            ("mlp.up_proj", hidden * inter, True),
+            ("mlp.down_proj", inter * hidden, True),
+        ]
+    moe_inter = _pos(cfg, "moe_intermediate_size") or inter
+    block = [
+        ("mlp.experts.0.gate_proj", experts * hidden * moe_inter, True),
+        ("mlp.experts.0.up_proj", experts * hidden * moe_inter, True),
+        ("mlp.experts.0.down_proj", experts * moe_inter * hidden, True),
+        ("mlp.gate", hidden * experts, False),  # routers stay 16-bit in every format read here
+    ]
+    shared = _pos(cfg, "shared_expert_intermediate_size") or (
+        _pos(cfg, "n_shared_experts") * moe_inter
+    )
+    if shared:
+        block += [
+            ("mlp.shared_experts.gate_proj", hidden * shared, True),
+            ("mlp.shared_experts.up_proj", hidden * shared, True),
+            ("mlp.shared_experts.down_proj", shared * hidden, True),
+        ]
+    return block
+
+
+def _vision(cfg: dict) -> int:
+    """A ViT tower's parameters (attention 4h², MLP 2·h·inter per layer): kept at 16 bits."""
+    vision = cfg.get("vision_config")
+    if not isinstance(vision, dict):
+        return 0
+    h, inter = _pos(vision, "hidden_size", "embed_dim"), _pos(vision, "intermediate_size")
+    layers = _pos(vision, "num_hidden_layers", "depth")
+    return layers * (4 * h * h + 2 * h * inter)
+
+
+def _ignored(name: str, patterns: tuple[str, ...]) -> bool:
+    """compressed-tensors 're:' regexes, fnmatch globs (gpt-oss), and plain module names or
+    suffixes ('lm_head', 'self_attn', 'model.layers.0.mlp'), as the loaders match them."""
+    for pattern in patterns:
+        if pattern.startswith("re:"):
+            if re.match(pattern[3:], name):
+                return True
+        elif "*" in pattern:
+            if fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(name, pattern + ".*"):
+                return True
+        elif name == pattern or name.startswith(pattern + ".") or f".{pattern}." in f".{name}.":
+            return True
+    return False
+
+
+def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) -> CheckpointSize:
+    """Every parameter of the language model (and a vision tower): quantizable linear layers at
+    the quantization's bytes unless ignored, everything else at `weight_bytes` (the dtype)."""
+    hidden, vocab = _pos(cfg, "hidden_size"), _pos(cfg, "vocab_size")
+    layers = _pos(cfg, "num_hidden_layers")
+    if not (hidden and vocab and layers):
+        raise InputError("config", "no hidden_size, vocab_size or num_hidden_layers: cannot count")
+    ignore = quant.ignore if quant else ()
+    quantized = plain = 0
+    for layer in range(layers):
+        for name, params, quantizable in _attention(cfg, hidden) + _mlp(cfg, hidden, layer):
+            full = f"model.layers.{layer}.{name}"
+            if quant and quantizable and not _ignored(full, ignore):
+                quantized += params
+            else:
+                plain += params
+        plain += 2 * hidden  # two RMSNorm weights per layer
+    embed = vocab * hidden
+    tied = cfg.get("tie_word_embeddings", cfg.get("model_type") in TIED_BY_DEFAULT)
+    head = 0 if tied else vocab * hidden
+    head_quantized = quant is not None and quant.lm_head and not _ignored("lm_head", ignore)
+    plain += embed + hidden + _vision(cfg) + (0 if head_quantized else head)
+    quantized += head if head_quantized else 0
+    size = plain * weight_bytes + quantized * (quant.bytes_per_param if quant else weight_bytes)
+    return CheckpointSize(quantized + plain, plain, quantized, size)
+
+
+def _num(value: object, default: float) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return float(value) if ok else default  # type: ignore[arg-type]
+
+
+def _patterns(*values: object) -> tuple[str, ...]:
+    return tuple(str(p) for v in values if isinstance(v, list) for p in v if isinstance(p, str))
+
+
+def _grouped(bits: float, group: float, *, zero_points: bool) -> float:
+    """bits/8 per weight, plus a 16-bit scale (and a packed zero point) per group of weights."""
+    per_group = 2 + (bits / 8 if zero_points else 0)
+    return bits / 8 + (per_group / group if group > 0 else 0)
+
+
+def _compressed_tensors(q: dict) -> tuple[str, float] | None:
+    """config_groups[*].weights: num_bits, type int/float, strategy tensor/channel/group/block."""
+    groups = q.get("config_groups")
+    if not isinstance(groups, dict):
+        return None
+    for group in groups.values():
+        weights = group.get("weights") if isinstance(group, dict) else None
+        if not isinstance(weights, dict):
+            continue
+        bits = _num(weights.get("num_bits"), 0)
+        kind = "fp" if weights.get("type") == "float" else "int"
+        precision = f"{kind}{int(bits)}"
+        if bits not in (4, 8):
+            return None
+        strategy = weights.get("strategy")
+        if strategy == "group":
+            size = _num(weights.get("group_size"), 128)
+            scale = 1 if kind == "fp" and bits == 4 else 2  # NVFP4 keeps fp8 group scales
+            zero = 0 if weights.get("symmetric", True) else bits / 8
+            return precision, bits / 8 + (scale + zero) / size
+        if strategy == "block":
+            block = weights.get("block_structure") or [128, 128]
+            cells = _num(block[0], 128) * _num(block[1], 128) if len(block) == 2 else 16384
+            return precision, bits / 8 + 4 / cells
+        return precision, bits / 8  # per-tensor or per-channel scales: negligible
+    return None
+
+
+def read_quantization(q: dict) -> Quantization | None:
+    """What vLLM's loader for quant_method stores per weight (vllm/model_executor/layers/
+    quantization/<method>.py); None for a method this tool does not read (the caller warns)."""
+    method = str(q.get("quant_method", "")).lower()
+    ignore = _patterns(
+        q.get("ignore"),
+        q.get("ignored_layers"),
+        q.get("modules_to_not_convert"),
+        q.get("exclude_modules"),
+        q.get("llm_int8_skip_modules"),
+    )
+    found: tuple[str, float] | None = None
+    if method in ("fp8", "fbgemm_fp8"):
+        block = q.get("weight_block_size")
+        cells = (
+            _num(block[0], 1) * _num(block[1], 1)
+            if isinstance(block, list) and len(block) == 2
+            else 0
+        )
+        found = "fp8", 1 + (4 / cells if cells else 0)  # fp32 scale per 128 x 128 block
+    elif method == "compressed-tensors":
+        found = _compressed_tensors(q)
+    elif method in ("gptq", "awq", "gptq_marlin", "awq_marlin"):
+        bits = _num(q.get("bits", q.get("w_bit")), 0)
+        group = _num(q.get("group_size", q.get("q_group_size")), 128)
+        if q.get("group_size") == -1:
+            group = 0  # one scale per output channel
+        if bits in (4, 8):  # 2- and 3-bit packings are not read: the caller warns
+            found = f"int{int(bits)}", _grouped(bits, group, zero_points=True)
+    elif method == "mxfp4":
+        found = "mxfp4", 0.5 + 1 / 32  # e2m1 values, one e8m0 scale per 32
+    elif method == "modelopt":
+        algo = str(q.get("quant_algo", "")).upper()
+        if algo == "FP8":
+            found = "fp8", 1.0
+        elif algo == "NVFP4":
+            found = "fp4", 0.5 + 1 / _num(q.get("group_size"), 16)  # fp8 scale per 16
+    elif method == "bitsandbytes":
+        if q.get("load_in_4bit"):
+            found = "int4", 0.5 + (1 / 64 if q.get("bnb_4bit_use_double_quant") else 4 / 64)
+        elif q.get("load_in_8bit"):
+            found = "int8", 1.0
+    if found is None:
+        return None
+    precision, size = found
+    return Quantization(method, precision, size, ignore, lm_head=bool(q.get("lm_head")))

@@ -1,0 +1,74 @@
+"""vLLM's non-weight memory per GPU: the profiling run's activation peak and non-torch memory.
+
+vllm/v1/worker/gpu_worker.py determine_available_memory charges the KV budget (total x
+gpu_memory_utilization) with the weights, the torch peak increase of profile_run and the non-torch
+increase seen during it; the CUDA context sits in the baseline snapshot and is not charged. The
+coefficients are engines.json's `non_weight`, each with its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sizing_xl.catalog import ModelSpec
+from sizing_xl.methods.defaults import NonWeightRule, engine_defaults
+from sizing_xl.units import BYTES_PER_GIB
+
+
+@dataclass(frozen=True)
+class NonWeightMemory:
+    """One GPU's non-weight memory as vLLM's profiling run measures it, in GiB."""
+
+    forward_gib: float  # the dummy forward pass of max_num_batched_tokens tokens
+    sampler_gib: float  # the sampler warm-up over min(max_num_seqs, tokens) dummy requests
+    non_torch_gib: float  # lazily loaded kernels; NCCL / NVLS buffers when TP x PP > 1
+
+    @property
+    def activation_gib(self) -> float:
+        """The torch peak: the forward pass and the sampler do not overlap (profile_run)."""
+        return max(self.forward_gib, self.sampler_gib)
+
+    @property
+    def total_gib(self) -> float:
+        return self.activation_gib + self.non_torch_gib
+
+
+def routed_intermediate(model: ModelSpec) -> int | None:
+    """The MLP width one token runs through: a dense MLP's, or top-k experts' of a MoE."""
+    if model.intermediate_size is None:
+        return None
+    return model.intermediate_size * (model.experts_per_token or 1)
+
+
+def non_weight_memory(
+    model: ModelSpec,
+    *,
+    tensor_parallel: int,
+    pipeline_parallel: int,
+    max_num_batched_tokens: int,
+    max_num_seqs: int,
+    rule: NonWeightRule | None = None,
+) -> NonWeightMemory | None:
+    """The profiling run's memory (vllm/v1/worker/gpu_model_runner.py profile_run):
+
+    - forward: tokens x activation bytes x (3 x routed MLP width / TP + hidden_factor x hidden):
+      the gate/up output and the activated half of each MLP shard, plus the residual stream;
+    - sampler (_dummy_sampler_run): min(max_num_seqs, tokens) x vocab x bytes per logit, full
+      vocabulary on every TP rank (logits are all-gathered), on the last pipeline stage, which
+      binds the KV size (kv_cache_utils.get_kv_cache_configs takes the minimum over workers);
+    - non-torch: a small figure on one GPU, the collective buffers when TP x PP > 1.
+
+    None when the model lacks hidden_size, intermediate_size or vocab_size.
+    """
+    width = routed_intermediate(model)
+    if model.hidden_size is None or model.vocab_size is None or width is None:
+        return None
+    rule = rule or engine_defaults().vllm.non_weight
+    tokens = max_num_batched_tokens
+    per_token = 3 * width / tensor_parallel + rule.hidden_factor * model.hidden_size
+    forward = tokens * rule.activation_bytes * per_token
+    requests = min(max_num_seqs, tokens)
+    sampler = requests * model.vocab_size * rule.sampler_bytes_per_logit
+    parallel = tensor_parallel * pipeline_parallel > 1
+    non_torch = rule.collective_gib if parallel else rule.single_gpu_gib
+    return NonWeightMemory(forward / BYTES_PER_GIB, sampler / BYTES_PER_GIB, non_torch)

@@ -1,0 +1,135 @@
+"""The engine methods against public start-up logs (tests/data/engine_logs), from the model alone.
+
+The thresholds hold today's measured accuracy (scripts/fidelity.py prints the table the README
+quotes): a change that makes the predictions worse on the pinned evidence fails here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from sizing_xl.checkpoint import checkpoint_size, read_quantization
+from sizing_xl.config_import import model_from_config
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+def _fidelity():
+    """scripts/fidelity.py as a module (its dataclasses need it registered in sys.modules)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location("fidelity", ROOT / "scripts" / "fidelity.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fidelity"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rows():
+    fidelity = _fidelity()
+    return fidelity, [fidelity.predict(case) for case in fidelity.load_cases()]
+
+
+def test_every_pinned_log_has_its_file_source_and_setup():
+    cases = json.loads((DATA / "engine_logs" / "index.json").read_text("utf-8"))
+    assert len(cases) >= 50
+    for case in cases:
+        assert (DATA / "engine_logs" / f"{case['id']}.log").is_file(), case["id"]
+        assert case["source"] and case["engine"] in ("vllm", "sglang"), case["id"]
+        assert case["tensor_parallel"] >= 1 and case["pipeline_parallel"] >= 1
+        if case["config"]:
+            folder = DATA / "configs" / case["config"]
+            assert (folder / "config.json").is_file() and (folder / "source.txt").is_file()
+
+
+def test_predictions_use_no_figure_of_the_log(rows):
+    """Blanking every reported figure changes no prediction."""
+    fidelity, scored = rows
+    for case, row in zip(fidelity.load_cases(), scored, strict=True):
+        blind = {**case, "reported": dict.fromkeys(case["reported"])}
+        assert fidelity.predict(blind).predicted == row.predicted
+
+
+def test_weights_counted_from_the_config_match_what_vllm_loaded(rows):
+    fidelity, scored = rows
+    stats = fidelity.summary(scored, "vllm")["weights_gib"]
+    assert stats["cases"] >= 20 and stats["mean_abs"] <= 1.5
+
+
+def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
+    fidelity, scored = rows
+    stats = fidelity.summary(scored, "vllm")
+    assert stats["kv_tokens"]["cases"] >= 15 and stats["kv_tokens"]["mean_abs"] <= 11.0
+    assert stats["max_concurrency"]["mean_abs"] <= 17.0
+    # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for, but
+    # Llama 4, whose interleaved MoE layout the parameter count does not read yet (README)
+    close = [
+        r
+        for r in scored
+        if r.scored
+        and "llmdplanner" in r.case
+        and "llama-4" not in r.case
+        and r.error("kv_tokens") is not None
+    ]
+    assert len(close) >= 5 and all(abs(r.error("kv_tokens")) <= 3.5 for r in close)
+
+
+@pytest.mark.parametrize(
+    ("folder", "params"),
+    [
+        ("meta-llama__meta-llama-3-8b-instruct", 8_030_261_248),  # its safetensors statistics
+        ("qwen__qwen2.5-72b-instruct", 72_706_203_648),  # q/k/v biases included
+    ],
+)
+def test_parameters_counted_from_config_equal_the_published_count(folder, params):
+    config = json.loads((DATA / "configs" / folder / "config.json").read_text())
+    assert checkpoint_size(config, None, 2).params == params
+
+
+def test_quantized_checkpoints_keep_embeddings_head_and_ignored_modules_at_16_bits():
+    config = json.loads((DATA / "configs" / "meta-llama__llama-3.1-8b" / "config.json").read_text())
+    plain = checkpoint_size(config, None, 2)
+    w4a16 = {
+        "quant_method": "compressed-tensors",
+        "config_groups": {
+            "group_0": {
+                "weights": {"num_bits": 4, "type": "int", "strategy": "group", "group_size": 128},
+                "targets": ["Linear"],
+            }
+        },
+        "ignore": ["lm_head"],
+    }
+    quant = read_quantization(w4a16)
+    assert quant is not None and quant.precision == "int4"
+    assert quant.bytes_per_param == pytest.approx(0.5 + 2 / 128)
+    size = checkpoint_size(config, quant, 2)
+    embed_and_head = 2 * 128_256 * 4096
+    assert size.params == plain.params
+    assert size.params_16bit >= embed_and_head
+    # a naive params x 0.5 bytes is about 30 % low for this model
+    assert size.bytes > 1.25 * plain.params * 0.5
+    keep_attention = {**w4a16, "ignore": ["lm_head", "re:.*self_attn.*"]}
+    bigger = checkpoint_size(config, read_quantization(keep_attention), 2)
+    attention = 32 * (2 * 4096 * 4096 + 2 * 4096 * 1024)
+    assert bigger.params_16bit - size.params_16bit == attention
+
+
+def test_an_unknown_quantization_names_itself_and_falls_back_to_the_dtype():
+    config = json.loads((DATA / "configs" / "meta-llama__llama-3.1-8b" / "config.json").read_text())
+    imported = model_from_config({**config, "quantization_config": {"quant_method": "hqq9"}})
+    assert any("'hqq9' not read" in w and "bf16" in w for w in imported.warnings)
+    assert imported.entry["weights_precision"] == "bf16"
+
+
+def test_fp8_block_checkpoint_is_one_byte_per_quantized_weight():
+    config = json.loads((DATA / "configs" / "deepseek-ai__deepseek-v3" / "config.json").read_text())
+    imported = model_from_config(config)
+    assert imported.entry["weights_precision"] == "fp8"
+    # 671 B parameters, most at one byte: DeepSeek-V3's published FP8 checkpoint is ~642 GiB
+    assert 600 < imported.entry["weights_gib"] < 700

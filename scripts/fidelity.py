@@ -4,7 +4,9 @@
 Each case in tests/data/engine_logs/index.json is a public vLLM or SGLang start-up (its source
 beside it). The model comes from its config.json (tests/data/configs, read by
 `sizing model-from-config`'s importer), the GPU's memory from gpus.json, and the engine flags from
-the launch command; the log's own figures (weights, memory, KV) are only compared against.
+the launch command, read with the defaults of the log's own vLLM release (engines.json
+`releases`; an unnamed release gets the one sizings use); the log's own figures (weights, memory,
+KV) are only compared against.
 
     python scripts/fidelity.py            # per case and summary
     python scripts/fidelity.py --summary  # the summary lines the README quotes
@@ -25,14 +27,12 @@ from sizing_xl.catalog import ModelSpec, ServerSpec, parse_entries
 from sizing_xl.config_import import model_from_config, read_json_file
 from sizing_xl.deployment import Deployment
 from sizing_xl.methods import EngineKnobs, MethodInput, sglang, vllm
-from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.defaults import engine_defaults, vllm_release
 from sizing_xl.methods.vllm_memory import non_weight_memory
 from sizing_xl.units import bytes_per_element
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LOGS, CONFIGS = DATA / "engine_logs", DATA / "configs"
-# vllm/config/cache.py: 0.9 through v0.19, 0.92 from v0.20.0 (PR 38284); a log's own release
-EARLIER_UTILIZATION, LATER_UTILIZATION = 0.90, 0.92
 # vllm/engine/arg_utils.py get_batch_defaults (OpenAI server): GPUs of 70 GiB or more, A100
 # excepted, batch 8192 tokens and 1024 sequences; smaller GPUs 2048 and 256
 LARGE_GPU_GIB, LARGE_BATCH, SMALL_BATCH = 70, (8192, 1024), (2048, 256)
@@ -63,20 +63,13 @@ def load_cases() -> list[dict]:
     return json.loads((LOGS / "index.json").read_text("utf-8"))
 
 
-def gpu_memory(gpu: str | None) -> tuple[float | None, str]:
+def gpu_of(gpu: str | None) -> dict:
+    """gpus.json's entry for the log's GPU text: usable_gib (None: unknown) and nvls."""
     table = json.loads((LOGS / "gpus.json").read_text("utf-8"))
     for key, entry in table.items():
         if not key.startswith("_") and gpu and key.lower() in gpu.lower():
-            return entry["usable_gib"], entry["source"]
-    return None, "GPU not named in the log"
-
-
-def version(text: str | None) -> tuple[int, int] | None:
-    try:
-        major, minor = (text or "").split(".")[:2]
-        return int(major), int(minor)
-    except ValueError:
-        return None
+            return entry
+    return {"usable_gib": None, "nvls": None, "source": "GPU not named in the log"}
 
 
 def model_of(case: dict) -> ModelSpec:
@@ -102,13 +95,16 @@ def predict(case: dict) -> Row:
         "max_concurrency": case["reported"].get("max_concurrency"),
         "weights_gib": case["reported"].get("weights_gib"),
     }
-    usable, _ = gpu_memory(case.get("gpu"))
+    gpu = gpu_of(case.get("gpu"))
+    usable = gpu["usable_gib"]
     reason = ""
     if not case.get("config"):
         reason = "no public config.json pinned"
     elif usable is None:
         reason = "GPU memory unknown"
-    elif case.get("data_parallel", 1) not in (1, None) or flags.get("enable_dp_attention"):
+    elif case.get("engine_core") == "v0":
+        reason = "vLLM's v0 engine (block accounting of its own): not modelled"
+    elif flags.get("enable_dp_attention"):
         reason = "data-parallel attention not modelled"
     if reason:
         return Row(case["id"], engine, False, reason, {}, reported)
@@ -119,16 +115,16 @@ def predict(case: dict) -> Row:
     batch = flags.get("max_num_batched_tokens") or batch
     seqs = flags.get("max_num_seqs") or seqs
     context = flags.get("max_model_len") or flags.get("context_length") or model.max_context
-    release = version(case.get("engine_version"))
-    utilization = flags.get("gpu_memory_utilization") or (
-        LATER_UTILIZATION if release is not None and release >= (0, 20) else EARLIER_UTILIZATION
-    )
+    release = vllm_release(case.get("engine_version"))
+    utilization = flags.get("gpu_memory_utilization") or release.gpu_memory_utilization
     memory = non_weight_memory(
         model,
         tensor_parallel=tp,
         pipeline_parallel=pp,
         max_num_batched_tokens=batch,
         max_num_seqs=seqs,
+        nvls=gpu["nvls"] is not False,
+        release=release,
     )
     gpus = tp * pp
     server = ServerSpec.model_construct(
@@ -192,6 +188,7 @@ def summary(rows: list[Row], engine: str) -> dict[str, dict[str, float]]:
                 "cases": len(errors),
                 "mean": statistics.fmean(errors),
                 "mean_abs": statistics.fmean(abs(e) for e in errors),
+                "median_abs": statistics.median(abs(e) for e in errors),
                 "worst": max(errors, key=abs),
             }
     return out
@@ -227,7 +224,8 @@ def main() -> int:
         for key, s in summary(rows, engine).items():
             print(
                 f"  {key:16} {s['cases']:>3} cases  mean {s['mean']:+6.1f} %  "
-                f"mean abs {s['mean_abs']:5.1f} %  worst {s['worst']:+7.1f} %"
+                f"mean abs {s['mean_abs']:5.1f} %  median abs {s['median_abs']:4.1f} %  "
+                f"worst {s['worst']:+7.1f} %"
             )
     return 0
 

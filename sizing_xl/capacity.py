@@ -49,7 +49,12 @@ def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | N
 
 
 def default_non_weight_gib(
-    model: ModelSpec, plan: Deployment, *, max_num_batched_tokens: int, max_num_seqs: int
+    model: ModelSpec,
+    server: ServerSpec,
+    plan: Deployment,
+    *,
+    max_num_batched_tokens: int,
+    max_num_seqs: int,
 ) -> float:
     """The model's measured figure, else vLLM's profiling run (methods/vllm_memory.py), else
     the band of its size for entries without hidden, intermediate and vocabulary sizes."""
@@ -61,11 +66,14 @@ def default_non_weight_gib(
         pipeline_parallel=plan.pipeline_parallel,
         max_num_batched_tokens=max_num_batched_tokens,
         max_num_seqs=max_num_seqs,
+        nvls=server.nvls,
     )
     return overhead_band_gib(model) if memory is None else memory.total_gib
 
 
-def engine_knobs(request: SizingRequest, model: ModelSpec, plan: Deployment) -> EngineKnobs:
+def engine_knobs(
+    request: SizingRequest, model: ModelSpec, server: ServerSpec, plan: Deployment
+) -> EngineKnobs:
     vllm, sglang = engine_defaults().vllm, engine_defaults().sglang
 
     def pick(value, default):
@@ -78,6 +86,7 @@ def engine_knobs(request: SizingRequest, model: ModelSpec, plan: Deployment) -> 
             request.non_weight_overhead_gib,
             default_non_weight_gib(
                 model,
+                server,
                 plan,
                 max_num_batched_tokens=vllm.max_num_batched_tokens,
                 max_num_seqs=max_num_seqs,
@@ -109,7 +118,7 @@ def method_input(
         kv_budget_ratio=request.kv_budget_ratio,
         runtime_overhead_gib=request.runtime_overhead_gib,
         weights_gib=None if weights is None else weights.gib,
-        knobs=engine_knobs(request, model, plan),
+        knobs=engine_knobs(request, model, server, plan),
     )
 
 

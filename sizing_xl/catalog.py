@@ -46,6 +46,9 @@ AsOf = Annotated[str, StringConstraints(pattern=AS_OF_PATTERN)]
 
 AttentionPattern = Literal["full", "sliding", "hybrid"]
 AttentionType = Literal["gqa", "mla"]
+# How a node's GPUs talk: NCCL allocates NVLink SHARP buffers (about 2 GiB per GPU under vLLM)
+# only on NVSwitch nodes of Hopper and later ("nvswitch-nvls").
+Interconnect = Literal["nvswitch-nvls", "nvswitch", "nvlink", "pcie", "infinity-fabric"]
 WeightPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4", "mxfp4"]
 assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[attr-defined]
 
@@ -179,6 +182,8 @@ class ServerSpec(_Entry):
     # vendors' "80 GB" is about 79.2 GiB here, not the 74.5 GiB decimal conversion gives.
     usable_gib_per_gpu: PositiveFloat | None = None
     usable_source: str | None = None
+    interconnect: Interconnect | None = None  # None: taken as nvswitch-nvls (the larger buffers)
+    interconnect_source: str | None = None
     hbm_bandwidth_tbps_per_gpu: PositiveFloat | None = None
     bf16_dense_tflops_per_gpu: PositiveFloat | None = None
     fp8_dense_tflops_per_gpu: PositiveFloat | None = None
@@ -202,6 +207,11 @@ class ServerSpec(_Entry):
         if self.node_power_kw is not None and not (self.power_source and self.power_as_of):
             raise ValueError("node_power_kw needs power_source and power_as_of")
         return self
+
+    @property
+    def nvls(self) -> bool:
+        """Whether NCCL sets up NVLink SHARP buffers here (assumed where the field is empty)."""
+        return self.interconnect in (None, "nvswitch-nvls")
 
     @property
     def hbm_total_gb(self) -> float:

@@ -29,7 +29,7 @@ from sizing_xl.deployment import plan_deployment
 from sizing_xl.errors import CatalogError, InputError, UnknownEntryError
 from sizing_xl.i18n import fmt_dec, fmt_int, fmt_num
 from sizing_xl.methods import EngineKnobs, MethodInput
-from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.defaults import engine_defaults, vllm_release
 from sizing_xl.methods.vllm import startup_figures
 from sizing_xl.units import bytes_per_element
 
@@ -99,7 +99,7 @@ def reproduce(log: VllmLog, cal: Calibration, model: ModelSpec, server: ServerSp
             gpu_memory_utilization=cal.gpu_memory_utilization,
             non_weight_overhead_gib=cal.non_weight_overhead_gib,
             block_size=None,
-            max_num_seqs=defaults.max_num_seqs,
+            max_num_seqs=int(log.max_num_seqs or defaults.max_num_seqs),
             max_num_batched_tokens=int(
                 log.max_num_batched_tokens or defaults.max_num_batched_tokens
             ),
@@ -122,7 +122,9 @@ def reproduce(log: VllmLog, cal: Calibration, model: ModelSpec, server: ServerSp
 def catalog_entries(
     cal: Calibration, model: ModelSpec | None, server: ServerSpec | None, source: str
 ) -> dict[str, dict[str, dict]]:
-    """<server>-calibrated with the usable memory, <model>-calibrated with the overhead."""
+    """<server>-calibrated with the usable memory; <model>-calibrated with the weights the log
+    loaded and the overhead that reproduces its KV memory at the tool's default utilisation
+    (catalog entries carry no utilisation), so that sizing with both gives the log's KV."""
     entries: dict[str, dict[str, dict]] = {}
     if server is not None:
         body = server.model_dump(exclude={"name"}, exclude_none=True)
@@ -133,14 +135,35 @@ def catalog_entries(
         )
         entries["servers"] = {f"{server.name}-calibrated": body}
     if model is not None:
+        default = engine_defaults().vllm.gpu_memory_utilization
         body = model.model_dump(exclude={"name"}, exclude_none=True)
         body.update(
-            non_weight_overhead_gib=round(cal.non_weight_overhead_gib, 4),
-            non_weight_overhead_source=source,
+            weights_gib=round(cal.weights_gib, 4),
+            weights_precision=model.weights_precision or "bf16",
+            weights_source=f"{source}: 'Model loading took' x {cal.tensor_parallel * cal.pipeline_parallel} GPUs",
+            non_weight_overhead_gib=round(max(0.0, cal.overhead_at(default)), 4),
+            non_weight_overhead_source=(
+                f"{source}, at gpu_memory_utilization {fmt_num(default)} (the tool's default; the "
+                f"log ran at {fmt_num(cal.gpu_memory_utilization)}, where the overhead is "
+                f"{fmt_dec(cal.non_weight_overhead_gib, 2)} GiB)"
+            ),
             display_name=f"{model.label} (calibrated)",
         )
         entries["models"] = {f"{model.name}-calibrated": body}
     return entries
+
+
+def gpu_mismatch(log: VllmLog, server: ServerSpec | None) -> str | None:
+    """A warning when the log's GPU memory is not the named server's (another GPU's log)."""
+    if server is None or log.total_gib is None or server.usable_gib_per_gpu is None:
+        return None
+    if abs(log.total_gib - server.usable_gib_per_gpu) <= 0.03 * server.usable_gib_per_gpu:
+        return None
+    return (
+        f"the log's GPUs report {fmt_dec(log.total_gib, 2)} GiB each, server {server.name}'s "
+        f"{fmt_dec(server.usable_gib_per_gpu, 2)} GiB: a log from another GPU? The calibration "
+        "uses the log's figure"
+    )
 
 
 def flags(cal: Calibration) -> str:
@@ -159,12 +182,12 @@ def render_text(log: VllmLog, cal: Calibration, model, repro: dict | None, entri
         + (f" → catalog {model.name}" if model else " (not in the catalogs: pass --model)"),
         f"  GPU memory {fmt_dec(cal.usable_gib_per_gpu, 2)} GiB ({origin[cal.usable_from_log]}"
         f"{'' if cal.usable_from_log else ': the server’s usable_gib_per_gpu'}), "
-        f"utilisation {fmt_num(cal.gpu_memory_utilization)} ({origin[cal.utilization_from_log]})",
+        f"utilisation {fmt_num(cal.gpu_memory_utilization)} ({_utilization_origin(log, cal)})",
         f"  weights {fmt_dec(cal.weights_gib_per_gpu, 2)} GiB per GPU (TP {cal.tensor_parallel} × "
         f"PP {cal.pipeline_parallel}), available KV {fmt_dec(cal.available_gib, 2)} GiB per GPU",
         f"  non-weight overhead = {fmt_dec(cal.usable_gib_per_gpu, 2)} × "
         f"{fmt_num(cal.gpu_memory_utilization)} − {fmt_dec(cal.weights_gib_per_gpu, 2)} − "
-        f"{fmt_dec(cal.available_gib, 2)} = {fmt_dec(cal.non_weight_overhead_gib, 2)} GiB per GPU",
+        f"{_signed(cal.available_gib)} = {fmt_dec(cal.non_weight_overhead_gib, 2)} GiB per GPU",
     ]
     if log.logged_overhead_gib is not None:
         lines.append(f"  the log itemises {fmt_dec(log.logged_overhead_gib, 2)} GiB of it")
@@ -181,6 +204,19 @@ def render_text(log: VllmLog, cal: Calibration, model, repro: dict | None, entri
         lines += ["", "Catalog entries (keep them with --catalog-dir DIR):"]
         lines += ["  " + line for line in json.dumps(entries, indent=2).splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _signed(gib: float) -> str:
+    """A figure subtracted in a sum: a negative one (a failed start-up) in parentheses."""
+    return fmt_dec(gib, 2) if gib >= 0 else f"({fmt_dec(gib, 2)})"
+
+
+def _utilization_origin(log: VllmLog, cal: Calibration) -> str:
+    if cal.utilization_from_log:
+        return "from the log"
+    release = vllm_release(log.version)
+    named = f"v{log.version}" if log.version else "an unnamed release"
+    return f"not logged: the default of vLLM {named}, as releases since {release.since} set it"
 
 
 def _versus(logged: float | None, ours: float, fmt) -> str:
@@ -201,8 +237,10 @@ def run(argv: Sequence[str]) -> int:
         cal = calibrate(
             log,
             usable_gib_per_gpu=server.usable_gib_per_gpu if server else None,
-            default_utilization=engine_defaults().vllm.gpu_memory_utilization,
+            # a log without a utilisation line ran at its own release's default
+            default_utilization=vllm_release(log.version).gpu_memory_utilization,
         )
+        warning = gpu_mismatch(log, server)
         repro = reproduce(log, cal, model, server) if model else None
         source = f"calibrated from the vLLM log {args.vllm_log}"
         entries = catalog_entries(cal, model, server, source)
@@ -219,9 +257,12 @@ def run(argv: Sequence[str]) -> int:
         return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
     except OSError as exc:
         return fail(prog, f"cannot write the catalog: {exc}", EXIT_OUTPUT)
+    if warning:
+        sys.stderr.write(f"{prog}: warning: {warning}\n")
     if args.format == "json":
         doc = {
             "log": vars(log) | {"kv_precision": log.kv_precision},
+            "warnings": [warning] if warning else [],
             "calibration": vars(cal),
             "flags": flags(cal),
             "reproduced": repro,

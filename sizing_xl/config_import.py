@@ -11,7 +11,9 @@ linear attention) is refused with the fields it would need.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from sizing_xl.catalog import normalize_name, parse_entries
@@ -33,6 +35,14 @@ STATE_KEYS = (
 )
 STATE_MODEL_TYPES = {"mamba", "mamba2", "falcon_mamba", "jamba", "zamba", "zamba2", "nemotron_h"}
 ATTENTION_LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding"}
+# Defaults a family's config class supplies for keys its published config.json omits (data)
+CLASS_DEFAULTS: dict[str, dict] = {
+    k: v
+    for k, v in json.loads(
+        resources.files("sizing_xl").joinpath("config_defaults.json").read_text("utf-8")
+    ).items()
+    if not k.startswith("_")
+}
 # The keys checkpoint.py counts parameters from, named in an entry's source when present
 COUNT_KEYS = (
     "hidden_size",
@@ -94,6 +104,15 @@ class _Reader:
         self.config = {**config, **text} if self.nested else config
         self.used: list[str] = []
         self.warnings: list[str] = []
+        family = CLASS_DEFAULTS.get(str(self.config.get("model_type")))
+        if family:
+            missing = {k: v for k, v in family["defaults"].items() if k not in self.config}
+            if missing:
+                self.config = {**self.config, **missing}
+                given = ", ".join(f"{k} {v}" for k, v in missing.items())
+                self.warnings.append(
+                    f"not in the config, taken from transformers' defaults: {given}"
+                )
 
     def get(self, *keys: str) -> object:
         for key in keys:

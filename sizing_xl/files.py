@@ -1,4 +1,4 @@
-"""Safe file output: regular files only, atomic replace, atomic dated backups, stale temps swept."""
+"""Safe files: bounded reads of regular files; output atomic, with dated backups, temps swept."""
 
 from __future__ import annotations
 
@@ -21,6 +21,31 @@ _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """A regular file's bytes, at most `limit`; a FIFO, device or directory is refused without
+    blocking on it (opened non-blocking, checked by fstat), and a larger file is one line."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(what, f"cannot read {shown(str(path))}: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        kind = next((name for test, name in _KINDS if test(mode)), None)
+        if kind:
+            raise InputError(what, f"{shown(str(path))} is {kind}, not a file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(what, f"cannot read {shown(str(path))}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputError(
+            what, f"{shown(str(path))} is larger than {limit // 2**20} MiB: not a start-up log"
+        )
+    return data
 
 
 class OutputError(SizingError, OSError):

@@ -59,14 +59,15 @@ def test_predictions_use_no_figure_of_the_log(rows):
 def test_weights_counted_from_the_config_match_what_vllm_loaded(rows):
     fidelity, scored = rows
     stats = fidelity.summary(scored, "vllm")["weights_gib"]
-    assert stats["cases"] >= 20 and stats["mean_abs"] <= 1.5
+    assert stats["cases"] >= 30 and stats["mean_abs"] <= 2.0 and stats["median_abs"] <= 0.5
 
 
 def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     fidelity, scored = rows
     stats = fidelity.summary(scored, "vllm")
-    assert stats["kv_tokens"]["cases"] >= 15 and stats["kv_tokens"]["mean_abs"] <= 11.0
-    assert stats["max_concurrency"]["mean_abs"] <= 17.0
+    assert stats["kv_tokens"]["cases"] >= 25 and stats["kv_tokens"]["mean_abs"] <= 7.0
+    assert stats["kv_tokens"]["median_abs"] <= 2.0
+    assert stats["max_concurrency"]["mean_abs"] <= 4.5
     # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for, but
     # Llama 4, whose interleaved MoE layout the parameter count does not read yet (README)
     close = [

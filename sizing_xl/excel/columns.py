@@ -37,6 +37,7 @@ SERVER_COLUMNS: tuple[str, ...] = (
     "gpus_per_node",
     "hbm_per_gpu_gb",
     "usable_gib_per_gpu",
+    "interconnect",
     "vendor",
     "family",
     "gpu",

@@ -35,19 +35,23 @@ def _overhead_bands(params: str) -> str:
     return formula
 
 
-def _profiling_run(model: dict[str, str], max_num_seqs: str) -> str:
+def _profiling_run(model: dict[str, str], interconnect: str, max_num_seqs: str) -> str:
     """methods/vllm_memory.non_weight_memory as a formula: MAX(forward, sampler) + non-torch,
     else the band of the model's size where the catalog lacks the sizes it needs."""
     vllm = engine_defaults().vllm
     rule, tokens = vllm.non_weight, vllm.max_num_batched_tokens
+    per_logit = vllm.release_of(None).sampler_bytes_per_logit
     hidden, inter, vocab = model["hidden_size"], model["intermediate_size"], model["vocab_size"]
     top_k = model["experts_per_token"]
     width = f"{inter}*IF(ISNUMBER({top_k}),{top_k},1)"
     forward = (
         f"{tokens}*{rule.activation_bytes:g}*(3*{width}/in_tp+{rule.hidden_factor:g}*{hidden})"
     )
-    sampler = f"MIN({max_num_seqs},{tokens})*{vocab}*{rule.sampler_bytes_per_logit:g}"
-    non_torch = f"IF(in_tp*in_pp>1,{rule.collective_gib:g},{rule.single_gpu_gib:g})"
+    sampler = f"MIN({max_num_seqs},{tokens})*{vocab}*{per_logit:g}"
+    # catalog.ServerSpec.nvls: NVLink SHARP buffers unless the server names another interconnect
+    nvls = f'OR(NOT(ISTEXT({interconnect})),{interconnect}="nvswitch-nvls")'
+    collective = f"IF({nvls},{rule.nvls_collective_gib:g},{rule.plain_collective_gib:g})"
+    non_torch = f"IF(in_tp*in_pp>1,{collective},{rule.single_gpu_gib:g})"
     return (
         f"IF(AND(ISNUMBER({hidden}),ISNUMBER({inter}),ISNUMBER({vocab})),"
         f"MAX({forward},{sampler})/{GIB}+{non_torch},"
@@ -146,7 +150,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     }
     server = {
         field: lookup("Servers", field, "in_server")
-        for field in ("gpus_per_node", "hbm_per_gpu_gb", "usable_gib_per_gpu")
+        for field in ("gpus_per_node", "hbm_per_gpu_gb", "usable_gib_per_gpu", "interconnect")
     }
     replica = "(in_tp*in_pp)"
     full, sliding = c["full_layers"], c["sliding_layers"]
@@ -212,7 +216,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "non_weight_overhead_gib",
             f"=IF(ISNUMBER(in_nw_overhead),in_nw_overhead,"
             f"IF(ISNUMBER({model['non_weight_overhead_gib']}),{model['non_weight_overhead_gib']},"
-            f"{_profiling_run(model, c['max_num_seqs'])}))",
+            f"{_profiling_run(model, server['interconnect'], c['max_num_seqs'])}))",
         ),
         (
             "block_size",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
@@ -27,22 +28,54 @@ class NonWeightRule(_Data):
 
     activation_bytes: PositiveFloat  # bytes per activation element (bf16)
     hidden_factor: float = Field(ge=0)  # residual-stream tensors alive at the MLP, per token
-    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
     single_gpu_gib: float = Field(ge=0)
-    collective_gib: float = Field(ge=0)  # TP x PP > 1: NCCL / NVLS buffers on NVSwitch nodes
+    nvls_collective_gib: float = Field(ge=0)  # TP x PP > 1 on NVSwitch nodes with NVLink SHARP
+    plain_collective_gib: float = Field(ge=0)  # TP x PP > 1 over NVLink, PCIe or Infinity Fabric
     sources: dict[str, str]
+
+
+class VllmRelease(_Data):
+    """What changed from one vLLM release on: the defaults and paths that move the KV budget."""
+
+    since: str  # the first release with these figures, "0.17"
+    gpu_memory_utilization: float = Field(gt=0, le=1)
+    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
+    source: str
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return release_key(self.since)
 
 
 class VllmDefaults(_Data):
     version: str
-    gpu_memory_utilization: float = Field(gt=0, le=1)
     block_size: PositiveInt
     mla_block_size: PositiveInt
     max_num_seqs: PositiveInt
     max_num_batched_tokens: PositiveInt
+    release: str  # the release whose defaults a sizing uses
+    releases: tuple[VllmRelease, ...]  # oldest first
     non_weight: NonWeightRule
     non_weight_overhead_gib: tuple[OverheadBand, ...]  # for models without the sizes it needs
     sources: dict[str, str]
+
+    def release_of(self, version: str | None) -> VllmRelease:
+        """The figures of the release a version belongs to (the newest one not after it); None
+        or an unreadable version: the release sizings use."""
+        try:
+            key = release_key(version or self.release)
+        except ValueError:
+            key = release_key(self.release)
+        found = self.releases[0]
+        for release in self.releases:
+            if release.key <= key:
+                found = release
+        return found
+
+    @property
+    def gpu_memory_utilization(self) -> float:
+        """The default of the release sizings use."""
+        return self.release_of(None).gpu_memory_utilization
 
 
 class SglangDefaults(_Data):
@@ -53,9 +86,22 @@ class SglangDefaults(_Data):
     sources: dict[str, str]
 
 
+def release_key(version: str) -> tuple[int, ...]:
+    """ "0.10.1.1", "v0.19.0", "0.11.1rc2.dev141" -> (0, 10, 1, 1), (0, 19, 0), (0, 11, 1)."""
+    match = re.match(r"\s*[vV]?(\d+(?:\.\d+){0,3})", version)
+    if not match:
+        raise ValueError(f"not a release number: {version!r}")
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
 class EngineDefaults(_Data):
     vllm: VllmDefaults
     sglang: SglangDefaults
+
+
+def vllm_release(version: str | None = None) -> VllmRelease:
+    """engines.json's figures for a vLLM version (None: the release sizings use)."""
+    return engine_defaults().vllm.release_of(version)
 
 
 @lru_cache(maxsize=1)

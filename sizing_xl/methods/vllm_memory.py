@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sizing_xl.catalog import ModelSpec
-from sizing_xl.methods.defaults import NonWeightRule, engine_defaults
+from sizing_xl.methods.defaults import VllmRelease, engine_defaults, vllm_release
 from sizing_xl.units import BYTES_PER_GIB
 
 
@@ -47,7 +47,8 @@ def non_weight_memory(
     pipeline_parallel: int,
     max_num_batched_tokens: int,
     max_num_seqs: int,
-    rule: NonWeightRule | None = None,
+    nvls: bool = True,
+    release: VllmRelease | None = None,
 ) -> NonWeightMemory | None:
     """The profiling run's memory (vllm/v1/worker/gpu_model_runner.py profile_run):
 
@@ -56,19 +57,23 @@ def non_weight_memory(
     - sampler (_dummy_sampler_run): min(max_num_seqs, tokens) x vocab x bytes per logit, full
       vocabulary on every TP rank (logits are all-gathered), on the last pipeline stage, which
       binds the KV size (kv_cache_utils.get_kv_cache_configs takes the minimum over workers);
-    - non-torch: a small figure on one GPU, the collective buffers when TP x PP > 1.
+    - non-torch: a small figure on one GPU; when TP x PP > 1 the collective buffers, about
+      2 GiB where NCCL uses NVLink SHARP (`nvls`: NVSwitch nodes of Hopper and later), a few
+      hundred MiB elsewhere.
 
-    None when the model lacks hidden_size, intermediate_size or vocab_size.
+    `release` (default: the one sizings use) sets the sampler path's bytes per logit. None when
+    the model lacks hidden_size, intermediate_size or vocab_size.
     """
     width = routed_intermediate(model)
     if model.hidden_size is None or model.vocab_size is None or width is None:
         return None
-    rule = rule or engine_defaults().vllm.non_weight
+    rule = engine_defaults().vllm.non_weight
+    release = release or vllm_release()
     tokens = max_num_batched_tokens
     per_token = 3 * width / tensor_parallel + rule.hidden_factor * model.hidden_size
     forward = tokens * rule.activation_bytes * per_token
     requests = min(max_num_seqs, tokens)
-    sampler = requests * model.vocab_size * rule.sampler_bytes_per_logit
-    parallel = tensor_parallel * pipeline_parallel > 1
-    non_torch = rule.collective_gib if parallel else rule.single_gpu_gib
+    sampler = requests * model.vocab_size * release.sampler_bytes_per_logit
+    collective = rule.nvls_collective_gib if nvls else rule.plain_collective_gib
+    non_torch = collective if tensor_parallel * pipeline_parallel > 1 else rule.single_gpu_gib
     return NonWeightMemory(forward / BYTES_PER_GIB, sampler / BYTES_PER_GIB, non_torch)

@@ -60,26 +60,26 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "max_concurrency": (rf"tokens per request: {_NUMBER}x",),
     "tensor_parallel": (
-        rf"tensor_parallel_size[=:]\s*'?{_INT}",
+        rf"tensor_parallel_size'?[=:]\s*'?{_INT}",
         rf"--tensor[-_]parallel(?:[-_]size)?[= ]+{_INT}",
         rf"(?:^|\s)-tp[= ]+{_INT}",
     ),
     "pipeline_parallel": (
-        rf"pipeline_parallel_size[=:]\s*'?{_INT}",
+        rf"pipeline_parallel_size'?[=:]\s*'?{_INT}",
         rf"--pipeline[-_]parallel(?:[-_]size)?[= ]+{_INT}",
         rf"(?:^|\s)-pp[= ]+{_INT}",
     ),
     "max_num_batched_tokens": (
-        rf"max_num_batched_tokens[=:]\s*{_INT}",
+        rf"max_num_batched_tokens'?[=:]\s*{_INT}",
         rf"--max[-_]num[-_]batched[-_]tokens[= ]+{_INT}",
     ),
     "max_num_seqs": (
-        rf"max_num_seqs[=:]\s*{_INT}",
+        rf"max_num_seqs'?[=:]\s*{_INT}",
         rf"'max_num_seqs': {_INT}",
         rf"--max[-_]num[-_]seqs[= ]+{_INT}",
     ),
     "kv_cache_dtype": (
-        r"kv_cache_dtype[=:]\s*'?([A-Za-z0-9_]+)",
+        r"kv_cache_dtype'?[=:]\s*'?([A-Za-z0-9_]+)",
         r"--kv[-_]cache[-_]dtype[= ]+([A-Za-z0-9_]+)",
     ),
     "dtype": (
@@ -96,7 +96,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "model": (
         r"model='([^']+)'",
         r"'model': '([^']+)'",
-        r"vllm serve\s+(?!-)(\S+)",
+        r"vllm serve(?:\s|\\)+(?!-)([^\s\\]+)",
         r"--model[= ]+(\S+)",
     ),
 }
@@ -260,6 +260,7 @@ class Calibration:
     available_gib: float
     tensor_parallel: int
     pipeline_parallel: int
+    weights_from_log: bool = True
 
     @property
     def weights_gib(self) -> float:
@@ -272,13 +273,24 @@ class Calibration:
 
 
 def calibrate(
-    log: VllmLog, *, usable_gib_per_gpu: float | None, default_utilization: float
+    log: VllmLog,
+    *,
+    usable_gib_per_gpu: float | None,
+    default_utilization: float,
+    model_weights_gib: float | None = None,
 ) -> Calibration:
     """overhead = usable x utilisation - weights - available, per GPU (gpu_worker.py's rule
-    read backwards); usable comes from the log's total GPU memory, else from the server."""
-    if log.weights_gib is None:
+    read backwards); usable comes from the log's total GPU memory, else from the server, and
+    the weights from the log, else from the model's whole checkpoint over the log's GPUs."""
+    tp, pp = int(log.tensor_parallel or 1), int(log.pipeline_parallel or 1)
+    weights = log.weights_gib
+    if weights is None and model_weights_gib is not None:
+        weights = model_weights_gib / (tp * pp)
+    if weights is None:
         raise InputError(
-            "--vllm-log", "no 'Model loading took … GiB' line: the weights per GPU are unknown"
+            "--vllm-log",
+            "no 'Model loading took … GiB' line: the weights per GPU are unknown (name a "
+            "catalog model with weights: --model)",
         )
     usable = log.total_gib if log.total_gib is not None else usable_gib_per_gpu
     if usable is None:
@@ -288,15 +300,16 @@ def calibrate(
         )
     utilization = log.utilization if log.utilization is not None else default_utilization
     assert log.available_gib is not None
-    overhead = usable * utilization - log.weights_gib - log.available_gib
+    overhead = usable * utilization - weights - log.available_gib
     return Calibration(
         usable_gib_per_gpu=usable,
         usable_from_log=log.total_gib is not None,
         gpu_memory_utilization=utilization,
         utilization_from_log=log.utilization is not None,
-        weights_gib_per_gpu=log.weights_gib,
+        weights_gib_per_gpu=weights,
         non_weight_overhead_gib=max(0.0, overhead),
         available_gib=log.available_gib,
-        tensor_parallel=int(log.tensor_parallel or 1),
-        pipeline_parallel=int(log.pipeline_parallel or 1),
+        tensor_parallel=tp,
+        pipeline_parallel=pp,
+        weights_from_log=log.weights_gib is not None,
     )

@@ -36,6 +36,13 @@ def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | N
         return WeightsInfo.model_construct(
             gib=request.weights_gib, precision=precision, basis="flag"
         )
+    return model_weights(model, precision)
+
+
+def model_weights(model: ModelSpec, precision: str | None = None) -> WeightsInfo | None:
+    """The checkpoint at a precision (default: its own): the published size at its own
+    precision, else params x bytes."""
+    precision = precision or model.weights_precision
     if precision is None:
         return None
     if model.weights_gib is not None and precision == model.weights_precision:

@@ -409,9 +409,25 @@ def catalog_dirs_from_env() -> tuple[str, ...]:
 def load_catalog(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
     """Built-in catalogs, then each extra directory in order; a later entry replaces an earlier one.
 
-    A directory may hold any of models.json, servers.json and storage.json.
+    A directory may hold any of models.json, servers.json and storage.json. Loads are cached
+    by the directories and the size and modification time of their catalog files, so a file
+    changed since (a calibration merged into it) is read again.
     """
-    return _load_catalog(tuple(str(Path(d)) for d in extra_dirs))
+    dirs = tuple(str(Path(d)) for d in extra_dirs)
+    return _load_catalog(dirs, _signature(dirs))
+
+
+def _signature(dirs: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(size, mtime in ns) of every catalog file the directories may hold; (-1, -1) if absent."""
+    out = []
+    for directory in dirs:
+        for filename in CATALOG_FILES.values():
+            try:
+                info = os.stat(os.path.join(directory, filename))
+                out.append((info.st_size, info.st_mtime_ns))
+            except OSError:
+                out.append((-1, -1))
+    return tuple(out)
 
 
 def builtin_catalogs() -> Traversable:
@@ -428,7 +444,7 @@ def builtin_catalogs() -> Traversable:
 
 
 @lru_cache(maxsize=16)
-def _load_catalog(extra_dirs: tuple[str, ...]) -> Catalog:
+def _load_catalog(extra_dirs: tuple[str, ...], _signature: tuple = ()) -> Catalog:
     merged: dict[str, dict[str, _Entry]] = {kind: {} for kind in CATALOG_FILES}
     files: list[str] = []
     builtin = builtin_catalogs()

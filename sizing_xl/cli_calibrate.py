@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sizing_xl.calibrate import Calibration, VllmLog, calibrate, read_vllm_log
+from sizing_xl.capacity import model_weights
 from sizing_xl.catalog import (
+    CATALOG_FILES,
     Catalog,
     ModelSpec,
     ServerSpec,
@@ -46,10 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--catalog-dir",
         metavar="DIR",
-        help="merge <model>-calibrated and <server>-calibrated entries into DIR's catalogs",
+        help="read DIR's catalogs too, and merge <model>-calibrated and <server>-calibrated "
+        "entries into them",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     return p
+
+
+def _readable(directory: str | None) -> list[str]:
+    """--catalog-dir is read too (the user's models and servers), once it holds a catalog."""
+    if not directory or not Path(directory).is_dir():
+        return []
+    return (
+        [directory] if any((Path(directory) / f).is_file() for f in CATALOG_FILES.values()) else []
+    )
 
 
 def _find_model(catalog: Catalog, log: VllmLog, name: str | None) -> ModelSpec | None:
@@ -184,7 +197,9 @@ def render_text(log: VllmLog, cal: Calibration, model, repro: dict | None, entri
         f"{'' if cal.usable_from_log else ': the server’s usable_gib_per_gpu'}), "
         f"utilisation {fmt_num(cal.gpu_memory_utilization)} ({_utilization_origin(log, cal)})",
         f"  weights {fmt_dec(cal.weights_gib_per_gpu, 2)} GiB per GPU (TP {cal.tensor_parallel} × "
-        f"PP {cal.pipeline_parallel}), available KV {fmt_dec(cal.available_gib, 2)} GiB per GPU",
+        f"PP {cal.pipeline_parallel}"
+        + ("" if cal.weights_from_log else "; the catalog model's, the log has no loading line")
+        + f"), available KV {fmt_dec(cal.available_gib, 2)} GiB per GPU",
         f"  non-weight overhead = {fmt_dec(cal.usable_gib_per_gpu, 2)} × "
         f"{fmt_num(cal.gpu_memory_utilization)} − {fmt_dec(cal.weights_gib_per_gpu, 2)} − "
         f"{_signed(cal.available_gib)} = {fmt_dec(cal.non_weight_overhead_gib, 2)} GiB per GPU",
@@ -230,7 +245,7 @@ def run(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     prog = parser.prog
     try:
-        catalog = load_catalog(catalog_dirs_from_env())
+        catalog = load_catalog([*catalog_dirs_from_env(), *_readable(args.catalog_dir)])
         log = read_vllm_log(args.vllm_log)
         server = catalog.server(args.server) if args.server else None
         model = _find_model(catalog, log, args.model)
@@ -239,6 +254,7 @@ def run(argv: Sequence[str]) -> int:
             usable_gib_per_gpu=server.usable_gib_per_gpu if server else None,
             # a log without a utilisation line ran at its own release's default
             default_utilization=vllm_release(log.version).gpu_memory_utilization,
+            model_weights_gib=weights.gib if model and (weights := model_weights(model)) else None,
         )
         warning = gpu_mismatch(log, server)
         repro = reproduce(log, cal, model, server) if model else None

@@ -65,6 +65,12 @@ class EngineMemory(BaseModel):
     max_sessions_per_replica: int  # max_num_seqs (vLLM) or max_running_requests (SGLang)
     capped: bool  # the cap, not memory, set sessions per replica
     hybrid_pool: bool  # sliding layers keep only their window
+    # vLLM's start-up log line "Maximum concurrency for N tokens per request: X" at this
+    # context: it charges sliding layers window - 1 + max_num_batched_tokens, where a running
+    # session keeps only its window (the sessions above); None for SGLang
+    startup_max_concurrency: float | None = None
+    startup_context_tokens: int | None = None
+    startup_batched_tokens: int | None = None
 
 
 @dataclass(frozen=True)

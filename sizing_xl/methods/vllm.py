@@ -168,6 +168,7 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     pool = gpu_pool(inp)
     model, d, knobs = inp.model, inp.deployment, inp.knobs
     window = model.sliding_window or 0
+    charged = startup_blocks(inp, pool, inp.context_tokens)
     per_session = blocks_per_request(
         pool.groups,
         full=full_blocks(inp.context_tokens, pool.block_size),
@@ -195,6 +196,9 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
         max_sessions_per_replica=knobs.max_num_seqs,
         capped=by_memory > knobs.max_num_seqs,
         hybrid_pool=pool.groups.sliding_groups > 0,
+        startup_max_concurrency=pool.num_blocks / charged,
+        startup_context_tokens=inp.context_tokens,
+        startup_batched_tokens=knobs.max_num_batched_tokens,
     )
     return NodeCapacity(
         method="vllm",
@@ -220,14 +224,11 @@ class StartupFigures:
     fits_one_request: bool
 
 
-def startup_figures(inp: MethodInput, *, max_model_len: int) -> StartupFigures:
-    """GPU KV cache size = num_blocks // groups x block; maximum concurrency = num_blocks /
-    blocks one max_model_len request is charged (get_max_concurrency_for_kv_cache_config),
-    sliding groups charged the window plus max_num_batched_tokens.
-    """
-    pool = gpu_pool(inp)
+def startup_blocks(inp: MethodInput, pool: GpuPool, max_model_len: int) -> int:
+    """Blocks the start-up log charges one max_model_len request
+    (get_max_concurrency_for_kv_cache_config): sliding groups the window plus a batch."""
     window = inp.model.sliding_window or 0
-    charged = blocks_per_request(
+    return blocks_per_request(
         pool.groups,
         full=full_blocks(max_model_len, pool.block_size),
         sliding=sliding_blocks_at_startup(
@@ -236,6 +237,14 @@ def startup_figures(inp: MethodInput, *, max_model_len: int) -> StartupFigures:
         if window
         else 0,
     )
+
+
+def startup_figures(inp: MethodInput, *, max_model_len: int) -> StartupFigures:
+    """GPU KV cache size = num_blocks // groups x block; maximum concurrency = num_blocks /
+    blocks one max_model_len request is charged (startup_blocks).
+    """
+    pool = gpu_pool(inp)
+    charged = startup_blocks(inp, pool, max_model_len)
     return StartupFigures(
         available_gib=bytes_to_gib(pool.available_bytes),
         num_blocks=pool.num_blocks,

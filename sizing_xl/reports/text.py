@@ -37,6 +37,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "memory_line": "{usable} GiB × {fraction} − {weights} de pesos − {overhead} de overhead "
         "= {kv} GiB de KV; {blocks} blocos de {block} tokens, {per_session} por sessão "
         "({session} GiB)",
+        "startup_line": "; o log de início do vLLM mostraria concorrência máxima {startup}× para "
+        "{context} tokens por requisição: ele reserva em cada camada deslizante a janela − 1 + "
+        "{batch} tokens do lote, e uma sessão em execução guarda só a janela (as sessões acima)",
         "replica_gpus": "GPUs por réplica",
         "replica_per_node": "réplica por nó",
         "replicas_per_node": "réplicas por nó",
@@ -77,6 +80,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "memory_line": "{usable} GiB × {fraction} − {weights} weights − {overhead} overhead "
         "= {kv} GiB KV; {blocks} blocks of {block} tokens, {per_session} per session "
         "({session} GiB)",
+        "startup_line": "; vLLM's start-up log would print maximum concurrency {startup}× for "
+        "{context} tokens per request: it charges each sliding layer its window − 1 + {batch} "
+        "batched tokens, while a running session keeps only its window (the sessions above)",
         "replica_gpus": "GPUs per replica",
         "replica_per_node": "replica per node",
         "replicas_per_node": "replicas per node",
@@ -247,17 +253,28 @@ def method_inputs(result: SizingResult, lang: Lang) -> list[tuple[str, str]]:
 
 
 def memory_line(m: EngineMemory, lang: Lang) -> str:
-    """One GPU's engine accounting: usable × fraction − weights − overhead = KV, in blocks."""
-    return _WORDS[lang]["memory_line"].format(
-        usable=fmt_dec(m.usable_gib_per_gpu),
-        fraction=fmt_num(m.memory_fraction),
-        weights=fmt_dec(m.weights_gib_per_gpu),
-        overhead=fmt_dec(m.non_weight_overhead_gib),
-        kv=fmt_dec(m.kv_available_gib_per_gpu),
-        blocks=fmt_int(m.blocks_per_gpu),
-        block=m.block_size,
-        per_session=fmt_int(m.blocks_per_session),
-        session=fmt_dec(m.kv_per_session_gib_per_gpu, 2),
+    """One GPU's engine accounting: usable × fraction − weights − overhead = KV, in blocks;
+    for sliding-window models, the start-up log's other concurrency figure, named."""
+    startup = ""
+    if m.hybrid_pool and m.startup_max_concurrency is not None:
+        startup = _WORDS[lang]["startup_line"].format(
+            startup=fmt_dec(m.startup_max_concurrency, 2),
+            context=fmt_int(m.startup_context_tokens or 0),
+            batch=fmt_int(m.startup_batched_tokens or 0),
+        )
+    return (
+        _WORDS[lang]["memory_line"].format(
+            usable=fmt_dec(m.usable_gib_per_gpu),
+            fraction=fmt_num(m.memory_fraction),
+            weights=fmt_dec(m.weights_gib_per_gpu),
+            overhead=fmt_dec(m.non_weight_overhead_gib),
+            kv=fmt_dec(m.kv_available_gib_per_gpu),
+            blocks=fmt_int(m.blocks_per_gpu),
+            block=m.block_size,
+            per_session=fmt_int(m.blocks_per_session),
+            session=fmt_dec(m.kv_per_session_gib_per_gpu, 2),
+        )
+        + startup
     )
 
 

@@ -28,6 +28,7 @@ from sizing_xl.config_import import model_from_config, read_json_file
 from sizing_xl.deployment import Deployment
 from sizing_xl.methods import EngineKnobs, MethodInput, sglang, vllm
 from sizing_xl.methods.defaults import engine_defaults, vllm_release
+from sizing_xl.methods.sglang_memory import default_mem_fraction
 from sizing_xl.methods.vllm_memory import non_weight_memory
 from sizing_xl.units import bytes_per_element
 
@@ -133,18 +134,25 @@ def predict(case: dict) -> Row:
         vendor="",
         family="",
         gpu=case.get("gpu") or "",
+        interconnect=None if gpu["nvls"] is not False else "pcie",
         gpus_per_node=gpus,
         hbm_per_gpu_gb=usable,
         usable_gib_per_gpu=usable,
     )
     sg = engine_defaults().sglang
+    fraction = flags.get("mem_fraction_static") or default_mem_fraction(
+        usable,
+        tensor_parallel=tp,
+        pipeline_parallel=pp,
+        release=sg.release_of(case.get("engine_version")),
+    )
     knobs = EngineKnobs(
         gpu_memory_utilization=utilization,
         non_weight_overhead_gib=memory.total_gib if memory else 0.0,
         block_size=flags.get("block_size"),
         max_num_seqs=seqs,
         max_num_batched_tokens=batch,
-        mem_fraction_static=flags.get("mem_fraction_static") or sg.mem_fraction_static,
+        mem_fraction_static=fraction,
         swa_full_tokens_ratio=sg.swa_full_tokens_ratio,
         usable_gib_per_gpu=usable,
     )

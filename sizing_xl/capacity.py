@@ -15,6 +15,7 @@ from sizing_xl.errors import InputError
 from sizing_xl.methods import METHODS, EngineKnobs, MethodInput, NodeCapacity
 from sizing_xl.methods.base import usable_gib_per_gpu
 from sizing_xl.methods.defaults import engine_defaults, overhead_band_gib
+from sizing_xl.methods.sglang_memory import default_mem_fraction
 from sizing_xl.methods.vllm_memory import non_weight_memory
 from sizing_xl.request import (
     HA_SPARES,
@@ -102,7 +103,15 @@ def engine_knobs(
         block_size=request.block_size,
         max_num_seqs=max_num_seqs,
         max_num_batched_tokens=vllm.max_num_batched_tokens,
-        mem_fraction_static=pick(request.mem_fraction_static, sglang.mem_fraction_static),
+        mem_fraction_static=pick(
+            request.mem_fraction_static,
+            default_mem_fraction(
+                usable_gib_per_gpu(server, request.usable_gib_per_gpu)[0],
+                tensor_parallel=plan.tensor_parallel,
+                pipeline_parallel=plan.pipeline_parallel,
+                release=sglang.release_of(None),
+            ),
+        ),
         swa_full_tokens_ratio=pick(request.swa_full_tokens_ratio, sglang.swa_full_tokens_ratio),
         usable_gib_per_gpu=request.usable_gib_per_gpu,
     )

@@ -81,6 +81,12 @@ def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     assert len(close) >= 5 and all(abs(r.error("kv_tokens")) <= 3.5 for r in close)
 
 
+def test_sglang_token_pools_stay_within_todays_accuracy(rows):
+    fidelity, scored = rows
+    stats = fidelity.summary(scored, "sglang")["kv_tokens"]
+    assert stats["cases"] >= 4 and stats["mean_abs"] <= 4.0 and abs(stats["worst"]) <= 7.5
+
+
 @pytest.mark.parametrize(
     ("folder", "params"),
     [

@@ -286,7 +286,12 @@ def test_sglang_hybrid_pool_splits_full_and_window_tokens(catalog):
     )
     m = result.scenario("recommended").memory
     assert m.hybrid_pool
-    rest = (139.8 * 0.88 - 60.8) * GIB
+    # mem_fraction_static by hand (server_args.py, 2026): an H200 (139.8 GiB, 90-160 GiB row)
+    # reserves 512 + 1.5 x 8,192 + 2 x 256 + 1 / 8 x 1,024 MiB of its 143,155 MiB
+    fraction = round((139.8 * 1024 - (512 + 1.5 * 8192 + 2 * 256 + 128)) / (139.8 * 1024), 3)
+    assert m.memory_fraction == fraction == 0.906
+    # the fraction applies to the memory left after the CUDA context (0.5 GiB)
+    rest = ((139.8 - 0.5) * fraction - 60.8) * GIB
     cell = 2 * 8 * 64  # fp8, per layer
     full_tokens = int(rest / (cell * 18 + 0.8 * cell * 18))
     assert m.blocks_per_gpu == full_tokens

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
@@ -62,15 +63,7 @@ class VllmDefaults(_Data):
     def release_of(self, version: str | None) -> VllmRelease:
         """The figures of the release a version belongs to (the newest one not after it); None
         or an unreadable version: the release sizings use."""
-        try:
-            key = release_key(version or self.release)
-        except ValueError:
-            key = release_key(self.release)
-        found = self.releases[0]
-        for release in self.releases:
-            if release.key <= key:
-                found = release
-        return found
+        return _newest_not_after(self.releases, version, self.release)
 
     @property
     def gpu_memory_utilization(self) -> float:
@@ -78,12 +71,46 @@ class VllmDefaults(_Data):
         return self.release_of(None).gpu_memory_utilization
 
 
+class SglangRelease(_Data):
+    """How one SGLang release line chose mem_fraction_static when the flag is not given."""
+
+    since: str
+    rule: Literal["by_tp", "reserve_by_gpu", "reserve_from_batch"]
+    # by_tp: (smallest TP, fraction), largest TP first
+    by_tp: tuple[tuple[int, float], ...] = ()
+    # reserve_by_gpu: (below GiB or None, reserved GiB, GiB per TP x PP GPU)
+    reserve_by_gpu: tuple[tuple[float | None, float, float], ...] = ()
+    # reserve_from_batch: (below GiB or None, chunked prefill, CUDA graph batch TP < 4, TP >= 4)
+    batch_by_gpu: tuple[tuple[float | None, int, int, int], ...] = ()
+    floor_above_60_gib: float = 0
+    source: str
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return release_key(self.since)
+
+
+class SglangPreLoad(_Data):
+    """Memory in use before SGLang loads weights: its token pool's fraction applies after it."""
+
+    cuda_context_gib: float = Field(ge=0)
+    nvls_distributed_gib: float = Field(ge=0)
+    plain_distributed_gib: float = Field(ge=0)
+    sources: dict[str, str]
+
+
 class SglangDefaults(_Data):
     version: str
-    mem_fraction_static: float = Field(gt=0, le=1)
+    release: str
+    releases: tuple[SglangRelease, ...]  # oldest first
+    pre_load: SglangPreLoad
     swa_full_tokens_ratio: PositiveFloat
     hybrid_swa_disabled_architectures: tuple[str, ...]
     sources: dict[str, str]
+
+    def release_of(self, version: str | None) -> SglangRelease:
+        """The release line a version belongs to; None or unreadable: the one sizings use."""
+        return _newest_not_after(self.releases, version, self.release)
 
 
 def release_key(version: str) -> tuple[int, ...]:
@@ -92,6 +119,21 @@ def release_key(version: str) -> tuple[int, ...]:
     if not match:
         raise ValueError(f"not a release number: {version!r}")
     return tuple(int(part) for part in match.group(1).split("."))
+
+
+Release = TypeVar("Release", VllmRelease, SglangRelease)
+
+
+def _newest_not_after(releases: tuple[Release, ...], version: str | None, default: str) -> Release:
+    try:
+        key = release_key(version or default)
+    except ValueError:
+        key = release_key(default)
+    found = releases[0]
+    for release in releases:
+        if release.key <= key:
+            found = release
+    return found
 
 
 class EngineDefaults(_Data):

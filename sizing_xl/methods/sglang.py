@@ -15,6 +15,7 @@ from sizing_xl.methods.base import (
     weights_gib_per_gpu,
 )
 from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.sglang_memory import pre_load_gib
 from sizing_xl.methods.vllm import kv_heads_per_gpu
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
@@ -44,8 +45,9 @@ def hybrid_pool_enabled(inp: MethodInput) -> bool:
 
 
 def node_capacity(inp: MethodInput) -> NodeCapacity:
-    """rest = usable x mem_fraction_static - weights/GPU (profile_max_num_token: the free memory
-    after weights minus total x (1 - fraction)); full tokens = rest / (cell x full layers +
+    """rest = (usable - memory in use before weights) x mem_fraction_static - weights/GPU
+    (profile_max_num_token: the free memory after weights minus the free memory before them x
+    (1 - fraction); methods/sglang_memory.py); full tokens = rest / (cell x full layers +
     swa_full_tokens_ratio x cell x sliding layers) (set_num_tokens_hybrid_swa); a session needs
     its context in the full pool and its window in the SWA pool.
     """
@@ -53,7 +55,12 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     usable, assumed = usable_gib_per_gpu(inp.server, knobs.usable_gib_per_gpu)
     weights = weights_gib_per_gpu(inp)
     fraction = knobs.mem_fraction_static
-    rest = gib_to_bytes(usable) * fraction - gib_to_bytes(weights)
+    before = pre_load_gib(
+        tensor_parallel=d.tensor_parallel,
+        pipeline_parallel=d.pipeline_parallel,
+        nvls=inp.server.nvls,
+    )
+    rest = gib_to_bytes(usable - before) * fraction - gib_to_bytes(weights)
     cell = cell_bytes_per_layer(inp)
     full_layers = math.ceil(m.full_layers / d.pipeline_parallel)
     sliding_layers = math.ceil(m.sliding_layers / d.pipeline_parallel)
@@ -86,7 +93,8 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
         usable_assumed=assumed,
         memory_fraction=fraction,
         weights_gib_per_gpu=weights,
-        non_weight_overhead_gib=0.0,  # inside the 1 - mem_fraction_static SGLang keeps back
+        # what the fraction does not reach: usable x fraction - weights - this = the pool
+        non_weight_overhead_gib=before * fraction,
         kv_available_gib_per_gpu=bytes_to_gib(rest),
         kv_per_session_gib_per_gpu=bytes_to_gib(session_bytes),
         block_size=PAGE_SIZE,

@@ -228,7 +228,7 @@ def test_vllm_method_prints_its_accounting_and_the_json_carries_it(capsys):
     rec = doc["scenarios"]["recommended"]["results"]
     assert rec["method"] == "vllm" and rec["memory"]["block_size"] == 16
     assert doc["engine_check"]["ratio_to_method"] == 1.0
-    assert doc["deployment"]["weights"]["basis"] == "params"
+    assert doc["deployment"]["weights"]["basis"] == "published"  # counted from its config.json
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,12 @@ def test_deepseek_v3_tp8_matches_vllm_block_arithmetic_by_hand(catalog):
         ),
         catalog,
     )
-    available = 139.8 * 0.92 - 671.0 * 1e9 / GIB / 8 - 13.5  # GiB per GPU
+    # vLLM's profiling run by hand (methods/vllm_memory.py): forward 8,192 tokens x 2 bytes x
+    # (3 x 8 experts x 2,048 / TP 8 + 4 x 7,168), sampler 1,024 x 129,280 logits x 16 bytes,
+    # 2.1 GiB of NVLink SHARP buffers at TP 8
+    forward = 8192 * 2 * (3 * 8 * 2048 / 8 + 4 * 7168) / GIB
+    sampler = 1024 * 129280 * 16 / GIB
+    available = 139.8 * 0.92 - 626.92 / 8 - (max(forward, sampler) + 2.1)  # GiB per GPU
     page = 64 * (512 + 64) * 2 * 61  # one block of all 61 layers
     blocks = int(available * GIB // (64 * (512 + 64) * 2) // 61)
     per_session = math.ceil(32768 / 64)
@@ -189,7 +194,7 @@ def test_deepseek_v3_tp8_matches_vllm_block_arithmetic_by_hand(catalog):
     assert abs(r.sessions_per_replica - hand) <= max(1, TOLERANCE * hand)
     assert r.memory.kv_per_session_gib_per_gpu == pytest.approx(per_session * page / GIB)
     seed = size(make_request(**{**result.inputs.model_dump(), "method": "seed"}), catalog)
-    assert seed.scenario("recommended").sessions_per_node > 2 * r.sessions_per_node
+    assert seed.scenario("recommended").sessions_per_node > 1.5 * r.sessions_per_node
 
 
 def test_seed_case_is_unchanged_under_the_seed_method(catalog):

@@ -12,7 +12,29 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from sizing_xl.errors import InputError
+from sizing_xl.catalog_checks import UPPER_BOUNDS
+from sizing_xl.errors import InputError, shown
+
+MAX_PATTERNS, MAX_PATTERN_CHARS = 100_000, 1_000
+# a group holding a repetition, itself repeated: (a+)+, (.*)*, (x+){2,}
+NESTED_REPEAT = re.compile(r"\([^()]*[*+}][^()]*\)\s*[*+{]")
+# A config key's bound is its catalog field's (catalog_checks.UPPER_BOUNDS): a config past it is
+# refused before the count loops over its layers and experts.
+CATALOG_FIELD = {
+    "num_hidden_layers": "num_layers",
+    "hidden_size": "hidden_size",
+    "intermediate_size": "intermediate_size",
+    "moe_intermediate_size": "intermediate_size",
+    "vocab_size": "vocab_size",
+    "num_attention_heads": "num_attention_heads",
+    "num_key_value_heads": "num_key_value_heads",
+    "head_dim": "head_dim",
+    "num_local_experts": "num_experts",
+    "num_experts": "num_experts",
+    "n_routed_experts": "num_experts",
+}
+LIMITS = {key: UPPER_BOUNDS[field] for key, field in CATALOG_FIELD.items()}
+SIZE_KEYS = tuple(LIMITS)
 
 # Model types whose config class ties the output head to the embeddings when the key is absent
 # (transformers' Gemma*Config default tie_word_embeddings=True; Llama, Qwen, Mistral: False).
@@ -130,19 +152,50 @@ def _vision(cfg: dict) -> int:
     return layers * (4 * h * h + 2 * h * inter)
 
 
-def _ignored(name: str, patterns: tuple[str, ...]) -> bool:
-    """compressed-tensors 're:' regexes, fnmatch globs (gpt-oss), and plain module names or
-    suffixes ('lm_head', 'self_attn', 'model.layers.0.mlp'), as the loaders match them."""
-    for pattern in patterns:
-        if pattern.startswith("re:"):
-            if re.match(pattern[3:], name):
-                return True
-        elif "*" in pattern:
-            if fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(name, pattern + ".*"):
-                return True
-        elif name == pattern or name.startswith(pattern + ".") or f".{pattern}." in f".{name}.":
+class IgnoreList:
+    """A quantization_config's modules kept at 16 bits, matched as the loaders match them:
+    compressed-tensors 're:' regexes, fnmatch globs (gpt-oss), and plain module names or runs
+    of name components ('lm_head', 'self_attn', 'model.layers.0.mlp'). Built once, so that a
+    name costs a set look-up and one match of each kind, whatever the list's length."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        if len(patterns) > MAX_PATTERNS:
+            raise InputError("config", f"quantization_config ignores {len(patterns):,} modules")
+        regexes, globs, self.names = [], [], set()
+        for pattern in patterns:
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise InputError("config", f"an ignore pattern of {len(pattern):,} characters")
+            if pattern.startswith("re:"):
+                regexes.append(_checked_regex(pattern[3:]))
+            elif "*" in pattern or "?" in pattern or "[" in pattern:
+                globs.append(fnmatch.translate(pattern) + "|" + fnmatch.translate(pattern + ".*"))
+            else:
+                self.names.add(pattern)
+        self.regex = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
+        self.glob = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+
+    def __contains__(self, name: str) -> bool:
+        if self.regex is not None and self.regex.match(name):
             return True
-    return False
+        if self.glob is not None and self.glob.match(name):
+            return True
+        parts = name.split(".")
+        runs = (
+            ".".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)
+        )
+        return not self.names.isdisjoint(runs)
+
+
+def _checked_regex(pattern: str) -> str:
+    """A regex from the config, refused when invalid or when nested repetition could make it
+    run for ever on a module name."""
+    if NESTED_REPEAT.search(pattern):
+        raise InputError("config", f"ignore pattern {shown(pattern)} repeats a repetition")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise InputError("config", f"ignore pattern {shown(pattern)}: {exc}") from None
+    return pattern
 
 
 def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) -> CheckpointSize:
@@ -152,12 +205,16 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
     layers = _pos(cfg, "num_hidden_layers")
     if not (hidden and vocab and layers):
         raise InputError("config", "no hidden_size, vocab_size or num_hidden_layers: cannot count")
-    ignore = quant.ignore if quant else ()
+    for key in SIZE_KEYS:  # the catalog's own bounds, before any loop over layers or experts
+        value = _pos(cfg, key)
+        if value > LIMITS[key]:
+            raise InputError("config", f"{key} {value:,} is beyond any real model")
+    ignore = IgnoreList(quant.ignore if quant else ())
     quantized = plain = 0
     for layer in range(layers):
         for name, params, quantizable in _attention(cfg, hidden) + _mlp(cfg, hidden, layer):
             full = f"model.layers.{layer}.{name}"
-            if quant and quantizable and not _ignored(full, ignore):
+            if quant and quantizable and full not in ignore:
                 quantized += params
             else:
                 plain += params
@@ -165,7 +222,7 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
     embed = vocab * hidden
     tied = cfg.get("tie_word_embeddings", cfg.get("model_type") in TIED_BY_DEFAULT)
     head = 0 if tied else vocab * hidden
-    head_quantized = quant is not None and quant.lm_head and not _ignored("lm_head", ignore)
+    head_quantized = quant is not None and quant.lm_head and "lm_head" not in ignore
     plain += embed + hidden + _vision(cfg) + (0 if head_quantized else head)
     quantized += head if head_quantized else 0
     size = plain * weight_bytes + quantized * (quant.bytes_per_param if quant else weight_bytes)
@@ -208,8 +265,9 @@ def _compressed_tensors(q: dict) -> tuple[str, float] | None:
             zero = 0 if weights.get("symmetric", True) else bits / 8
             return precision, bits / 8 + (scale + zero) / size
         if strategy == "block":
-            block = weights.get("block_structure") or [128, 128]
-            cells = _num(block[0], 128) * _num(block[1], 128) if len(block) == 2 else 16384
+            block = weights.get("block_structure")
+            pair = isinstance(block, list) and len(block) == 2
+            cells = _num(block[0], 128) * _num(block[1], 128) if pair else 128 * 128
             return precision, bits / 8 + 4 / cells
         return precision, bits / 8  # per-tensor or per-channel scales: negligible
     return None

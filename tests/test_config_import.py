@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sizing_xl import InputError, engine, load_catalog, make_request, size
 from sizing_xl.catalog import ModelSpec
@@ -175,3 +177,98 @@ def test_cli_row_format_pastes_under_the_models_sheet_columns():
         "32",
         "8",
     )
+
+
+# --- hostile configs: quantization and sizes ------------------------------------------------
+
+ODD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.lists(st.integers(min_value=-5, max_value=300), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+PATTERNS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["lm_head", "re:.*mlp.gate$", "model.layers.*.self_attn", "re:(", "re:(a+)+$"]
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=5,
+)
+QUANT = st.fixed_dictionaries(
+    {
+        "quant_method": st.sampled_from(
+            ["compressed-tensors", "gptq", "awq", "fp8", "mxfp4", "modelopt", "bitsandbytes", "x"]
+        )
+    },
+    optional={
+        "bits": ODD,
+        "group_size": ODD,
+        "weight_block_size": ODD,
+        "ignore": PATTERNS,
+        "modules_to_not_convert": PATTERNS,
+        "quant_algo": st.sampled_from(["FP8", "NVFP4", "?"]),
+        "load_in_4bit": st.booleans(),
+        "config_groups": st.dictionaries(
+            st.text(max_size=3),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "weights": st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "num_bits": ODD,
+                            "type": st.sampled_from(["int", "float", 3]),
+                            "strategy": st.sampled_from(["group", "block", "channel", None]),
+                            "group_size": ODD,
+                            "block_structure": ODD,
+                        },
+                    )
+                },
+            ),
+            max_size=2,
+        ),
+    },
+)
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["llama-3.1-8b", "deepseek-v3", "qwen3-235b-a22b"]),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "hidden_size",
+                "intermediate_size",
+                "moe_intermediate_size",
+                "vocab_size",
+                "num_hidden_layers",
+                "num_local_experts",
+                "n_routed_experts",
+                "first_k_dense_replace",
+                "tie_word_embeddings",
+                "vision_config",
+                "q_lora_rank",
+                "torch_dtype",
+            ]
+        ),
+        ODD,
+        max_size=4,
+    ),
+    QUANT,
+)
+def test_hostile_configs_import_or_name_their_fault_quickly(base, changes, quant):
+    config = json.loads((CONFIGS / base / "config.json").read_text())
+    config.update(changes)
+    config["quantization_config"] = quant
+    try:
+        imported = model_from_config(config, name="x")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    weights = imported.entry.get("weights_gib")
+    assert weights is None or (isinstance(weights, float) and weights > 0)

@@ -113,6 +113,7 @@ class SglangDefaults(_Data):
         return _newest_not_after(self.releases, version, self.release)
 
 
+@lru_cache(maxsize=256)
 def release_key(version: str) -> tuple[int, ...]:
     """ "0.10.1.1", "v0.19.0", "0.11.1rc2.dev141" -> (0, 10, 1, 1), (0, 19, 0), (0, 11, 1)."""
     match = re.match(r"\s*[vV]?(\d+(?:\.\d+){0,3})", version)

@@ -102,6 +102,8 @@ class _Reader:
         self.nested = isinstance(text, dict)
         # a multimodal config keeps the language model's settings under text_config
         self.config = {**config, **text} if self.nested else config
+        self.text_keys = set(text) if self.nested else set()
+        self.defaulted: set[str] = set()
         self.used: list[str] = []
         self.warnings: list[str] = []
         family = CLASS_DEFAULTS.get(str(self.config.get("model_type")))
@@ -109,16 +111,23 @@ class _Reader:
             missing = {k: v for k, v in family["defaults"].items() if k not in self.config}
             if missing:
                 self.config = {**self.config, **missing}
+                self.defaulted = set(missing)
                 given = ", ".join(f"{k} {v}" for k, v in missing.items())
                 self.warnings.append(
                     f"not in the config, taken from transformers' defaults: {given}"
                 )
 
+    def label(self, key: str) -> str:
+        """How the entry's source names a key: under text_config where the config keeps it."""
+        if key in self.defaulted:
+            return f"{key} (default)"
+        return f"text_config.{key}" if key in self.text_keys else key
+
     def get(self, *keys: str) -> object:
         for key in keys:
             value = self.config.get(key)
             if value is not None:
-                self.used.append(f"text_config.{key}" if self.nested else key)
+                self.used.append(self.label(key))
                 return value
         return None
 
@@ -307,7 +316,7 @@ def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
     if all(isinstance(cfg.get(k), int) for k in ("hidden_size", "vocab_size")):
         counted = checkpoint_size(cfg, quant, plain_bytes)
         out["params_total_b"] = round(counted.params / 1e9, 3)
-        r.used.extend(k for k in COUNT_KEYS if k in cfg)
+        r.used.extend(r.label(k) for k in COUNT_KEYS if k in cfg and r.label(k) not in r.used)
     total = (index or {}).get("metadata", {}).get("total_size")
     if isinstance(total, int | float) and not isinstance(total, bool) and total > 0:
         out["weights_gib"] = round(bytes_to_gib(total), 3)

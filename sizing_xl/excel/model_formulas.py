@@ -51,7 +51,7 @@ def _profiling_run(model: dict[str, str], interconnect: str, max_num_seqs: str) 
     # catalog.ServerSpec.nvls: NVLink SHARP buffers unless the server names another interconnect
     nvls = f'OR(NOT(ISTEXT({interconnect})),{interconnect}="nvswitch-nvls")'
     collective = f"IF({nvls},{rule.nvls_collective_gib:g},{rule.plain_collective_gib:g})"
-    non_torch = f"IF(in_tp*in_pp>1,{collective},{rule.single_gpu_gib:g})"
+    non_torch = f"IF(in_tp>1,{collective},{rule.single_gpu_gib:g})"
     return (
         f"IF(AND(ISNUMBER({hidden}),ISNUMBER({inter}),ISNUMBER({vocab})),"
         f"MAX({forward},{sampler})/{GIB}+{non_torch},"

@@ -57,9 +57,9 @@ def non_weight_memory(
     - sampler (_dummy_sampler_run): min(max_num_seqs, tokens) x vocab x bytes per logit, full
       vocabulary on every TP rank (logits are all-gathered), on the last pipeline stage, which
       binds the KV size (kv_cache_utils.get_kv_cache_configs takes the minimum over workers);
-    - non-torch: a small figure on one GPU; when TP x PP > 1 the collective buffers, about
-      2 GiB where NCCL uses NVLink SHARP (`nvls`: NVSwitch nodes of Hopper and later), a few
-      hundred MiB elsewhere.
+    - non-torch: a small figure on one GPU or one pipeline stage; under TP > 1 the all-reduce
+      buffers, about 2 GiB where NCCL uses NVLink SHARP (`nvls`: NVSwitch nodes of Hopper and
+      later), a few hundred MiB elsewhere.
 
     `release` (default: the one sizings use) sets the sampler path's bytes per logit. None when
     the model lacks hidden_size, intermediate_size or vocab_size.
@@ -75,5 +75,6 @@ def non_weight_memory(
     requests = min(max_num_seqs, tokens)
     sampler = requests * model.vocab_size * release.sampler_bytes_per_logit
     collective = rule.nvls_collective_gib if nvls else rule.plain_collective_gib
-    non_torch = collective if tensor_parallel * pipeline_parallel > 1 else rule.single_gpu_gib
+    # all-reduce buffers belong to the TP group; pipeline stages only send and receive
+    non_torch = collective if tensor_parallel > 1 else rule.single_gpu_gib
     return NonWeightMemory(forward / BYTES_PER_GIB, sampler / BYTES_PER_GIB, non_torch)

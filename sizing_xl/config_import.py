@@ -19,6 +19,7 @@ from pathlib import Path
 from sizing_xl.catalog import normalize_name, parse_entries
 from sizing_xl.checkpoint import checkpoint_size, read_quantization
 from sizing_xl.errors import CatalogError, InputError, shown
+from sizing_xl.files import read_bounded
 from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import BYTES_PER_PARAM, bytes_to_gib
 
@@ -43,6 +44,8 @@ CLASS_DEFAULTS: dict[str, dict] = {
     ).items()
     if not k.startswith("_")
 }
+# A config.json is kilobytes, a safetensors index a few MiB (one line per tensor)
+MAX_CONFIG_BYTES = 64 * 2**20
 # The keys checkpoint.py counts parameters from, named in an entry's source when present
 COUNT_KEYS = (
     "hidden_size",
@@ -80,13 +83,12 @@ class ImportedModel:
 
 
 def read_json_file(path: Path, what: str) -> dict:
-    """A JSON object from a file; anything else is one InputError naming the file."""
+    """A JSON object from a file; anything else (a directory, a FIFO or device, a file larger
+    than any config) is one InputError naming the file, without blocking on it."""
     if path.is_dir():
         raise InputError(what, f"{shown(path)} is a directory, not a config.json file")
     try:
-        data = parse_json_bytes(path.read_bytes())
-    except OSError as exc:
-        raise InputError(what, f"cannot read {shown(path)}: {exc.strerror}") from None
+        data = parse_json_bytes(read_bounded(path, MAX_CONFIG_BYTES, what))
     except JsonFault as exc:
         raise InputError(what, f"{shown(path)} {exc}") from None
     if not isinstance(data, dict):
@@ -317,7 +319,8 @@ def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
         counted = checkpoint_size(cfg, quant, plain_bytes)
         out["params_total_b"] = round(counted.params / 1e9, 3)
         r.used.extend(r.label(k) for k in COUNT_KEYS if k in cfg and r.label(k) not in r.used)
-    total = (index or {}).get("metadata", {}).get("total_size")
+    metadata = (index or {}).get("metadata")
+    total = metadata.get("total_size") if isinstance(metadata, dict) else None
     if isinstance(total, int | float) and not isinstance(total, bool) and total > 0:
         out["weights_gib"] = round(bytes_to_gib(total), 3)
         out["weights_source"] = "model.safetensors.index.json metadata.total_size"

@@ -42,9 +42,7 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise InputError(
-            what, f"{shown(str(path))} is larger than {limit // 2**20} MiB: not a start-up log"
-        )
+        raise InputError(what, f"{shown(str(path))} is larger than {limit // 2**20} MiB")
     return data
 
 

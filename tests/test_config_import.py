@@ -272,3 +272,19 @@ def test_hostile_configs_import_or_name_their_fault_quickly(base, changes, quant
         return
     weights = imported.entry.get("weights_gib")
     assert weights is None or (isinstance(weights, float) and weights > 0)
+
+
+@pytest.mark.parametrize("metadata", [5, "x", None, [1], {"total_size": "big"}, {"total_size": -1}])
+def test_an_odd_safetensors_index_is_ignored_not_a_traceback(tmp_path, metadata):
+    config = json.loads((CONFIGS / "llama-3.1-8b" / "config.json").read_text())
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps({"metadata": metadata}))
+    imported = import_model(tmp_path / "config.json")
+    assert imported.entry["weights_source"].startswith("counted from config.json")
+
+
+def test_special_files_are_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "config.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="FIFO"):
+        import_model(fifo)

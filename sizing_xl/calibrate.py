@@ -233,6 +233,12 @@ def parse_vllm_log(text: str) -> VllmLog:
             - float(found["non_torch_gib"])
         )
     if "available_gib" not in found:
+        if re.search(r"# (?:GPU|cuda) blocks: \d", text):
+            raise InputError(
+                "--vllm-log",
+                "a v0-engine log that gives GPU blocks but no KV memory figure ('Memory "
+                "profiling results' or 'Available KV cache memory'): nothing to calibrate from",
+            )
         raise InputError(
             "--vllm-log",
             "no 'Available KV cache memory' (or older 'kv_cache_size') line: not a vLLM "

@@ -214,3 +214,10 @@ def test_endless_and_special_files_are_refused_without_reading_them(tmp_path, ca
         handle.truncate(65 * 2**20)
     assert run(["calibrate", "--vllm-log", str(big)]) == EXIT_INPUT
     assert "larger than" in capsys.readouterr().err
+
+
+def test_a_v0_log_with_blocks_only_says_what_it_lacks():
+    with pytest.raises(InputError, match="v0-engine log that gives GPU blocks"):
+        parse_vllm_log(
+            "INFO 05-02 10:01:02 gpu_executor.py:83] # GPU blocks: 13248, # CPU blocks: 2048\n"
+        )

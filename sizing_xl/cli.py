@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from sizing_xl import __version__
-from sizing_xl.catalog import CATALOG_ENV_VAR
+from sizing_xl.catalog_files import CATALOG_ENV_VAR
 from sizing_xl.cli_common import (
     EXIT_INPUT,
     EXIT_OK,

@@ -10,15 +10,12 @@ from pathlib import Path
 
 from sizing_xl.calibrate import Calibration, VllmLog, calibrate, read_vllm_log
 from sizing_xl.capacity import model_weights
-from sizing_xl.catalog import (
+from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, normalize_name
+from sizing_xl.catalog_files import (
     CATALOG_FILES,
-    Catalog,
-    ModelSpec,
-    ServerSpec,
     catalog_dirs_from_env,
     load_catalog,
     merge_entries,
-    normalize_name,
 )
 from sizing_xl.cli_common import (
     EXIT_CATALOG,

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from sizing_xl.catalog import merge_entries
+from sizing_xl.catalog_files import merge_entries
 from sizing_xl.cli_common import (
     EXIT_CATALOG,
     EXIT_INPUT,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sizing_xl.calibrate import parse_vllm_log, read_vllm_log
-from sizing_xl.catalog import load_catalog
+from sizing_xl.catalog_files import load_catalog
 from sizing_xl.cli import run
 from sizing_xl.cli_common import EXIT_INPUT
 from sizing_xl.config_import import model_from_config

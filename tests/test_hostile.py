@@ -401,7 +401,7 @@ def test_a_plain_checkout_runs_the_cli_and_the_scripts(tmp_path):
     )
     assert proc.returncode == 0 and "2.25" in proc.stdout, proc.stderr
     where = subprocess.run(
-        [sys.executable, "-c", "import sizing_xl.catalog as c; print(c.builtin_catalogs())"],
+        [sys.executable, "-c", "import sizing_xl.catalog_files as c; print(c.builtin_catalogs())"],
         cwd=root,
         capture_output=True,
         text=True,

@@ -9,7 +9,8 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
-from sizing_xl.catalog import ModelSpec, builtin_catalogs
+from sizing_xl.catalog import ModelSpec
+from sizing_xl.catalog_files import builtin_catalogs
 
 
 class _Data(BaseModel):

@@ -11,14 +11,8 @@ try:
 except ImportError as exc:  # pragma: no cover - the UDFs are the Excel face, xlwings is its extra
     raise ImportError("sizing_xl.udfs needs xlwings: pip install 'sizing_xl[excel]'") from exc
 
-from sizing_xl.catalog import (
-    Catalog,
-    ModelSpec,
-    ServerSpec,
-    catalog_dirs_from_env,
-    load_catalog,
-    overlay,
-)
+from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, overlay
+from sizing_xl.catalog_files import catalog_dirs_from_env, load_catalog
 from sizing_xl.errors import InputError, SizingError, one_line
 from sizing_xl.excel.arguments import (
     as_choice,

@@ -35,6 +35,16 @@ STATE_KEYS = (
     "linear_key_head_dim",
 )
 STATE_MODEL_TYPES = {"mamba", "mamba2", "falcon_mamba", "jamba", "zamba", "zamba2", "nemotron_h"}
+# Layout keys of families whose KV layers differ in ways one head_dim and one KV-head count cannot
+# express (Gemma 4's global layers, shared KV layers, Llama 4's chunked local attention): the
+# entry sizes every layer alike, and says so.
+UNMODELLED_LAYOUT_KEYS = (
+    "global_head_dim",
+    "num_global_key_value_heads",
+    "attention_k_eq_v",
+    "num_kv_shared_layers",
+    "attention_chunk_size",
+)
 ATTENTION_LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding"}
 # Defaults a family's config class supplies for keys its published config.json omits (data)
 CLASS_DEFAULTS: dict[str, dict] = {
@@ -197,6 +207,12 @@ def model_from_config(
             )
         entry["head_dim"] = head_dim
     entry.update(_attention_pattern(r, layers))
+    odd = [f"{k} {cfg[k]}" for k in UNMODELLED_LAYOUT_KEYS if cfg.get(k) not in (None, 0, False)]
+    if odd:
+        r.warnings.append(
+            f"{', '.join(odd)}: a layer layout this tool does not model yet; every layer is "
+            "sized with the head_dim and KV heads above, so the KV per session is approximate"
+        )
     context = r.whole(
         "max_position_embeddings", "n_positions", "max_sequence_length", required=False
     )

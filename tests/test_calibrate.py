@@ -40,6 +40,11 @@ def _sized_back_cases() -> list[dict]:
         if not case["reported"].get("kv_tokens") or case.get("data_parallel", 1) not in (1, None):
             continue
         text = (LOGS / f"{case['id']}.log").read_text("utf-8")
+        if "Available KV cache memory" not in text:
+            continue  # a KV token count alone: nothing to calibrate from
+        config = json.loads((DATA / "configs" / case["config"] / "config.json").read_text())
+        if any("does not model yet" in w for w in model_from_config(config, name="m").warnings):
+            continue  # a layer layout the entries cannot express (Gemma 4's global layers)
         if _usable(case.get("gpu")) is None and "total" not in text:
             continue  # neither the log nor gpus.json says how much memory its GPUs have
         stages = text.count("Available KV cache memory")

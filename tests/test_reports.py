@@ -33,7 +33,7 @@ SEED_ERRATA = {  # the seed's slips, and "nó(s)" where the count is known
 # assumptions; the alert that the flat overhead hides eight replicas' weights; the method used.
 SEED_ADDITIONS = (
     "| **Vazão no nó cheio** | 2",
-    "| **Verificação do engine (vLLM)** | 616 sessões/nó · ",
+    "| **Verificação do engine (vLLM)** | 608 sessões/nó · ",
     "| **CapEx** | — | — | — |",
     "| **TCO mensal (próprio)** | — | — | — |",
     "| **Nuvem mensal** | — | — | — |",
@@ -41,7 +41,7 @@ SEED_ADDITIONS = (
     "| **Potência da frota** | 18.5 kW (estimada pelo TDP) | 27.8 kW",
     "**Premissas de custo:** Preço do nó: no public price found",
     "- ALERTA: O overhead de runtime (120 GiB por nó) é menor que os pesos que um nó guarda",
-    "- **Método de memória:** seed (sizing.py v2.0); verificação: vLLM, 616 sessões/nó",
+    "- **Método de memória:** seed (sizing.py v2.0); verificação: vLLM, 608 sessões/nó",
 )
 
 
@@ -146,9 +146,9 @@ def test_json_keeps_the_seed_paths(seed_result):
     codes = [a["code"] for a in doc["alerts"]]
     assert codes == ["LONG_CONTEXT", "OVERHEAD_BELOW_WEIGHTS", "NO_PEAK_HEADROOM", "NO_NODE_PRICE"]
     check = doc["engine_check"]
-    assert (check["method"], check["sessions_per_node"]) == ("vllm", 616)
+    assert (check["method"], check["sessions_per_node"]) == ("vllm", 608)
     assert check["nodes"] == {"minimum": 2, "recommended": 3, "ideal": 5}
-    assert round(check["ratio_to_method"], 3) == 0.979
+    assert round(check["ratio_to_method"], 3) == 0.967
     assert doc["alerts"][0]["message"].startswith("Contexto longo (131,072 tokens)")
 
 

@@ -165,7 +165,7 @@ def test_the_method_cell_switches_the_formulas_to_vllm():
     ):
         want = [getattr(vllm.scenario(n), field) for n in SCENARIO_NAMES]
         assert scenario_cells(values, label) == pytest.approx(want), label
-    assert scenario_cells(values, "Sessions per node") == [616] * 3
+    assert scenario_cells(values, "Sessions per node") == [608] * 3
 
 
 def test_a_new_model_row_is_sized_without_touching_python(tmp_path):

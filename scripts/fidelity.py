@@ -23,6 +23,7 @@ from pathlib import Path
 import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
 
 # isort: split
+from sizing_xl.calibrate import VllmLog
 from sizing_xl.catalog import ModelSpec, ServerSpec, parse_entries
 from sizing_xl.config_import import model_from_config, read_json_file
 from sizing_xl.deployment import Deployment
@@ -37,8 +38,6 @@ LOGS, CONFIGS = DATA / "engine_logs", DATA / "configs"
 # vllm/engine/arg_utils.py get_batch_defaults (OpenAI server): GPUs of 70 GiB or more, A100
 # excepted, batch 8192 tokens and 1024 sequences; smaller GPUs 2048 and 256
 LARGE_GPU_GIB, LARGE_BATCH, SMALL_BATCH = 70, (8192, 1024), (2048, 256)
-KV_DTYPES = {"fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "float32": "fp32"}
-MODEL_DTYPES = {"float16": "fp16", "half": "fp16", "float32": "fp32"}
 
 
 @dataclass(frozen=True)
@@ -80,12 +79,12 @@ def model_of(case: dict) -> ModelSpec:
     return entries[imported.name]  # type: ignore[return-value]
 
 
-def kv_precision(case: dict, model: ModelSpec) -> str:
+def kv_precision(case: dict) -> str:
+    """The launch flags' KV precision, read as `sizing calibrate` reads a log's."""
     flags = case["flags"]
-    kv = str(flags.get("kv_cache_dtype") or "auto").lower()
-    if kv in KV_DTYPES:
-        return KV_DTYPES[kv]
-    return MODEL_DTYPES.get(str(flags.get("dtype") or "").lower(), "bf16")
+    return VllmLog(
+        kv_cache_dtype=flags.get("kv_cache_dtype"), dtype=flags.get("dtype")
+    ).kv_precision
 
 
 def predict(case: dict) -> Row:
@@ -121,7 +120,6 @@ def predict(case: dict) -> Row:
     memory = non_weight_memory(
         model,
         tensor_parallel=tp,
-        pipeline_parallel=pp,
         max_num_batched_tokens=batch,
         max_num_seqs=seqs,
         nvls=gpu["nvls"] is not False,
@@ -161,7 +159,7 @@ def predict(case: dict) -> Row:
         server=server,
         deployment=Deployment(tp, pp, gpus),
         context_tokens=context,
-        kv_bytes_per_element=bytes_per_element(kv_precision(case, model)),
+        kv_bytes_per_element=bytes_per_element(kv_precision(case)),
         kv_budget_ratio=0.7,
         runtime_overhead_gib=0.0,
         weights_gib=model.weights_gib,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sizing_xl.errors import InputError
 from sizing_xl.files import read_bounded
+from sizing_xl.units import DTYPE_PRECISIONS
 
 # Each figure as vLLM's releases have logged it (v0 worker.py, v1 gpu_worker.py and
 # kv_cache_utils.py, the v0.19 DEBUG memory lines, launch commands and config dumps). Sizes are
@@ -130,17 +131,6 @@ LIMITS: dict[str, tuple[float, float]] = {
     "max_num_batched_tokens": (1, 1e9),
     "max_num_seqs": (1, 1e9),
 }
-# vLLM's kv_cache_dtype / dtype spellings as this tool's precisions ("auto": the model's dtype).
-KV_DTYPES = {
-    "bfloat16": "bf16",
-    "bf16": "bf16",
-    "float16": "fp16",
-    "half": "fp16",
-    "fp16": "fp16",
-    "float32": "fp32",
-    "float": "fp32",
-    "fp32": "fp32",
-}
 MAX_LOG_BYTES = 64 * 2**20  # a start-up log is kilobytes; a larger file is not one
 
 
@@ -176,8 +166,8 @@ class VllmLog:
         if kv.startswith("fp8"):
             return "fp8"
         if kv == "auto":
-            return KV_DTYPES.get((self.dtype or "").lower(), "bf16")
-        return KV_DTYPES.get(kv, "bf16")
+            return DTYPE_PRECISIONS.get((self.dtype or "").lower(), "bf16")
+        return DTYPE_PRECISIONS.get(kv, "bf16")
 
     @property
     def logged_overhead_gib(self) -> float | None:

@@ -71,7 +71,6 @@ def default_non_weight_gib(
     memory = non_weight_memory(
         model,
         tensor_parallel=plan.tensor_parallel,
-        pipeline_parallel=plan.pipeline_parallel,
         max_num_batched_tokens=max_num_batched_tokens,
         max_num_seqs=max_num_seqs,
         nvls=server.nvls,

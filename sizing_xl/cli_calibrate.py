@@ -150,7 +150,10 @@ def catalog_entries(
         body.update(
             weights_gib=round(cal.weights_gib, 4),
             weights_precision=model.weights_precision or "bf16",
-            weights_source=f"{source}: 'Model loading took' x {cal.tensor_parallel * cal.pipeline_parallel} GPUs",
+            weights_source=f"{source}: the weights per GPU it gives x "
+            f"{cal.tensor_parallel * cal.pipeline_parallel} GPUs"
+            if cal.weights_from_log
+            else f"{model.weights_source or model.source} (the log gives no weights)",
             non_weight_overhead_gib=round(max(0.0, cal.overhead_at(default)), 4),
             non_weight_overhead_source=(
                 f"{source}, at gpu_memory_utilization {fmt_num(default)} (the tool's default; the "

@@ -21,7 +21,7 @@ from sizing_xl.checkpoint import checkpoint_size, read_quantization
 from sizing_xl.errors import CatalogError, InputError, shown
 from sizing_xl.files import read_bounded
 from sizing_xl.strict_json import JsonFault, parse_json_bytes
-from sizing_xl.units import BYTES_PER_PARAM, bytes_to_gib
+from sizing_xl.units import BYTES_PER_PARAM, DTYPE_PRECISIONS, bytes_to_gib
 
 # Keys that mark a state other than a KV cache, per family; sizing_xl cannot size them yet.
 STATE_KEYS = (
@@ -71,14 +71,7 @@ COUNT_KEYS = (
     "tie_word_embeddings",
     "vision_config",
 )
-DTYPES = {
-    "float32": "fp32",
-    "float": "fp32",
-    "bfloat16": "bf16",
-    "float16": "fp16",
-    "half": "fp16",
-    "float8_e4m3fn": "fp8",
-}
+DTYPES = {**DTYPE_PRECISIONS, "float8_e4m3fn": "fp8"}
 EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts")
 TOP_K_KEYS = ("num_experts_per_tok", "experts_per_token", "moe_topk")
 

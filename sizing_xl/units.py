@@ -21,6 +21,17 @@ BYTES_PER_PARAM: dict[str, float] = {
     "int4": 0.5,
 }
 WEIGHT_PRECISIONS: tuple[str, ...] = (*BYTES_PER_PARAM, "mxfp4")
+# torch / vLLM / config dtype spellings as this tool's 16- and 32-bit precisions
+DTYPE_PRECISIONS: dict[str, str] = {
+    "float32": "fp32",
+    "float": "fp32",
+    "fp32": "fp32",
+    "bfloat16": "bf16",
+    "bf16": "bf16",
+    "float16": "fp16",
+    "half": "fp16",
+    "fp16": "fp16",
+}
 
 
 def gb_to_bytes(gb: float) -> float:

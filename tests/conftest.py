@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,14 @@ def soffice():
             pytest.fail(message + " (.ci/run installs it)")
         pytest.skip(message)
     return path
+
+
+@cache
+def fidelity_module():
+    """scripts/fidelity.py as a module (its dataclasses need it registered in sys.modules)."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    spec = importlib.util.spec_from_file_location("fidelity", REPO / "scripts" / "fidelity.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fidelity"] = module
+    spec.loader.exec_module(module)
+    return module

@@ -16,18 +16,15 @@ from sizing_xl.config_import import model_from_config
 from sizing_xl.errors import InputError
 from sizing_xl.request import make_request
 from sizing_xl.scenarios import size
+from tests.conftest import fidelity_module
 
 DATA = Path(__file__).parent / "data"
 LOGS = DATA / "engine_logs"
 CASES = json.loads((LOGS / "index.json").read_text("utf-8"))
-GPUS = json.loads((LOGS / "gpus.json").read_text("utf-8"))
 
 
 def _usable(gpu: str | None) -> float | None:
-    for key, entry in GPUS.items():
-        if not key.startswith("_") and gpu and key.lower() in gpu.lower():
-            return entry["usable_gib"]
-    return None
+    return fidelity_module().gpu_of(gpu)["usable_gib"]
 
 
 def _sized_back_cases() -> list[dict]:

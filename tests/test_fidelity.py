@@ -6,33 +6,22 @@ quotes): a change that makes the predictions worse on the pinned evidence fails 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from sizing_xl.checkpoint import checkpoint_size, read_quantization
 from sizing_xl.config_import import model_from_config
+from tests.conftest import fidelity_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
 
-def _fidelity():
-    """scripts/fidelity.py as a module (its dataclasses need it registered in sys.modules)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    spec = importlib.util.spec_from_file_location("fidelity", ROOT / "scripts" / "fidelity.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fidelity"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def rows():
-    fidelity = _fidelity()
+    fidelity = fidelity_module()
     return fidelity, [fidelity.predict(case) for case in fidelity.load_cases()]
 
 

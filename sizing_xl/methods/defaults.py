@@ -31,22 +31,25 @@ class NonWeightRule(_Data):
     activation_bytes: PositiveFloat  # bytes per activation element (bf16)
     hidden_factor: float = Field(ge=0)  # residual-stream tensors alive at the MLP, per token
     single_gpu_gib: float = Field(ge=0)
-    nvls_collective_gib: float = Field(ge=0)  # TP x PP > 1 on NVSwitch nodes with NVLink SHARP
-    plain_collective_gib: float = Field(ge=0)  # TP x PP > 1 over NVLink, PCIe or Infinity Fabric
+    nvls_collective_gib: float = Field(ge=0)  # TP > 1 on NVSwitch nodes with NVLink SHARP
+    plain_collective_gib: float = Field(ge=0)  # TP > 1 over NVLink, PCIe or Infinity Fabric
     sources: dict[str, str]
 
 
-class VllmRelease(_Data):
-    """What changed from one vLLM release on: the defaults and paths that move the KV budget."""
-
+class _Release(_Data):
     since: str  # the first release with these figures, "0.17"
-    gpu_memory_utilization: float = Field(gt=0, le=1)
-    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
     source: str
 
     @property
     def key(self) -> tuple[int, ...]:
         return release_key(self.since)
+
+
+class VllmRelease(_Release):
+    """What changed from one vLLM release on: the defaults and paths that move the KV budget."""
+
+    gpu_memory_utilization: float = Field(gt=0, le=1)
+    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
 
 
 class VllmDefaults(_Data):
@@ -72,10 +75,9 @@ class VllmDefaults(_Data):
         return self.release_of(None).gpu_memory_utilization
 
 
-class SglangRelease(_Data):
+class SglangRelease(_Release):
     """How one SGLang release line chose mem_fraction_static when the flag is not given."""
 
-    since: str
     rule: Literal["by_tp", "reserve_by_gpu", "reserve_from_batch"]
     # by_tp: (smallest TP, fraction), largest TP first
     by_tp: tuple[tuple[int, float], ...] = ()
@@ -84,11 +86,6 @@ class SglangRelease(_Data):
     # reserve_from_batch: (below GiB or None, chunked prefill, CUDA graph batch TP < 4, TP >= 4)
     batch_by_gpu: tuple[tuple[float | None, int, int, int], ...] = ()
     floor_above_60_gib: float = 0
-    source: str
-
-    @property
-    def key(self) -> tuple[int, ...]:
-        return release_key(self.since)
 
 
 class SglangPreLoad(_Data):

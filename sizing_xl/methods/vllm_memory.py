@@ -21,7 +21,7 @@ class NonWeightMemory:
 
     forward_gib: float  # the dummy forward pass of max_num_batched_tokens tokens
     sampler_gib: float  # the sampler warm-up over min(max_num_seqs, tokens) dummy requests
-    non_torch_gib: float  # lazily loaded kernels; NCCL / NVLS buffers when TP x PP > 1
+    non_torch_gib: float  # lazily loaded kernels; the all-reduce buffers under TP > 1
 
     @property
     def activation_gib(self) -> float:
@@ -44,7 +44,6 @@ def non_weight_memory(
     model: ModelSpec,
     *,
     tensor_parallel: int,
-    pipeline_parallel: int,
     max_num_batched_tokens: int,
     max_num_seqs: int,
     nvls: bool = True,

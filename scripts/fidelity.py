@@ -115,7 +115,9 @@ def predict(case: dict) -> Row:
     batch = flags.get("max_num_batched_tokens") or batch
     seqs = flags.get("max_num_seqs") or seqs
     context = flags.get("max_model_len") or flags.get("context_length") or model.max_context
-    release = vllm_release(case.get("engine_version"))
+    # a log that names no release is read with the one current on its date, where pinned
+    version = case.get("engine_version") or case.get("engine_version_assumed")
+    release = vllm_release(version)
     utilization = flags.get("gpu_memory_utilization") or release.gpu_memory_utilization
     memory = non_weight_memory(
         model,
@@ -124,6 +126,7 @@ def predict(case: dict) -> Row:
         max_num_seqs=seqs,
         nvls=gpu["nvls"] is not False,
         release=release,
+        sampler=flags.get("sampler"),
     )
     gpus = tp * pp
     server = ServerSpec.model_construct(
@@ -142,7 +145,7 @@ def predict(case: dict) -> Row:
         usable,
         tensor_parallel=tp,
         pipeline_parallel=pp,
-        release=sg.release_of(case.get("engine_version")),
+        release=sg.release_of(version),
     )
     knobs = EngineKnobs(
         gpu_memory_utilization=utilization,
@@ -165,7 +168,8 @@ def predict(case: dict) -> Row:
         weights_gib=model.weights_gib,
         knobs=knobs,
     )
-    weights = (model.weights_gib or 0) / gpus
+    # 'Model loading took' holds the RoPE table beside the checkpoint's shard
+    weights = (model.weights_gib or 0) / gpus + (memory.rope_cache_gib if memory else 0)
     if engine == "sglang":
         capacity = sglang.node_capacity(inp)
         assert capacity.memory is not None

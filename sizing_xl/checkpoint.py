@@ -112,16 +112,31 @@ def _attention(cfg: dict, hidden: int) -> list[Module]:
     ]
 
 
+def _moe_layer(cfg: dict, layer: int) -> bool:
+    """Whether a layer routes to experts: a listed MoE layer (`moe_layers`), else every
+    step-th layer (Llama 4's interleave_moe_layer_step, Qwen-MoE's decoder_sparse_step) past
+    the leading dense ones (first_k_dense_replace) and outside `mlp_only_layers`."""
+    listed = cfg.get("moe_layers")
+    if isinstance(listed, list):
+        return layer in listed
+    dense_only = cfg.get("mlp_only_layers")
+    if isinstance(dense_only, list) and layer in dense_only:
+        return False
+    step = _pos(cfg, "interleave_moe_layer_step", "decoder_sparse_step") or 1
+    return layer >= _pos(cfg, "first_k_dense_replace") and (layer + 1) % step == 0
+
+
 def _mlp(cfg: dict, hidden: int, layer: int) -> list[Module]:
     """A gated MLP (gate, up, down) or a routed MoE block with its router and shared experts."""
     experts = _pos(cfg, "num_local_experts", "num_experts", "n_routed_experts")
-    dense_first = _pos(cfg, "first_k_dense_replace")
     inter = _pos(cfg, "intermediate_size")
-    if not experts or layer < dense_first:
+    if not experts or not _moe_layer(cfg, layer):
+        # Llama 4 names its dense layers' width apart from its experts'
+        width = (_pos(cfg, "intermediate_size_mlp") if experts else 0) or inter
         return [
-            ("mlp.gate_proj", hidden * inter, True),
-            ("mlp.up_proj", hidden * inter, True),
-            ("mlp.down_proj", inter * hidden, True),
+            ("mlp.gate_proj", hidden * width, True),
+            ("mlp.up_proj", hidden * width, True),
+            ("mlp.down_proj", width * hidden, True),
         ]
     moe_inter = _pos(cfg, "moe_intermediate_size") or inter
     block = [

@@ -111,21 +111,22 @@ class _Reader:
         self.defaulted: set[str] = set()
         self.used: list[str] = []
         self.warnings: list[str] = []
-        family = CLASS_DEFAULTS.get(str(self.config.get("model_type")))
-        if family:
-            missing = {k: v for k, v in family["defaults"].items() if k not in self.config}
-            if missing:
-                self.config = {**self.config, **missing}
-                self.defaulted = set(missing)
-                given = ", ".join(f"{k} {v}" for k, v in missing.items())
-                self.warnings.append(
-                    f"not in the config, taken from transformers' defaults: {given}"
-                )
+        family = CLASS_DEFAULTS.get(str(self.config.get("model_type")), {})
+        missing = {k: v for k, v in family.get("defaults", {}).items() if k not in self.config}
+        if missing:
+            self.defaulted = set(missing)
+            given = ", ".join(f"{k} {v}" for k, v in missing.items())
+            self.warnings.append(f"not in the config, taken from transformers' defaults: {given}")
+        implied = {k: v for k, v in family.get("implied", {}).items() if k not in self.config}
+        self.implied = set(implied)
+        self.config = {**self.config, **missing, **implied}
 
     def label(self, key: str) -> str:
         """How the entry's source names a key: under text_config where the config keeps it."""
         if key in self.defaulted:
             return f"{key} (default)"
+        if key in self.implied:
+            return f"{key} (implied by the architecture)"
         return f"text_config.{key}" if key in self.text_keys else key
 
     def get(self, *keys: str) -> object:

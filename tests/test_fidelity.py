@@ -54,20 +54,29 @@ def test_weights_counted_from_the_config_match_what_vllm_loaded(rows):
 def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     fidelity, scored = rows
     stats = fidelity.summary(scored, "vllm")
-    assert stats["kv_tokens"]["cases"] >= 25 and stats["kv_tokens"]["mean_abs"] <= 7.0
-    assert stats["kv_tokens"]["median_abs"] <= 1.6
-    assert stats["max_concurrency"]["mean_abs"] <= 5.5
-    # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for, but
-    # Llama 4, whose interleaved MoE layout the parameter count does not read yet (README)
+    assert stats["kv_tokens"]["cases"] >= 30 and stats["kv_tokens"]["mean_abs"] <= 2.5
+    assert stats["kv_tokens"]["median_abs"] <= 1.2
+    assert stats["max_concurrency"]["mean_abs"] <= 3.5
+    # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for,
+    # Llama 4 Scout (shared experts, a 10 M-position RoPE table) among them
     close = [
         r
         for r in scored
-        if r.scored
-        and "llmdplanner" in r.case
-        and "llama-4" not in r.case
-        and r.error("kv_tokens") is not None
+        if r.scored and "llmdplanner" in r.case and r.error("kv_tokens") is not None
     ]
-    assert len(close) >= 5 and all(abs(r.error("kv_tokens")) <= 3.5 for r in close)
+    assert len(close) >= 10 and all(abs(r.error("kv_tokens")) <= 4.0 for r in close)
+
+
+def test_the_sampler_path_the_log_names_decides_the_warm_up(rows):
+    """Qwen2-7B, vLLM v0.10.1.1, one author: same-node runs say 'Using FlashInfer for top-p &
+    top-k sampling', the Ray run across nodes falls back to the torch sort path. Each is read
+    with its own path; the torch path's 40 bytes per logit on a FlashInfer run is 4-22 % low."""
+    fidelity, scored = rows
+    runs = {r.case: r for r in scored if "dennislee22" in r.case}
+    assert len(runs) == 5 and all(abs(r.error("kv_tokens")) <= 2.5 for r in runs.values())
+    case = next(c for c in fidelity.load_cases() if c["id"] in runs and "tp1-gmu025" in c["id"])
+    torch_path = {**case, "flags": {**case["flags"], "sampler": "torch"}}
+    assert fidelity.predict(torch_path).error("kv_tokens") < -15
 
 
 def test_sglang_token_pools_stay_within_todays_accuracy(rows):

@@ -40,7 +40,7 @@ def _profiling_run(model: dict[str, str], interconnect: str, max_num_seqs: str) 
     else the band of the model's size where the catalog lacks the sizes it needs."""
     vllm = engine_defaults().vllm
     rule, tokens = vllm.non_weight, vllm.max_num_batched_tokens
-    per_logit = vllm.release_of(None).sampler_bytes_per_logit
+    per_logit = vllm.sampler_bytes_per_logit(vllm.release_of(None))
     hidden, inter, vocab = model["hidden_size"], model["intermediate_size"], model["vocab_size"]
     top_k = model["experts_per_token"]
     width = f"{inter}*IF(ISNUMBER({top_k}),{top_k},1)"
@@ -52,9 +52,16 @@ def _profiling_run(model: dict[str, str], interconnect: str, max_num_seqs: str) 
     nvls = f'OR(NOT(ISTEXT({interconnect})),{interconnect}="nvswitch-nvls")'
     collective = f"IF({nvls},{rule.nvls_collective_gib:g},{rule.plain_collective_gib:g})"
     non_torch = f"IF(in_tp>1,{collective},{rule.single_gpu_gib:g})"
+    # methods/vllm_memory.rope_cache_gib: positions x rotary dim x activation bytes
+    rope_dim, head_dim, context = model["qk_rope_head_dim"], model["head_dim"], model["max_context"]
+    rotary = f"IF(ISNUMBER({rope_dim}),{rope_dim},{head_dim})"
+    rope = (
+        f"IF(AND(ISNUMBER({context}),ISNUMBER({rotary})),"
+        f"{context}*{rotary}*{rule.activation_bytes:g}/{GIB},0)"
+    )
     return (
         f"IF(AND(ISNUMBER({hidden}),ISNUMBER({inter}),ISNUMBER({vocab})),"
-        f"MAX({forward},{sampler})/{GIB}+{non_torch},"
+        f"MAX({forward},{sampler})/{GIB}+{non_torch}+{rope},"
         f"{_overhead_bands(model['params_total_b'])})"
     )
 
@@ -140,6 +147,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "head_dim",
             "kv_lora_rank",
             "qk_rope_head_dim",
+            "max_context",
             "params_total_b",
             "non_weight_overhead_gib",
             "hidden_size",

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.catalog_files import builtin_catalogs
@@ -49,7 +49,14 @@ class VllmRelease(_Release):
     """What changed from one vLLM release on: the defaults and paths that move the KV budget."""
 
     gpu_memory_utilization: float = Field(gt=0, le=1)
-    sampler_bytes_per_logit: PositiveFloat  # the sampler warm-up's bytes per (request, token id)
+    sampler: str  # the top-k/top-p path a default install takes: a key of `samplers`
+
+
+class SamplerPath(_Data):
+    """One top-k/top-p implementation's memory in the sampler warm-up."""
+
+    bytes_per_logit: PositiveFloat  # per (dummy request, token id)
+    source: str
 
 
 class VllmDefaults(_Data):
@@ -60,14 +67,26 @@ class VllmDefaults(_Data):
     max_num_batched_tokens: PositiveInt
     release: str  # the release whose defaults a sizing uses
     releases: tuple[VllmRelease, ...]  # oldest first
+    samplers: dict[str, SamplerPath]
     non_weight: NonWeightRule
     non_weight_overhead_gib: tuple[OverheadBand, ...]  # for models without the sizes it needs
     sources: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known_samplers(self) -> VllmDefaults:
+        for release in self.releases:
+            if release.sampler not in self.samplers:
+                raise ValueError(f"release {release.since}: unknown sampler {release.sampler!r}")
+        return self
 
     def release_of(self, version: str | None) -> VllmRelease:
         """The figures of the release a version belongs to (the newest one not after it); None
         or an unreadable version: the release sizings use."""
         return _newest_not_after(self.releases, version, self.release)
+
+    def sampler_bytes_per_logit(self, release: VllmRelease, sampler: str | None = None) -> float:
+        """The warm-up's bytes per logit on `sampler` (None: the release's default path)."""
+        return self.samplers[sampler or release.sampler].bytes_per_logit
 
     @property
     def gpu_memory_utilization(self) -> float:

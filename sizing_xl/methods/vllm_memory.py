@@ -22,6 +22,7 @@ class NonWeightMemory:
     forward_gib: float  # the dummy forward pass of max_num_batched_tokens tokens
     sampler_gib: float  # the sampler warm-up over min(max_num_seqs, tokens) dummy requests
     non_torch_gib: float  # lazily loaded kernels; the all-reduce buffers under TP > 1
+    rope_cache_gib: float = 0.0  # the RoPE cos/sin table, loaded with the weights on every GPU
 
     @property
     def activation_gib(self) -> float:
@@ -30,7 +31,18 @@ class NonWeightMemory:
 
     @property
     def total_gib(self) -> float:
-        return self.activation_gib + self.non_torch_gib
+        return self.activation_gib + self.non_torch_gib + self.rope_cache_gib
+
+
+def rope_cache_gib(model: ModelSpec, activation_bytes: float) -> float:
+    """vllm/model_executor/layers/rotary_embedding/base.py RotaryEmbedding keeps cos and sin
+    for every position up to the config's max_position_embeddings (rotary dim values each, in
+    the model's dtype) on every GPU: megabytes for most models, gigabytes for Llama 4's
+    10 M positions. It is part of 'Model loading took', not of the checkpoint."""
+    rotary = model.qk_rope_head_dim or model.head_dim
+    if model.max_context is None or rotary is None:
+        return 0.0
+    return model.max_context * rotary * activation_bytes / BYTES_PER_GIB
 
 
 def routed_intermediate(model: ModelSpec) -> int | None:
@@ -48,6 +60,7 @@ def non_weight_memory(
     max_num_seqs: int,
     nvls: bool = True,
     release: VllmRelease | None = None,
+    sampler: str | None = None,
 ) -> NonWeightMemory | None:
     """The profiling run's memory (vllm/v1/worker/gpu_model_runner.py profile_run):
 
@@ -58,22 +71,31 @@ def non_weight_memory(
       binds the KV size (kv_cache_utils.get_kv_cache_configs takes the minimum over workers);
     - non-torch: a small figure on one GPU or one pipeline stage; under TP > 1 the all-reduce
       buffers, about 2 GiB where NCCL uses NVLink SHARP (`nvls`: NVSwitch nodes of Hopper and
-      later), a few hundred MiB elsewhere.
+      later), a few hundred MiB elsewhere;
+    - the RoPE cos/sin table every GPU keeps beside its weight shard (rope_cache_gib).
 
-    `release` (default: the one sizings use) sets the sampler path's bytes per logit. None when
-    the model lacks hidden_size, intermediate_size or vocab_size.
+    `release` (default: the one sizings use) names the sampler path a default install takes;
+    `sampler` names another (engines.json `samplers`: torch, flashinfer, triton). None when the
+    model lacks hidden_size, intermediate_size or vocab_size.
     """
     width = routed_intermediate(model)
     if model.hidden_size is None or model.vocab_size is None or width is None:
         return None
-    rule = engine_defaults().vllm.non_weight
+    defaults = engine_defaults().vllm
+    rule = defaults.non_weight
     release = release or vllm_release()
     tokens = max_num_batched_tokens
     per_token = 3 * width / tensor_parallel + rule.hidden_factor * model.hidden_size
     forward = tokens * rule.activation_bytes * per_token
     requests = min(max_num_seqs, tokens)
-    sampler = requests * model.vocab_size * release.sampler_bytes_per_logit
+    per_logit = defaults.sampler_bytes_per_logit(release, sampler)
+    sampler_bytes = requests * model.vocab_size * per_logit
     collective = rule.nvls_collective_gib if nvls else rule.plain_collective_gib
     # all-reduce buffers belong to the TP group; pipeline stages only send and receive
     non_torch = collective if tensor_parallel > 1 else rule.single_gpu_gib
-    return NonWeightMemory(forward / BYTES_PER_GIB, sampler / BYTES_PER_GIB, non_torch)
+    return NonWeightMemory(
+        forward / BYTES_PER_GIB,
+        sampler_bytes / BYTES_PER_GIB,
+        non_torch,
+        rope_cache_gib(model, rule.activation_bytes),
+    )

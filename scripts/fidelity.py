@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,12 @@ def kv_precision(case: dict) -> str:
     ).kv_precision
 
 
+def runner_v2(flags: dict) -> bool | None:
+    """VLLM_USE_V2_MODEL_RUNNER as the launch set it (None: the release's default)."""
+    match = re.search(r"VLLM_USE_V2_MODEL_RUNNER=(\d)", str(flags.get("env") or ""))
+    return bool(int(match.group(1))) if match else None
+
+
 def predict(case: dict) -> Row:
     engine, flags = case["engine"], case["flags"]
     reported = {
@@ -127,6 +134,7 @@ def predict(case: dict) -> Row:
         nvls=gpu["nvls"] is not False,
         release=release,
         sampler=flags.get("sampler"),
+        runner_v2=runner_v2(flags),
     )
     gpus = tp * pp
     server = ServerSpec.model_construct(
@@ -175,7 +183,9 @@ def predict(case: dict) -> Row:
         assert capacity.memory is not None
         predicted = {"kv_tokens": capacity.memory.blocks_per_gpu, "weights_gib": weights}
         return Row(case["id"], engine, True, "", predicted, reported)
-    figures = vllm.startup_figures(inp, max_model_len=context)
+    figures = vllm.startup_figures(
+        inp, max_model_len=context, release=release, runner_v2=runner_v2(flags)
+    )
     predicted = {
         "kv_tokens": figures.kv_cache_tokens,
         "available_gib": figures.available_gib,

@@ -5,21 +5,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from sizing_xl.alert_texts import TEXT
 from sizing_xl.engine import kv_elements_per_token_layer
 from sizing_xl.i18n import (
-    SCENARIO_LABELS,
-    SEVERITY_LABELS,
-    Lang,
     fmt_dec,
     fmt_int,
     fmt_num,
     fmt_pct,
 )
+from sizing_xl.results import Alert, Severity
 from sizing_xl.throughput import SLOW_DECODE_TOKENS_PER_SECOND
 from sizing_xl.units import bytes_per_element
 
@@ -27,9 +25,8 @@ if TYPE_CHECKING:
     from sizing_xl.catalog import ModelSpec, StorageProfile
     from sizing_xl.methods.base import EngineMemory
     from sizing_xl.request import SizingRequest
-    from sizing_xl.scenarios import DeploymentInfo, EngineCheck, Scenario
+    from sizing_xl.results import DeploymentInfo, EngineCheck, Scenario
 
-Severity = Literal["info", "warning", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 
 
@@ -50,30 +47,6 @@ DEFAULT_THRESHOLDS = AlertThresholds()
 
 ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
 ALERT_CODES: tuple[str, ...] = tuple(TEXT)
-
-
-class Alert(BaseModel):
-    """One finding: a stable code, a severity, the scenario it concerns (if any), its figures."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    code: str
-    severity: Severity
-    scenario: str | None = None
-    params: dict[str, str] = {}
-
-    def message(self, lang: Lang) -> str:
-        params = dict(self.params)
-        if self.scenario is not None:
-            params["scenario"] = SCENARIO_LABELS[self.scenario][lang]
-        for key in ("low", "high"):
-            if key in params:
-                params[key] = SCENARIO_LABELS[params[key]][lang]
-        return TEXT[self.code][lang].format(**params)
-
-    def line(self, lang: Lang) -> str:
-        """'ALERTA: ...' as the seed's reports print it."""
-        return f"{SEVERITY_LABELS[self.severity][lang]}: {self.message(lang)}"
 
 
 def evaluate_alerts(

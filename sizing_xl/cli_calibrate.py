@@ -118,7 +118,9 @@ def reproduce(log: VllmLog, cal: Calibration, model: ModelSpec, server: ServerSp
             usable_gib_per_gpu=cal.usable_gib_per_gpu,
         ),
     )
-    figures = startup_figures(inp, max_model_len=inp.context_tokens)
+    figures = startup_figures(
+        inp, max_model_len=inp.context_tokens, release=vllm_release(log.version)
+    )
     return {
         "kv_precision": log.kv_precision,
         "max_model_len": inp.context_tokens,

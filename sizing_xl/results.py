@@ -1,4 +1,5 @@
-"""What a sizing returns: per-scenario results, the deployment, the engine check, the money context."""
+"""What a sizing returns: per-scenario results, the deployment, the engine check, the money
+context, and the alerts (alerts.py evaluates them); the bottom of the core, importing none of it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,39 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sizing_xl.alerts import Alert
+from sizing_xl.alert_texts import TEXT
 from sizing_xl.catalog import CloudOffer, ModelSpec, ServerSpec, StorageProfile
 from sizing_xl.costs import ScenarioCost
+from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
 from sizing_xl.methods.base import EngineMemory
 from sizing_xl.request import HaMode, ScenarioName, SizingRequest
 from sizing_xl.throughput import ScenarioThroughput
+
+Severity = Literal["info", "warning", "critical"]
+
+
+class Alert(BaseModel):
+    """One finding: a stable code, a severity, the scenario it concerns (if any), its figures."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    code: str
+    severity: Severity
+    scenario: str | None = None
+    params: dict[str, str] = {}
+
+    def message(self, lang: Lang) -> str:
+        params = dict(self.params)
+        if self.scenario is not None:
+            params["scenario"] = SCENARIO_LABELS[self.scenario][lang]
+        for key in ("low", "high"):
+            if key in params:
+                params[key] = SCENARIO_LABELS[params[key]][lang]
+        return TEXT[self.code][lang].format(**params)
+
+    def line(self, lang: Lang) -> str:
+        """'ALERTA: ...' as the seed's reports print it."""
+        return f"{SEVERITY_LABELS[self.severity][lang]}: {self.message(lang)}"
 
 
 class _Result(BaseModel):

@@ -54,9 +54,9 @@ def test_weights_counted_from_the_config_match_what_vllm_loaded(rows):
 def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     fidelity, scored = rows
     stats = fidelity.summary(scored, "vllm")
-    assert stats["kv_tokens"]["cases"] >= 30 and stats["kv_tokens"]["mean_abs"] <= 2.5
-    assert stats["kv_tokens"]["median_abs"] <= 1.2
-    assert stats["max_concurrency"]["mean_abs"] <= 3.5
+    assert stats["kv_tokens"]["cases"] >= 30 and stats["kv_tokens"]["mean_abs"] <= 2.0
+    assert stats["kv_tokens"]["median_abs"] <= 1.2 and abs(stats["kv_tokens"]["worst"]) <= 11
+    assert stats["max_concurrency"]["mean_abs"] <= 3.0
     # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for,
     # Llama 4 Scout (shared experts, a 10 M-position RoPE table) among them
     close = [
@@ -138,3 +138,23 @@ def test_fp8_block_checkpoint_is_one_byte_per_quantized_weight():
     assert imported.entry["weights_precision"] == "fp8"
     # 671 B parameters, most at one byte: DeepSeek-V3's published FP8 checkpoint is ~642 GiB
     assert 600 < imported.entry["weights_gib"] < 700
+
+
+def test_model_runner_v2_follows_the_release_and_the_launch(rows):
+    """v0.25-v0.28 run dense models on model runner V2 (no top-k/top-p in its warm-up; from
+    v0.27 its penalty buffers charged), MoE models on V1 unless listed; an explicit
+    VLLM_USE_V2_MODEL_RUNNER=0 keeps V1 (the Gemma 4 run on B300)."""
+    from sizing_xl.methods.defaults import vllm_release
+
+    fidelity, scored = rows
+    models = {c["id"]: fidelity.model_of(c) for c in fidelity.load_cases() if c["config"]}
+    dense = models["vllm-qwen3-32b-rtxpro6000-tp2-kubesimplify"]
+    moe = models["vllm-qwen3-30b-a3b-h100-tp1-llmdplanner"]
+    assert not vllm_release("0.20.1").runs_v2(dense)
+    assert vllm_release("0.22.0").runs_v2(dense) and not vllm_release("0.22.0").runs_v2(moe)
+    assert vllm_release("0.27.1").runs_v2(dense) and not vllm_release("0.27.1").runs_v2(moe)
+    assert vllm_release("0.29.0").runs_v2(moe)
+    errors = {r.case: r.error("kv_tokens") for r in scored if r.scored}
+    assert abs(errors["vllm-qwen3-32b-rtxpro6000-tp2-kubesimplify"]) <= 3
+    assert abs(errors["vllm-qwen3-14b-h100-tp1-residencyvllm"]) <= 3
+    assert fidelity.runner_v2({"env": "VLLM_USE_V2_MODEL_RUNNER=0"}) is False

@@ -8,8 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.workbook.properties import CalcProperties
@@ -40,6 +38,7 @@ from sizing_xl.excel.cells import (
     text_lines,
     workbook_bytes,
 )
+from sizing_xl.excel.director_charts import CHARTS_ROWS, add_cost_chart, add_nodes_chart
 from sizing_xl.excel.director_words import WORDS
 from sizing_xl.excel.live_model import (
     INFEASIBLE,
@@ -55,7 +54,6 @@ from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
 from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import (
-    SCENARIO_TITLES,
     SEVERITY_LABELS,
     Lang,
     fmt_int,
@@ -78,9 +76,6 @@ from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
 EXECUTIVE_SHEET = "Executive"
 _COLS = "BCD"  # Minimum, Recommended, Ideal
-_CHART_CM = 6.5  # each chart's height; two stand beside the results table
-_CHART_ROWS = 13  # rows of 15 pt one chart covers
-_CHARTS_ROWS = 2 * _CHART_ROWS + 2
 _WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
 
 
@@ -234,8 +229,10 @@ def build_executive_sheet(
             nodes_row = out.row
         money_rows[label] = out.row
         out.skip()
-    _add_chart(ws, lang, header, nodes_row, [n for n in SCENARIO_NAMES if s[n].nodes_final is None])
-    _add_cost_chart(ws, result, lang, header, money_rows)
+    add_nodes_chart(
+        ws, lang, header, nodes_row, [n for n in SCENARIO_NAMES if s[n].nodes_final is None]
+    )
+    add_cost_chart(ws, result, lang, header, money_rows)
     _live_check(
         ws, check_row, w, live, snapshot, w["kv"], w["spn"], w["nodes"].format(family=family)
     )
@@ -243,7 +240,7 @@ def build_executive_sheet(
 
     # page 1: the decision, money included; page 2: the comparison, the risks and premises.
     # The break waits for the two charts beside the table.
-    out.row = max(out.row, header + _CHARTS_ROWS)
+    out.row = max(out.row, header + CHARTS_ROWS)
     ws.row_breaks.append(Break(id=out.row))
     out.section(w["comparison"])
     header_row(ws, out.row, 1, [w["criterion"], *scenario_titles(lang)])
@@ -307,39 +304,6 @@ def build_executive_sheet(
     return check_cell
 
 
-def _add_chart(
-    ws: Worksheet, lang: Lang, header_row_: int, nodes_row: int, infeasible: list[str]
-) -> None:
-    """Nodes per scenario; an infeasible scenario has no bar, and the chart says why."""
-    w = WORDS[lang]
-    if len(infeasible) == len(SCENARIO_NAMES):  # nothing to draw: say so where it would be
-        put(ws, f"G{header_row_}", w["no_nodes_chart"], font=NOTE_FONT, alignment=WRAP)
-        ws.merge_cells(f"G{header_row_}:L{header_row_ + 2}")
-        return
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = w["chart"]
-    if infeasible:
-        names = ", ".join(SCENARIO_TITLES[n][lang] for n in infeasible)
-        chart.title = f"{w['chart']} ({w['chart_infeasible'].format(names=names)})"
-    chart.y_axis.title = w["chart_y"]
-    chart.y_axis.majorGridlines = None
-    chart.legend = None
-    chart.add_data(
-        Reference(ws, min_col=2, max_col=4, min_row=nodes_row),
-        from_rows=True,
-        titles_from_data=False,
-    )
-    chart.set_categories(Reference(ws, min_col=2, max_col=4, min_row=header_row_))
-    chart.dataLabels = DataLabelList(
-        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
-    )
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.height, chart.width = _CHART_CM, 11.5
-    ws.add_chart(chart, f"G{header_row_}")
-
-
 def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, object]]:
     """Page 1's money and throughput rows: values in the sizing's currency, a dash where none."""
     words, rate = FINOPS_WORDS[lang], result.finance.usd_to_currency
@@ -364,45 +328,6 @@ def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, obje
         (words["per_mtok_owned"], money_format(currency, cents=True), amount("usd_per_mtok_owned")),
         (words["power"] + " (kW)", "#,##0.0", lambda r: "—" if r.cost is None else r.cost.power_kw),
     ]
-
-
-def _add_cost_chart(
-    ws: Worksheet, result: SizingResult, lang: Lang, header_row_: int, rows: dict[str, int]
-) -> None:
-    """Monthly cost per scenario, owned against cloud; a note instead where neither is known."""
-    words = FINOPS_WORDS[lang]
-    costs = [result.scenario(n).cost for n in SCENARIO_NAMES]
-    known = [
-        label
-        for label, field in (
-            (words["tco"], "tco_monthly_usd"),
-            (words["cloud"], "cloud_monthly_usd"),
-        )
-        if any(c is not None and getattr(c, field) is not None for c in costs)
-    ]
-    top = header_row_ + _CHART_ROWS + 1
-    anchor = f"G{top}"
-    if not known:
-        note = words["no_money_chart"].format(server=result.server.name)
-        put(ws, anchor, note, font=NOTE_FONT, alignment=WRAP)
-        ws.merge_cells(f"G{top}:L{top + 2}")
-        return
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = words["cost_chart"].format(currency=result.finance.currency)
-    chart.y_axis.majorGridlines = None
-    for label in known:
-        chart.add_data(
-            Reference(ws, min_col=1, max_col=4, min_row=rows[label]),
-            from_rows=True,
-            titles_from_data=True,
-        )
-    chart.set_categories(Reference(ws, min_col=2, max_col=4, min_row=header_row_))
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.legend.position = "b"
-    chart.height, chart.width = _CHART_CM, 11.5
-    ws.add_chart(chart, anchor)
 
 
 def _live_check(

@@ -33,6 +33,7 @@ class NonWeightRule(_Data):
     single_gpu_gib: float = Field(ge=0)
     nvls_collective_gib: float = Field(ge=0)  # TP > 1 on NVSwitch nodes with NVLink SHARP
     plain_collective_gib: float = Field(ge=0)  # TP > 1 over NVLink, PCIe or Infinity Fabric
+    runner_v2_buffer_bytes: float = Field(ge=0)  # V2's penalty buffers per (sequence, token id)
     sources: dict[str, str]
 
 
@@ -50,6 +51,37 @@ class VllmRelease(_Release):
 
     gpu_memory_utilization: float = Field(gt=0, le=1)
     sampler: str  # the top-k/top-p path a default install takes: a key of `samplers`
+    # which models run on model runner V2 when VLLM_USE_V2_MODEL_RUNNER is unset
+    runner_v2: Literal["none", "listed", "listed_or_dense", "all"]
+    runner_v2_architectures: tuple[str, ...] = ()
+    runner_v2_dense_unquantized_only: bool = False
+    runner_v2_buffers_charged: bool = False  # its persistent sampler buffers cut the KV budget
+    # the start-up log: tokens as max_concurrency x max_model_len (else blocks // groups x block)
+    kv_tokens_from_concurrency: bool = False
+    # batches a sliding group holds beyond its window: one, or async scheduling's (PP + 1 on
+    # model runner V2; 2 on V1 at PP 1, else PP)
+    in_flight_batches: Literal["one", "async"] = "one"
+
+    def batches_in_flight(self, *, runner_v2: bool, pipeline_parallel: int) -> int:
+        """vllm/config/vllm.py max_concurrent_batches under this release's scheduling."""
+        if self.in_flight_batches == "one":
+            return 1
+        if runner_v2:
+            return pipeline_parallel + 1
+        return 2 if pipeline_parallel == 1 else pipeline_parallel
+
+    def runs_v2(self, model: ModelSpec) -> bool:
+        """Whether the model runs on model runner V2 by default (VllmConfig.use_v2_model_runner)."""
+        listed = model.architecture in self.runner_v2_architectures
+        dense = not model.num_experts
+        quantized = model.weights_precision not in (None, "bf16", "fp16", "fp32")
+        if self.runner_v2 == "listed":
+            return listed and (
+                not self.runner_v2_dense_unquantized_only or (dense and not quantized)
+            )
+        if self.runner_v2 == "listed_or_dense":
+            return listed or dense
+        return self.runner_v2 == "all"
 
 
 class SamplerPath(_Data):

@@ -17,7 +17,7 @@ from sizing_xl.methods.base import (
     usable_gib_per_gpu,
     weights_gib_per_gpu,
 )
-from sizing_xl.methods.defaults import engine_defaults
+from sizing_xl.methods.defaults import VllmRelease, engine_defaults, vllm_release
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
 
@@ -87,14 +87,15 @@ def sliding_blocks(tokens: int, window: int, block_size: int) -> int:
 
 
 def sliding_blocks_at_startup(
-    max_model_len: int, window: int, block_size: int, max_num_batched_tokens: int
+    max_model_len: int, window: int, block_size: int, in_flight_tokens: int
 ) -> int:
     """What the start-up log charges a sliding group (kv_cache_interface.py SlidingWindowSpec):
 
-    cdiv(min(window - 1 + max_num_batched_tokens, max_model_len), block) + 1, room for a
-    prefill chunk on top of the window.
+    cdiv(min(window - 1 + in-flight tokens, max_model_len), block) + 1, room for the prefill
+    chunks still in flight on top of the window (one batch of max_num_batched_tokens; from
+    v0.26 every batch async scheduling keeps in flight).
     """
-    tokens = min(window - 1 + max_num_batched_tokens, max_model_len)
+    tokens = min(window - 1 + in_flight_tokens, max_model_len)
     return math.ceil(tokens / block_size) + 1
 
 
@@ -224,31 +225,58 @@ class StartupFigures:
     fits_one_request: bool
 
 
-def startup_blocks(inp: MethodInput, pool: GpuPool, max_model_len: int) -> int:
+def startup_blocks(
+    inp: MethodInput,
+    pool: GpuPool,
+    max_model_len: int,
+    *,
+    release: VllmRelease | None = None,
+    runner_v2: bool | None = None,
+) -> int:
     """Blocks the start-up log charges one max_model_len request
-    (get_max_concurrency_for_kv_cache_config): sliding groups the window plus a batch."""
+    (get_max_concurrency_for_kv_cache_config): sliding groups the window plus what is in
+    flight (VllmRelease.batches_in_flight x max_num_batched_tokens)."""
     window = inp.model.sliding_window or 0
+    release = release or vllm_release()
+    v2 = release.runs_v2(inp.model) if runner_v2 is None else runner_v2
+    batches = release.batches_in_flight(
+        runner_v2=v2, pipeline_parallel=inp.deployment.pipeline_parallel
+    )
     return blocks_per_request(
         pool.groups,
         full=full_blocks(max_model_len, pool.block_size),
         sliding=sliding_blocks_at_startup(
-            max_model_len, window, pool.block_size, inp.knobs.max_num_batched_tokens
+            max_model_len, window, pool.block_size, batches * inp.knobs.max_num_batched_tokens
         )
         if window
         else 0,
     )
 
 
-def startup_figures(inp: MethodInput, *, max_model_len: int) -> StartupFigures:
-    """GPU KV cache size = num_blocks // groups x block; maximum concurrency = num_blocks /
-    blocks one max_model_len request is charged (startup_blocks).
-    """
+def startup_figures(
+    inp: MethodInput,
+    *,
+    max_model_len: int,
+    release: VllmRelease | None = None,
+    runner_v2: bool | None = None,
+) -> StartupFigures:
+    """Maximum concurrency = num_blocks / blocks one max_model_len request is charged
+    (startup_blocks); GPU KV cache size = num_blocks // groups x block, or from v0.22
+    int(max_concurrency x max_model_len) (kv_cache_utils.py). `release` (default: the one
+    sizings use) and `runner_v2` (default: the release's choice for the model) set both."""
+    release = release or vllm_release()
     pool = gpu_pool(inp)
-    charged = startup_blocks(inp, pool, max_model_len)
+    charged = startup_blocks(inp, pool, max_model_len, release=release, runner_v2=runner_v2)
+    concurrency = pool.num_blocks / charged
+    tokens = (
+        int(concurrency * max_model_len)
+        if release.kv_tokens_from_concurrency
+        else pool.num_blocks // pool.groups.count * pool.block_size
+    )
     return StartupFigures(
         available_gib=bytes_to_gib(pool.available_bytes),
         num_blocks=pool.num_blocks,
-        kv_cache_tokens=pool.num_blocks // pool.groups.count * pool.block_size,
-        max_concurrency=pool.num_blocks / charged,
+        kv_cache_tokens=tokens,
+        max_concurrency=concurrency,
         fits_one_request=pool.num_blocks >= charged,
     )

@@ -23,6 +23,7 @@ class NonWeightMemory:
     sampler_gib: float  # the sampler warm-up over min(max_num_seqs, tokens) dummy requests
     non_torch_gib: float  # lazily loaded kernels; the all-reduce buffers under TP > 1
     rope_cache_gib: float = 0.0  # the RoPE cos/sin table, loaded with the weights on every GPU
+    runner_buffers_gib: float = 0.0  # model runner V2's persistent sampler buffers, where charged
 
     @property
     def activation_gib(self) -> float:
@@ -31,7 +32,9 @@ class NonWeightMemory:
 
     @property
     def total_gib(self) -> float:
-        return self.activation_gib + self.non_torch_gib + self.rope_cache_gib
+        return (
+            self.activation_gib + self.non_torch_gib + self.rope_cache_gib + self.runner_buffers_gib
+        )
 
 
 def rope_cache_gib(model: ModelSpec, activation_bytes: float) -> float:
@@ -61,6 +64,7 @@ def non_weight_memory(
     nvls: bool = True,
     release: VllmRelease | None = None,
     sampler: str | None = None,
+    runner_v2: bool | None = None,
 ) -> NonWeightMemory | None:
     """The profiling run's memory (vllm/v1/worker/gpu_model_runner.py profile_run):
 
@@ -75,8 +79,11 @@ def non_weight_memory(
     - the RoPE cos/sin table every GPU keeps beside its weight shard (rope_cache_gib).
 
     `release` (default: the one sizings use) names the sampler path a default install takes;
-    `sampler` names another (engines.json `samplers`: torch, flashinfer, triton). None when the
-    model lacks hidden_size, intermediate_size or vocab_size.
+    `sampler` names another (engines.json `samplers`: torch, flashinfer, triton). The release
+    also says which models run on model runner V2 (`runner_v2` forces it either way, as
+    VLLM_USE_V2_MODEL_RUNNER does): its warm-up samples without top-k/top-p, and from v0.27 its
+    penalty buffers (max_num_seqs x vocab) are charged. None when the model lacks hidden_size,
+    intermediate_size or vocab_size.
     """
     width = routed_intermediate(model)
     if model.hidden_size is None or model.vocab_size is None or width is None:
@@ -88,8 +95,11 @@ def non_weight_memory(
     per_token = 3 * width / tensor_parallel + rule.hidden_factor * model.hidden_size
     forward = tokens * rule.activation_bytes * per_token
     requests = min(max_num_seqs, tokens)
-    per_logit = defaults.sampler_bytes_per_logit(release, sampler)
+    v2 = release.runs_v2(model) if runner_v2 is None else runner_v2
+    per_logit = defaults.sampler_bytes_per_logit(release, "runner_v2" if v2 else sampler)
     sampler_bytes = requests * model.vocab_size * per_logit
+    charged = v2 and release.runner_v2_buffers_charged
+    buffers = max_num_seqs * model.vocab_size * rule.runner_v2_buffer_bytes if charged else 0
     collective = rule.nvls_collective_gib if nvls else rule.plain_collective_gib
     # all-reduce buffers belong to the TP group; pipeline stages only send and receive
     non_torch = collective if tensor_parallel > 1 else rule.single_gpu_gib
@@ -98,4 +108,5 @@ def non_weight_memory(
         sampler_bytes / BYTES_PER_GIB,
         non_torch,
         rope_cache_gib(model, rule.activation_bytes),
+        buffers / BYTES_PER_GIB,
     )

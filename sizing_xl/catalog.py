@@ -73,6 +73,10 @@ class ModelSpec(_Entry):
     sliding_window: PositiveInt | None = None
     kv_lora_rank: PositiveInt | None = None
     qk_rope_head_dim: PositiveInt | None = None
+    # Hybrid models whose full-attention (global) layers have their own KV heads and head size
+    # (Gemma 4); config.json's keys of the same names. Unset: every layer as above.
+    num_global_key_value_heads: PositiveInt | None = None
+    global_head_dim: PositiveInt | None = None
     max_context: PositiveInt | None = None
     params_total_b: PositiveFloat | None = None
     params_active_b: PositiveFloat | None = None
@@ -101,6 +105,13 @@ class ModelSpec(_Entry):
                 raise ValueError("kv_lora_rank and qk_rope_head_dim need attention_type 'mla'")
         elif self.kv_lora_rank is None or self.qk_rope_head_dim is None:
             raise ValueError("mla models need kv_lora_rank and qk_rope_head_dim")
+        globals_ = (self.num_global_key_value_heads, self.global_head_dim)
+        if any(g is not None for g in globals_) and (
+            self.attention_type != "gqa" or self.attention_pattern != "hybrid"
+        ):
+            raise ValueError(
+                "num_global_key_value_heads and global_head_dim need a hybrid gqa model"
+            )
         if (self.num_sliding_layers or 0) > self.num_layers:
             raise ValueError(
                 f"num_sliding_layers {self.num_sliding_layers} exceeds num_layers {self.num_layers}"

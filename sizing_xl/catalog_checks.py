@@ -25,6 +25,8 @@ UPPER_BOUNDS: dict[str, float] = {
     "sliding_window": 1e9,
     "kv_lora_rank": 65_536,
     "qk_rope_head_dim": 65_536,
+    "num_global_key_value_heads": 100_000,
+    "global_head_dim": 65_536,
     "max_context": 1e9,
     "params_total_b": 1e6,
     "params_active_b": 1e6,

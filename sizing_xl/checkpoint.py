@@ -75,7 +75,18 @@ def _pos(cfg: dict, *keys: str) -> int:
     return 0
 
 
-def _attention(cfg: dict, hidden: int) -> list[Module]:
+def _global_layer(cfg: dict, layer: int) -> bool:
+    """A full-attention layer with its own head size and KV heads (Gemma 4's global layers)."""
+    types = cfg.get("layer_types")
+    return (
+        bool(_pos(cfg, "global_head_dim"))
+        and isinstance(types, list)
+        and layer < len(types)
+        and types[layer] == "full_attention"
+    )
+
+
+def _attention(cfg: dict, hidden: int, *, full: bool = False) -> list[Module]:
     heads = _pos(cfg, "num_attention_heads")
     if cfg.get("kv_lora_rank"):  # MLA (DeepSeek-V2/V3, Kimi-K2): latent projections
         rope, nope = _pos(cfg, "qk_rope_head_dim"), _pos(cfg, "qk_nope_head_dim")
@@ -100,6 +111,9 @@ def _attention(cfg: dict, hidden: int) -> list[Module]:
         ]
     head_dim = _pos(cfg, "head_dim") or (hidden // heads if heads else 0)
     kv = _pos(cfg, "num_key_value_heads") or heads
+    if full:  # vLLM's gemma4.py loads a v_proj even where attention_k_eq_v copies k_proj into it
+        head_dim = _pos(cfg, "global_head_dim") or head_dim
+        kv = _pos(cfg, "num_global_key_value_heads") or kv
     bias: list[Module] = []
     if cfg.get("attention_bias") or cfg.get("model_type") in QKV_BIAS:
         bias = [("self_attn.qkv_bias", (heads + 2 * kv) * head_dim, False)]
@@ -227,7 +241,8 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
     ignore = IgnoreList(quant.ignore if quant else ())
     quantized = plain = 0
     for layer in range(layers):
-        for name, params, quantizable in _attention(cfg, hidden) + _mlp(cfg, hidden, layer):
+        attention = _attention(cfg, hidden, full=_global_layer(cfg, layer))
+        for name, params, quantizable in attention + _mlp(cfg, hidden, layer):
             full = f"model.layers.{layer}.{name}"
             if quant and quantizable and full not in ignore:
                 quantized += params

@@ -35,16 +35,16 @@ STATE_KEYS = (
     "linear_key_head_dim",
 )
 STATE_MODEL_TYPES = {"mamba", "mamba2", "falcon_mamba", "jamba", "zamba", "zamba2", "nemotron_h"}
-# Layout keys of families whose KV layers differ in ways one head_dim and one KV-head count cannot
-# express (Gemma 4's global layers, shared KV layers, Llama 4's chunked local attention): the
-# entry sizes every layer alike, and says so.
+# Layout keys of families whose KV layers differ in ways the entry cannot express (shared KV
+# layers, Llama 4's chunked local attention): the entry sizes those layers as the others, and
+# says so. Gemma 4's global layers (global_head_dim, num_global_key_value_heads) are read;
+# its attention_k_eq_v saves nothing: vLLM's gemma4.py caches K and V apart (v_norm vs k_norm).
 UNMODELLED_LAYOUT_KEYS = (
-    "global_head_dim",
-    "num_global_key_value_heads",
-    "attention_k_eq_v",
     "num_kv_shared_layers",
     "attention_chunk_size",
 )
+# A hybrid model's full-attention layers with their own KV heads and head size (Gemma 4)
+GLOBAL_LAYER_KEYS = ("num_global_key_value_heads", "global_head_dim")
 ATTENTION_LAYER_TYPES = {"full_attention": "full", "sliding_attention": "sliding"}
 # Defaults a family's config class supplies for keys its published config.json omits (data)
 CLASS_DEFAULTS: dict[str, dict] = {
@@ -201,6 +201,11 @@ def model_from_config(
             )
         entry["head_dim"] = head_dim
     entry.update(_attention_pattern(r, layers))
+    if entry.get("attention_pattern") == "hybrid" and entry["attention_type"] == "gqa":
+        for key in GLOBAL_LAYER_KEYS:
+            value = r.whole(key, required=False)
+            if value:
+                entry[key] = value
     odd = [f"{k} {cfg[k]}" for k in UNMODELLED_LAYOUT_KEYS if cfg.get(k) not in (None, 0, False)]
     if odd:
         r.warnings.append(

@@ -21,19 +21,34 @@ def floor_count(x: float) -> int:
     return math.floor(round(x, SNAP_DECIMALS))
 
 
-def kv_elements_per_token_layer(model: ModelSpec, *, tensor_parallel: int = 1) -> int:
+def kv_heads_and_dim(model: ModelSpec, *, full: bool = False) -> tuple[int, int]:
+    """A GQA layer's KV heads and head size: a full-attention layer's own where the model
+    gives them (Gemma 4's global layers), else the model's."""
+    assert model.num_key_value_heads is not None and model.head_dim is not None
+    if not full:
+        return model.num_key_value_heads, model.head_dim
+    return (
+        model.num_global_key_value_heads or model.num_key_value_heads,
+        model.global_head_dim or model.head_dim,
+    )
+
+
+def kv_elements_per_token_layer(
+    model: ModelSpec, *, tensor_parallel: int = 1, full: bool = False
+) -> int:
     """Elements one token adds to one layer's cache, summed over a tensor-parallel group.
 
     GQA: 2 (K and V) x kv_heads x head_dim. Each rank holds ceil(kv_heads / TP) heads, so with
     TP above kv_heads heads are held more than once: 2 x ceil(kv_heads / TP) x TP x head_dim.
     MLA: one latent of kv_lora_rank + qk_rope_head_dim (no x2), replicated on every TP rank.
+    `full`: a full-attention layer of a hybrid model (kv_heads_and_dim).
     """
     if model.attention_type == "mla":
         assert model.kv_lora_rank is not None and model.qk_rope_head_dim is not None
         return (model.kv_lora_rank + model.qk_rope_head_dim) * tensor_parallel
-    assert model.num_key_value_heads is not None and model.head_dim is not None
-    heads_held = math.ceil(model.num_key_value_heads / tensor_parallel) * tensor_parallel
-    return 2 * heads_held * model.head_dim
+    heads, dim = kv_heads_and_dim(model, full=full)
+    heads_held = math.ceil(heads / tensor_parallel) * tensor_parallel
+    return 2 * heads_held * dim
 
 
 def cached_token_layers(model: ModelSpec, *, context_tokens: int) -> int:
@@ -45,12 +60,15 @@ def cached_token_layers(model: ModelSpec, *, context_tokens: int) -> int:
 def kv_bytes_per_session(
     model: ModelSpec, *, context_tokens: int, bytes_per_element: int, tensor_parallel: int = 1
 ) -> int:
-    """2 x (full_layers x context + sliding_layers x window) x kv_heads x head_dim x bytes (GQA)."""
-    return (
-        cached_token_layers(model, context_tokens=context_tokens)
-        * kv_elements_per_token_layer(model, tensor_parallel=tensor_parallel)
-        * bytes_per_element
+    """2 x (full_layers x context + sliding_layers x window) x kv_heads x head_dim x bytes (GQA),
+    full and sliding layers each at their own heads and head size."""
+    window = min(model.sliding_window or 0, context_tokens)
+    elements = model.full_layers * context_tokens * kv_elements_per_token_layer(
+        model, tensor_parallel=tensor_parallel, full=True
+    ) + model.sliding_layers * window * kv_elements_per_token_layer(
+        model, tensor_parallel=tensor_parallel
     )
+    return elements * bytes_per_element
 
 
 def hbm_budget_bytes(

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 
 from sizing_xl.calibrate import parse_vllm_log, read_vllm_log
+from sizing_xl.capacity import plan_capacities
 from sizing_xl.catalog_files import load_catalog
 from sizing_xl.cli import run
 from sizing_xl.cli_common import EXIT_INPUT
 from sizing_xl.config_import import model_from_config
 from sizing_xl.errors import InputError
+from sizing_xl.methods import vllm
+from sizing_xl.methods.defaults import vllm_release
 from sizing_xl.request import make_request
 from sizing_xl.scenarios import size
 from tests.conftest import fidelity_module
@@ -41,7 +44,7 @@ def _sized_back_cases() -> list[dict]:
             continue  # a KV token count alone: nothing to calibrate from
         config = json.loads((DATA / "configs" / case["config"] / "config.json").read_text())
         if any("does not model yet" in w for w in model_from_config(config, name="m").warnings):
-            continue  # a layer layout the entries cannot express (Gemma 4's global layers)
+            continue  # a layer layout the entries cannot express (Llama 4's chunked attention)
         if _usable(case.get("gpu")) is None and "total" not in text:
             continue  # neither the log nor gpus.json says how much memory its GPUs have
         stages = text.count("Available KV cache memory")
@@ -78,24 +81,27 @@ def test_calibrated_entries_size_back_to_the_logs_kv_tokens(case, tmp_path, caps
     doc = json.loads(out)
     parsed = read_vllm_log(log)
     catalog = load_catalog([tmp_path])
-    result = size(
-        make_request(
-            model="logged-model-calibrated",
-            server="logged-gpu-calibrated",
-            concurrency=1,
-            effective_context=int(parsed.max_model_len or 4096),
-            method="vllm",
-            tensor_parallel=tp,
-            pipeline_parallel=pp,
-            kv_precision=doc["log"]["kv_precision"],
-            block_size=case["flags"].get("block_size"),
-        ),
-        catalog,
+    request = make_request(
+        model="logged-model-calibrated",
+        server="logged-gpu-calibrated",
+        concurrency=1,
+        effective_context=int(parsed.max_model_len or 4096),
+        method="vllm",
+        tensor_parallel=tp,
+        pipeline_parallel=pp,
+        kv_precision=doc["log"]["kv_precision"],
+        block_size=case["flags"].get("block_size"),
     )
-    memory = result.scenario("recommended").memory
-    tokens = (
-        memory.blocks_per_gpu // (memory.full_groups + memory.sliding_groups) * memory.block_size
+    size(request, catalog)  # the entries size without complaint
+    # the log's own figure: its release's reporting (tokens from the concurrency from v0.22,
+    # the batches in flight a sliding group is charged) on the calibrated pool
+    figures = vllm.startup_figures(
+        plan_capacities(request, catalog).ctx.base,
+        max_model_len=request.effective_context,
+        release=vllm_release(parsed.version),
+        runner_v2=fidelity_module().runner_v2(case["flags"]),
     )
+    tokens = figures.kv_cache_tokens
     logged = case["reported"]["kv_tokens"]
     # vLLM sizes from the smallest rank; where the log prints fewer ranks than ran, the
     # smallest may be unseen (Qwen3-235B-FP8 at TP 4 prints one rank: 1.1 % apart)

@@ -251,6 +251,21 @@ def grid_cases() -> list[dict]:
             block_size=32,
             max_num_seqs=40,
         ),
+        dict(  # Gemma 4: global layers with their own heads (4 x 512), seed method
+            model="gemma-4-31b",
+            server="dgx-b300",
+            effective_context=200000,
+            kv_precision="bf16",
+            concurrency=300,
+        ),
+        dict(  # vLLM: Gemma 4's unified pages (32-token blocks in the global layers)
+            model="gemma-4-31b",
+            server="dgx-b300",
+            effective_context=65536,
+            concurrency=900,
+            tensor_parallel=2,
+            method="vllm",
+        ),
         dict(  # vLLM: MLA's 64-token blocks; weights sized at fp4 from the parameter count
             model="deepseek-v3",
             server="dgx-b200",

@@ -54,9 +54,10 @@ def test_weights_counted_from_the_config_match_what_vllm_loaded(rows):
 def test_kv_tokens_and_concurrency_stay_within_todays_accuracy(rows):
     fidelity, scored = rows
     stats = fidelity.summary(scored, "vllm")
-    assert stats["kv_tokens"]["cases"] >= 30 and stats["kv_tokens"]["mean_abs"] <= 2.0
+    assert stats["kv_tokens"]["cases"] >= 30 and stats["kv_tokens"]["mean_abs"] <= 1.8
     assert stats["kv_tokens"]["median_abs"] <= 1.2 and abs(stats["kv_tokens"]["worst"]) <= 11
-    assert stats["max_concurrency"]["mean_abs"] <= 3.0
+    assert stats["max_concurrency"]["mean_abs"] <= 1.8
+    assert abs(stats["max_concurrency"]["worst"]) <= 11
     # the v0.19-line start-ups on H100 NVSwitch nodes the non-weight rule was derived for,
     # Llama 4 Scout (shared experts, a 10 M-position RoPE table) among them
     close = [
@@ -158,3 +159,16 @@ def test_model_runner_v2_follows_the_release_and_the_launch(rows):
     assert abs(errors["vllm-qwen3-32b-rtxpro6000-tp2-kubesimplify"]) <= 3
     assert abs(errors["vllm-qwen3-14b-h100-tp1-residencyvllm"]) <= 3
     assert fidelity.runner_v2({"env": "VLLM_USE_V2_MODEL_RUNNER=0"}) is False
+
+
+def test_hybrid_models_report_what_their_release_prints(rows):
+    """Gemma 4 31B on vLLM v0.26 (runner V1 forced): the global layers' own heads, 32-token
+    pages, sliding groups charged the two batches async scheduling keeps in flight, tokens as
+    concurrency x max_model_len. Gemma 3 under v0.11 and v0.23 the same way, each by release."""
+    _, scored = rows
+    close = {
+        r.case: r for r in scored if r.scored and ("gemma-3" in r.case or "gemma-4-31b" in r.case)
+    }
+    assert len(close) == 3
+    for row in close.values():
+        assert abs(row.error("kv_tokens")) <= 2 and abs(row.error("max_concurrency")) <= 2

@@ -412,3 +412,24 @@ def test_calibration_reproduces_the_log_it_came_from(catalog):
     )
     memory = result.scenario("recommended").memory
     assert memory.kv_available_gib_per_gpu == pytest.approx(log.available_gib, abs=0.005)
+
+
+def test_gemma_4_global_layers_keep_their_own_heads_in_every_method():
+    """Gemma 4 31B: 50 sliding layers of 16 KV heads x 256, 10 global ones of 4 x 512. The
+    seed's KV per session, vLLM's unified pages (the global layers' 8 KiB per token fill a
+    256 KiB page with 32 tokens) and SGLang's cells each read the global layers' own sizes."""
+    from sizing_xl.catalog_files import load_catalog
+    from sizing_xl.engine import kv_bytes_per_session
+
+    model = load_catalog().model("gemma-4-31b")
+    kv = kv_bytes_per_session(model, context_tokens=16384, bytes_per_element=2)
+    assert kv == (10 * 16384 * 2 * 4 * 512 + 50 * 1024 * 2 * 16 * 256) * 2
+    page, full_block, sliding_block = vllm.unified_pages(
+        model, tensor_parallel=1, block_size=16, bytes_per_element=2
+    )
+    assert (page, full_block, sliding_block) == (16 * 16 * 1024, 32, 16)
+    # TP 8: the 4 global KV heads are held once per rank (max(1, 4 // 8)), 16 sliding as 2
+    page, full_block, sliding_block = vllm.unified_pages(
+        model, tensor_parallel=8, block_size=16, bytes_per_element=2
+    )
+    assert (page, full_block, sliding_block) == (2 * 16 * 2 * 256 * 2, 16, 16)

@@ -14,6 +14,8 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "head_dim",
     "kv_lora_rank",
     "qk_rope_head_dim",
+    "num_global_key_value_heads",
+    "global_head_dim",
     "max_context",
     "num_attention_heads",
     "params_total_b",

@@ -54,12 +54,17 @@ def single_values(result: SizingResult) -> dict[str, object]:
         "head_dim": m.head_dim or 0,
         "kv_lora_rank": m.kv_lora_rank or 0,
         "qk_rope_head_dim": m.qk_rope_head_dim or 0,
+        "global_kv_heads": m.num_global_key_value_heads or m.num_key_value_heads or 0,
+        "global_head_dim": m.global_head_dim or m.head_dim or 0,
         "gpus_per_node": srv.gpus_per_node,
         "hbm_per_gpu_gb": srv.hbm_per_gpu_gb,
         "hbm_total_bytes": srv.hbm_total_gb * 10**9,
         "bytes_per_element": precision,
         "kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
             m, tensor_parallel=req.tensor_parallel
+        ),
+        "global_kv_elements_per_token_layer": engine.kv_elements_per_token_layer(
+            m, tensor_parallel=req.tensor_parallel, full=True
         ),
         "cached_token_layers": engine.cached_token_layers(m, context_tokens=req.effective_context),
         "kv_per_session_bytes": engine.kv_bytes_per_session(
@@ -74,6 +79,12 @@ def single_values(result: SizingResult) -> dict[str, object]:
     if check is None:
         return values
     memory = check.memory
+    page, full_block, sliding_block = vllm.unified_pages(
+        m,
+        tensor_parallel=req.tensor_parallel,
+        block_size=memory.block_size,
+        bytes_per_element=precision,
+    )
     values |= {
         "replicas_per_node": d.replicas_per_node,
         "nodes_per_replica": d.nodes_per_replica,
@@ -88,12 +99,9 @@ def single_values(result: SizingResult) -> dict[str, object]:
         "full_groups": memory.full_groups,
         "sliding_groups": memory.sliding_groups,
         "layers_per_group_on_gpu": -(-memory.layers_per_group // req.pipeline_parallel),
-        "page_bytes": vllm.page_bytes_per_layer(
-            m,
-            tensor_parallel=req.tensor_parallel,
-            block_size=memory.block_size,
-            bytes_per_element=precision,
-        ),
+        "page_bytes": page,
+        "full_block_size": full_block,
+        "sliding_block_size": sliding_block,
         "blocks_per_gpu": memory.blocks_per_gpu,
         "blocks_per_session": memory.blocks_per_session,
         "engine_sessions_per_replica": check.sessions_per_replica,

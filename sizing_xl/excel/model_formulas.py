@@ -103,11 +103,14 @@ ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
     "head_dim",
     "kv_lora_rank",
     "qk_rope_head_dim",
+    "global_kv_heads",
+    "global_head_dim",
     "gpus_per_node",
     "hbm_per_gpu_gb",
     "hbm_total_bytes",
     "bytes_per_element",
     "kv_elements_per_token_layer",
+    "global_kv_elements_per_token_layer",
     "cached_token_layers",
     "kv_per_session_bytes",
     "replicas_per_node",
@@ -124,6 +127,8 @@ ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
     "sliding_groups",
     "layers_per_group_on_gpu",
     "page_bytes",
+    "full_block_size",
+    "sliding_block_size",
     "blocks_per_gpu",
     "blocks_per_session",
     "engine_sessions_per_replica",
@@ -147,6 +152,8 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "head_dim",
             "kv_lora_rank",
             "qk_rope_head_dim",
+            "num_global_key_value_heads",
+            "global_head_dim",
             "max_context",
             "params_total_b",
             "non_weight_overhead_gib",
@@ -163,8 +170,18 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     replica = "(in_tp*in_pp)"
     full, sliding = c["full_layers"], c["sliding_layers"]
     many, few = f"MAX({full},{sliding})", f"MIN({full},{sliding})"
-    tokens_blocks = f"ROUNDUP(in_context/{c['block_size']},0)"
-    window_blocks = f"ROUNDUP(({c['sliding_window']}-1)/{c['block_size']},0)+1"
+    tokens_blocks = f"ROUNDUP(in_context/{c['full_block_size']},0)"
+    sliding_tokens = f"ROUNDUP(in_context/{c['sliding_block_size']},0)"
+    window_blocks = f"ROUNDUP(({c['sliding_window']}-1)/{c['sliding_block_size']},0)+1"
+    # methods/vllm.page_bytes_per_layer of a sliding (or only) layer and of a full one
+    sliding_page = (
+        f"2*{c['block_size']}*MAX(1,INT({c['num_key_value_heads']}/in_tp))"
+        f"*{c['head_dim']}*{c['bytes_per_element']}"
+    )
+    full_page = (
+        f"2*{c['block_size']}*MAX(1,INT({c['global_kv_heads']}/in_tp))"
+        f"*{c['global_head_dim']}*{c['bytes_per_element']}"
+    )
     mla = f'{c["attention_type"]}="mla"'
     return [
         ("attention_type", "=" + model["attention_type"]),
@@ -181,6 +198,16 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ("head_dim", "=" + model["head_dim"]),
         ("kv_lora_rank", "=" + model["kv_lora_rank"]),
         ("qk_rope_head_dim", "=" + model["qk_rope_head_dim"]),
+        # engine.kv_heads_and_dim: a full layer's own where the model gives them (Gemma 4)
+        (
+            "global_kv_heads",
+            f"=IF(ISNUMBER({model['num_global_key_value_heads']}),"
+            f"{model['num_global_key_value_heads']},{c['num_key_value_heads']})",
+        ),
+        (
+            "global_head_dim",
+            f"=IF(ISNUMBER({model['global_head_dim']}),{model['global_head_dim']},{c['head_dim']})",
+        ),
         ("gpus_per_node", "=" + server["gpus_per_node"]),
         ("hbm_per_gpu_gb", "=" + server["hbm_per_gpu_gb"]),
         (
@@ -198,12 +225,19 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             f"2*ROUNDUP({c['num_key_value_heads']}/in_tp,0)*in_tp*{c['head_dim']})",
         ),
         (
+            "global_kv_elements_per_token_layer",
+            f"=IF({mla},{c['kv_elements_per_token_layer']},"
+            f"2*ROUNDUP({c['global_kv_heads']}/in_tp,0)*in_tp*{c['global_head_dim']})",
+        ),
+        (
             "cached_token_layers",
             f"={full}*in_context+{sliding}*MIN({c['sliding_window']},in_context)",
         ),
         (
             "kv_per_session_bytes",
-            f"={c['cached_token_layers']}*{c['kv_elements_per_token_layer']}*{c['bytes_per_element']}",
+            f"=({full}*in_context*{c['global_kv_elements_per_token_layer']}"
+            f"+{sliding}*MIN({c['sliding_window']},in_context)"
+            f"*{c['kv_elements_per_token_layer']})*{c['bytes_per_element']}",
         ),
         ("replicas_per_node", f"=MAX(1,INT({c['gpus_per_node']}/{replica}))"),
         ("nodes_per_replica", f"=MAX(1,INT({replica}/{c['gpus_per_node']}))"),
@@ -255,11 +289,21 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "layers_per_group_on_gpu",
             f"=ROUNDUP({c['layers_per_group']}/in_pp,0)",
         ),
-        (
+        (  # methods/vllm.unified_pages: the largest page of the layer types present
             "page_bytes",
             f"=IF({mla},{c['block_size']}*({c['kv_lora_rank']}+{c['qk_rope_head_dim']})"
-            f"*{c['bytes_per_element']},2*{c['block_size']}*MAX(1,INT({c['num_key_value_heads']}"
-            f"/in_tp))*{c['head_dim']}*{c['bytes_per_element']})",
+            f"*{c['bytes_per_element']},MAX(IF({full}>0,{full_page},0),"
+            f"IF({sliding}>0,{sliding_page},0)))",
+        ),
+        (
+            "full_block_size",
+            f"=IF(OR({mla},{full}=0),{c['block_size']},"
+            f"{c['block_size']}*{c['page_bytes']}/({full_page}))",
+        ),
+        (
+            "sliding_block_size",
+            f"=IF(OR({mla},{sliding}=0),{c['block_size']},"
+            f"{c['block_size']}*{c['page_bytes']}/({sliding_page}))",
         ),
         (
             "blocks_per_gpu",
@@ -269,7 +313,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         (
             "blocks_per_session",
             f"={c['full_groups']}*{tokens_blocks}+IF({c['sliding_groups']}=0,0,"
-            f"{c['sliding_groups']}*MIN({tokens_blocks},{window_blocks}))",
+            f"{c['sliding_groups']}*MIN({sliding_tokens},{window_blocks}))",
         ),
         (
             "engine_sessions_per_replica",

@@ -29,6 +29,14 @@ _LABELS: dict[str, tuple[str, str]] = {
         "MLA: dimensão RoPE (qk_rope_head_dim)",
         "MLA: RoPE dimension (qk_rope_head_dim)",
     ),
+    "global_kv_heads": (
+        "Camadas globais: cabeças KV (num_global_key_value_heads)",
+        "Global layers: KV heads (num_global_key_value_heads)",
+    ),
+    "global_head_dim": (
+        "Camadas globais: dimensão por cabeça (global_head_dim)",
+        "Global layers: head dimension (global_head_dim)",
+    ),
     "gpus_per_node": ("GPUs por nó (gpus_per_node)", "GPUs per node (gpus_per_node)"),
     "hbm_per_gpu_gb": ("HBM por GPU, GB (hbm_per_gpu_gb)", "HBM per GPU, GB (hbm_per_gpu_gb)"),
     "hbm_total_bytes": ("HBM do nó (bytes)", "Node HBM (bytes)"),
@@ -36,6 +44,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "kv_elements_per_token_layer": (
         "Elementos de KV por token·camada",
         "KV elements per token·layer",
+    ),
+    "global_kv_elements_per_token_layer": (
+        "Elementos de KV por token·camada global",
+        "KV elements per token·global layer",
     ),
     "cached_token_layers": ("Token·camadas em cache por sessão", "Token·layers cached per session"),
     "kv_per_session_bytes": ("KV por sessão (bytes)", "KV per session (bytes)"),
@@ -65,6 +77,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sliding_groups": ("Grupos de janela deslizante", "Sliding-window groups"),
     "layers_per_group_on_gpu": ("Camadas por grupo por GPU", "Layers per group per GPU"),
     "page_bytes": ("Página por camada (bytes)", "Page per layer (bytes)"),
+    "full_block_size": (
+        "Tokens por bloco, camadas completas",
+        "Tokens per block, full-attention layers",
+    ),
+    "sliding_block_size": (
+        "Tokens por bloco, camadas de janela",
+        "Tokens per block, sliding-window layers",
+    ),
     "blocks_per_gpu": ("Blocos por GPU", "Blocks per GPU"),
     "blocks_per_session": ("Blocos por sessão", "Blocks per session"),
     "engine_sessions_per_replica": ("vLLM: sessões por réplica", "vLLM: sessions per replica"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from sizing_xl.engine import kv_heads_and_dim
 from sizing_xl.methods.base import (
     EngineMemory,
     MethodInput,
@@ -22,18 +23,19 @@ from sizing_xl.units import bytes_to_gib, gib_to_bytes
 PAGE_SIZE = 1  # server_args.py page_size default: SGLang pools single tokens, not blocks
 
 
-def cell_bytes_per_layer(inp: MethodInput) -> int:
+def cell_bytes_per_layer(inp: MethodInput, *, full: bool = False) -> int:
     """One token of one layer on one GPU (model_runner_kv_cache_mixin.get_cell_size_per_token):
     kv_heads(TP) x (head_dim + v_head_dim) x dtype, or (kv_lora_rank + qk_rope_head_dim) x dtype
-    for MLA; kv_heads(TP) = max(1, kv_heads // TP) as in vLLM.
+    for MLA; kv_heads(TP) = max(1, kv_heads // TP) as in vLLM. `full`: a full-attention layer
+    at its own heads and head size (Gemma 4's global layers).
     """
     m = inp.model
     if m.attention_type == "mla":
         assert m.kv_lora_rank is not None and m.qk_rope_head_dim is not None
         return (m.kv_lora_rank + m.qk_rope_head_dim) * inp.kv_bytes_per_element
-    assert m.head_dim is not None
-    heads = kv_heads_per_gpu(m, inp.deployment.tensor_parallel)
-    return heads * 2 * m.head_dim * inp.kv_bytes_per_element
+    _, head_dim = kv_heads_and_dim(m, full=full)
+    heads = kv_heads_per_gpu(m, inp.deployment.tensor_parallel, full=full)
+    return heads * 2 * head_dim * inp.kv_bytes_per_element
 
 
 def hybrid_pool_enabled(inp: MethodInput) -> bool:
@@ -61,7 +63,7 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
         nvls=inp.server.nvls,
     )
     rest = gib_to_bytes(usable - before) * fraction - gib_to_bytes(weights)
-    cell = cell_bytes_per_layer(inp)
+    cell, full_cell = cell_bytes_per_layer(inp), cell_bytes_per_layer(inp, full=True)
     full_layers = math.ceil(m.full_layers / d.pipeline_parallel)
     sliding_layers = math.ceil(m.sliding_layers / d.pipeline_parallel)
     context = inp.context_tokens
@@ -73,15 +75,16 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
         session_bytes = window * cell * sliding_layers
     elif hybrid:
         ratio = knobs.swa_full_tokens_ratio
-        full_tokens = max(0, int(rest / (cell * full_layers + ratio * cell * sliding_layers)))
+        per_token = full_cell * full_layers + ratio * cell * sliding_layers
+        full_tokens = max(0, int(rest / per_token))
         swa_tokens = int(full_tokens * ratio)
         by_memory = min(full_tokens // context, swa_tokens // window)
-        session_bytes = (context * full_layers + window * sliding_layers) * cell
+        session_bytes = context * full_layers * full_cell + window * sliding_layers * cell
     else:  # one pool: every layer keeps the whole context
-        layers = full_layers + sliding_layers
-        full_tokens = max(0, int(rest // (cell * layers)))
+        per_token = full_cell * full_layers + cell * sliding_layers
+        full_tokens = max(0, int(rest // per_token))
         by_memory = full_tokens // context
-        session_bytes = context * cell * layers
+        session_bytes = context * per_token
     # model_runner_kv_cache_mixin.init_memory: max_running_requests defaults to
     # min(max(pool tokens / context_len x 512, 2048), 4096)
     context_len = m.max_context or context

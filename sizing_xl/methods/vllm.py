@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from sizing_xl.catalog import ModelSpec
+from sizing_xl.engine import kv_heads_and_dim
 from sizing_xl.methods.base import (
     EngineMemory,
     MethodInput,
@@ -21,28 +22,57 @@ from sizing_xl.methods.defaults import VllmRelease, engine_defaults, vllm_releas
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
 
-def kv_heads_per_gpu(model: ModelSpec, tensor_parallel: int) -> int:
-    """max(1, kv_heads // TP): vllm/config/model.py ModelConfig.get_num_kv_heads. MLA: 1."""
+def kv_heads_per_gpu(model: ModelSpec, tensor_parallel: int, *, full: bool = False) -> int:
+    """max(1, kv_heads // TP): vllm/config/model.py ModelConfig.get_num_kv_heads. MLA: 1.
+    `full`: a full-attention layer's heads where the model gives its own (Gemma 4)."""
     if model.attention_type == "mla":
         return 1
-    assert model.num_key_value_heads is not None
-    return max(1, model.num_key_value_heads // tensor_parallel)
+    heads, _ = kv_heads_and_dim(model, full=full)
+    return max(1, heads // tensor_parallel)
 
 
 def page_bytes_per_layer(
-    model: ModelSpec, *, tensor_parallel: int, block_size: int, bytes_per_element: int
+    model: ModelSpec,
+    *,
+    tensor_parallel: int,
+    block_size: int,
+    bytes_per_element: int,
+    full: bool = False,
 ) -> int:
     """One block of one layer on one GPU: vllm/v1/kv_cache_interface.py.
 
     AttentionSpec.real_page_size_bytes = 2 x block x kv_heads x head_size x dtype;
     MLAAttentionSpec: block x (kv_lora_rank + qk_rope_head_dim) x dtype (one latent, no 2 x).
+    `full`: a full-attention layer, at its own heads and head size.
     """
     if model.attention_type == "mla":
         assert model.kv_lora_rank is not None and model.qk_rope_head_dim is not None
         return block_size * (model.kv_lora_rank + model.qk_rope_head_dim) * bytes_per_element
-    assert model.head_dim is not None
-    heads = kv_heads_per_gpu(model, tensor_parallel)
-    return 2 * block_size * heads * model.head_dim * bytes_per_element
+    _, head_dim = kv_heads_and_dim(model, full=full)
+    heads = kv_heads_per_gpu(model, tensor_parallel, full=full)
+    return 2 * block_size * heads * head_dim * bytes_per_element
+
+
+def unified_pages(
+    model: ModelSpec, *, tensor_parallel: int, block_size: int, bytes_per_element: int
+) -> tuple[int, int, int]:
+    """(page, full block size, sliding block size): kv_cache_utils.py
+    unify_kv_cache_spec_page_size gives every layer the largest page and lets a layer type
+    with a smaller page hold proportionally more tokens per block (Gemma 4: 32-token blocks
+    in the global layers, 16 in the sliding ones)."""
+    kw = {
+        "tensor_parallel": tensor_parallel,
+        "block_size": block_size,
+        "bytes_per_element": bytes_per_element,
+    }
+    full = page_bytes_per_layer(model, full=True, **kw) if model.full_layers else 0
+    sliding = page_bytes_per_layer(model, **kw) if model.sliding_layers else 0
+    page = max(full, sliding)
+    return (
+        page,
+        block_size * page // full if full else block_size,
+        block_size * page // sliding if sliding else block_size,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +155,8 @@ class GpuPool:
     layers_per_group_on_gpu: int
     page_bytes: int
     num_blocks: int
+    full_block_size: int  # tokens a block holds in the full-attention groups
+    sliding_block_size: int  # and in the sliding ones (unified_pages)
 
     @property
     def bytes_per_block(self) -> int:
@@ -149,14 +181,26 @@ def gpu_pool(inp: MethodInput) -> GpuPool:
     block = block_size_for(model, knobs.block_size)
     groups = layer_groups(full_layers=model.full_layers, sliding_layers=model.sliding_layers)
     on_gpu = math.ceil(groups.layers_per_group / d.pipeline_parallel)
-    page = page_bytes_per_layer(
+    page, full_block, sliding_block = unified_pages(
         model,
         tensor_parallel=d.tensor_parallel,
         block_size=block,
         bytes_per_element=inp.kv_bytes_per_element,
     )
     num_blocks = max(0, int(available // page // on_gpu))
-    return GpuPool(usable, assumed, weights, available, block, groups, on_gpu, page, num_blocks)
+    return GpuPool(
+        usable,
+        assumed,
+        weights,
+        available,
+        block,
+        groups,
+        on_gpu,
+        page,
+        num_blocks,
+        full_block,
+        sliding_block,
+    )
 
 
 def node_capacity(inp: MethodInput) -> NodeCapacity:
@@ -172,8 +216,10 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     charged = startup_blocks(inp, pool, inp.context_tokens)
     per_session = blocks_per_request(
         pool.groups,
-        full=full_blocks(inp.context_tokens, pool.block_size),
-        sliding=sliding_blocks(inp.context_tokens, window, pool.block_size) if window else 0,
+        full=full_blocks(inp.context_tokens, pool.full_block_size),
+        sliding=sliding_blocks(inp.context_tokens, window, pool.sliding_block_size)
+        if window
+        else 0,
     )
     by_memory = pool.num_blocks // per_session
     per_replica = min(by_memory, knobs.max_num_seqs)
@@ -244,9 +290,12 @@ def startup_blocks(
     )
     return blocks_per_request(
         pool.groups,
-        full=full_blocks(max_model_len, pool.block_size),
+        full=full_blocks(max_model_len, pool.full_block_size),
         sliding=sliding_blocks_at_startup(
-            max_model_len, window, pool.block_size, batches * inp.knobs.max_num_batched_tokens
+            max_model_len,
+            window,
+            pool.sliding_block_size,
+            batches * inp.knobs.max_num_batched_tokens,
         )
         if window
         else 0,

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, ModelSpec
+from sizing_xl.engine import kv_heads_and_dim
 from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.methods.base import EngineMemory
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
@@ -157,6 +158,9 @@ def describe_model(m: ModelSpec, lang: Lang) -> str:
         kv = f"MLA {m.kv_lora_rank}+{m.qk_rope_head_dim}"
     else:
         kv = f"{m.num_key_value_heads} KV heads × {m.head_dim}"
+        if m.num_global_key_value_heads or m.global_head_dim:  # Gemma 4's global layers
+            heads, dim = kv_heads_and_dim(m, full=True)
+            kv += f" (full: {heads} × {dim})"
     limit = f", {w['max']} {fmt_int(m.max_context)} tokens" if m.max_context else ""
     return f"{layers}, {kv}{limit}"
 

@@ -30,12 +30,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "MLA: RoPE dimension (qk_rope_head_dim)",
     ),
     "global_kv_heads": (
-        "Camadas globais: cabeças KV (num_global_key_value_heads)",
-        "Global layers: KV heads (num_global_key_value_heads)",
+        "Camadas globais: cabeças KV",
+        "Global layers: KV heads",
     ),
     "global_head_dim": (
-        "Camadas globais: dimensão por cabeça (global_head_dim)",
-        "Global layers: head dimension (global_head_dim)",
+        "Camadas globais: dimensão por cabeça",
+        "Global layers: head dimension",
     ),
     "gpus_per_node": ("GPUs por nó (gpus_per_node)", "GPUs per node (gpus_per_node)"),
     "hbm_per_gpu_gb": ("HBM por GPU, GB (hbm_per_gpu_gb)", "HBM per GPU, GB (hbm_per_gpu_gb)"),

@@ -162,6 +162,8 @@ def _mlp(cfg: dict, hidden: int, layer: int) -> list[Module]:
     shared = _pos(cfg, "shared_expert_intermediate_size") or (
         _pos(cfg, "n_shared_experts") * moe_inter
     )
+    if cfg.get("residual_moe") is True:  # sglang/srt/models/grok.py: a dense MLP beside them
+        shared += inter
     if shared:
         block += [
             ("mlp.shared_experts.gate_proj", hidden * shared, True),

@@ -172,3 +172,13 @@ def test_hybrid_models_report_what_their_release_prints(rows):
     assert len(close) == 3
     for row in close.values():
         assert abs(row.error("kv_tokens")) <= 2 and abs(row.error("max_concurrency")) <= 2
+
+
+def test_grok_2s_residual_mlp_is_counted_beside_its_experts():
+    """residual_moe (sglang/srt/models/grok.py): every layer runs a dense MLP of
+    intermediate_size beside its 8 experts of moe_intermediate_size."""
+    config = json.loads((DATA / "configs" / "xai-org__grok-2" / "config.json").read_text())
+    plain = checkpoint_size({**config, "residual_moe": False}, None, 2).params
+    residual = checkpoint_size(config, None, 2).params
+    assert residual - plain == 64 * 3 * 8192 * 32768
+    assert 269e9 < residual < 270e9

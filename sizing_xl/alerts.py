@@ -65,9 +65,7 @@ def evaluate_alerts(
     found: list[Alert] = []
 
     def add(code: str, severity: Severity, scenario: str | None = None, **params: str) -> None:
-        found.append(
-            Alert.model_construct(code=code, severity=severity, scenario=scenario, params=params)
-        )
+        found.append(Alert(code=code, severity=severity, scenario=scenario, params=params))
 
     context = fmt_int(request.effective_context)
     if model.above_max_context(request.effective_context):
@@ -193,7 +191,7 @@ def _method_alerts(
             gpus = deployment.gpus_per_replica
             weights_total = memory.weights_gib_per_gpu * gpus
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="WEIGHTS_DO_NOT_FIT",
                     severity="critical",
                     params=dict(
@@ -214,7 +212,7 @@ def _method_alerts(
         if memory.capped:
             by_memory = memory.blocks_per_gpu // max(1, memory.blocks_per_session)
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="MAX_NUM_SEQS_CAP",
                     severity="info",
                     params=dict(
@@ -226,7 +224,7 @@ def _method_alerts(
             )
         if memory.usable_assumed:
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="USABLE_MEMORY_ASSUMED",
                     severity="info",
                     params=dict(
@@ -240,7 +238,7 @@ def _method_alerts(
     weights_node = deployment.weights_gib_per_node
     if request.method == "seed" and weights_node and request.runtime_overhead_gib < weights_node:
         found.append(
-            Alert.model_construct(
+            Alert(
                 code="OVERHEAD_BELOW_WEIGHTS",
                 severity="warning",
                 params=dict(
@@ -259,7 +257,7 @@ def _method_alerts(
         )
         if off:
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="METHOD_DISAGREES",
                     severity="warning",
                     params=dict(
@@ -307,7 +305,7 @@ def _throughput_alerts(
                     f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights)"
                 )
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="SLO_UNREACHABLE",
                     severity="critical",
                     scenario=name,
@@ -316,7 +314,7 @@ def _throughput_alerts(
             )
         elif tp.limit is not None:
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="THROUGHPUT_BOUND",
                     severity="warning",
                     scenario=name,
@@ -333,7 +331,7 @@ def _throughput_alerts(
             and tp.tokens_per_second_per_session < SLOW_DECODE_TOKENS_PER_SECOND
         ):
             found.append(
-                Alert.model_construct(
+                Alert(
                     code="SLOW_DECODE",
                     severity="info",
                     scenario=name,
@@ -346,8 +344,6 @@ def _throughput_alerts(
             )
     if not server_priced and request.node_price_usd is None:
         found.append(
-            Alert.model_construct(
-                code="NO_NODE_PRICE", severity="info", params=dict(server=request.server)
-            )
+            Alert(code="NO_NODE_PRICE", severity="info", params=dict(server=request.server))
         )
     return found

@@ -34,9 +34,7 @@ def resolve_weights(model: ModelSpec, request: SizingRequest) -> WeightsInfo | N
     """--weights-gib, else the published size at the checkpoint's precision, else params x bytes."""
     precision = request.weights_precision or model.weights_precision
     if request.weights_gib is not None:
-        return WeightsInfo.model_construct(
-            gib=request.weights_gib, precision=precision, basis="flag"
-        )
+        return WeightsInfo(gib=request.weights_gib, precision=precision, basis="flag")
     return model_weights(model, precision)
 
 
@@ -47,12 +45,10 @@ def model_weights(model: ModelSpec, precision: str | None = None) -> WeightsInfo
     if precision is None:
         return None
     if model.weights_gib is not None and precision == model.weights_precision:
-        return WeightsInfo.model_construct(
-            gib=model.weights_gib, precision=precision, basis="published"
-        )
+        return WeightsInfo(gib=model.weights_gib, precision=precision, basis="published")
     if precision in BYTES_PER_PARAM and model.params_total_b is not None:
         gib = params_to_gib(model.params_total_b, precision)
-        return WeightsInfo.model_construct(gib=gib, precision=precision, basis="params")
+        return WeightsInfo(gib=gib, precision=precision, basis="params")
     return None
 
 

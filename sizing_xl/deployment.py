@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sizing_xl.errors import InputError
 
@@ -19,15 +20,16 @@ class Deployment:
     pipeline_parallel: int
     gpus_per_node: int
 
-    @property
+    # computed once: a sizing reads them dozens of times
+    @cached_property
     def gpus_per_replica(self) -> int:
         return self.tensor_parallel * self.pipeline_parallel
 
-    @property
+    @cached_property
     def replicas_per_node(self) -> int:
         return max(1, self.gpus_per_node // self.gpus_per_replica)
 
-    @property
+    @cached_property
     def nodes_per_replica(self) -> int:
         return max(1, self.gpus_per_replica // self.gpus_per_node)
 

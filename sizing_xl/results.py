@@ -3,9 +3,10 @@ context, and the alerts (alerts.py evaluates them); the bottom of the core, impo
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from sizing_xl.alert_texts import TEXT
 from sizing_xl.catalog import CloudOffer, ModelSpec, ServerSpec, StorageProfile
@@ -18,15 +19,14 @@ from sizing_xl.throughput import ScenarioThroughput
 Severity = Literal["info", "warning", "critical"]
 
 
-class Alert(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alert:
     """One finding: a stable code, a severity, the scenario it concerns (if any), its figures."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     severity: Severity
     scenario: str | None = None
-    params: dict[str, str] = {}
+    params: dict[str, str] = field(default_factory=dict)
 
     def message(self, lang: Lang) -> str:
         params = dict(self.params)
@@ -42,15 +42,8 @@ class Alert(BaseModel):
         return f"{SEVERITY_LABELS[self.severity][lang]}: {self.message(lang)}"
 
 
-class _Result(BaseModel):
-    """A result computed by the engine from a validated request: built with model_construct,
-    never re-validated, and its schema built only when a face serializes it (defer_build), so
-    the text report's start-up skips it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class ScenarioResult(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioResult:
     """One scenario's figures; GiB are binary. Under the seed method HBM is the vendor's GB
     converted; under an engine method it is what the driver reports, and kv_budget_ratio is the
     engine's memory fraction."""
@@ -90,12 +83,14 @@ class ScenarioResult(_Result):
         return self.nodes_final is not None
 
 
-class Scenario(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
     name: ScenarioName
     results: ScenarioResult
 
 
-class WeightsInfo(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightsInfo:
     """The checkpoint the engine methods load: its size, precision and where the size comes from."""
 
     gib: float
@@ -103,7 +98,8 @@ class WeightsInfo(_Result):
     basis: Literal["published", "params", "flag"]
 
 
-class DeploymentInfo(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeploymentInfo:
     tensor_parallel: int
     pipeline_parallel: int
     gpus_per_replica: int
@@ -113,7 +109,8 @@ class DeploymentInfo(_Result):
     weights_gib_per_node: float | None  # every replica's copy on one node
 
 
-class EngineCheck(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineCheck:
     """What vLLM would hold for the same request, beside the chosen method's answer."""
 
     method: str
@@ -124,7 +121,8 @@ class EngineCheck(_Result):
     memory: EngineMemory
 
 
-class FinanceInfo(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FinanceInfo:
     """The money context of a sizing: currency and rate, prices and assumptions with dates."""
 
     currency: str
@@ -138,7 +136,8 @@ class FinanceInfo(_Result):
     assumptions: dict[str, dict[str, object]]  # name -> value, unit, source, as_of
 
 
-class SizingResult(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SizingResult:
     """A whole sizing: the request, the catalog entries it used, three scenarios, alerts."""
 
     method_version: str
@@ -154,3 +153,18 @@ class SizingResult(_Result):
 
     def scenario(self, name: ScenarioName) -> ScenarioResult:
         return self.scenarios[name].results
+
+
+def plain(value: object) -> object:
+    """The JSON-ready form of a result: dataclasses and the catalog's and request's pydantic
+    models as dicts of their fields in declaration order (what pydantic's dump gives; a test
+    holds the two equal), lists for tuples, the rest as is."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

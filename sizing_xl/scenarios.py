@@ -96,7 +96,7 @@ def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None
         )
     )
     kv = capacity.kv_per_session_bytes
-    return ScenarioResult.model_construct(
+    return ScenarioResult(
         ha_mode=sc.policy.ha_mode,
         ha_spares=spares,
         peak_headroom_ratio=sc.headroom,
@@ -138,7 +138,7 @@ def _engine_check(
             concurrency=request.concurrency, peak_headroom_ratio=sc.headroom
         )
         nodes[name] = _nodes(capacity, plan, peak=peak, ha_mode=sc.policy.ha_mode)[1]
-    return EngineCheck.model_construct(
+    return EngineCheck(
         method=capacity.method,
         sessions_per_node=per_node,
         sessions_per_replica=capacity.sessions_per_replica,
@@ -164,7 +164,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         catalog.cloud_offer(request.cloud_offer) if request.cloud_offer else None,
     )
     scenarios = {
-        name: Scenario.model_construct(name=name, results=scenario_result(ctx, sc, offer))
+        name: Scenario(name=name, results=scenario_result(ctx, sc, offer))
         for name, sc in stage.scenarios.items()
     }
     check = None
@@ -177,7 +177,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         check = _engine_check(
             engine_capacity, request, plan, stage.scenarios, scenarios["recommended"].results
         )
-    deployment = DeploymentInfo.model_construct(
+    deployment = DeploymentInfo(
         tensor_parallel=plan.tensor_parallel,
         pipeline_parallel=plan.pipeline_parallel,
         gpus_per_replica=plan.gpus_per_replica,
@@ -189,7 +189,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         else weights.gib * plan.replicas_per_node / plan.nodes_per_replica,
     )
     priced = request.node_price_usd is not None
-    finance = FinanceInfo.model_construct(
+    finance = FinanceInfo(
         currency=request.currency,
         usd_to_currency=request.usd_to_currency or 1.0,
         rate_as_of=request.rate_as_of,
@@ -209,7 +209,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         check,
         server_priced=server.capex_usd is not None,
     )
-    return SizingResult.model_construct(
+    return SizingResult(
         method_version=METHOD_VERSION,
         inputs=request,
         model=model,

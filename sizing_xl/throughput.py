@@ -11,8 +11,6 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.deployment import Deployment
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
@@ -24,10 +22,9 @@ SLOW_DECODE_TOKENS_PER_SECOND = 20.0  # below this an info alert says sessions w
 _FP8_PRECISIONS = {"fp8", "int8", "fp4", "int4", "mxfp4"}
 
 
-class ScenarioThroughput(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioThroughput:
     """What one scenario's nodes deliver at full load, and which limit set sessions per node."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sessions_per_replica: int  # the busiest replica's sessions at full load
     time_per_output_token_ms: float
@@ -189,7 +186,7 @@ def check_throughput(
     at_load = max(1, per_replica)
     step = roof.step_seconds(at_load)
     weights_read, kv_read = roof.read_bytes(at_load)
-    result = ScenarioThroughput.model_construct(  # computed here: nothing to validate
+    result = ScenarioThroughput(  # computed here: nothing to validate
         sessions_per_replica=per_replica,
         time_per_output_token_ms=step * 1e3,
         tokens_per_second_per_session=1 / step,

@@ -6,7 +6,7 @@ converted only where a face shows it (money.py).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from sizing_xl.catalog import CloudOffer, ServerSpec
 from sizing_xl.costs.assumptions import Assumptions
@@ -16,10 +16,9 @@ from sizing_xl.costs.owned import OwnedMonthly, node_power_kw, owned_monthly
 MILLION = 1e6
 
 
-class ScenarioCost(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioCost:
     """A scenario's money and power; None where a price is unknown."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     nodes: int
     node_price_usd: float | None  # purchase + installation of one node
@@ -72,7 +71,7 @@ def scenario_cost(
         return None if value is None or not divisor else value / divisor
 
     tco = times(owned.total)
-    return ScenarioCost.model_construct(  # computed here: nothing to validate
+    return ScenarioCost(  # computed here: nothing to validate
         nodes=nodes,
         node_price_usd=per_node,
         capex_usd=times(per_node),

@@ -14,6 +14,7 @@ from sizing_xl.excel.model_formulas import INFEASIBLE
 from sizing_xl.excel.money_formulas import DASH
 from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
+from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 from sizing_xl.throughput import prefill_flops
 from sizing_xl.units import BYTES_PER_GIB, bytes_per_element
@@ -157,7 +158,7 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
     """{quantity: value} for one scenario's column; None where the sheet says infeasible."""
     r = result.scenario(name)
     rate = result.finance.usd_to_currency
-    values = r.model_dump()
+    values = plain(r)
     if r.throughput is None:  # no weights: only the memory rows are known
         return values
     values["memory_sessions_per_replica"] = -(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
-
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.deployment import Deployment
 from sizing_xl.units import gb_to_gib
@@ -44,10 +42,9 @@ class MethodInput:
     knobs: EngineKnobs
 
 
-class EngineMemory(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineMemory:
     """An engine method's accounting on one GPU, in GiB and blocks, as its start-up log shows it."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     usable_gib_per_gpu: float
     usable_assumed: bool  # the server has no usable figure: the vendor's decimal GB was used

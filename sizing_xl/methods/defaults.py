@@ -191,6 +191,7 @@ class EngineDefaults(_Data):
     sglang: SglangDefaults
 
 
+@lru_cache(maxsize=256)
 def vllm_release(version: str | None = None) -> VllmRelease:
     """engines.json's figures for a vLLM version (None: the release sizings use)."""
     return engine_defaults().vllm.release_of(version)

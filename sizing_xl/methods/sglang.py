@@ -91,7 +91,7 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     cap = min(max(int(full_tokens / context_len * 512), 2048), 4096)
     per_replica = min(by_memory, cap)
     gpus = inp.server.gpus_per_node
-    memory = EngineMemory.model_construct(
+    memory = EngineMemory(
         usable_gib_per_gpu=usable,
         usable_assumed=assumed,
         memory_fraction=fraction,

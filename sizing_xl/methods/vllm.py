@@ -226,7 +226,7 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     session_bytes_gpu = per_session * pool.bytes_per_block
     gpus = inp.server.gpus_per_node
     available = max(0.0, pool.available_bytes)
-    memory = EngineMemory.model_construct(
+    memory = EngineMemory(
         usable_gib_per_gpu=pool.usable_gib,
         usable_assumed=pool.usable_assumed,
         memory_fraction=knobs.gpu_memory_utilization,

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from pydantic import BaseModel
-
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog, ModelSpec
@@ -15,6 +13,7 @@ from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt
 from sizing_xl.methods.base import EngineMemory
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
 from sizing_xl.reports.finops import assumption_lines, scenario_money_rows
+from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
 from sizing_xl.units import bytes_per_element
 
@@ -304,19 +303,6 @@ def engine_check_lines(result: SizingResult, lang: Lang) -> list[str]:
     )
     nodes_line = f"{w['check_nodes'].format(engine=engine)}: {nodes}"
     return [line, nodes_line, f"{w['per_gpu']}: {memory_line(check.memory, lang)}"]
-
-
-def plain(value: object) -> object:
-    """A model as model_dump(mode="json") gives it, read from its fields directly: the JSON
-    path's start-up then builds no serializer schema (the models here have no aliases, computed
-    fields or custom serializers; a test holds the two equal)."""
-    if isinstance(value, BaseModel):
-        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
-    if isinstance(value, dict):
-        return {key: plain(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:

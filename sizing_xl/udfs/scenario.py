@@ -11,6 +11,7 @@ from sizing_xl.excel.arguments import (
 )
 from sizing_xl.i18n import Lang
 from sizing_xl.reports.text import field_label
+from sizing_xl.results import plain
 from sizing_xl.scenarios import (
     ScenarioResult,
     SizingResult,
@@ -110,7 +111,7 @@ SIZING_SCENARIO = _scenario_udf(
     "SIZING_SCENARIO",
     "A scenario's full result as a two-column table (field, value), labelled as the text "
     "report labels them: KV, budget, sessions per node, nodes, HA, headroom.",
-    lambda _, r: [[field_label(key), value] for key, value in scenario_rows(r.model_dump())],
+    lambda _, r: [[field_label(key), value] for key, value in scenario_rows(plain(r))],
     table=True,
 )
 

@@ -297,6 +297,22 @@ def grid_cases() -> list[dict]:
             pue=1.2,
             context_fill=0.6,
         ),
+        dict(  # the README's example server: no bandwidth, FLOPS or price (a dash, no SLO)
+            model="llama-3.1-70b",
+            server=README_SERVER,
+            effective_context=8192,
+            concurrency=400,
+            tensor_parallel=8,
+            min_tokens_per_second=30,
+        ),
+        dict(  # the same under vLLM
+            model="llama-3.1-70b",
+            server=README_SERVER,
+            effective_context=32768,
+            concurrency=400,
+            tensor_parallel=4,
+            method="vllm",
+        ),
         dict(  # MoE weights at fp4, a TTFT no replica meets: infeasible
             model="qwen3-235b-a22b",
             server="dgx-b200",
@@ -334,9 +350,29 @@ def same_value(stored, recalculated) -> bool:
     return stored == recalculated
 
 
+# The README's own example server entry: no bandwidth, FLOPS, power or price figures
+README_SERVER = "my-node"
+README_SERVERS = {
+    README_SERVER: {
+        "vendor": "NVIDIA",
+        "family": "HGX",
+        "gpu": "H200",
+        "gpus_per_node": 8,
+        "hbm_per_gpu_gb": 141,
+        "source": "datasheet",
+    }
+}
+
+
+def catalog_with_readme_server(folder):
+    folder.mkdir(exist_ok=True)
+    (folder / "servers.json").write_text(json.dumps(README_SERVERS), "utf-8")
+    return load_catalog([folder])
+
+
 @pytest.mark.libreoffice
 def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soffice):
-    catalog = load_catalog()
+    catalog = catalog_with_readme_server(tmp_path / "catalog")
     sources, results, langs = [], [], []
     (tmp_path / "in").mkdir()
     for i, args in enumerate(grid_cases()):
@@ -603,3 +639,30 @@ def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
     for pdf in convert(sources, tmp_path / "pdf", target="pdf"):
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
         assert pages == 11, (pdf.name, pages)
+
+
+def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):
+    """The README's example server names no bandwidth, FLOPS or price: the workbook is written,
+    and the figures that need them show a dash instead of a number or a crash."""
+    from sizing_xl.excel.live_values import scenario_values, single_values
+
+    catalog = catalog_with_readme_server(tmp_path / "catalog")
+    result = size(
+        make_request(
+            model="llama-3.1-70b",
+            server=README_SERVER,
+            concurrency=400,
+            effective_context=8192,
+            tensor_parallel=8,
+        ),
+        catalog,
+    )
+    path = tmp_path / "board.xlsx"
+    write_director_workbook(result, path, generated_at=GENERATED_AT, catalog=catalog)
+    assert path.is_file()
+    single = single_values(result)
+    assert single["prefill_tflops"] == single["ttft_seconds"] == "—"
+    assert single["hbm_bandwidth_tbps_per_gpu"] == 0
+    column = scenario_values(result, "recommended")
+    assert column["tokens_per_second_per_session"] == "—"
+    assert column["throughput_sessions_per_replica"] == column["memory_sessions_per_replica"]

@@ -16,7 +16,7 @@ from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
 from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
-from sizing_xl.throughput import prefill_flops
+from sizing_xl.throughput import prefill_flops, prefill_tflops, ttft_seconds
 from sizing_xl.units import BYTES_PER_GIB, bytes_per_element
 
 
@@ -74,7 +74,8 @@ def single_values(result: SizingResult) -> dict[str, object]:
             bytes_per_element=precision,
             tensor_parallel=req.tensor_parallel,
         ),
-        "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu,
+        # a formula reading an empty catalog cell gives 0
+        "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu or 0,
     }
     d, check = result.deployment, result.engine_check
     if check is None:
@@ -120,20 +121,30 @@ def _dash(x: object) -> object:
 def _money_singles(result: SizingResult) -> dict[str, object]:
     m, srv, req = result.model, result.server, result.inputs
     a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
-    t = result.scenario("recommended").throughput
+    precision = result.deployment.weights.precision
+    tflops = prefill_tflops(srv, precision)
+    prompt = req.prompt_tokens or req.effective_context
+    # the roofline's own TTFT, or (a server without bandwidth) the same formula on its FLOPS
+    ttft = ttft_seconds(
+        m,
+        tflops,
+        prompt_tokens=prompt,
+        gpus=result.deployment.gpus_per_replica,
+        mfu=a.model_flops_utilization,
+    )
     kw, _ = node_power_kw(srv, a)
     purchase = result.finance.node_price_usd
     price = None if purchase is None else purchase + (srv.install_usd or 0)
     month = owned_monthly(price, kw, a)
     moe = m.num_experts is not None
     return {
-        "weights_precision_used": result.deployment.weights.precision,
-        "prefill_tflops": t.prefill_tflops_per_gpu,
+        "weights_precision_used": precision,
+        "prefill_tflops": _dash(tflops or None),
         "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
         "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
-        "prefill_flops": prefill_flops(m, req.prompt_tokens or req.effective_context),
-        "ttft_seconds": t.ttft_seconds,
-        "node_power_kw": kw,
+        "prefill_flops": prefill_flops(m, prompt),
+        "ttft_seconds": _dash(ttft),
+        "node_power_kw": _dash(kw),
         "node_purchase_usd": _dash(purchase),
         "node_price_usd": _dash(price),
         "depreciation_node_usd": _dash(month.depreciation),
@@ -159,18 +170,18 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
     r = result.scenario(name)
     rate = result.finance.usd_to_currency
     values = plain(r)
-    if r.throughput is None:  # no weights: only the memory rows are known
+    if result.deployment.weights is None:  # no weights: only the memory rows are known
         return values
-    values["memory_sessions_per_replica"] = -(
-        -r.memory_sessions_per_unit // result.deployment.replicas_per_node
-    )
-    values["throughput_sessions_per_replica"] = r.throughput.sessions_per_replica
-    values["tokens_per_second_per_session"] = r.throughput.tokens_per_second_per_session
-    values["tokens_per_second_per_node"] = r.throughput.tokens_per_second_per_node
+    memory = -(-r.memory_sessions_per_unit // result.deployment.replicas_per_node)
+    values["memory_sessions_per_replica"] = memory
+    t = r.throughput  # None: the server has no bandwidth figure, so no rate and no SLO
+    values["throughput_sessions_per_replica"] = memory if t is None else t.sessions_per_replica
+    values["tokens_per_second_per_session"] = DASH if t is None else t.tokens_per_second_per_session
+    values["tokens_per_second_per_node"] = DASH if t is None else t.tokens_per_second_per_node
     for quantity, field in _MONEY:
         usd = None if r.cost is None else getattr(r.cost, field)
         values[quantity] = DASH if usd is None else usd * rate
-    values["power_kw"] = DASH if r.cost is None else r.cost.power_kw
+    values["power_kw"] = DASH if r.cost is None or r.cost.power_kw is None else r.cost.power_kw
     return values
 
 

@@ -147,8 +147,11 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ),
         (
             "prefill_tflops",
-            f"=IF(AND(OR({fp8}),ISNUMBER({s['fp8_dense_tflops_per_gpu']})),"
-            f"{s['fp8_dense_tflops_per_gpu']},{s['bf16_dense_tflops_per_gpu']})",
+            # throughput.prefill_tflops; a server without the figure shows a dash
+            f"=IF(AND(OR({fp8}),ISNUMBER({s['fp8_dense_tflops_per_gpu']}),"
+            f"{s['fp8_dense_tflops_per_gpu']}>0),{s['fp8_dense_tflops_per_gpu']},"
+            f"IF(AND(ISNUMBER({s['bf16_dense_tflops_per_gpu']}),"
+            f"{s['bf16_dense_tflops_per_gpu']}>0),{s['bf16_dense_tflops_per_gpu']},{NONE}))",
         ),
         (
             "active_share",
@@ -164,12 +167,15 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ),
         (
             "ttft_seconds",
-            f"={c['prefill_flops']}/(in_tp*in_pp*{c['prefill_tflops']}*1000000000000*in_mfu)",
+            f"=IF(ISNUMBER({c['prefill_tflops']}),{c['prefill_flops']}/(in_tp*in_pp"
+            f"*{c['prefill_tflops']}*1000000000000*in_mfu),{NONE})",
         ),
         (
             "node_power_kw",
+            # costs/owned.node_power_kw: no draw and no TDP published, no figure
             f"=IF(ISNUMBER({s['node_power_kw']}),{s['node_power_kw']},"
-            f"(in_base_w+{c['gpus_per_node']}*{s['tdp_w_per_gpu']})/1000)",
+            f"IF(ISNUMBER({s['tdp_w_per_gpu']}),"
+            f"(in_base_w+{c['gpus_per_node']}*{s['tdp_w_per_gpu']})/1000,{NONE}))",
         ),
         (
             "node_purchase_usd",
@@ -195,7 +201,7 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ),
         (
             "energy_node_usd",
-            f"={c['node_power_kw']}*in_hours*in_pue*in_kwh",
+            f"=IF(ISNUMBER({c['node_power_kw']}),{c['node_power_kw']},0)*in_hours*in_pue*in_kwh",
         ),
         (
             "tco_node_usd",
@@ -243,8 +249,10 @@ def throughput_rows(c: dict[str, str], kv: str) -> list[tuple[str, str, str, str
             "Sessões por réplica (com SLOs)",
             "Sessions per replica (with SLOs)",
             "#,##0",
-            f"=IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({ttft}),{ttft}>in_max_ttft),0,"
-            f"IF(ISNUMBER(in_min_tps),{slo},{mem}))",
+            # throughput.check_throughput: no bandwidth figure, no SLO check
+            f"=IF(NOT({c['hbm_bandwidth_tbps_per_gpu']}>0),{mem},"
+            f"IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({ttft}),{ttft}>in_max_ttft),0,"
+            f"IF(ISNUMBER(in_min_tps),{slo},{mem})))",
         ),
     ]
 
@@ -264,11 +272,12 @@ def output_rows(c: dict[str, str], kv: str, lang: Lang) -> list[tuple[str, str, 
         return f"=IF(AND({ok}),{value}*in_rate,{NONE})"
 
     owned_ok = f"ISNUMBER({c['tco_node_usd']})"
+    measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"  # a rate needs the bandwidth figure
     return [
         ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
-         "Tokens/s per session (node full)", "#,##0.0", f"=1/{step}"),
+         "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1/{step},{NONE})"),
         ("tokens_per_second_per_node", "Tokens/s por nó", "Tokens/s per node", "#,##0",
-         f"=X{{sessions_per_unit}}/{c['nodes_per_replica']}/{step}"),
+         f"=IF({measured},X{{sessions_per_unit}}/{c['nodes_per_replica']}/{step},{NONE})"),
         ("capex", "CapEx", "CapEx", "#,##0", money(f"{c['node_price_usd']}*{nodes}", owned_ok)),
         ("tco_monthly", "TCO mensal (próprio)", "Monthly TCO (owned)", "#,##0",
          money(tco, owned_ok)),
@@ -284,7 +293,8 @@ def output_rows(c: dict[str, str], kv: str, lang: Lang) -> list[tuple[str, str, 
          money(f"{cloud}/{tokens}", "ISNUMBER(in_cloud_usd_h)", "ISNUMBER(in_out_rate)",
                "in_out_rate>0")),
         ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
-         f"=IF({feasible},{c['node_power_kw']}*{nodes},{NONE})"),
+         f"=IF(AND({feasible},ISNUMBER({c['node_power_kw']})),{c['node_power_kw']}*{nodes},"
+         f"{NONE})"),
     ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from sizing_xl.cli_common import (
     Parser,
     excel_extra_missing,
     fail,
+    nearest,
 )
 from sizing_xl.cli_request import add_request_flags, args_catalog, request_fields, sizing_failure
 from sizing_xl.errors import (
@@ -22,6 +23,7 @@ from sizing_xl.errors import (
     InputError,
     SizingError,
     escape_controls,
+    shown,
 )
 from sizing_xl.files import output_target, write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
@@ -29,6 +31,14 @@ from sizing_xl.reports.text import render_catalog_listing, render_json, render_t
 from sizing_xl.scenarios import make_request, size
 
 PLAN_COMMANDS = ("sweep", "growth", "compare")  # sizing_xl.cli_plan
+# Each command with the line `sizing --help` gives it
+COMMANDS = {
+    "sweep": "size a grid of points (contexts, loads, precisions...) in one run",
+    "growth": "nodes month by month as the load grows",
+    "compare": "the same load on several servers, each at its best layout, with costs",
+    "calibrate": "read a vLLM start-up log and write the catalog entries it implies",
+    "model-from-config": "turn a Hugging Face config.json into a models.json entry",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sizing",
         description="Size GPU nodes for memory-bound LLM inference: KV cache per session, "
         "sessions per node and nodes for the Minimum, Recommended and Ideal scenarios.",
-        epilog=f"Extra catalog directories can also be given in ${CATALOG_ENV_VAR} "
-        "(separated like PATH). Exit codes: 0 ok, 2 invalid input, 3 catalog error, "
-        "4 output not written.",
+        epilog="commands (sizing COMMAND --help):\n"
+        + "".join(f"  {name:<18} {line}\n" for name, line in COMMANDS.items())
+        + f"\nExtra catalog directories can also be given in ${CATALOG_ENV_VAR} (separated\n"
+        "like PATH). Exit codes: 0 ok, 2 invalid input, 3 catalog error, 4 output not written.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cat = add_request_flags(p)
     out = p.add_argument_group("output")
@@ -63,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--output-xlsx",
         metavar="FILE",
-        help="also write the director's workbook (.xlsx; needs sizing_xl[excel])",
+        help="also write the director's workbook (.xlsx; needs the excel extra: "
+        'pip install ".[excel]")',
     )
     cat.add_argument(
         "--list",
@@ -90,6 +103,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         from sizing_xl import cli_import
 
         return cli_import.run(argv[1:])
+    if argv[:1] and not argv[0].startswith("-"):  # a word where a command or flag goes
+        near = nearest(argv[0], list(COMMANDS))
+        hint = f"; did you mean {near}?" if near else f" (commands: {', '.join(COMMANDS)})"
+        return fail("sizing", f"unknown command {shown(argv[0])}{hint}", EXIT_INPUT)
     parser = build_parser()
     args = parser.parse_args(argv)
     lang: Lang = args.lang

@@ -260,7 +260,9 @@ def run(argv: Sequence[str]) -> int:
         )
         warning = gpu_mismatch(log, server)
         repro = reproduce(log, cal, model, server) if model else None
-        source = f"calibrated from the vLLM log {args.vllm_log}"
+        source = (
+            f"calibrated from the vLLM log {Path(args.vllm_log).name}"  # not this machine's path
+        )
         entries = catalog_entries(cal, model, server, source)
         written = (
             [merge_entries(args.catalog_dir, kind, body) for kind, body in entries.items()]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
+from collections.abc import Sequence
 
 from sizing_xl.errors import one_line, shown
 
@@ -37,12 +39,30 @@ def ascii_float(text: str) -> float:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports a bad command line as one line, with no usage dump."""
+    """argparse that reports a bad command line as one line, with no usage dump, and names
+    the nearest flag for a mistyped one."""
 
     def error(self, message: str) -> None:
+        hint = ""
+        if message.startswith("unrecognized arguments:"):
+            flags = [o for a in self._actions for o in a.option_strings]
+            for word in message.split(":", 1)[1].split():
+                near = nearest(word.split("=", 1)[0], flags)
+                if near:
+                    hint = f"; did you mean {near}?"
+                    break
         self.exit(
-            EXIT_INPUT, one_line(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n"
+            EXIT_INPUT,
+            one_line(f"{self.prog}: error: {message}{hint} (see {self.prog} --help)") + "\n",
         )
+
+
+def nearest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to a mistyped word (difflib), or None when none is close."""
+    if not word.startswith("-") and any(c.startswith("-") for c in choices):
+        return None
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def fail(prog: str, message: str, code: int) -> int:
@@ -55,6 +75,7 @@ def excel_extra_missing(prog: str, exc: ImportError) -> int:
     """--output-xlsx without openpyxl: the install line to run, and the output exit code."""
     return fail(
         prog,
-        f"--output-xlsx needs openpyxl ({exc.name} missing): pip install 'sizing_xl[excel]'",
+        f"--output-xlsx needs openpyxl ({exc.name} missing): in the sizing_xl checkout, "
+        'pip install ".[excel]"',
         EXIT_OUTPUT,
     )

@@ -101,7 +101,7 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     o.add_argument(
         "--output-xlsx",
         metavar="FILE",
-        help="also write the table as a workbook (needs sizing_xl[excel])",
+        help='also write the table as a workbook (needs the excel extra: pip install ".[excel]")',
     )
     return p
 

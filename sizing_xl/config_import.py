@@ -375,4 +375,11 @@ def import_model(path: str | Path, *, name: str | None = None) -> ImportedModel:
     config = read_json_file(config_path, "config")
     index_path = config_path.with_name("model.safetensors.index.json")
     index = read_json_file(index_path, "config") if index_path.is_file() else None
-    return model_from_config(config, name=name, index=index, origin=str(config_path))
+    folder = config_path.resolve().parent.name
+    # the entry's source names the file by its folder, never this machine's path
+    return model_from_config(
+        config,
+        name=name or _name_from(config, str(config_path)),
+        index=index,
+        origin=f"{folder}/{config_path.name}" if folder else config_path.name,
+    )

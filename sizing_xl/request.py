@@ -140,6 +140,12 @@ class SizingRequest(_Frozen):
     def _rate_for_currency(self) -> SizingRequest:
         if self.currency != "USD" and self.usd_to_currency is None:
             raise ValueError(f"usd_to_currency: currency {self.currency} needs the rate from USD")
+        if self.currency == "USD" and self.usd_to_currency not in (None, 1):
+            # a converted amount printed with "$" would pass for dollars
+            raise ValueError(
+                f"currency: a rate of {self.usd_to_currency:g} per USD needs the currency it "
+                "converts to (such as BRL)"
+            )
         return self
 
 

@@ -289,3 +289,36 @@ def test_calibrate_refuses_a_log_it_cannot_read(tmp_path, content, message):
 def test_calibrate_names_a_missing_file(tmp_path):
     proc = sizing("calibrate", "--vllm-log", str(tmp_path / "none.log"))
     assert proc.returncode == EXIT_INPUT and "cannot read" in proc.stderr
+
+
+def test_mistyped_flags_and_commands_name_the_nearest_and_help_lists_the_commands(capsys):
+    from sizing_xl.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as exited:
+        run(["--concurency", "5"])
+    assert exited.value.code == EXIT_INPUT
+    assert "did you mean --concurrency?" in capsys.readouterr().err
+    assert run(["swep"]) == EXIT_INPUT
+    assert "unknown command 'swep'; did you mean sweep?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run(["--help"])
+    out = capsys.readouterr().out
+    assert all(f"  {name} " in out for name in COMMANDS)
+
+
+def test_a_rate_without_its_currency_is_refused(capsys):
+    args = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "10"]
+    args += ["--effective-context", "1000", "--usd-to-currency", "5.4"]
+    assert run(args) == EXIT_INPUT
+    assert "--currency" in capsys.readouterr().err
+    assert run([*args, "--currency", "BRL"]) == 0
+
+
+def test_engine_text_names_the_weights_row_and_sglang_token_slots(capsys):
+    args = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "100"]
+    args += ["--effective-context", "8192", "--method", "sglang", "--tensor-parallel", "4"]
+    assert run([*args, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Weights And Overhead Gib:" in out and "Runtime Overhead Gib" not in out
+    assert "token slots" in out and "blocks of 1 tokens" not in out
+    assert "640 GB HBM (596.0 GiB), usable 633.6 GiB" in out

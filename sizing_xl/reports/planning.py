@@ -164,6 +164,11 @@ def render_growth_text(
     return "\n".join(lines) + "\n"
 
 
+def _cents(amount: float | None) -> str:
+    """A money column: to the cent, no float noise (63446.01, not 63446.01000000001)."""
+    return "" if amount is None else f"{amount:.2f}"
+
+
 def render_growth_csv(plan: GrowthPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -175,9 +180,9 @@ def render_growth_csv(plan: GrowthPlan) -> str:
         + [f"{n}_cloud_monthly_usd" for n in names]
     )
     for m in plan.months:
-        values = [m.nodes[n] for n in names]
-        values += [m.tco_monthly_usd[n] for n in names] + [m.cloud_monthly_usd[n] for n in names]
-        writer.writerow([m.month, m.concurrency, *("" if v is None else v for v in values)])
+        nodes = ["" if m.nodes[n] is None else m.nodes[n] for n in names]
+        money = [m.tco_monthly_usd[n] for n in names] + [m.cloud_monthly_usd[n] for n in names]
+        writer.writerow([m.month, m.concurrency, *nodes, *(_cents(v) for v in money)])
     return out.getvalue()
 
 
@@ -299,8 +304,8 @@ def render_compare_csv(options: Sequence[ServerOption]) -> str:
         nodes = [r.scenario(n).nodes_final for n in SCENARIO_NAMES]
         writer.writerow(
             [rank, o.server, r.deployment.tensor_parallel, r.deployment.pipeline_parallel]
-            + ["" if v is None else v for v in (*nodes, monthly_cost(o), cloud)]
-            + [""]
+            + ["" if v is None else v for v in nodes]
+            + [_cents(monthly_cost(o)), _cents(cloud), ""]
         )
     return out.getvalue()
 

@@ -34,9 +34,11 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "method": "Método",
         "deployment": "Implantação",
         "weights": "Pesos",
+        "usable": "utilizável",
         "memory_line": "{usable} GiB × {fraction} − {weights} de pesos − {overhead} de overhead "
         "= {kv} GiB de KV; {blocks} blocos de {block} tokens, {per_session} por sessão "
         "({session} GiB)",
+        "slots": "{tokens} posições de token, {per_session} por sessão ({session} GiB)",
         "startup_line": "; o log de início do vLLM mostraria concorrência máxima {startup}× para "
         "{context} tokens por requisição: ele reserva em cada camada deslizante a janela − 1 + "
         "{batch} tokens do lote, e uma sessão em execução guarda só a janela (as sessões acima)",
@@ -77,9 +79,11 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "method": "Method",
         "deployment": "Deployment",
         "weights": "Weights",
+        "usable": "usable",
         "memory_line": "{usable} GiB × {fraction} − {weights} weights − {overhead} overhead "
         "= {kv} GiB KV; {blocks} blocks of {block} tokens, {per_session} per session "
         "({session} GiB)",
+        "slots": "{tokens} token slots, {per_session} per session ({session} GiB)",
         "startup_line": "; vLLM's start-up log would print maximum concurrency {startup}× for "
         "{context} tokens per request: it charges each sliding layer its window − 1 + {batch} "
         "batched tokens, while a running session keeps only its window (the sessions above)",
@@ -129,10 +133,11 @@ _FIELDS: list[tuple[str, Callable[[ScenarioResult], str]]] = [
     ("nodes_final", lambda r: _opt_int(r.nodes_final)),
     ("capacity_after_failures_sessions", lambda r: _opt_int(r.capacity_after_failures_sessions)),
 ]
-# Rows an engine method adds: its own accounting beside the seed's labels.
+# Rows an engine method adds: its own accounting beside the seed's labels (its
+# runtime_overhead_gib holds the node's weights and non-weight memory).
 _ENGINE_FIELDS: list[tuple[str, Callable[[ScenarioResult], str]]] = [
     ("method", lambda r: r.method),
-    ("runtime_overhead_gib", lambda r: fmt_dec(r.runtime_overhead_gib)),
+    ("weights_and_overhead_gib", lambda r: fmt_dec(r.runtime_overhead_gib)),
     ("sessions_per_replica", lambda r: fmt_int(r.sessions_per_replica)),
 ]
 
@@ -168,13 +173,17 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
     w = _WORDS[lang]
     req, srv, sto = result.inputs, result.server, result.storage
     n_bytes = bytes_per_element(req.kv_precision)
-    hbm_gib = result.scenario("minimum").hbm_total_gib
+    # the vendor's decimal GB in binary GiB; an engine method sizes what the driver reports
+    hbm = f"{fmt_num(srv.hbm_total_gb)} GB HBM ({fmt_dec(srv.hbm_total_gib)} GiB)"
+    engine = result.scenario("minimum").memory
+    if engine is not None:
+        usable = engine.usable_gib_per_gpu * srv.gpus_per_node
+        hbm += f", {w['usable']} {fmt_dec(usable)} GiB"
     inputs = [
         (w["model"], f"{result.model.name} — {describe_model(result.model, lang)}"),
         (
             w["server"],
-            f"{srv.name} — {srv.gpus_per_node} × {srv.gpu}, "
-            f"{fmt_num(srv.hbm_total_gb)} GB HBM ({fmt_dec(hbm_gib)} GiB)",
+            f"{srv.name} — {srv.gpus_per_node} × {srv.gpu}, {hbm}",
         ),
         (
             w["storage"],
@@ -265,20 +274,26 @@ def memory_line(m: EngineMemory, lang: Lang) -> str:
             context=fmt_int(m.startup_context_tokens or 0),
             batch=fmt_int(m.startup_batched_tokens or 0),
         )
-    return (
-        _WORDS[lang]["memory_line"].format(
-            usable=fmt_dec(m.usable_gib_per_gpu),
-            fraction=fmt_num(m.memory_fraction),
-            weights=fmt_dec(m.weights_gib_per_gpu),
-            overhead=fmt_dec(m.non_weight_overhead_gib),
-            kv=fmt_dec(m.kv_available_gib_per_gpu),
-            blocks=fmt_int(m.blocks_per_gpu),
-            block=m.block_size,
+    w = _WORDS[lang]
+    line = w["memory_line"].format(
+        usable=fmt_dec(m.usable_gib_per_gpu),
+        fraction=fmt_num(m.memory_fraction),
+        weights=fmt_dec(m.weights_gib_per_gpu),
+        overhead=fmt_dec(m.non_weight_overhead_gib),
+        kv=fmt_dec(m.kv_available_gib_per_gpu),
+        blocks=fmt_int(m.blocks_per_gpu),
+        block=m.block_size,
+        per_session=fmt_int(m.blocks_per_session),
+        session=fmt_dec(m.kv_per_session_gib_per_gpu, 2),
+    )
+    if m.block_size == 1:  # SGLang pools single tokens, not blocks
+        head, _, _ = line.partition("; ")
+        line = f"{head}; " + w["slots"].format(
+            tokens=fmt_int(m.blocks_per_gpu),
             per_session=fmt_int(m.blocks_per_session),
             session=fmt_dec(m.kv_per_session_gib_per_gpu, 2),
         )
-        + startup
-    )
+    return line + startup
 
 
 def engine_check_lines(result: SizingResult, lang: Lang) -> list[str]:

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 try:
     from xlwings import arg, func, ret
 except ImportError as exc:  # pragma: no cover - the UDFs are the Excel face, xlwings is its extra
-    raise ImportError("sizing_xl.udfs needs xlwings: pip install 'sizing_xl[excel]'") from exc
+    raise ImportError(
+        'sizing_xl.udfs needs xlwings: in the sizing_xl checkout, pip install ".[excel]"'
+    ) from exc
 
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, overlay
 from sizing_xl.catalog_files import catalog_dirs_from_env, load_catalog

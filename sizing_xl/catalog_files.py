@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sizing_xl.catalog import Catalog, _Entry, parse_entries
 from sizing_xl.errors import CatalogError
-from sizing_xl.files import write_text_atomic
+from sizing_xl.files import file_kind, locked, write_text_atomic
 from sizing_xl.strict_json import JsonFault, parse_json_bytes
 
 CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
@@ -47,12 +47,13 @@ def merge_entries(directory: str | os.PathLike[str], kind: str, entries: dict[st
     if not base.is_dir():
         raise CatalogError("catalog directory does not exist", path=str(base))
     path = base / CATALOG_FILES[kind]
-    existing = _read_json(path) if path.exists() else {}
-    if not isinstance(existing, dict):
-        raise CatalogError(f"expected a JSON object of {kind} keyed by name", path=str(path))
-    merged = {**existing, **entries}
-    parse_entries(kind, merged, str(path))
-    write_text_atomic(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    with locked(path):  # concurrent merges into one file: each sees the one before it
+        existing = _read_json(path) if path.exists() else {}
+        if not isinstance(existing, dict):
+            raise CatalogError(f"expected a JSON object of {kind} keyed by name", path=str(path))
+        merged = {**existing, **entries}
+        parse_entries(kind, merged, str(path))
+        write_text_atomic(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
@@ -129,6 +130,8 @@ def _read_directory(base: Path, merged: dict[str, dict[str, _Entry]]) -> list[st
         if path.is_file():
             merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
             found.append(str(path))
+        elif os.path.lexists(path):  # there, but a directory, FIFO, broken or looping link
+            raise CatalogError(f"is {file_kind(path)}, not a readable catalog file", path=str(path))
     return found
 
 

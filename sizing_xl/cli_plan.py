@@ -31,7 +31,7 @@ from sizing_xl.errors import CatalogError, InputError, SizingError, escape_contr
 from sizing_xl.files import output_target, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS
 from sizing_xl.planning.compare import compare_servers
-from sizing_xl.planning.growth import growth_plan, monthly_loads
+from sizing_xl.planning.growth import MAX_MONTHS, growth_plan, monthly_loads
 from sizing_xl.planning.sweep import CONCURRENCY, Axis, checked_axes, sweep_nodes, sweep_results
 from sizing_xl.reports import planning as out
 from sizing_xl.request import make_request
@@ -116,7 +116,12 @@ def _number_range(text: str, kind: Callable[[str], object], flag: str) -> list[o
         raise InputError(
             flag, f"expected START..STOP/STEP with STOP >= START and STEP > 0, got {shown(text)}"
         )
-    count = math.floor(round((stop - start) / step, 9)) + 1  # type: ignore[operator]
+    ratio = (stop - start) / step  # type: ignore[operator]
+    if not math.isfinite(ratio) or ratio >= MAX_POINTS:  # checked before any loop or int()
+        raise InputError(
+            flag, f"{shown(text)} gives more than the {MAX_POINTS:,} values a sweep takes"
+        )
+    count = math.floor(round(ratio, 9)) + 1
     if count > MAX_POINTS:
         raise InputError(flag, f"{count:,} values, more than the {MAX_POINTS:,} a sweep takes")
     if isinstance(start, int) and isinstance(step, int):
@@ -161,8 +166,13 @@ def parse_vary(specs: Sequence[str], parser: argparse.ArgumentParser) -> list[Ax
 
 
 def _comma_ints(text: str, flag: str) -> list[int]:
+    values = text.split(",")
+    if len(values) > MAX_MONTHS + 1:  # counted before any is read
+        raise InputError(
+            flag, f"{len(values):,} months, more than the {MAX_MONTHS + 1} a plan takes"
+        )
     try:
-        return [ascii_int(v) for v in text.split(",")]
+        return [ascii_int(v) for v in values]
     except argparse.ArgumentTypeError as exc:
         raise InputError(flag, str(exc)) from None
 

@@ -6,6 +6,8 @@ import os
 import re
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +23,16 @@ _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def file_kind(path: Path) -> str:
+    """What a path that is not a regular file is, in words: 'a FIFO (named pipe)', 'a broken
+    or looping symbolic link'."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError):
+        return "a broken or looping symbolic link"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 def read_bounded(path: Path, limit: int, what: str) -> bytes:
@@ -70,8 +82,10 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     """
     given = Path(path)
     try:
-        target = given.resolve() if given.is_symlink() else given
+        target = given.resolve(strict=False) if given.is_symlink() else given
         mode = target.stat().st_mode
+    except RuntimeError:  # Path.resolve on a link that points back at itself
+        raise OutputError(given, "is a symbolic link loop") from None
     except FileNotFoundError:
         mode = None
     except ValueError:  # a NUL byte: no file system takes it
@@ -216,3 +230,33 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`'s lock file (`.NAME.lock` beside it) while the block
+    runs, so that concurrent read-merge-write cycles of one file run one after another; the
+    lock file stays, empty. Where the platform has no file locks (Pyodide), the block runs
+    unlocked."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: msvcrt retries for about 10 s, then raises OSError
+            try:
+                import msvcrt
+            except ImportError:
+                yield
+                return
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -87,7 +87,7 @@ class SizingRequest(_Frozen):
     effective_context: int = Field(ge=1, le=100_000_000)
     kv_precision: KvPrecision = "fp8"
     kv_budget_ratio: float = Field(default=0.70, gt=0, le=1)
-    runtime_overhead_gib: float = Field(default=120.0, ge=0)
+    runtime_overhead_gib: float = Field(default=120.0, ge=0, le=1_000_000)
     peak_headroom_ratio: float = Field(default=0.20, ge=0, le=10)
     tensor_parallel: int = Field(default=1, ge=1, le=1024)
     policies: dict[ScenarioName, ScenarioPolicy] = Field(
@@ -109,14 +109,16 @@ class SizingRequest(_Frozen):
     memory_bandwidth_utilization: float | None = Field(default=None, gt=0, le=1)
     model_flops_utilization: float | None = Field(default=None, gt=0, le=1)
     prompt_tokens: int | None = Field(default=None, ge=1, le=100_000_000)
-    min_tokens_per_second: float | None = Field(default=None, gt=0, le=1_000_000)
-    max_ttft_seconds: float | None = Field(default=None, gt=0, le=1_000_000)
+    # SLOs below a thousandth of a token per second or of a second are typos, not targets
+    min_tokens_per_second: float | None = Field(default=None, ge=0.001, le=1_000_000)
+    max_ttft_seconds: float | None = Field(default=None, ge=0.001, le=1_000_000)
     # Money: catalog prices and finance.json's assumptions, overridable here.
     node_price_usd: float | None = Field(default=None, ge=0, le=1e12)
     usd_per_kwh: float | None = Field(default=None, ge=0, le=100)
     pue: float | None = Field(default=None, ge=1, le=10)
     cloud_offer: str | None = Field(default=None, min_length=1)
     output_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
+    # below one token per session-hour, a cost per 1M tokens runs to hundreds of digits
     currency: str = Field(default="USD", pattern=CURRENCY_PATTERN)
     usd_to_currency: float | None = Field(default=None, gt=0, le=1e9)
     rate_as_of: str | None = Field(default=None, pattern=AS_OF_PATTERN)
@@ -135,6 +137,13 @@ class SizingRequest(_Frozen):
     @classmethod
     def _upper(cls, v: object) -> object:
         return v.strip().upper() if isinstance(v, str) else v
+
+    @field_validator("output_tokens_per_session_per_hour")
+    @classmethod
+    def _whole_rate(cls, v: float | None) -> float | None:
+        if v is not None and 0 < v < 1:
+            raise ValueError("expected 0 (no output rate) or at least 1 token per session-hour")
+        return v
 
     @model_validator(mode="after")
     def _rate_for_currency(self) -> SizingRequest:
@@ -214,7 +223,7 @@ def _describe(err: dict) -> str:
     if kind == "string_pattern_mismatch":
         what = _PATTERN_WORDS.get(ctx.get("pattern", ""), "text of another form")
         return f"expected {what}, got {shown(given)}"
-    return f"{err['msg']} (got {shown(given)})"
+    return f"{err['msg'].removeprefix('Value error, ')} (got {shown(given)})"
 
 
 def resolve_policy(

@@ -15,6 +15,7 @@ from sizing_xl.results import FinanceInfo
 from sizing_xl.scenarios import SizingResult
 
 MAX_MONTHS = 600  # fifty years of months: a plan, not a loop
+MAX_CONCURRENCY = 100_000_000  # request.SizingRequest.concurrency's bound
 
 
 def monthly_loads(start: int, growth_monthly: float, months: int) -> list[int]:
@@ -29,6 +30,20 @@ def monthly_loads(start: int, growth_monthly: float, months: int) -> list[int]:
         )
     if not 0 <= months <= MAX_MONTHS:
         raise InputError("--months", f"expected 0 to {MAX_MONTHS} months, got {months}")
+    if growth_monthly > 0:  # the last month's load, in logarithms: no overflow on the way
+        last = math.log(start) + months * math.log1p(growth_monthly)
+        if last > math.log(MAX_CONCURRENCY):
+            # the first month past the bound, and its load (finite: it is the first)
+            month = math.floor(
+                (math.log(MAX_CONCURRENCY) - math.log(start)) / math.log1p(growth_monthly)
+            )
+            while start * (1 + growth_monthly) ** month <= MAX_CONCURRENCY:
+                month += 1
+            load = math.ceil(round(start * (1 + growth_monthly) ** month, 6))
+            raise InputError(
+                "--growth-monthly",
+                f"month {month}: expected a number <= {MAX_CONCURRENCY}, got {load}",
+            )
     return [
         max(1, math.ceil(round(start * (1 + growth_monthly) ** m, 6))) for m in range(months + 1)
     ]

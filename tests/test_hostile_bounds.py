@@ -1,0 +1,95 @@
+"""Hostile input, round two: numbers that overflow, work without bounds, files that are not
+files, concurrent merges. Each case is one line and its exit code, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sizing_xl.cli import run
+from sizing_xl.cli_common import EXIT_CATALOG, EXIT_INPUT, EXIT_OUTPUT
+from tests.conftest import REPO, SEED_FLAGS
+
+SIZING = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "100"]
+SIZING += ["--effective-context", "8192"]
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([*SIZING, "--runtime-overhead-gib", "1e300"], "--runtime-overhead-gib"),
+        ([*SIZING, "--output-tokens-per-session-per-hour", "1e-300"], "at least 1 token"),
+        ([*SIZING, "--min-tokens-per-second", "1e-300"], "--min-tokens-per-second"),
+        ([*SIZING, "--max-ttft-seconds", "1e-300"], "--max-ttft-seconds"),
+        (["growth", *SIZING, "--growth-monthly", "10", "--months", "296"], "month 6: expected a number <= 100000000"),
+        (["growth", *SIZING, "--concurrency-by-month", ",".join(["5"] * 700)], "700 months"),
+        (["sweep", *SIZING, "--vary", "kv-budget-ratio=0..1e300/1e-300"], "100,000 values"),
+        (["sweep", *SIZING, "--vary", "concurrency=1..100000000/1"], "100,000 values"),
+    ],
+)
+def test_overflowing_or_unbounded_requests_are_one_line(argv, says, capsys):
+    assert run(argv) == EXIT_INPUT
+    assert says in one_line(capsys)
+
+
+def test_no_infinity_reaches_a_json_document(capsys):
+    """The largest figures each flag takes still print as finite JSON numbers."""
+    argv = [*SEED_FLAGS, "--runtime-overhead-gib", "1000000", "--format", "json"]
+    assert run(argv) == 0
+    text = capsys.readouterr().out
+    assert "Infinity" not in text and "NaN" not in text
+    json.loads(text)
+
+
+def test_an_output_path_that_loops_is_one_line(tmp_path, capsys):
+    loop = tmp_path / "l.json"
+    loop.symlink_to(loop.name)
+    assert run([*SEED_FLAGS, "--output-json-file", str(loop)]) == EXIT_OUTPUT
+    assert "symbolic link loop" in one_line(capsys)
+
+
+@pytest.mark.parametrize("kind", ["loop", "fifo", "directory", "dangling"])
+def test_a_catalog_file_that_is_not_a_file_is_exit_3(kind, tmp_path, capsys):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    target = folder / "servers.json"
+    if kind == "loop":
+        target.symlink_to(target.name)
+    elif kind == "fifo":
+        os.mkfifo(target)  # opening it for reading would block: it must not be opened
+    elif kind == "directory":
+        target.mkdir()
+    else:
+        target.symlink_to("nowhere.json")
+    assert run([*SEED_FLAGS, "--catalog-dir", str(folder)]) == EXIT_CATALOG
+    assert "not a readable catalog file" in one_line(capsys)
+
+
+def test_concurrent_merges_into_one_catalog_keep_every_entry(tmp_path):
+    """Ten model-from-config --catalog-dir runs at once: every one that exits 0 is in the
+    file (a lock beside it serialises read-merge-write)."""
+    config = REPO / "tests" / "data" / "configs" / "meta-llama__llama-3.1-8b" / "config.json"
+    command = [sys.executable, "-m", "sizing_xl", "model-from-config", str(config)]
+    runs = [
+        subprocess.Popen(
+            [*command, "--name", f"m{i}", "--catalog-dir", str(tmp_path)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(10)
+    ]
+    codes = [p.wait(timeout=120) for p in runs]
+    assert codes == [0] * 10
+    merged = json.loads((tmp_path / "models.json").read_text("utf-8"))
+    assert sorted(merged) == sorted(f"m{i}" for i in range(10))

@@ -31,7 +31,10 @@ def one_line(capsys) -> str:
         ([*SIZING, "--output-tokens-per-session-per-hour", "1e-300"], "at least 1 token"),
         ([*SIZING, "--min-tokens-per-second", "1e-300"], "--min-tokens-per-second"),
         ([*SIZING, "--max-ttft-seconds", "1e-300"], "--max-ttft-seconds"),
-        (["growth", *SIZING, "--growth-monthly", "10", "--months", "296"], "month 6: expected a number <= 100000000"),
+        (
+            ["growth", *SIZING, "--growth-monthly", "10", "--months", "296"],
+            "month 6: expected a number <= 100000000",
+        ),
         (["growth", *SIZING, "--concurrency-by-month", ",".join(["5"] * 700)], "700 months"),
         (["sweep", *SIZING, "--vary", "kv-budget-ratio=0..1e300/1e-300"], "100,000 values"),
         (["sweep", *SIZING, "--vary", "concurrency=1..100000000/1"], "100,000 values"),

@@ -6,7 +6,7 @@ import argparse
 import functools
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from sizing_xl.catalog import Catalog
 from sizing_xl.cli_common import (
@@ -32,7 +32,7 @@ from sizing_xl.files import output_target, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS
 from sizing_xl.planning.compare import compare_servers
 from sizing_xl.planning.growth import MAX_MONTHS, growth_plan, monthly_loads
-from sizing_xl.planning.sweep import CONCURRENCY, Axis, checked_axes, sweep_nodes, sweep_results
+from sizing_xl.planning.sweep import CONCURRENCY, Axis, checked_axes, iter_results, sweep_nodes
 from sizing_xl.reports import planning as out
 from sizing_xl.request import make_request
 
@@ -178,7 +178,7 @@ def _comma_ints(text: str, flag: str) -> list[int]:
 
 
 # What a command gives: its renderers per --format, and its workbook writer.
-Output = tuple[dict[str, Callable[[], str]], Callable[[str], object]]
+Output = tuple[dict[str, Callable[[], str | Iterator[str]]], Callable[[str], object]]
 
 
 def _workbook(writer: str, *args: object, **kwargs: object) -> Callable[[str], object]:
@@ -194,9 +194,14 @@ def _sweep(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog: C
     axes = parse_vary(args.vary, parser)
     base = request_fields(args, parser, given=[a.field for a in axes])
     request = make_request(**{**base, **{a.field: a.values[0] for a in axes}})
-    grid = functools.cache(lambda: sweep_nodes(base, axes, catalog))  # JSON sizes points whole
+    grid = functools.cache(lambda: sweep_nodes(base, axes, catalog))
+
+    def json_points() -> Iterator[str]:
+        grid()  # every point checked (fast, hoisted) before the first byte is written
+        return out.stream_sweep_json(iter_results(base, axes, catalog), args.lang)
+
     return {
-        "json": lambda: out.render_sweep_json(sweep_results(base, axes, catalog), args.lang),
+        "json": json_points,
         "csv": lambda: out.render_sweep_csv(grid()),
         "text": lambda: out.render_sweep_text(grid(), request, args.lang),
     }, lambda path: _workbook("write_sweep_workbook", grid(), request, lang=args.lang)(path)
@@ -253,7 +258,7 @@ def run(command: str, argv: Sequence[str]) -> int:
         return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
     try:
         renderers, workbook = COMMANDS[command](args, parser, args_catalog(args))
-        text = renderers[args.format]()
+        text = renderers[args.format]()  # a JSON sweep: pieces, written as they are made
     except (InputError, CatalogError) as exc:
         return sizing_failure(prog, exc)
     if args.output_xlsx:
@@ -263,7 +268,8 @@ def run(command: str, argv: Sequence[str]) -> int:
             return excel_extra_missing(prog, exc)
         except (OSError, SizingError) as exc:
             return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
-    sys.stdout.write(text)
+    for piece in [text] if isinstance(text, str) else text:
+        sys.stdout.write(piece)
     if args.output_xlsx and args.format == "text":
         sys.stdout.write(f"→ {escape_controls(args.output_xlsx)}\n")
     return EXIT_OK

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -340,3 +342,30 @@ def test_a_workbook_name_without_xlsx_is_refused_before_anything_is_sized(capsys
     )
     assert code == EXIT_INPUT and out == "" and not path.exists()
     assert err.count("\n") == 1 and "--output-xlsx: expected a .xlsx file name" in err
+
+
+def test_a_json_sweep_streams_its_points_in_bounded_memory(tmp_path):
+    """10,000 points as one JSON document, written point by point: the process's peak memory
+    stays far below the document's size, and the document parses whole."""
+    code = (
+        "import resource, sys\n"
+        "from sizing_xl.cli import run\n"
+        "out = open(sys.argv[1], 'w')\n"
+        "sys.stdout = out\n"
+        "code = run(['sweep', '--model', 'llama-3.1-70b', '--server', 'dgx-h100',\n"
+        "    '--effective-context', '8192', '--concurrency', '1',\n"
+        "    '--vary', 'concurrency=1..2000/1', '--vary', 'kv-precision=fp8,fp16',\n"
+        "    '--format', 'json'])\n"
+        "out.close()\n"
+        "sys.stderr.write(f'{code} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}')\n"
+    )
+    target = tmp_path / "sweep.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, timeout=300
+    )
+    exit_code, peak_kib = (int(v) for v in proc.stderr.split()[-2:])
+    assert exit_code == 0
+    size_mib = target.stat().st_size / 2**20
+    doc = json.loads(target.read_text("utf-8"))
+    assert len(doc["points"]) == 4000 and size_mib > 25
+    assert peak_kib / 1024 < 150  # the interpreter and the package, not the document

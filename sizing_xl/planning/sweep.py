@@ -123,6 +123,14 @@ def sweep_results(
     base: Mapping[str, object], axes: Sequence[Axis], catalog: Catalog | None = None
 ) -> list[tuple[dict[str, object], SizingResult]]:
     """[(point, the whole sizing)] for every point: one size() each, for faces that show
-    more than the nodes (the JSON document)."""
+    more than the nodes (the growth plan)."""
+    return list(iter_results(base, axes, catalog))
+
+
+def iter_results(
+    base: Mapping[str, object], axes: Sequence[Axis], catalog: Catalog | None = None
+) -> Iterator[tuple[dict[str, object], SizingResult]]:
+    """The same, one point at a time: a streamed document holds one sizing in memory."""
     catalog = catalog or load_catalog()
-    return [(p, size(make_request(**{**base, **p}), catalog)) for p in points(checked_axes(axes))]
+    for p in points(checked_axes(axes)):
+        yield p, size(make_request(**{**base, **p}), catalog)

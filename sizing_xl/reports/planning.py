@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from sizing_xl import __version__
 from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct, scenario_titles
@@ -86,14 +86,24 @@ def render_sweep_csv(grid: Grid) -> str:
     return out.getvalue()
 
 
-def render_sweep_json(sized: Sequence[tuple[dict, SizingResult]], lang: Lang) -> str:
+def render_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> str:
     """A list of points, each with its varied inputs and scenarios.<name>.results as in a
     single sizing's document."""
-    points = [
-        {"inputs": point, "scenarios": result_document(result, lang=lang)["scenarios"]}
-        for point, result in sized
-    ]
-    return _dumps({"tool": _tool(lang), "points": points})
+    return "".join(stream_sweep_json(sized, lang))
+
+
+def stream_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> Iterator[str]:
+    """render_sweep_json piece by piece, one point at a time, so that memory does not grow with
+    the points: the same bytes (json.dumps' indentation composes), written as they come."""
+    head = json.dumps({"tool": _tool(lang)}, indent=2, ensure_ascii=False)
+    yield head[:-2] + ',\n  "points": ['
+    first = True
+    for point, result in sized:
+        body = {"inputs": point, "scenarios": result_document(result, lang=lang)["scenarios"]}
+        text = json.dumps(body, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield "\n  ]\n}\n" if not first else "]\n}\n"
 
 
 def _dumps(doc: object) -> str:

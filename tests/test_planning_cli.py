@@ -348,7 +348,7 @@ def test_a_json_sweep_streams_its_points_in_bounded_memory(tmp_path):
     """10,000 points as one JSON document, written point by point: the process's peak memory
     stays far below the document's size, and the document parses whole."""
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from sizing_xl.cli import run\n"
         "out = open(sys.argv[1], 'w')\n"
         "sys.stdout = out\n"
@@ -357,7 +357,10 @@ def test_a_json_sweep_streams_its_points_in_bounded_memory(tmp_path):
         "    '--vary', 'concurrency=1..2000/1', '--vary', 'kv-precision=fp8,fp16',\n"
         "    '--format', 'json'])\n"
         "out.close()\n"
-        "sys.stderr.write(f'{code} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}')\n"
+        # VmHWM, not ru_maxrss: Linux carries a forking parent's peak across exec into the
+        # latter, so a child of a large test process would report its parent's memory
+        "peak = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "sys.stderr.write(f'{code} {peak.split()[1]}')\n"
     )
     target = tmp_path / "sweep.json"
     proc = subprocess.run(

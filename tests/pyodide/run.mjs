@@ -1,0 +1,20 @@
+// Runs tests/pyodide/calls.py in Pyodide (the Python of xlwings Lite) and prints its JSON.
+// node run.mjs NODE_MODULES_DIR WHEEL_DIR CALLS_PY: every wheel of WHEEL_DIR is loaded first.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [modules, wheels, calls] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(join(modules, "pyodide", "pyodide.mjs")).href);
+const started = performance.now();
+const py = await loadPyodide({ stdout: () => {}, stderr: (line) => console.error(line) });
+const files = readdirSync(wheels).filter((f) => f.endsWith(".whl")).map((f) => join(wheels, f));
+await py.loadPackage(files.map((f) => pathToFileURL(f).href), { messageCallback: () => {} });
+const loaded = performance.now();
+const code = readFileSync(calls, "utf-8").replace(/\nif __name__ == "__main__":[\s\S]*$/, "\n");
+await py.runPythonAsync(code);
+const result = await py.runPythonAsync("import json\njson.dumps(await call_all())");
+const out = JSON.parse(result);
+out.load_seconds = (loaded - started) / 1000;
+out.python = py.runPython("import sys; sys.version.split()[0]");
+console.log(JSON.stringify(out));

@@ -78,13 +78,22 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def test_every_function_gives_in_pyodide_what_it_gives_in_cpython(pyodide):
-    node, modules, wheels = pyodide
+@pytest.fixture(scope="module")
+def cpython():
+    """The same calls in this CPython, as the reference."""
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
     here = _run([sys.executable, str(HERE / "calls.py")], env=env, cwd=REPO, timeout=300)
-    lite = _run([node, str(HERE / "run.mjs"), str(modules), str(wheels), str(HERE / "calls.py")],
-                timeout=600)  # fmt: skip
-    cpython, wasm = json.loads(here.stdout), json.loads(lite.stdout.splitlines()[-1])
+    return json.loads(here.stdout)
+
+
+def _in_pyodide(pyodide, wheels: Path, *personal: Path) -> dict:
+    node, modules, _ = pyodide
+    command = [node, str(HERE / "run.mjs"), str(modules), str(wheels), str(HERE / "calls.py")]
+    lite = _run([*command, *map(str, personal)], timeout=600)
+    return json.loads(lite.stdout.splitlines()[-1])
+
+
+def _same_results(cpython: dict, wasm: dict) -> None:
     assert wasm["python"].startswith("3.14")
     assert cpython["functions"] == wasm["functions"] == 21
     assert cpython["results"].keys() == wasm["results"].keys()
@@ -97,5 +106,24 @@ def test_every_function_gives_in_pyodide_what_it_gives_in_cpython(pyodide):
     assert results["vllm:SIZING_SESSIONS_PER_NODE"] == [[608]]
     assert results["seed:SIZING_GRID"][0][0] == "context \\ concurrency"
     assert not any("ERROR" in json.dumps(v) for k, v in results.items() if "SERVER" in k)
-    print(f"Pyodide: {len(results)} calls in {wasm['seconds']:.2f} s "
+
+
+def test_every_function_gives_in_pyodide_what_it_gives_in_cpython(pyodide, cpython):
+    wasm = _in_pyodide(pyodide, pyodide[2])
+    _same_results(cpython, wasm)
+    print(f"Pyodide: {len(wasm['results'])} calls in {wasm['seconds']:.2f} s "
           f"(CPython {cpython['seconds']:.2f} s), start-up {wasm['load_seconds']:.1f} s")  # fmt: skip
+
+
+def test_the_lite_bundle_registers_the_same_functions_from_its_personal_module(
+    pyodide, cpython, tmp_path
+):
+    """scripts/build_lite.py's personal/ folder, mounted as xlwings Lite mounts it, with no
+    sizing_xl installed: sizing_functions.py registers the 21 functions, each result equal."""
+    _run([sys.executable, str(REPO / "scripts" / "build_lite.py"), str(tmp_path / "lite")])
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for wheel in pyodide[2].glob("*.whl"):
+        if not wheel.name.startswith("sizing_xl-"):
+            shutil.copy(wheel, wheels)
+    _same_results(cpython, _in_pyodide(pyodide, wheels, tmp_path / "lite" / "personal"))

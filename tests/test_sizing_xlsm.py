@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 
 import openpyxl
@@ -325,3 +327,34 @@ def test_the_grid_sheet_opens_with_the_engines_values(fresh):
     stored = {f"GRID!{c.coordinate}": c.value for row in ws.iter_rows() for c in row}
     assert grid_cells(stored) == engine_grid("recommended", GRID_CONTEXTS, GRID_LOADS)
     assert stored["GRID!D21"] == 3  # the seed: 131,072 tokens x 1,000 sessions, Recommended
+
+
+def test_the_lite_bundle_carries_the_package_and_a_workbook_without_vba(tmp_path, soffice):
+    """scripts/build_lite.py from this checkout: the personal module folder (package and
+    catalogs), requirements.txt, and Sizing-Lite.xlsx with Sizing.xlsm's sheets, no VBA,
+    the engine's values stored; LibreOffice opens it with them (no recalculation)."""
+    from sizing_xl.excel.libreoffice import convert
+
+    target = tmp_path / "lite"
+    script = REPO / "scripts" / "build_lite.py"
+    built = subprocess.run(
+        [sys.executable, str(script), str(target)], capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    personal = target / "personal"
+    assert (personal / "sizing_xl" / "udfs" / "__init__.py").is_file()
+    assert (personal / "sizing_xl" / "catalogs" / "models.json").is_file()
+    assert "from sizing_xl.udfs import *" in (personal / "sizing_functions.py").read_text()
+    assert (target / "requirements.txt").read_text().split() == ["pydantic"]
+    book = target / "Sizing-Lite.xlsx"
+    with zipfile.ZipFile(book) as z:
+        assert not [n for n in z.namelist() if "vba" in n.lower()]
+    wb = openpyxl.load_workbook(book, data_only=True)
+    assert wb.sheetnames == ["Start", "Sizing", "Grid", "Models", "Servers", "Storage"]
+    values = {c.coordinate: c.value for row in wb[SHEET].iter_rows() for c in row}
+    assert scenario_cells(values_by_sheet(values), "Sessions per node") == [629, 629, 584]
+    assert scenario_cells(values_by_sheet(values), "Nodes final") == [2, 3, 5]
+    (shown,) = convert([book], tmp_path / "out", recalculate=False)
+    seen = openpyxl.load_workbook(shown, data_only=True)[SHEET]
+    seen_values = {c.coordinate: c.value for row in seen.iter_rows() for c in row}
+    assert scenario_cells(values_by_sheet(seen_values), "Nodes final") == [2, 3, 5]

@@ -222,10 +222,20 @@ def build_sizing_workbook(
     wb = openpyxl.load_workbook(template_path(), keep_vba=True)
     start = wb["Sheet1"]
     start.title = "Start"
-    _build_start_sheet(start)
+    build_start_sheet(start, START_TEXT)
     conf = wb["_xlwings.conf"]
     conf.title = "xlwings.conf"  # active only under this name
     _configure_xlwings(conf)
+    add_sizing_sheets(wb, catalog, request)
+    wb.move_sheet("xlwings.conf", offset=len(wb.sheetnames))
+    return wb
+
+
+def add_sizing_sheets(
+    wb: Workbook, catalog: Catalog | None = None, request: SizingRequest = DEFAULT_REQUEST
+) -> None:
+    """The Sizing, Grid and catalog sheets after a Start sheet: what Sizing.xlsm and the
+    xlwings Lite workbook share (sizing_lite.py)."""
     ws = wb.create_sheet(SHEET, index=1)
     build_catalog_sheets(wb, catalog or load_catalog())
     for sheet, columns in CATALOG_SHEETS.items():
@@ -237,21 +247,19 @@ def build_sizing_workbook(
         )
     _build_sizing_sheet(wb, ws, request)
     _build_grid_sheet(wb.create_sheet(GRID_SHEET, index=2))
-    wb.move_sheet("xlwings.conf", offset=len(wb.sheetnames))
     wb.active = 0
     wb.properties.creator = "sizing_xl"
     wb.properties.lastModifiedBy = "sizing_xl"
     wb.properties.created = wb.properties.modified = BUILT_AT
     # No forced recalculation on open: the UDF cells carry cached values (see
-    # write_sizing_workbook), which stay right until an input changes and Excel recalculates
+    # workbook_with_values), which stay right until an input changes and Excel recalculates
     # with the imported functions; forcing it before the import showed a sheet of #NAME?.
     wb.calculation.fullCalcOnLoad = False
-    return wb
 
 
-def _build_start_sheet(ws: Worksheet) -> None:
+def build_start_sheet(ws: Worksheet, lines: tuple[tuple[str, str], ...]) -> None:
     row = 1
-    for kind, text in START_TEXT:
+    for kind, text in lines:
         if kind == "title":
             put(ws, f"A{row}", text, font=TITLE_FONT)
             row += 2
@@ -298,7 +306,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
     put(
         ws,
         "A2",
-        "Change the yellow cells. Results need the UDFs imported once (see Start).",
+        "Change the yellow cells. Results need the SIZING_* functions enabled once (see Start).",
         font=NOTE_FONT,
     )
     put(ws, "A4", "INPUTS", font=SECTION_FONT)
@@ -390,14 +398,18 @@ def _build_grid_sheet(ws: Worksheet) -> None:
 
 def write_sizing_workbook(path: str | Path, catalog: Catalog | None = None) -> Path | None:
     """Write atomically; a replaced file is kept as <name>.bak-<time>.xlsm (returned)."""
-    wb = build_sizing_workbook(catalog)
+    return write_atomic(path, workbook_with_values(build_sizing_workbook(catalog)), backup=True)
+
+
+def workbook_with_values(wb: Workbook) -> bytes:
+    """The file's bytes with every UDF cell's value stored, as the engine computes it, so the
+    workbook reads right before the functions are loaded."""
     values = udf_cell_values(wb, SHEET)
     # rows tall enough for the wrapped text their cached values hold ("NO FIGURE: ...")
     fit_row_heights(wb[SHEET], {ref: v for ref, v in values.items() if isinstance(v, str)})
     grid = udf_cell_values(wb, GRID_SHEET)
     store_spilled(wb[GRID_SHEET], grid)
-    data = with_cached_values(
+    return with_cached_values(
         workbook_bytes(wb),
         {wb.sheetnames.index(SHEET) + 1: values, wb.sheetnames.index(GRID_SHEET) + 1: grid},
     )
-    return write_atomic(path, data, backup=True)

@@ -12,10 +12,13 @@ os.environ["XLWINGS_ON_SERVER"] = "true"  # the code path xlwings Lite uses
 # outside Lite, xlwings.server asks for a key; the value xlwings documents for non-commercial use
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
+import importlib
+
 import xlwings
 import xlwings.server as server
 
-import sizing_xl.udfs as udfs
+# sizing_xl.udfs, or the personal module of the xlwings Lite bundle (scripts/build_lite.py)
+udfs = importlib.import_module(os.environ.get("SIZING_UDF_MODULE", "sizing_xl.udfs"))
 
 CONFIG = json.dumps(
     {

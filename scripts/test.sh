@@ -17,6 +17,18 @@ if ! command -v soffice >/dev/null 2>&1; then
   fi
 fi
 
+# A second spreadsheet engine proves the same live sheets (tests/test_gnumeric.py).
+if ! command -v ssconvert >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Gnumeric (ssconvert)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnumeric >/dev/null
+  else
+    echo "note: Gnumeric (ssconvert) not found; its test will be skipped." \
+         "Install gnumeric to run it." >&2
+  fi
+fi
+
 ruff check .
 ruff format --check .
 python3 -m pytest "$@"

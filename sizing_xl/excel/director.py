@@ -44,6 +44,7 @@ from sizing_xl.excel.live_model import (
     INFEASIBLE,
     LiveModelCells,
     build_live_model_sheet,
+    catalog_rows,
     unchanged_inputs,
 )
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
@@ -412,7 +413,8 @@ def _build(
         wb.worksheets.index(wb[sheet_title(name, lang)]) + 1: values
         for name, values in sensitivity.items()
     } | {
-        wb.worksheets.index(model) + 1: live_model_values(result, live, lang),
+        wb.worksheets.index(model) + 1: live_model_values(result, live, lang)
+        | catalog_rows(wb, model, live, lang),
         wb.worksheets.index(executive) + 1: {
             check_cell: words["live_ok" if live_matches else "live_diff"]
         },
@@ -441,10 +443,8 @@ def write_director_workbook(
     generated_at: datetime | None = None,
     catalog: Catalog | None = None,
 ) -> Path | None:
-    """Write the workbook atomically; a replaced file is kept as <name>.bak-<time>.xlsx.
-
-    Returns the backup's path, if one was made.
-    """
+    """Write the workbook atomically; a replaced file is kept as <name>.bak-<time>.xlsx (its
+    path returned)."""
     target = xlsx_target(path)
     wb, cached = _build(result, lang, generated_at, catalog)
     return write_atomic(target, with_cached_values(workbook_bytes(wb), cached), backup=True)

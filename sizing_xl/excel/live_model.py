@@ -1,8 +1,8 @@
 """The live Model sheet: native Excel formulas that mirror sizing_xl.engine, cell for cell.
 
-Only functions that Excel 2016+ and LibreOffice 7.4 both evaluate (INDEX, SUMPRODUCT/ROW for
-exact look-ups, IF, AND/OR, ISBLANK/ISNUMBER, MIN/MAX, INT, ROUND, ROUNDUP); no UDFs and no
-macros, so a person without Python can change an input and watch the three scenarios recompute.
+Only functions that Excel 2016+, LibreOffice 7.4 and Gnumeric all evaluate (INDEX, MAX/ROW
+array formulas for exact look-ups, IF, AND/OR, ISBLANK/ISNUMBER, MIN/MAX, INT, ROUND, ROUNDUP);
+no UDFs and no macros, so a person without Python can change an input and watch the three scenarios recompute.
 Results show only when the input check says OK.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.excel.cells import (
@@ -49,7 +50,8 @@ from sizing_xl.excel.money_formulas import (
     money_format,
     money_rows,
 )
-from sizing_xl.excel.sheets import catalog_row, lookup
+from sizing_xl.excel.sheet_names import sheet_title
+from sizing_xl.excel.sheets import ROW_NAMES, catalog_row, lookup, row_formula
 from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
 from sizing_xl.units import KV_PRECISIONS
@@ -192,6 +194,7 @@ class LiveModelCells:
     inputs: dict[str, str] = field(default_factory=dict)  # request field -> its input cell
     policy: dict[str, dict[str, str]] = field(default_factory=dict)  # scenario -> knob -> ref
     check: str = ""
+    rows: dict[str, str] = field(default_factory=dict)  # sheets.ROW_NAMES name -> helper cell
 
 
 def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> LiveModelCells:
@@ -226,6 +229,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     )
     cells.single.update(refs)
     cells.inputs = dict(refs)
+    _add_row_helpers(wb, ws, cells)
     check = f"B{row}"
     cells.check = check
     wb.defined_names[WEIGHTS_PRECISION_NAME] = DefinedName(
@@ -343,6 +347,20 @@ def write_inputs(
 
 
 _NAMED_INPUTS = {"model": "Models", "server": "Servers", "storage": "Storage"}
+HELPER_COLUMN = "H"  # hidden: the catalog row of each named input, beside the input
+
+
+def _add_row_helpers(wb: Workbook, ws: Worksheet, cells: LiveModelCells) -> None:
+    """One array-formula cell per catalog look-up key (sheets.ROW_NAMES), each named, so the
+    sheet scans a catalog once per key; every look-up reads the name."""
+    for attr, sheet in _NAMED_INPUTS.items():
+        row = cells.inputs[attr][1:]
+        ref = f"{HELPER_COLUMN}{row}"
+        name = ROW_NAMES[(sheet, f"in_{attr}")]
+        ws[ref] = ArrayFormula(ref, row_formula(sheet, f"in_{attr}"))
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{ws.title}!${HELPER_COLUMN}${row}")
+        cells.rows[name] = ref
+    ws.column_dimensions[HELPER_COLUMN].hidden = True
 
 
 def unchanged_inputs(ws: Worksheet, cells: LiveModelCells) -> list[str]:
@@ -357,13 +375,15 @@ def unchanged_inputs(ws: Worksheet, cells: LiveModelCells) -> list[str]:
         if attr in _NAMED_INPUTS:
             sheet = ws.parent[_NAMED_INPUTS[attr]]
             rows = [c.row for c in sheet["A"][1:] if str(c.value).lower() == str(value).lower()]
-            tests.append(f"{catalog_row(sheet.title, cell)}={rows[-1] if rows else 0}")
+            tests.append(f"{catalog_row(sheet.title, f'in_{attr}')}={rows[-1] if rows else 0}")
         elif value is None:
             tests.append(f"ISBLANK({cell})")
         elif isinstance(value, bool):
             tests.append(f"{cell}={str(value).upper()}")
-        elif isinstance(value, int | float):
+        elif isinstance(value, int):
             tests.append(f"{cell}={value!r}")
+        elif isinstance(value, float):  # Gnumeric reads a stored number to 15 digits
+            tests.append(f"ROUND({cell},9)=ROUND({value!r},9)")
         else:  # the sheet's own words: precisions, methods, currency codes
             tests.append(f'{cell}="{str(value).replace(chr(34), chr(34) * 2)}"')
     return tests
@@ -403,3 +423,15 @@ def _check_formula(words: dict[str, str]) -> str:
         f'IF(NOT(ISNUMBER({weights_gib_formula()})),"{words["bad_weights"]}",'
         f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}")))))))))'
     )
+
+
+def catalog_rows(wb: Workbook, model: Worksheet, cells: LiveModelCells, lang: Lang) -> dict:
+    """The Model sheet's look-up helpers as they compute: the row of each named input in its
+    catalog sheet (the last, as the formula takes; 0 if none), compared case-insensitively."""
+    values = {}
+    for (sheet, key), name in ROW_NAMES.items():
+        wanted = str(model[cells.inputs[key.removeprefix("in_")]].value).lower()
+        catalog = wb[sheet_title(sheet, lang)]
+        rows = [c.row for c in catalog["A"][1:] if str(c.value).lower() == wanted]
+        values[cells.rows[name]] = rows[-1] if rows else 0
+    return values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from sizing_xl.i18n import Lang
 
@@ -45,6 +46,8 @@ def localize_sheet_names(wb: Workbook, lang: Lang) -> None:
             for cell in row:
                 if cell.data_type == "f" and isinstance(cell.value, str):
                     cell.value = fix(cell.value)
+                elif isinstance(cell.value, ArrayFormula):  # the look-up helpers
+                    cell.value.text = fix(cell.value.text)
         for dv in ws.data_validations.dataValidation:
             dv.formula1 = dv.formula1 and fix(dv.formula1)
             dv.formula2 = dv.formula2 and fix(dv.formula2)

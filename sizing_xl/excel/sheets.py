@@ -33,15 +33,29 @@ def column_letter(sheet: str, field: str) -> str:
 LOOKUP_ROWS = 1000  # catalog rows the live formulas search: the packaged ones and an analyst's
 
 
-def catalog_row(sheet: str, key: str) -> str:
-    """The row of the entry named in `key`, 0 if none: an exact, case-insensitive comparison.
+# One helper cell per look-up key on the Model sheet (live_model.py), named here: each holds
+# the key's catalog row once, and every look-up reads it instead of scanning the sheet again.
+ROW_NAMES: dict[tuple[str, str], str] = {
+    ("Models", "in_model"): "row_model",
+    ("Servers", "in_server"): "row_server",
+    ("Storage", "in_storage"): "row_storage",
+}
 
-    Not MATCH: its type-0 search reads *, ? and ~ as wildcards (a model named "*" matched
-    the header row). Not TRIM: it folds spaces inside a name, which the engine keeps. The
-    last row of a repeated name wins, as a later workbook row replaces an earlier entry.
-    """
+
+def catalog_row(sheet: str, key: str) -> str:
+    """The defined name of the helper cell holding the row of the entry named in `key` (0 if
+    none); row_formula gives the helper's formula."""
+    return ROW_NAMES[(sheet, key)]
+
+
+def row_formula(sheet: str, key: str) -> str:
+    """An exact, case-insensitive comparison, as a legacy array formula ({=MAX(...)}), which
+    Excel, LibreOffice and Gnumeric all evaluate alike (Gnumeric reads SUMPRODUCT(MAX(...))
+    as 0). Not MATCH: its type-0 search reads *, ? and ~ as wildcards (a model named "*"
+    matched the header row). Not TRIM: it folds spaces inside a name, which the engine keeps.
+    The last row of a repeated name wins, as a later workbook row replaces an earlier entry."""
     names = f"{sheet}!$A$2:$A${LOOKUP_ROWS}"
-    return f"SUMPRODUCT(MAX(({names}={key})*ROW({names})))"
+    return f"=MAX(({names}={key})*ROW({names}))"
 
 
 def lookup(sheet: str, field: str, key: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import _checkout  # this checkout's sizing_xl, installed or not
 
 # isort: split
-from sizing_xl.catalog_files import CATALOG_FILES, _load_catalog, builtin_catalogs
+from sizing_xl.catalog.loading import CATALOG_FILES, _load_catalog, builtin_catalogs
 from sizing_xl.scenarios import HEADLINE_CASE, as_flags
 
 SEED_FLAGS = as_flags(HEADLINE_CASE)

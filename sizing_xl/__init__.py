@@ -1,7 +1,7 @@
 """sizing_xl: capacity planning for memory-bound LLM inference, with Excel faces."""
 
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, StorageProfile
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.errors import CatalogError, InputError, SizingError, UnknownEntryError
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,

@@ -12,7 +12,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from sizing_xl.catalog_checks import UPPER_BOUNDS
+from sizing_xl.catalog.checks import UPPER_BOUNDS
 from sizing_xl.errors import InputError, shown
 
 MAX_PATTERNS, MAX_PATTERN_CHARS = 100_000, 1_000

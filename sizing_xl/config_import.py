@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 
 from sizing_xl.catalog import normalize_name, parse_entries
+from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.checkpoint import checkpoint_size, read_quantization
 from sizing_xl.errors import CatalogError, InputError, shown
 from sizing_xl.files import read_bounded
-from sizing_xl.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.units import BYTES_PER_PARAM, DTYPE_PRECISIONS, bytes_to_gib
 
 # Keys that mark a state other than a KV cache, per family; sizing_xl cannot size them yet.

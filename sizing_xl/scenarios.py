@@ -9,7 +9,7 @@ from sizing_xl import engine
 from sizing_xl.alerts import evaluate_alerts
 from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities, spare_nodes
 from sizing_xl.catalog import Catalog, CloudOffer
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import scenario_cost
 from sizing_xl.costs.assumptions import figures_used
 from sizing_xl.costs.cloud import pick_offer

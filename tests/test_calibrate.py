@@ -10,9 +10,9 @@ import pytest
 
 from sizing_xl.calibrate import parse_vllm_log, read_vllm_log
 from sizing_xl.capacity import plan_capacities
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.cli import run
-from sizing_xl.cli_common import EXIT_INPUT
+from sizing_xl.cli.common import EXIT_INPUT
 from sizing_xl.config_import import model_from_config
 from sizing_xl.errors import InputError
 from sizing_xl.methods import vllm

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from sizing_xl import CatalogError, UnknownEntryError, load_catalog, make_request, size
-from sizing_xl.catalog_files import CATALOG_ENV_VAR, catalog_dirs_from_env
+from sizing_xl.catalog.loading import CATALOG_ENV_VAR, catalog_dirs_from_env
 from tests.conftest import REPO, SEED_ARGS
 
 REQUIRED_MODELS = {

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from sizing_xl.cli import run
-from sizing_xl.cli_common import EXIT_CATALOG, EXIT_INPUT
+from sizing_xl.cli.common import EXIT_CATALOG, EXIT_INPUT
 from tests.conftest import SEED_FLAGS, run_python
 
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.catalog import ModelSpec
-from sizing_xl.catalog_checks import UPPER_BOUNDS, numeric_fields
+from sizing_xl.catalog.checks import UPPER_BOUNDS, numeric_fields
 from sizing_xl.cli import build_parser, run
-from sizing_xl.cli_common import EXIT_CATALOG, EXIT_OUTPUT
+from sizing_xl.cli.common import EXIT_CATALOG, EXIT_OUTPUT
 from sizing_xl.errors import CatalogError, SizingError
 from sizing_xl.files import KEEP_BACKUPS, OutputError, write_atomic
 from sizing_xl.reports.text import render_json
@@ -128,7 +128,7 @@ def test_a_misspelt_catalog_file_is_named(tmp_path):
 
 
 def test_every_numeric_field_has_a_physical_bound():
-    from sizing_xl.catalog import _SCHEMAS
+    from sizing_xl.catalog.schemas import _SCHEMAS
 
     for schema in _SCHEMAS.values():
         assert numeric_fields(schema) <= UPPER_BOUNDS.keys(), schema.__name__
@@ -401,7 +401,11 @@ def test_a_plain_checkout_runs_the_cli_and_the_scripts(tmp_path):
     )
     assert proc.returncode == 0 and "2.25" in proc.stdout, proc.stderr
     where = subprocess.run(
-        [sys.executable, "-c", "import sizing_xl.catalog_files as c; print(c.builtin_catalogs())"],
+        [
+            sys.executable,
+            "-c",
+            "import sizing_xl.catalog.loading as c; print(c.builtin_catalogs())",
+        ],
         cwd=root,
         capture_output=True,
         text=True,

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from sizing_xl.cli import run
-from sizing_xl.cli_common import EXIT_CATALOG, EXIT_INPUT, EXIT_OUTPUT
+from sizing_xl.cli.common import EXIT_CATALOG, EXIT_INPUT, EXIT_OUTPUT
 from tests.conftest import REPO, SEED_FLAGS
 
 SIZING = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "100"]

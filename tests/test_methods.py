@@ -418,7 +418,7 @@ def test_gemma_4_global_layers_keep_their_own_heads_in_every_method():
     """Gemma 4 31B: 50 sliding layers of 16 KV heads x 256, 10 global ones of 4 x 512. The
     seed's KV per session, vLLM's unified pages (the global layers' 8 KiB per token fill a
     256 KiB page with 32 tokens) and SGLang's cells each read the global layers' own sizes."""
-    from sizing_xl.catalog_files import load_catalog
+    from sizing_xl.catalog.loading import load_catalog
     from sizing_xl.engine import kv_bytes_per_session
 
     model = load_catalog().model("gemma-4-31b")

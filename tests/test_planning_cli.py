@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.cli import run
-from sizing_xl.cli_common import EXIT_INPUT, EXIT_OK
+from sizing_xl.cli.common import EXIT_INPUT, EXIT_OK
 from sizing_xl.planning.compare import best_option, compare_servers, layouts, monthly_cost
 from sizing_xl.planning.growth import growth_plan, monthly_loads
 from sizing_xl.scenarios import SCENARIO_NAMES

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
 from sizing_xl.catalog import Catalog
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.excel.cached_values import with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,

@@ -19,7 +19,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.excel.cached_values import store_spilled, udf_cell_values, with_cached_values
 from sizing_xl.excel.cells import (
     BOLD,

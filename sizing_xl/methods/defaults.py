@@ -10,7 +10,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
 from sizing_xl.catalog import ModelSpec
-from sizing_xl.catalog_files import builtin_catalogs
+from sizing_xl.catalog.loading import builtin_catalogs
 
 
 class _Data(BaseModel):

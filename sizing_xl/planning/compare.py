@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sizing_xl.catalog import Catalog
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.deployment import plan_deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import make_request

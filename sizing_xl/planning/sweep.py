@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sizing_xl import engine
 from sizing_xl.capacity import ScenarioCapacity, plan_capacities
 from sizing_xl.catalog import Catalog
-from sizing_xl.catalog_files import load_catalog
+from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request

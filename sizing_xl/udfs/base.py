@@ -14,16 +14,8 @@ except ImportError as exc:  # pragma: no cover - the UDFs are the Excel face, xl
     ) from exc
 
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, overlay
-from sizing_xl.catalog_files import catalog_dirs_from_env, load_catalog
+from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
 from sizing_xl.errors import InputError, SizingError, one_line
-from sizing_xl.excel.arguments import (
-    as_choice,
-    as_float,
-    as_int,
-    as_options,
-    as_table,
-    as_text,
-)
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import (
@@ -33,6 +25,14 @@ from sizing_xl.scenarios import (
     SizingResult,
     make_request,
     size,
+)
+from sizing_xl.udfs.arguments import (
+    as_choice,
+    as_float,
+    as_int,
+    as_options,
+    as_table,
+    as_text,
 )
 from sizing_xl.units import KV_PRECISIONS
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from sizing_xl import __version__
+from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.config_import import model_from_config
 from sizing_xl.errors import InputError, shown
-from sizing_xl.excel.arguments import (
-    as_choice,
-    as_text,
-)
 from sizing_xl.excel.columns import MODEL_COLUMNS
 from sizing_xl.scenarios import (
     METHOD_VERSION,
 )
-from sizing_xl.strict_json import JsonFault, parse_json_bytes
+from sizing_xl.udfs.arguments import (
+    as_choice,
+    as_text,
+)
 from sizing_xl.udfs.base import (
     udf,
     workbook_catalog,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sizing_xl.errors import InputError
-from sizing_xl.excel.arguments import as_choice, as_int_list
 from sizing_xl.planning.sweep import Axis, sweep_nodes
 from sizing_xl.request import check_field
+from sizing_xl.udfs.arguments import as_choice, as_int_list
 from sizing_xl.udfs.base import (
     SCENARIOS,
     argument_fields,

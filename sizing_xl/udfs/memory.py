@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from sizing_xl.engine import hbm_budget_bytes, kv_bytes_per_session
-from sizing_xl.excel.arguments import (
-    as_choice,
-    as_float,
-    as_int,
-    as_text,
-)
 from sizing_xl.request import check_field
 from sizing_xl.scenarios import (
     DEFAULT_POLICIES,
     resolve_policy,
+)
+from sizing_xl.udfs.arguments import (
+    as_choice,
+    as_float,
+    as_int,
+    as_text,
 )
 from sizing_xl.udfs.base import (
     PRECISIONS,

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sizing_xl.errors import InputError, shown
-from sizing_xl.excel.arguments import (
-    as_choice,
-    as_text,
-)
 from sizing_xl.i18n import Lang
 from sizing_xl.reports.text import field_label
 from sizing_xl.results import plain
 from sizing_xl.scenarios import (
     ScenarioResult,
     SizingResult,
+)
+from sizing_xl.udfs.arguments import (
+    as_choice,
+    as_text,
 )
 from sizing_xl.udfs.base import (
     LANGS_BY_NAME,

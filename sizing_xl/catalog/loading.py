@@ -12,10 +12,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from sizing_xl.catalog import Catalog, _Entry, parse_entries
+from sizing_xl.catalog.schemas import Catalog, _Entry, parse_entries
+from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.errors import CatalogError
 from sizing_xl.files import file_kind, locked, write_text_atomic
-from sizing_xl.strict_json import JsonFault, parse_json_bytes
 
 CATALOG_ENV_VAR = "SIZING_XL_CATALOGS"
 CATALOG_FILES = {
@@ -87,13 +87,14 @@ def _signature(dirs: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 
 def builtin_catalogs() -> Traversable:
-    """The packaged catalogs: sizing_xl/catalogs once installed, ../catalogs in a checkout.
+    """The packaged catalogs: sizing_xl/catalogs once installed, catalogs/ beside the package in a
+    checkout.
 
     The files beside this module win over any import mapping, so a checkout (run from its
     root, installed elsewhere or not at all) reads its own catalogs.
     """
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "catalogs", here.parent / "catalogs"):
+    package = Path(__file__).resolve().parent.parent  # sizing_xl/
+    for candidate in (package / "catalogs", package.parent / "catalogs"):
         if (candidate / CATALOG_FILES["models"]).is_file():
             return candidate
     return resources.files("sizing_xl.catalogs")  # e.g. a zipped install

@@ -11,13 +11,13 @@ from pathlib import Path
 from sizing_xl.calibrate import Calibration, VllmLog, calibrate, read_vllm_log
 from sizing_xl.capacity import model_weights
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, normalize_name
-from sizing_xl.catalog_files import (
+from sizing_xl.catalog.loading import (
     CATALOG_FILES,
     catalog_dirs_from_env,
     load_catalog,
     merge_entries,
 )
-from sizing_xl.cli_common import (
+from sizing_xl.cli.common import (
     EXIT_CATALOG,
     EXIT_INPUT,
     EXIT_OK,

@@ -1,4 +1,4 @@
-"""The `sizing` command: the seed CLI's flags, text/JSON/Markdown outputs and catalog listing."""
+"""`sizing` itself: the seed CLI's flags, text/JSON/Markdown outputs and catalog listing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from sizing_xl import __version__
-from sizing_xl.catalog_files import CATALOG_ENV_VAR
-from sizing_xl.cli_common import (
+from sizing_xl.catalog.loading import CATALOG_ENV_VAR
+from sizing_xl.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_OUTPUT,
@@ -17,7 +17,7 @@ from sizing_xl.cli_common import (
     fail,
     nearest,
 )
-from sizing_xl.cli_request import add_request_flags, args_catalog, request_fields, sizing_failure
+from sizing_xl.cli.flags import add_request_flags, args_catalog, request_fields, sizing_failure
 from sizing_xl.errors import (
     CatalogError,
     InputError,
@@ -30,7 +30,7 @@ from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import make_request, size
 
-PLAN_COMMANDS = ("sweep", "growth", "compare")  # sizing_xl.cli_plan
+PLAN_COMMANDS = ("sweep", "growth", "compare")  # sizing_xl.cli.plan
 # Each command with the line `sizing --help` gives it
 COMMANDS = {
     "sweep": "size a grid of points (contexts, loads, precisions...) in one run",
@@ -92,15 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["calibrate"]:
-        from sizing_xl import cli_calibrate  # a separate command with its own flags
+        from sizing_xl.cli import (
+            calibrate as cli_calibrate,  # a separate command with its own flags
+        )
 
         return cli_calibrate.run(argv[1:])
     if argv[:1] and argv[0] in PLAN_COMMANDS:
-        from sizing_xl import cli_plan
+        from sizing_xl.cli import plan as cli_plan
 
         return cli_plan.run(argv[0], argv[1:])
     if argv[:1] == ["model-from-config"]:
-        from sizing_xl import cli_import
+        from sizing_xl.cli import model_from_config as cli_import
 
         return cli_import.run(argv[1:])
     if argv[:1] and not argv[0].startswith("-"):  # a word where a command or flag goes

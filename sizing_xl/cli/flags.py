@@ -8,8 +8,8 @@ from collections.abc import Callable, Collection, Sequence
 from pydantic import ValidationError
 
 from sizing_xl.catalog import Catalog
-from sizing_xl.catalog_files import catalog_dirs_from_env, load_catalog
-from sizing_xl.cli_common import EXIT_CATALOG, EXIT_INPUT, ascii_float, ascii_int, fail
+from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
+from sizing_xl.cli.common import EXIT_CATALOG, EXIT_INPUT, ascii_float, ascii_int, fail
 from sizing_xl.errors import InputError, SizingError, UnknownEntryError
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.request import (

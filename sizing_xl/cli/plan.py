@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from sizing_xl.catalog import Catalog
-from sizing_xl.cli_common import (
+from sizing_xl.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_OUTPUT,
@@ -19,7 +19,7 @@ from sizing_xl.cli_common import (
     excel_extra_missing,
     fail,
 )
-from sizing_xl.cli_request import (
+from sizing_xl.cli.flags import (
     REQUEST_FLAGS,
     REQUIRED,
     add_request_flags,

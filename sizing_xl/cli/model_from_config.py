@@ -7,8 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from sizing_xl.catalog_files import merge_entries
-from sizing_xl.cli_common import (
+from sizing_xl.catalog.loading import merge_entries
+from sizing_xl.cli.common import (
     EXIT_CATALOG,
     EXIT_INPUT,
     EXIT_OK,

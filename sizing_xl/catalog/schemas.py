@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from sizing_xl.catalog_checks import NAME_CHARS, text_problem, value_problem
+from sizing_xl.catalog.checks import NAME_CHARS, text_problem, value_problem
 from sizing_xl.errors import CatalogError, UnknownEntryError, shown
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -358,3 +360,32 @@ def test_the_lite_bundle_carries_the_package_and_a_workbook_without_vba(tmp_path
     seen = openpyxl.load_workbook(shown, data_only=True)[SHEET]
     seen_values = {c.coordinate: c.value for row in seen.iter_rows() for c in row}
     assert scenario_cells(values_by_sheet(seen_values), "Nodes final") == [2, 3, 5]
+
+
+def test_the_lite_script_writes_the_executive_sheet_from_the_sizing_sheet(tmp_path):
+    """sizing_executive, called as xlwings Lite calls a script (a Book from the workbook's
+    JSON): it adds an Executive sheet holding the seed's 2 / 3 / 5 nodes and its conclusion."""
+    from sizing_xl.excel.sizing_lite import build_lite_workbook
+    from sizing_xl.excel.sizing_xlsm import workbook_with_values
+
+    book = tmp_path / "Sizing-Lite.xlsx"
+    book.write_bytes(workbook_with_values(build_lite_workbook()))
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    run = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "lite_script_run.py"), str(book)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["scripts"] == ["sizing_executive"]  # what Lite's Run button lists
+    actions = out["actions"]
+    assert actions[0]["func"] == "addSheet" and actions[0]["args"][-1] == "Executive"
+    (written,) = [a["values"] for a in actions if a["func"] == "setValues"]
+    assert ["Nodes final", 2, 3, 5] in written
+    assert ["Sessions per node", 629, 629, 584] in written
+    conclusion = written[written.index(["MAIN CONCLUSION", "", "", ""]) + 1][0]
+    assert "1,000 concurrent sessions" in conclusion and "requiring 3" in conclusion
+    assert len({len(r) for r in written}) == 1  # a rectangular range, as Excel takes

@@ -1,1 +1,1 @@
-"""Excel faces: argument conversion for UDFs, workbook builders and their shared cell helpers."""
+"""Excel faces: the workbook builders and their shared cells, formulas and sheet layouts."""

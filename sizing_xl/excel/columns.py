@@ -1,4 +1,5 @@
-"""Column order of the catalog sheets (no openpyxl here: the Excel functions read it too)."""
+"""Sheet layouts read beyond the workbook builders: the catalog sheets' column order and the
+Sizing sheet's inputs (no openpyxl here: the Excel functions and the Lite script read them)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,36 @@ STORAGE_COLUMNS: tuple[str, ...] = (
     "source",
 )
 CATALOG_SHEETS = {"Models": MODEL_COLUMNS, "Servers": SERVER_COLUMNS, "Storage": STORAGE_COLUMNS}
+
+# The inputs block of the live Model sheet and of the Sizing sheet (Sizing.xlsm and its Lite twin):
+# (defined name, request field, number format), one row each from the first input row.
+INPUTS: tuple[tuple[str, str, str], ...] = (
+    ("in_model", "model", "@"),
+    ("in_server", "server", "@"),
+    ("in_storage", "storage", "@"),
+    ("in_concurrency", "concurrency", "#,##0"),
+    ("in_context", "effective_context", "#,##0"),
+    ("in_precision", "kv_precision", "@"),
+    ("in_budget_ratio", "kv_budget_ratio", "0%"),
+    ("in_overhead_gib", "runtime_overhead_gib", "#,##0.0"),
+    ("in_headroom", "peak_headroom_ratio", "0%"),
+    ("in_tp", "tensor_parallel", "0"),
+    ("in_method", "method", "@"),
+    ("in_pp", "pipeline_parallel", "0"),
+    ("in_gpu_util", "gpu_memory_utilization", "0.00"),
+)
+
+SHEET = "Sizing"  # Sizing.xlsm's sheet of inputs, options and scenarios
+FIRST_INPUT_ROW = 5  # the Sizing sheet's inputs (live_model.INPUTS), then a gap and OPTIONS
+# The options range: any request field without an argument of its own, blank = its default.
+OPTIONS: tuple[str, ...] = (
+    "node_price_usd",
+    "cloud_offer",
+    "output_tokens_per_session_per_hour",
+    "min_tokens_per_second",
+    "max_ttft_seconds",
+    "usd_per_kwh",
+    "pue",
+    "currency",
+    "usd_to_currency",
+)

@@ -31,6 +31,7 @@ from sizing_xl.excel.cells import (
     set_widths,
     style_input,
 )
+from sizing_xl.excel.columns import INPUTS
 from sizing_xl.excel.input_validations import add_input_validations
 from sizing_xl.excel.model_formulas import (
     ARCHITECTURE_QUANTITIES,
@@ -69,21 +70,6 @@ __all__ = [
 ]
 
 # (defined name, request field, number format)
-INPUTS: tuple[tuple[str, str, str], ...] = (
-    ("in_model", "model", "@"),
-    ("in_server", "server", "@"),
-    ("in_storage", "storage", "@"),
-    ("in_concurrency", "concurrency", "#,##0"),
-    ("in_context", "effective_context", "#,##0"),
-    ("in_precision", "kv_precision", "@"),
-    ("in_budget_ratio", "kv_budget_ratio", "0%"),
-    ("in_overhead_gib", "runtime_overhead_gib", "#,##0.0"),
-    ("in_headroom", "peak_headroom_ratio", "0%"),
-    ("in_tp", "tensor_parallel", "0"),
-    ("in_method", "method", "@"),
-    ("in_pp", "pipeline_parallel", "0"),
-    ("in_gpu_util", "gpu_memory_utilization", "0.00"),
-)
 # vLLM knobs the live Model sheet also takes; a blank cell is the catalog's or engine's default.
 ENGINE_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_weights_gib", "weights_gib", "#,##0.0"),

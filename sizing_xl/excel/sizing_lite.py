@@ -22,9 +22,11 @@ WORKBOOK = "Sizing-Lite.xlsx"
 PERSONAL_MODULE = "sizing_functions.py"
 # Pyodide ships pydantic built for WebAssembly: named, not pinned (lite.xlwings.org/dependencies)
 REQUIREMENTS = "pydantic\n"
-MODULE_TEXT = '''"""The SIZING_* functions of sizing_xl, registered by xlwings Lite from this personal module."""
+MODULE_TEXT = '''"""sizing_xl in xlwings Lite: the SIZING_* functions, and the sizing_executive script (the
+Executive sheet from the Sizing sheet), registered from this personal module."""
 
 from sizing_xl.udfs import *  # noqa: F403
+from sizing_xl.udfs.executive import sizing_executive  # noqa: F401
 '''
 
 LITE_START_TEXT: tuple[tuple[str, str], ...] = (

@@ -41,6 +41,7 @@ from sizing_xl.excel.cells import (
     style_input,
     workbook_bytes,
 )
+from sizing_xl.excel.columns import FIRST_INPUT_ROW, OPTIONS, SHEET
 from sizing_xl.excel.live_model import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
 from sizing_xl.files import write_atomic
@@ -49,7 +50,6 @@ from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.scenarios import HEADLINE_CASE, SCENARIO_NAMES, SizingRequest, make_request
 
 UDF_MODULE = "sizing_xl.udfs"
-SHEET = "Sizing"
 GRID_SHEET = "Grid"
 # The grid's inputs: contexts down A7:A12, concurrencies across B5:G5; the table below them.
 GRID_CONTEXTS = (4096, 8192, 16384, 32768, 65536, 131072)
@@ -105,18 +105,6 @@ ALERTS_FORMULA = (
     "=SIZING_ALERTS(in_model,in_server,in_concurrency,in_context,in_precision,in_budget_ratio,"
     'in_overhead_gib,in_headroom,in_tp,in_storage,"en",wb_models,wb_servers,in_method,in_pp,'
     "in_gpu_util,in_options)"
-)
-# The options range: any request field without an argument of its own, blank = its default.
-OPTIONS: tuple[str, ...] = (
-    "node_price_usd",
-    "cloud_offer",
-    "output_tokens_per_session_per_hour",
-    "min_tokens_per_second",
-    "max_ttft_seconds",
-    "usd_per_kwh",
-    "pue",
-    "currency",
-    "usd_to_currency",
 )
 
 START_TEXT: tuple[tuple[str, str], ...] = (
@@ -310,7 +298,7 @@ def _build_sizing_sheet(wb: Workbook, ws: Worksheet, request: SizingRequest) -> 
         font=NOTE_FONT,
     )
     put(ws, "A4", "INPUTS", font=SECTION_FONT)
-    _, row = write_inputs(wb, ws, request, "en", first_row=5, methods=METHOD_NAMES)
+    _, row = write_inputs(wb, ws, request, "en", first_row=FIRST_INPUT_ROW, methods=METHOD_NAMES)
     row += 1
     put(
         ws,

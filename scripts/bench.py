@@ -8,6 +8,7 @@ import compileall
 import itertools
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -315,5 +316,36 @@ def excel_figures(t_naive: float) -> None:
     )
 
 
+def lite_figures() -> None:
+    """The SIZING_* calls of tests/pyodide/calls.py in Pyodide (xlwings Lite's Python) beside
+    the same calls in this CPython; needs node and the cache tests/test_pyodide.py fills."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    cache = Path(os.environ.get("SIZING_XL_PYODIDE_CACHE", Path.home() / ".cache" / "sizing_xl"))
+    modules = next(cache.glob("pyodide-*/node_modules"), None)
+    wheels = cache / "pyodide-wheels"
+    node = shutil.which("node")
+    print("excel (xlwings Lite: Pyodide in Node, all 63 calls of tests/pyodide/calls.py)")
+    if node is None or modules is None or not any(wheels.glob("*.whl")):
+        print("  skipped: needs node and a first run of tests/test_pyodide.py (it fetches Pyodide)")
+        return
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    calls = root / "tests" / "pyodide" / "calls.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        for wheel in wheels.glob("*.whl"):
+            shutil.copy(wheel, tmp)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                        "--no-build-isolation", "-w", tmp, str(root)], check=True)  # fmt: skip
+        here = json.loads(subprocess.run([sys.executable, str(calls)], env=env, cwd=root,
+                                         capture_output=True, text=True, check=True).stdout)  # fmt: skip
+        lite = subprocess.run([node, str(root / "tests" / "pyodide" / "run.mjs"), str(modules),
+                               tmp, str(calls)], capture_output=True, text=True, check=True)  # fmt: skip
+    wasm = json.loads(lite.stdout.splitlines()[-1])
+    row("63 SIZING_* calls in Pyodide", wasm["seconds"], here["seconds"], "CPython")
+    print(f"  Pyodide {wasm['python']} start-up with the wheels: {wasm['load_seconds']:.1f} s")
+
+
 if __name__ == "__main__":
     main()
+    lite_figures()

@@ -124,7 +124,7 @@ def test_catalog_text_never_becomes_a_formula(tmp_path):
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
     formulas = re.findall(r"<f>(.*?)</f>", xml)
     assert formulas  # the live model has formulas, none of them carries catalog text
-    assert not [f for f in formulas if "HYPERLINK" in f or "calc" in f or "SUM(1+1)" in f]
+    assert not [f for f in formulas if "HYPERLINK" in f or "/c calc" in f or "SUM(1+1)" in f]
     wb = openpyxl.load_workbook(path)
     models = wb["Modelos"]
     cells = [c for row in models.iter_rows() for c in row if c.value in (evil.lower(), "@SUM(1+1)")]
@@ -419,7 +419,9 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
             # the engine sizes it with a critical alert; the sheet refuses it and shows nothing
             assert ws[layout.check].value == LIVE_WORDS[lang]["bad_context"], source.name
             assert all(ws[ref].value in ("", None) for ref in where), source.name
-            assert wb.worksheets[0]["A4"].value.startswith("⚠"), source.name
+            # no false alarm: the page says the sheet does not recompute it, and why
+            line = wb.worksheets[0]["A4"].value
+            assert line.startswith("ℹ") and LIVE_WORDS[lang]["bad_context"] in line, source.name
             refused += 1
             continue
         assert ws[layout.check].value == "OK", source.name
@@ -666,3 +668,54 @@ def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):
     column = scenario_values(result, "recommended")
     assert column["tokens_per_second_per_session"] == "—"
     assert column["throughput_sessions_per_replica"] == column["memory_sessions_per_replica"]
+
+
+# The README's own catalog example: a model entry without weights fields
+README_MODELS = {
+    "my-model-70b": {
+        "num_layers": 80,
+        "num_attention_heads": 64,
+        "num_key_value_heads": 8,
+        "head_dim": 128,
+        "attention_pattern": "full",
+        "max_context": 131072,
+        "source": "config.json of my-org/my-model-70b",
+    }
+}
+
+
+@pytest.mark.libreoffice
+def test_no_false_alarm_where_the_live_sheet_cannot_recompute_the_sizing(tmp_path, soffice):
+    """A model without weights under the seed method, and an SGLang sizing: the live Model
+    sheet refuses them (it says why), and the Executive page says it does not recompute this
+    sizing (ℹ, not red) while the inputs are the file's; a changed input still raises ⚠."""
+    folder = tmp_path / "catalog"
+    catalog = catalog_with_readme_server(folder)
+    (folder / "models.json").write_text(json.dumps(README_MODELS), "utf-8")
+    catalog = load_catalog([folder])
+    cases = {
+        "no_weights": dict(
+            model="my-model-70b", server="dgx-h100", concurrency=100, effective_context=8192
+        ),
+        "sglang": dict(SEED_ARGS, method="sglang"),
+    }
+    sources = []
+    for name, args in cases.items():
+        result = size(make_request(**args), catalog)
+        path = tmp_path / f"{name}.xlsx"
+        write_director_workbook(result, path, lang="en", generated_at=GENERATED_AT, catalog=catalog)
+        stored = openpyxl.load_workbook(path, data_only=True).worksheets[0]["A4"].value
+        assert stored.startswith("ℹ"), (name, stored)
+        edited = openpyxl.load_workbook(path)
+        edited.worksheets[1]["B8"] = args["concurrency"] + 1  # in_concurrency
+        edited.save(tmp_path / f"{name}-edited.xlsx")
+        sources += [path, tmp_path / f"{name}-edited.xlsx"]
+    out = convert(sources, tmp_path / "out")
+    for name, (kept, edited) in zip(cases, zip(out[::2], out[1::2], strict=True), strict=True):
+        line = openpyxl.load_workbook(kept, data_only=True).worksheets[0]["A4"].value
+        assert line.startswith("ℹ") and "does not recompute" in line, (name, line)
+        changed = openpyxl.load_workbook(edited, data_only=True).worksheets[0]["A4"].value
+        assert changed.startswith("⚠"), (name, changed)
+    rules = openpyxl.load_workbook(sources[0]).worksheets[0].conditional_formatting
+    (rule,) = [r for f in rules for r in f.rules]
+    assert rule.formula == ['LEFT(A4,1)="⚠"']  # red for an alarm only

@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.pagebreak import Break
@@ -33,7 +32,6 @@ from sizing_xl.excel.cells import (
     header_row,
     print_landscape_fit_width,
     put,
-    put_formula,
     set_widths,
     text_lines,
     workbook_bytes,
@@ -45,14 +43,14 @@ from sizing_xl.excel.live_model import (
     LiveModelCells,
     build_live_model_sheet,
     catalog_rows,
-    unchanged_inputs,
 )
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
-from sizing_xl.excel.live_values import inputs_pass_check, live_model_values
+from sizing_xl.excel.live_values import check_value, inputs_pass_check, live_model_values
 from sizing_xl.excel.money_formulas import money_format
 from sizing_xl.excel.sensitivity import build_sensitivity_sheets
 from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
+from sizing_xl.excel.snapshot_check import add_snapshot_check, snapshot_value
 from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import (
     SEVERITY_LABELS,
@@ -234,8 +232,14 @@ def build_executive_sheet(
         ws, lang, header, nodes_row, [n for n in SCENARIO_NAMES if s[n].nodes_final is None]
     )
     add_cost_chart(ws, result, lang, header, money_rows)
-    _live_check(
-        ws, check_row, w, live, snapshot, w["kv"], w["spn"], w["nodes"].format(family=family)
+    add_snapshot_check(
+        ws,
+        check_row,
+        w,
+        live,
+        snapshot,
+        (w["kv"], w["spn"], w["nodes"].format(family=family)),
+        None if inputs_pass_check(result) else check_value(result, lang),
     )
     check_cell = f"A{check_row}"
 
@@ -331,35 +335,6 @@ def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, obje
     ]
 
 
-def _live_check(
-    ws: Worksheet,
-    row: int,
-    w: dict[str, str],
-    live: LiveModelCells,
-    snapshot: dict[str, dict[str, str]],
-    kv: str,
-    spn: str,
-    nodes: str,
-) -> None:
-    """A formula cell that says whether the live Model sheet still gives these figures."""
-    tests = unchanged_inputs(ws.parent[MODEL_SHEET], live)  # same results from other inputs
-    for name in SCENARIO_NAMES:
-        model = live.scenario[name]
-        tests += [
-            f"ROUND({MODEL_SHEET}!{model['kv_per_session_gib']},9)=ROUND({snapshot[name][kv]},9)",
-            f"{MODEL_SHEET}!{model['sessions_per_node']}={snapshot[name][spn]}",
-            f"{MODEL_SHEET}!{model['nodes_final']}={snapshot[name][nodes]}",
-        ]
-    formula = f'=IFERROR(IF(AND({",".join(tests)}),"{w["live_ok"]}","{w["live_diff"]}"),"{w["live_diff"]}")'
-    put_formula(ws, f"A{row}", formula, font=BOLD)
-    ws.merge_cells(f"A{row}:E{row}")
-    # "differs" must not look like "matches": red, bold, whatever the viewer's language
-    differs = f'LEFT(A{row},1)<>"{w["live_ok"][0]}"'
-    ws.conditional_formatting.add(
-        f"A{row}", FormulaRule(formula=[differs], font=Font(color="C00000", bold=True))
-    )
-
-
 def _catalog_for(result: SizingResult, catalog: Catalog | None) -> Catalog:
     """The catalog sheets' content: the given catalog plus the entries this result used."""
     base = catalog or load_catalog()
@@ -416,7 +391,7 @@ def _build(
         wb.worksheets.index(model) + 1: live_model_values(result, live, lang)
         | catalog_rows(wb, model, live, lang),
         wb.worksheets.index(executive) + 1: {
-            check_cell: words["live_ok" if live_matches else "live_diff"]
+            check_cell: snapshot_value(words, None if live_matches else check_value(result, lang))
         },
     }
     return wb, cached

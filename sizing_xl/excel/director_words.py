@@ -11,6 +11,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "generated": "Gerado em {when} por sizing_xl {version} (método v{method}). Valores "
         "gravados: legíveis sem recálculo.",
         "live_ok": "✓ O modelo vivo (planilha Modelo) confere com este retrato.",
+        "live_na": "ℹ A planilha Modelo não recalcula este dimensionamento ({reason}); os números "
+        "desta página são os do engine.",
         "live_diff": "⚠ O modelo vivo (planilha Modelo) difere deste retrato: entradas alteradas "
         "desde a geração.",
         "inputs": "ENTRADAS",
@@ -77,6 +79,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "generated": "Generated on {when} by sizing_xl {version} (method v{method}). Values are "
         "stored: readable without recalculation.",
         "live_ok": "✓ The live model (Model sheet) matches this snapshot.",
+        "live_na": "ℹ The live Model sheet does not recompute this sizing ({reason}); the figures "
+        "on this page are the engine's.",
         "live_diff": "⚠ The live model (Model sheet) differs from this snapshot: inputs changed "
         "since it was generated.",
         "inputs": "INPUTS",

@@ -6,7 +6,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sizing_xl.excel.cells import BOLD, put_formula
+from sizing_xl.excel.cells import BOLD, WRAP, put_formula
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
 from sizing_xl.excel.live_model import LiveModelCells, unchanged_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES
@@ -43,8 +43,10 @@ def add_snapshot_check(
             ]
     same, differs = _text(snapshot_value(w, refused)), _text(w["live_diff"])
     formula = f"=IFERROR(IF(AND({','.join(tests)}),{same},{differs}),{differs})"
-    put_formula(ws, f"A{row}", formula, font=BOLD)
+    put_formula(ws, f"A{row}", formula, font=BOLD, alignment=WRAP)
     ws.merge_cells(f"A{row}:E{row}")
+    if refused is not None:  # the sheet's reason makes the line long: room for it, wrapped
+        ws.row_dimensions[row].height = 15 * (1 + len(snapshot_value(w, refused)) // 110)
     # "differs" must not look like "matches": red, bold, whatever the viewer's language
     alarm = f'LEFT(A{row},1)="{w["live_diff"][0]}"'
     ws.conditional_formatting.add(

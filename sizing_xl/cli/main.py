@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 from sizing_xl import __version__
 from sizing_xl.catalog.loading import CATALOG_ENV_VAR
@@ -13,6 +15,7 @@ from sizing_xl.cli.common import (
     EXIT_OK,
     EXIT_OUTPUT,
     Parser,
+    ascii_int,
     excel_extra_missing,
     fail,
     nearest,
@@ -73,6 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-markdown-file", metavar="FILE", help="also write the executive report (Markdown)"
     )
     out.add_argument(
+        "--output-focus",
+        metavar="FILE",
+        help="also write the monthly costs as a FOCUS forecast (FinOps Open Cost and Usage "
+        "Specification columns, CSV): month x scenario x cost component",
+    )
+    out.add_argument(
+        "--focus-start",
+        metavar="YYYY-MM",
+        help="the forecast's first month (default: next month)",
+    )
+    out.add_argument(
+        "--focus-months",
+        type=ascii_int,
+        default=12,
+        metavar="N",
+        help="months the forecast covers, 1 to 120 (default: %(default)s)",
+    )
+    out.add_argument(
         "--output-xlsx",
         metavar="FILE",
         help="also write the director's workbook (.xlsx; needs the excel extra: "
@@ -87,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")
     return p
+
+
+def focus_period(start: str | None, months: int) -> tuple[date, int]:
+    """The FOCUS forecast's first month (YYYY-MM; default next month, UTC) and its length."""
+    if not 1 <= months <= 120:
+        raise InputError("--focus-months", f"expected 1 to 120 months, got {months}")
+    if start is None:
+        today = datetime.now(UTC).date()
+        return date(today.year + today.month // 12, today.month % 12 + 1, 1), months
+    match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", start)
+    if match is None:
+        raise InputError("--focus-start", f"expected a month as YYYY-MM, got {shown(start)}")
+    return date(int(match.group(1)), int(match.group(2)), 1), months
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -119,10 +153,13 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
             return EXIT_OK
         result = size(make_request(**request_fields(args, parser)), catalog)
+        # checked before any file is written
+        focus = focus_period(args.focus_start, args.focus_months) if args.output_focus else None
     except (InputError, CatalogError) as exc:
         return sizing_failure(prog, exc)
 
-    outputs = [f for f in (args.output_json_file, args.output_markdown_file, args.output_xlsx) if f]
+    paths = (args.output_json_file, args.output_markdown_file, args.output_focus, args.output_xlsx)
+    outputs = [f for f in paths if f]
     try:
         for path in outputs:  # every path checked before any is written
             output_target(path)
@@ -132,6 +169,13 @@ def run(argv: Sequence[str] | None = None) -> int:
             from sizing_xl.reports.executive import render_executive_report
 
             write_text_atomic(args.output_markdown_file, render_executive_report(result, lang=lang))
+        if args.output_focus:
+            from sizing_xl.reports.focus import render_focus_csv
+
+            start, months = focus
+            write_text_atomic(
+                args.output_focus, render_focus_csv(result, start=start, months=months)
+            )
         if args.output_xlsx:
             # imported here: openpyxl costs ~290 ms, which the text/JSON path never pays
             from sizing_xl.excel.director import write_director_workbook

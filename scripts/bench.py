@@ -260,6 +260,37 @@ def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:
     print("planning")
     row("100 x 100 grid, sweep_nodes()", t_sweep, t_bare, "nested loop")
     row("  same, make_request() + size() per point", t_each, t_bare, "nested loop")
+    ranges_figures(catalog, naive)
+
+
+def ranges_figures(catalog, naive: Callable[..., list[int]]) -> None:
+    """10,000 samples of the seed case over five uncertain inputs (load, headroom, price,
+    energy, life; goal: under 2 s), against 10,000 bare formulas and 10,000 size() calls."""
+    from sizing_xl import make_request, size
+    from sizing_xl.planning.ranges import Uncertain, size_ranges
+
+    base = {**HEADLINE_CASE, "node_price_usd": 500_000, "output_tokens_per_session_per_hour": 3600}
+    uncertain = [
+        Uncertain(field="concurrency", low=800, high=1500, distribution="triangular"),
+        Uncertain(field="peak_headroom_ratio", low=0.1, high=0.3),
+        Uncertain(field="node_price_usd", low=400_000, high=600_000),
+        Uncertain(field="usd_per_kwh", low=0.08, high=0.2),
+        Uncertain(field="hardware_life_years", low=4, high=6),
+    ]
+    n = 10_000
+    t_ranges = per_call(lambda: size_ranges(base, uncertain, samples=n, catalog=catalog), seconds=3)
+    t_bare = per_call(lambda: [naive(conc=800 + i % 700) for i in range(n)], seconds=1)
+    loads = range(800, 1000)
+    t_size = (
+        per_call(
+            lambda: [size(make_request(**{**base, "concurrency": c}), catalog) for c in loads],
+            seconds=2,
+        )
+        * n
+        / len(loads)
+    )
+    row("ranges: 10,000 samples, 5 inputs", t_ranges, t_bare, "bare loop")
+    row("  same, make_request() + size() per sample", t_size, t_bare, "bare loop")
 
 
 def excel_figures(t_naive: float) -> None:
@@ -326,7 +357,7 @@ def lite_figures() -> None:
     modules = next(cache.glob("pyodide-*/node_modules"), None)
     wheels = cache / "pyodide-wheels"
     node = shutil.which("node")
-    print("excel (xlwings Lite: Pyodide in Node, all 63 calls of tests/pyodide/calls.py)")
+    print("excel (xlwings Lite: Pyodide in Node, all 66 calls of tests/pyodide/calls.py)")
     if node is None or modules is None or not any(wheels.glob("*.whl")):
         print("  skipped: needs node and a first run of tests/test_pyodide.py (it fetches Pyodide)")
         return
@@ -342,7 +373,7 @@ def lite_figures() -> None:
         lite = subprocess.run([node, str(root / "tests" / "pyodide" / "run.mjs"), str(modules),
                                tmp, str(calls)], capture_output=True, text=True, check=True)  # fmt: skip
     wasm = json.loads(lite.stdout.splitlines()[-1])
-    row("63 SIZING_* calls in Pyodide", wasm["seconds"], here["seconds"], "CPython")
+    row("66 SIZING_* calls in Pyodide", wasm["seconds"], here["seconds"], "CPython")
     print(f"  Pyodide {wasm['python']} start-up with the wheels: {wasm['load_seconds']:.1f} s")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 
 # C0/C1 controls, lone surrogates and the non-characters: nothing a one-line message should hold
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -25,6 +27,14 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text if isinstance(value, int | float) else f"'{text}'"
+
+
+def nearest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to a mistyped word (difflib), or None when none is close."""
+    if not word.startswith("-") and any(c.startswith("-") for c in choices):
+        return None
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def one_line(message: str, limit: int = LINE_CHARS) -> str:

@@ -10,7 +10,7 @@ from sizing_xl.alerts import evaluate_alerts
 from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities, spare_nodes
 from sizing_xl.catalog import Catalog, CloudOffer
 from sizing_xl.catalog.loading import load_catalog
-from sizing_xl.costs import scenario_cost
+from sizing_xl.costs import ScenarioCost, scenario_cost
 from sizing_xl.costs.assumptions import figures_used
 from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.deployment import Deployment
@@ -77,11 +77,15 @@ def _nodes(
     return operational, operational + spares, spares, after
 
 
-def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None) -> ScenarioResult:
-    """A scenario's capacity carried to the request's load: nodes, then what they cost."""
-    request, plan, capacity = ctx.request, ctx.plan, sc.capacity
+def load_and_cost(
+    ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None
+) -> tuple[float, tuple[int | None, int | None, int, int | None], ScenarioCost | None]:
+    """A scenario's peak load, its nodes (_nodes) and what they cost: the arithmetic of
+    scenario_result, which ranges.py runs once per sample."""
+    request = ctx.request
     peak = engine.peak_sessions(concurrency=request.concurrency, peak_headroom_ratio=sc.headroom)
-    operational, final, spares, after = _nodes(capacity, plan, peak=peak, ha_mode=sc.policy.ha_mode)
+    nodes = _nodes(sc.capacity, ctx.plan, peak=peak, ha_mode=sc.policy.ha_mode)
+    final = nodes[1]
     cost = (
         None
         if final is None
@@ -95,6 +99,13 @@ def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None
             output_tokens_per_session_per_hour=request.output_tokens_per_session_per_hour,
         )
     )
+    return peak, nodes, cost
+
+
+def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None) -> ScenarioResult:
+    """A scenario's capacity carried to the request's load: nodes, then what they cost."""
+    request, plan, capacity = ctx.request, ctx.plan, sc.capacity
+    peak, (operational, final, spares, after), cost = load_and_cost(ctx, sc, offer)
     kv = capacity.kv_per_session_bytes
     return ScenarioResult(
         ha_mode=sc.policy.ha_mode,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
-from collections.abc import Sequence
 
-from sizing_xl.errors import one_line, shown
+from sizing_xl.errors import nearest, one_line, shown
 
 EXIT_OK = 0
 EXIT_INPUT = 2  # a flag, a value or a name the user gave is wrong
@@ -55,14 +53,6 @@ class Parser(argparse.ArgumentParser):
             EXIT_INPUT,
             one_line(f"{self.prog}: error: {message}{hint} (see {self.prog} --help)") + "\n",
         )
-
-
-def nearest(word: str, choices: Sequence[str]) -> str | None:
-    """The choice closest to a mistyped word (difflib), or None when none is close."""
-    if not word.startswith("-") and any(c.startswith("-") for c in choices):
-        return None
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
-    return found[0] if found else None
 
 
 def fail(prog: str, message: str, code: int) -> int:

@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from sizing_xl import __version__
+from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import CATALOG_ENV_VAR
 from sizing_xl.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_OUTPUT,
     Parser,
+    ascii_float,
     ascii_int,
     excel_extra_missing,
     fail,
@@ -30,6 +32,13 @@ from sizing_xl.errors import (
 )
 from sizing_xl.files import output_target, write_text_atomic
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
+from sizing_xl.planning.ranges import (
+    DEFAULT_SAMPLES,
+    MAX_SAMPLES,
+    Ranges,
+    parse_uncertain,
+    size_ranges,
+)
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import make_request, size
 
@@ -99,6 +108,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the director's workbook (.xlsx; needs the excel extra: "
         'pip install ".[excel]")',
     )
+    ranges = p.add_argument_group("ranges")
+    ranges.add_argument(
+        "--uncertain",
+        action="append",
+        default=[],
+        metavar="FIELD=LOW..HIGH[:DIST]",
+        help="an input known only as a range: concurrency=800..1500, usd-per-kwh=0.08..0.2:"
+        "triangular, hardware-life-years=4..6; DIST uniform (default), triangular (peak at the "
+        "flag's value) or loguniform; repeatable. Adds P10/P50/P90 of nodes and money and a "
+        "tornado to the text and JSON reports and the workbook's Executive page",
+    )
+    ranges.add_argument(
+        "--samples",
+        type=ascii_int,
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"samples drawn for --uncertain, 1 to {MAX_SAMPLES:,} (default: %(default)s)",
+    )
+    ranges.add_argument(
+        "--sample-seed",
+        type=ascii_int,
+        default=0,
+        metavar="N",
+        help="seed of the draws: the same seed gives the same ranges (default: %(default)s)",
+    )
     cat.add_argument(
         "--list",
         nargs="?",
@@ -121,6 +155,21 @@ def focus_period(start: str | None, months: int) -> tuple[date, int]:
     if match is None:
         raise InputError("--focus-start", f"expected a month as YYYY-MM, got {shown(start)}")
     return date(int(match.group(1)), int(match.group(2)), 1), months
+
+
+def _ranges(args: argparse.Namespace, fields: dict[str, object], catalog: Catalog) -> Ranges | None:
+    """The --uncertain ranges around the sizing, or None when no input is uncertain."""
+    if not args.uncertain:
+        return None
+    uncertain = []
+    for text in args.uncertain:
+        try:
+            uncertain.append(parse_uncertain(text, ascii_float))
+        except argparse.ArgumentTypeError as exc:
+            raise InputError("--uncertain", str(exc)) from None
+    return size_ranges(
+        fields, uncertain, samples=args.samples, seed=args.sample_seed, catalog=catalog
+    )
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -152,7 +201,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.list:
             sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
             return EXIT_OK
-        result = size(make_request(**request_fields(args, parser)), catalog)
+        fields = request_fields(args, parser)
+        result = size(make_request(**fields), catalog)
+        ranges = _ranges(args, fields, catalog)
         # checked before any file is written
         focus = focus_period(args.focus_start, args.focus_months) if args.output_focus else None
     except (InputError, CatalogError) as exc:
@@ -164,7 +215,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         for path in outputs:  # every path checked before any is written
             output_target(path)
         if args.output_json_file:
-            write_text_atomic(args.output_json_file, render_json(result, lang=lang))
+            write_text_atomic(args.output_json_file, render_json(result, lang=lang, ranges=ranges))
         if args.output_markdown_file:
             from sizing_xl.reports.executive import render_executive_report
 
@@ -180,7 +231,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             # imported here: openpyxl costs ~290 ms, which the text/JSON path never pays
             from sizing_xl.excel.director import write_director_workbook
 
-            write_director_workbook(result, args.output_xlsx, lang=lang, catalog=catalog)
+            write_director_workbook(
+                result, args.output_xlsx, lang=lang, catalog=catalog, ranges=ranges
+            )
     except InputError as exc:
         return fail(prog, f"{exc}", EXIT_INPUT)
     except ImportError as exc:
@@ -189,13 +242,17 @@ def run(argv: Sequence[str] | None = None) -> int:
         return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
 
     if args.format == "json":
-        sys.stdout.write(render_json(result, lang=lang))
+        sys.stdout.write(render_json(result, lang=lang, ranges=ranges))
     elif args.executive_report and not args.output_markdown_file:
         from sizing_xl.reports.executive import render_executive_report  # its templates: on demand
 
         sys.stdout.write(render_executive_report(result, lang=lang))
     else:
         sys.stdout.write(render_text_report(result, lang=lang))
+        if ranges is not None:
+            from sizing_xl.reports.ranges import render_ranges_text
+
+            sys.stdout.write(render_ranges_text(ranges, lang))
         for path in outputs:
             sys.stdout.write(f"→ {escape_controls(path)}\n")
     return EXIT_OK

@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -22,22 +21,20 @@ from sizing_xl.excel.cells import (
     BOLD,
     BOX,
     CENTER,
-    LINE_POINTS,
     NOTE_FONT,
     RESULT_FILL,
     SECTION_FONT,
     TITLE_FONT,
-    TOP,
-    WRAP,
     header_row,
     print_landscape_fit_width,
     put,
     set_widths,
-    text_lines,
     workbook_bytes,
 )
 from sizing_xl.excel.director_charts import CHARTS_ROWS, add_cost_chart, add_nodes_chart
+from sizing_xl.excel.director_ranges import add_ranges_section
 from sizing_xl.excel.director_words import WORDS
+from sizing_xl.excel.executive_writer import SCENARIO_COLUMNS, WIDTHS, ExecutiveWriter
 from sizing_xl.excel.live_model import (
     INFEASIBLE,
     LiveModelCells,
@@ -61,6 +58,7 @@ from sizing_xl.i18n import (
     localize_numbers,
     scenario_titles,
 )
+from sizing_xl.planning.ranges import Ranges
 from sizing_xl.reports.executive import (
     ITEM_LISTS,
     fault_tolerance_label,
@@ -74,8 +72,6 @@ from sizing_xl.reports.text import describe_model, method_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
 EXECUTIVE_SHEET = "Executive"
-_COLS = "BCD"  # Minimum, Recommended, Ideal
-_WIDTHS = {"A": 40, "B": 19, "C": 19, "D": 19, "E": 24}
 
 
 def _name_of(result: SizingResult, r) -> str:
@@ -91,46 +87,20 @@ def _nodes_value(n: int | None, lang: Lang) -> int | str:
     return INFEASIBLE[lang] if n is None else n
 
 
-class _Sheet:
-    """Writes the Executive sheet top to bottom, one block after another."""
-
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        self.row = 1
-
-    def skip(self, n: int = 1) -> None:
-        self.row += n
-
-    def section(self, title: str) -> None:
-        self.skip()
-        put(self.ws, f"A{self.row}", title, font=SECTION_FONT)
-        self.skip()
-
-    def paragraph(self, text: str, *, font: Font | None = None, first: str = "A") -> None:
-        ws, r = self.ws, self.row
-        put(ws, f"{first}{r}", text, alignment=WRAP, font=font)
-        ws.merge_cells(f"{first}{r}:E{r}")
-        units = sum(w for col, w in _WIDTHS.items() if col >= first)
-        ws.row_dimensions[r].height = LINE_POINTS * text_lines(text, units) + 1
-        self.skip()
-
-    def pair(self, label: str, value: str) -> None:
-        put(self.ws, f"A{self.row}", label, font=BOLD, alignment=TOP)
-        self.paragraph(value, first="B")
-
-    def item(self, title: str, text: str, marker: str = "•") -> None:
-        self.paragraph(f"{marker} {title}: {text}")
-
-
 def build_executive_sheet(
-    ws: Worksheet, result: SizingResult, lang: Lang, generated_at: datetime, live: LiveModelCells
+    ws: Worksheet,
+    result: SizingResult,
+    lang: Lang,
+    generated_at: datetime,
+    live: LiveModelCells,
+    ranges: Ranges | None = None,
 ) -> str:
     """Page 1 the decision, page 2 the comparison and risks; returns the live check's cell."""
     w = WORDS[lang]
     req, server = result.inputs, result.server
     content = report_content(result, lang=lang, generated_at=generated_at)
     s = {name: result.scenario(name) for name in SCENARIO_NAMES}
-    out = _Sheet(ws)
+    out = ExecutiveWriter(ws)
 
     put(ws, "A1", w["title"], font=TITLE_FONT)
     put(ws, "A2", w["subtitle"], font=SECTION_FONT)
@@ -212,7 +182,7 @@ def build_executive_sheet(
     for label, fmt, get in metrics:
         key = label == w["nodes"].format(family=family)
         put(ws, f"A{out.row}", label, font=BOLD if key else None, border=BOX)
-        for name, col in zip(SCENARIO_NAMES, _COLS, strict=True):
+        for name, col in zip(SCENARIO_NAMES, SCENARIO_COLUMNS, strict=True):
             put(
                 ws,
                 f"{col}{out.row}",
@@ -270,11 +240,13 @@ def build_executive_sheet(
     ]
     for label, values in rows:
         put(ws, f"A{out.row}", label, font=BOLD, border=BOX)
-        for col, value in zip(_COLS, values, strict=True):
+        for col, value in zip(SCENARIO_COLUMNS, values, strict=True):
             put(ws, f"{col}{out.row}", value, border=BOX, number_format="#,##0", alignment=CENTER)
         out.skip()
     out.skip()
     out.paragraph(_plain(content["comparison_conclusion"]))
+    if ranges is not None:
+        add_ranges_section(out, ranges, lang)
 
     out.section(w["alerts"])
     put(ws, f"A{out.row}", w["tech_alerts"], font=BOLD)
@@ -301,7 +273,7 @@ def build_executive_sheet(
     out.skip()
     out.paragraph(w["footer"], font=NOTE_FONT)
 
-    set_widths(ws, {**_WIDTHS, "F": 2})
+    set_widths(ws, {**WIDTHS, "F": 2})
     ws.sheet_view.showGridLines = False
     ws.print_area = f"A1:L{out.row}"
     print_landscape_fit_width(ws)
@@ -352,13 +324,18 @@ def build_director_workbook(
     lang: Lang = "pt-BR",
     generated_at: datetime | None = None,
     catalog: Catalog | None = None,
+    ranges: Ranges | None = None,
 ) -> Workbook:
     """Executive, Model, Models, Servers, Storage and the dictionary, in that order."""
-    return _build(result, lang, generated_at, catalog)[0]
+    return _build(result, lang, generated_at, catalog, ranges)[0]
 
 
 def _build(
-    result: SizingResult, lang: Lang, generated_at: datetime | None, catalog: Catalog | None
+    result: SizingResult,
+    lang: Lang,
+    generated_at: datetime | None,
+    catalog: Catalog | None,
+    ranges: Ranges | None = None,
 ) -> tuple[Workbook, dict[int, dict[str, object]]]:
     """The workbook and the values its formula cells give, by sheet number, to store."""
     generated_at = generated_at or datetime.now().replace(microsecond=0)
@@ -372,7 +349,7 @@ def _build(
     build_catalog_sheets(wb, catalog)
     build_dictionary_sheet(wb, lang)
     sensitivity = build_sensitivity_sheets(wb, result, live, lang, catalog)
-    check_cell = build_executive_sheet(executive, result, lang, generated_at, live)
+    check_cell = build_executive_sheet(executive, result, lang, generated_at, live, ranges)
     for sheet in (executive, wb[sheet_title("Dictionary", lang)]):
         _localize_text_cells(sheet, lang)
     localize_sheet_names(wb, lang)
@@ -417,9 +394,10 @@ def write_director_workbook(
     lang: Lang = "pt-BR",
     generated_at: datetime | None = None,
     catalog: Catalog | None = None,
+    ranges: Ranges | None = None,
 ) -> Path | None:
     """Write the workbook atomically; a replaced file is kept as <name>.bak-<time>.xlsx (its
     path returned)."""
     target = xlsx_target(path)
-    wb, cached = _build(result, lang, generated_at, catalog)
+    wb, cached = _build(result, lang, generated_at, catalog, ranges)
     return write_atomic(target, with_cached_values(workbook_bytes(wb), cached), backup=True)

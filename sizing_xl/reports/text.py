@@ -13,6 +13,7 @@ from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt
 from sizing_xl.methods.base import EngineMemory
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
 from sizing_xl.reports.finops import assumption_lines, scenario_money_rows
+from sizing_xl.reports.ranges import Ranges, ranges_document
 from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
 from sizing_xl.units import bytes_per_element
@@ -329,8 +330,12 @@ def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:
     return {"tool": {"name": "sizing_xl", "version": __version__, "lang": lang}, **doc}
 
 
-def render_json(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
-    return json.dumps(result_document(result, lang=lang), indent=2, ensure_ascii=False) + "\n"
+def render_json(result: SizingResult, *, lang: Lang = "pt-BR", ranges: Ranges | None = None) -> str:
+    """The JSON document, with the --uncertain ranges under "ranges" when there are some."""
+    doc = result_document(result, lang=lang)
+    if ranges is not None:
+        doc["ranges"] = ranges_document(ranges)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_catalog_listing(catalog: Catalog, kind: str, lang: Lang = "en") -> str:

@@ -25,6 +25,7 @@ from sizing_xl.udfs.memory import (
     SIZING_KV_TOTAL_GIB,
     SIZING_SESSIONS_PER_NODE,
 )
+from sizing_xl.udfs.ranges import SIZING_RANGE
 from sizing_xl.udfs.scenario import (
     SIZING_ALERTS,
     SIZING_CAPACITY_AFTER_FAILURES,
@@ -56,6 +57,7 @@ __all__ = [
     "SIZING_MODEL",
     "SIZING_MODEL_FROM_CONFIG",
     "SIZING_NODES_FINAL",
+    "SIZING_RANGE",
     "SIZING_RESULT",
     "SIZING_SCENARIO",
     "SIZING_SERVER",

@@ -112,6 +112,15 @@ DOCS = {
     "config_json": "The text of a model's config.json, pasted into one cell.",
     "name": "Optional: the catalog name (default: the config's model name).",
     "lang": '"pt-BR" (default) or "en".',
+    "metric": '"nodes" (default), "capex", "tco_monthly", "cloud_monthly", "per_mtok_owned" or '
+    '"per_mtok_cloud"; money in the currency of options.',
+    "percentile": '"P10", "P50" (default), "P90" (or 10, 50, 90), or "point" for the sizing '
+    "without ranges.",
+    "uncertain": "Rows of field, low, high[, distribution] (e.g. concurrency, 800, 1500, "
+    '"triangular"), or texts like "usd_per_kwh=0.08..0.2"; the fields of sizing --uncertain.',
+    "samples": "Samples drawn, 1 to 100,000; default 2,000.",
+    "sample_seed": "Seed of the draws, a whole number >= 0; default 0. The same seed gives the "
+    "same figures.",
 }
 assert all(len(doc) <= 255 for doc in DOCS.values())
 
@@ -196,7 +205,7 @@ def _overlaid(dirs: tuple[str, ...], models: object, servers: object) -> Catalog
     )
 
 
-def sizing_of(
+def request_of(
     model,
     server,
     concurrency,
@@ -213,7 +222,9 @@ def sizing_of(
     pipeline_parallel=None,
     gpu_memory_utilization=None,
     options=None,
-) -> SizingResult:
+) -> tuple[SizingRequest, Catalog, tuple | None]:
+    """The request the cells ask, the catalog it is sized on, and a key of that catalog (None:
+    not cacheable)."""
     request = make_request(
         **argument_fields(
             model,
@@ -234,6 +245,12 @@ def sizing_of(
     )
     catalog, key = keyed_catalog(models, servers)
     within_model_context(catalog.model(request.model), request.effective_context)
+    return request, catalog, key
+
+
+def sizing_of(*args: object) -> SizingResult:
+    """size() of request_of(*args): the arguments as request_of takes them."""
+    request, catalog, key = request_of(*args)
     if key is None:
         return size(request, catalog)
     # The cells of one recalculation mostly ask the same request for other fields or scenarios:

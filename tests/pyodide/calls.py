@@ -49,6 +49,10 @@ SEED = {
     "config_json": CONFIG,
     "name": "my-llama",
     "lang": "en",
+    "metric": "tco_monthly",
+    "percentile": "P90",
+    "uncertain": [["concurrency", 800.0, 1500.0, "triangular"], ["usd_per_kwh", 0.08, 0.2, None]],
+    "samples": 300.0,
 }
 CASES = {
     "seed": SEED,

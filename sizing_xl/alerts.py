@@ -49,6 +49,22 @@ ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
 ALERT_CODES: tuple[str, ...] = tuple(TEXT)
 
 
+def context_alert(model: ModelSpec, context: int) -> Alert | None:
+    """CONTEXT_ABOVE_MODEL_MAX (critical) where the context passes the model's maximum: a
+    single sizing and every point of a sweep raise the same alert."""
+    if not model.above_max_context(context):
+        return None
+    return Alert(
+        code="CONTEXT_ABOVE_MODEL_MAX",
+        severity="critical",
+        params={
+            "context": fmt_int(context),
+            "model": model.name,
+            "max_context": fmt_int(model.max_context or 0),
+        },
+    )
+
+
 def evaluate_alerts(
     request: SizingRequest,
     model: ModelSpec,
@@ -68,14 +84,9 @@ def evaluate_alerts(
         found.append(Alert(code=code, severity=severity, scenario=scenario, params=params))
 
     context = fmt_int(request.effective_context)
-    if model.above_max_context(request.effective_context):
-        add(
-            "CONTEXT_ABOVE_MODEL_MAX",
-            "critical",
-            context=context,
-            model=model.name,
-            max_context=fmt_int(model.max_context),
-        )
+    above = context_alert(model, request.effective_context)
+    if above is not None:
+        found.append(above)
     if bytes_per_element(request.kv_precision) > 1:
         add("KV_PRECISION_16BIT", "warning", precision=request.kv_precision)
     if request.kv_budget_ratio > t.kv_budget_ratio_max:
@@ -130,7 +141,7 @@ def evaluate_alerts(
                 overhead=fmt_dec(r.runtime_overhead_gib),
                 hbm=fmt_dec(r.hbm_total_gib),
             )
-        elif r.memory_sessions_per_node == 0:
+        elif r.memory_sessions_per_unit == 0:  # a node, or a replica spanning nodes
             add(
                 "NO_SESSION_FITS",
                 "critical",

@@ -119,3 +119,26 @@ def test_every_code_has_both_languages_and_renders(catalog):
         assert alert.code in ALERT_CODES
         pt, en = alert.message("pt-BR"), alert.message("en")
         assert pt and en and pt != en and "{" not in pt + en
+
+
+def test_a_replica_spanning_two_nodes_that_holds_a_session_is_no_critical_finding(catalog):
+    """405B at TP 16 spans two DGX H100 nodes; with fp16 KV one node's share holds no whole
+    session, yet the replica holds one: nodes are sized, and no alert says none fits."""
+    fields = dict(
+        model="llama-3.1-405b",
+        server="dgx-h100",
+        tensor_parallel=16,
+        weights_precision="bf16",
+        method="vllm",
+        kv_precision="fp16",
+        concurrency=30,
+        effective_context=131072,
+    )
+    r = size(make_request(**fields), catalog)
+    rec = r.scenario("recommended")
+    assert rec.sessions_per_node == 0 and rec.sessions_per_replica == 1
+    assert rec.nodes_final is not None
+    assert "NO_SESSION_FITS" not in {a.code for a in r.alerts}
+    r = size(make_request(**{**fields, "kv_precision": "fp32"}), catalog)
+    assert r.scenario("recommended").nodes_final is None
+    assert ("NO_SESSION_FITS", "critical") in {(a.code, a.severity) for a in r.alerts}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from sizing_xl import InputError, load_catalog, make_request, size
 from sizing_xl.planning.sweep import Axis, points, sweep_nodes, sweep_results
+from sizing_xl.request import HEADLINE_CASE, as_flags
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS
 
@@ -98,3 +100,37 @@ def test_a_bad_value_is_refused_before_anything_is_sized():
 def test_a_field_varied_twice_is_one_input_error():
     with pytest.raises(InputError, match="varied twice"):
         sweep_nodes(SEED_ARGS, [Axis("concurrency", (1,)), Axis("concurrency", (2,))], CATALOG)
+
+
+def test_a_sweep_marks_the_points_a_single_sizing_marks_critical(capsys):
+    from sizing_xl.cli import run
+
+    flags = [
+        "sweep", "--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1000",
+        "--effective-context", "8192", "--vary", "effective-context=131072,262144", "--lang", "en",
+    ]  # fmt: skip
+    single = size(make_request(**{**SEED_ARGS, "effective_context": 262144}), CATALOG)
+    assert [a.code for a in single.alerts if a.severity == "critical"] == [
+        "CONTEXT_ABOVE_MODEL_MAX"
+    ]
+    assert run(flags) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[-3].endswith("5") and text[-2].endswith("⚠1")  # 131,072 clean, 262,144 marked
+    assert text[-1] == "⚠1 CRITICAL (CONTEXT_ABOVE_MODEL_MAX): " + single.alerts[0].message("en")
+    assert run([*flags, "--format", "csv"]) == 0
+    csv_rows = capsys.readouterr().out.splitlines()
+    assert csv_rows[0].endswith(",critical_alert")
+    assert csv_rows[1].endswith(",") and csv_rows[2].endswith(",CONTEXT_ABOVE_MODEL_MAX")
+    assert run([*flags, "--format", "json"]) == 0
+    points = json.loads(capsys.readouterr().out)["points"]
+    assert [[a["code"] for a in p["alerts"] if a["severity"] == "critical"] for p in points] == [
+        [],
+        ["CONTEXT_ABOVE_MODEL_MAX"],
+    ]
+
+
+def test_a_sweep_within_the_model_s_context_has_no_alert_column(capsys):
+    from sizing_xl.cli import run
+
+    assert run(["sweep", *as_flags(HEADLINE_CASE), "--vary", "concurrency=500,1000"]) == 0
+    assert "⚠" not in capsys.readouterr().out

@@ -33,6 +33,7 @@ from sizing_xl.planning.sweep import Grid
 from sizing_xl.reports.planning import (
     compare_header,
     compare_heading,
+    critical_marks,
     flag_name,
     growth_heading,
     layout_text,
@@ -106,20 +107,28 @@ def write_sweep_workbook(
     xlsx_target(path)
     w, wb = WORDS[lang], Workbook()
     ws = _titled(wb.active, w["sheet_sweep"], sweep_heading(grid, request, lang), lang)
+    marks, notes = critical_marks(grid, lang)
+    extra = [w["critical"]] if notes else []
     rows = [
-        [*point.values(), *(_nodes(n, lang) for n in nodes.values())]
-        for point, nodes in grid.rows()
+        [
+            *point.values(),
+            *(_nodes(n, lang) for n in nodes.values()),
+            *([marks[i]] if notes else []),
+        ]
+        for i, (point, nodes) in enumerate(grid.rows())
     ]
     axes = len(grid.axes)
-    formats = [_value_format(v) for v in rows[0][:axes]] + [INTEGER] * 3
+    formats = [_value_format(v) for v in rows[0][:axes]] + [INTEGER] * 3 + [None] * len(extra)
     _rows(
         ws,
-        [flag_name(a.field) for a in grid.axes] + scenario_titles(lang),
+        [flag_name(a.field) for a in grid.axes] + scenario_titles(lang) + extra,
         rows,
         formats,
-        [18] * axes + [14] * 3,
+        [18] * axes + [14] * 3 + [14] * len(extra),
     )
     _heat(ws, axes + 1, axes + 3, FIRST_ROW + len(rows))
+    for r, note in enumerate(notes, FIRST_ROW + len(rows) + 2):  # what each mark means
+        put(ws, f"A{r}", localize_numbers(note, lang), font=NOTE_FONT)
     if axes == 2:
         down, across = grid.axes
         title = w["grid_title"].format(rows=flag_name(down.field), columns=flag_name(across.field))

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sizing_xl import engine
+from sizing_xl.alerts import context_alert
 from sizing_xl.capacity import ScenarioCapacity, plan_capacities
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
+from sizing_xl.results import Alert
 from sizing_xl.scenarios import SizingResult, size
 
 CONCURRENCY = "concurrency"
@@ -42,10 +44,17 @@ def points(axes: Sequence[Axis]) -> Iterator[dict[str, object]]:
 
 @dataclass(frozen=True)
 class Grid:
-    """Nodes per scenario (SCENARIO_NAMES order) at every point of the axes, in points() order."""
+    """Nodes per scenario (SCENARIO_NAMES order) at every point of the axes, in points() order,
+    and the critical alert a point's figures carry where a single sizing raises one beside
+    node counts (a context above the model's maximum; a point where nothing fits shows as
+    infeasible already)."""
 
     axes: tuple[Axis, ...]
     nodes: list[tuple[int | None, ...]]
+    critical: list[Alert | None] = field(default_factory=list)
+
+    def alert_at(self, i: int) -> Alert | None:
+        return self.critical[i] if self.critical else None
 
     def rows(self) -> Iterator[tuple[dict[str, object], dict[ScenarioName, int | None]]]:
         """(point, {scenario: nodes_final}) for every point."""
@@ -103,20 +112,24 @@ def sweep_nodes(
         return [None if u is None else u * per_replica + spares for u in units]
 
     tables: dict[tuple[int, ...], list[tuple[int | None, ...]]] = {}
+    alerts: dict[tuple[int, ...], Alert | None] = {}
     for index in itertools.product(*(range(len(axes[i].values)) for i in others)):
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
-        stage = plan_capacities(make_request(**{**base, **point, CONCURRENCY: loads[0]}), catalog)
+        request = make_request(**{**base, **point, CONCURRENCY: loads[0]})
+        stage = plan_capacities(request, catalog)
         columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
         tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency
+        alerts[index] = context_alert(stage.ctx.model, request.effective_context)
     if CONCURRENCY not in at:
-        return Grid(axes, [tables[index][0] for index in tables])
+        return Grid(axes, [tables[index][0] for index in tables], list(alerts.values()))
     # points() order: the concurrency axis may sit anywhere among the others
     load_at = at[CONCURRENCY]
-    nodes = [
-        tables[index[:load_at] + index[load_at + 1 :]][index[load_at]]
-        for index in itertools.product(*(range(len(a.values)) for a in axes))
-    ]
-    return Grid(axes, nodes)
+    nodes, critical = [], []
+    for index in itertools.product(*(range(len(a.values)) for a in axes)):
+        rest = index[:load_at] + index[load_at + 1 :]
+        nodes.append(tables[rest][index[load_at]])
+        critical.append(alerts[rest])
+    return Grid(axes, nodes, critical)
 
 
 def sweep_results(

@@ -63,12 +63,39 @@ def _tool(lang: Lang) -> dict[str, str]:
 
 
 def render_sweep_text(grid: Grid, request: SizingRequest, lang: Lang) -> str:
+    """The table; a point a single sizing would mark critical carries a mark, explained below."""
     header = [flag_name(a.field) for a in grid.axes] + scenario_titles(lang)
+    marks, notes = critical_marks(grid, lang)
     rows = [
-        [shown_value(v) for v in point.values()] + [_nodes(nodes[n], lang) for n in SCENARIO_NAMES]
-        for point, nodes in grid.rows()
+        [shown_value(v) for v in point.values()]
+        + [_nodes(nodes[n], lang) for n in SCENARIO_NAMES]
+        + ([marks[i]] if notes else [])
+        for i, (point, nodes) in enumerate(grid.rows())
     ]
-    return "\n".join([sweep_heading(grid, request, lang), "", *table(header, rows, left=())]) + "\n"
+    if notes:
+        header.append(WORDS[lang]["critical"])
+    body = table(header, rows, left=(len(header) - 1,) if notes else ())
+    return "\n".join([sweep_heading(grid, request, lang), "", *body, *notes]) + "\n"
+
+
+def critical_marks(grid: Grid, lang: Lang) -> tuple[list[str], list[str]]:
+    """Each point's mark (⚠1, ⚠2, ... numbering the distinct critical alerts; '' for none),
+    and a note per mark saying what it means."""
+    found: dict[str, tuple[str, str]] = {}  # message -> (mark, code)
+    marks = []
+    for i in range(len(grid.nodes)):
+        alert = grid.alert_at(i)
+        if alert is None:
+            marks.append("")
+            continue
+        message = alert.message(lang)
+        found.setdefault(message, (f"⚠{len(found) + 1}", alert.code))
+        marks.append(found[message][0])
+    notes = [
+        WORDS[lang]["critical_note"].format(mark=mark, code=code, message=message)
+        for message, (mark, code) in found.items()
+    ]
+    return marks, notes
 
 
 def sweep_heading(grid: Grid, request: SizingRequest, lang: Lang) -> str:
@@ -77,18 +104,28 @@ def sweep_heading(grid: Grid, request: SizingRequest, lang: Lang) -> str:
 
 
 def render_sweep_csv(grid: Grid) -> str:
-    """One row per point: the varied values, then nodes per scenario (empty: infeasible)."""
+    """One row per point: the varied values, nodes per scenario (empty: infeasible), and the
+    code of the critical alert a single sizing of the point raises beside its nodes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([a.field for a in grid.axes] + [f"{n}_nodes" for n in SCENARIO_NAMES])
-    for point, nodes in grid.rows():
-        writer.writerow([*point.values(), *("" if n is None else n for n in nodes.values())])
+    writer.writerow(
+        [a.field for a in grid.axes] + [f"{n}_nodes" for n in SCENARIO_NAMES] + ["critical_alert"]
+    )
+    for i, (point, nodes) in enumerate(grid.rows()):
+        alert = grid.alert_at(i)
+        writer.writerow(
+            [
+                *point.values(),
+                *("" if n is None else n for n in nodes.values()),
+                "" if alert is None else alert.code,
+            ]
+        )
     return out.getvalue()
 
 
 def render_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> str:
-    """A list of points, each with its varied inputs and scenarios.<name>.results as in a
-    single sizing's document."""
+    """A list of points, each with its varied inputs, scenarios.<name>.results and alerts as
+    in a single sizing's document."""
     return "".join(stream_sweep_json(sized, lang))
 
 
@@ -99,7 +136,8 @@ def stream_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) ->
     yield head[:-2] + ',\n  "points": ['
     first = True
     for point, result in sized:
-        body = {"inputs": point, "scenarios": result_document(result, lang=lang)["scenarios"]}
+        doc = result_document(result, lang=lang)
+        body = {"inputs": point, "scenarios": doc["scenarios"], "alerts": doc["alerts"]}
         text = json.dumps(body, indent=2, ensure_ascii=False).replace("\n", "\n    ")
         yield ("\n    " if first else ",\n    ") + text
         first = False

@@ -7,6 +7,8 @@ from sizing_xl.i18n import Lang
 WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
         "sweep_title": "Nós por cenário: {model} em {server}, método {method}",
+        "critical": "Alerta crítico",
+        "critical_note": "{mark} CRÍTICO ({code}): {message}",
         "growth_title": "Plano de crescimento: {model} em {server}, método {method}; {load}",
         "growth_rate": "{rate} ao mês a partir de {start} sessões, {months} meses",
         "growth_list": "concorrência informada mês a mês ({months} meses)",
@@ -48,6 +50,8 @@ WORDS: dict[Lang, dict[str, str]] = {
     },
     "en": {
         "sweep_title": "Nodes per scenario: {model} on {server}, method {method}",
+        "critical": "Critical alert",
+        "critical_note": "{mark} CRITICAL ({code}): {message}",
         "growth_title": "Growth plan: {model} on {server}, method {method}; {load}",
         "growth_rate": "{rate} a month from {start} sessions, {months} months",
         "growth_list": "concurrency given month by month ({months} months)",

@@ -43,6 +43,14 @@ def one_line(message: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def nearest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to a mistyped word (difflib), or None when none is close."""
+    if not word.startswith("-") and any(c.startswith("-") for c in choices):
+        return None
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
 class SizingError(Exception):
     """Base class: anything sizing_xl reports to a user as one line."""
 

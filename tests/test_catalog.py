@@ -112,7 +112,7 @@ def test_catalog_dirs_come_from_the_environment(monkeypatch, tmp_path):
                     "num_layer": 3,
                 }
             },
-            "model 'm': num_layer: Extra inputs are not permitted",
+            "model 'm': unknown field 'num_layer'; did you mean num_layers?",
         ),
         (
             {"m": {"num_layers": 4, "head_dim": 64, "source": "s"}},

@@ -96,3 +96,51 @@ def test_concurrent_merges_into_one_catalog_keep_every_entry(tmp_path):
     assert codes == [0] * 10
     merged = json.loads((tmp_path / "models.json").read_text("utf-8"))
     assert sorted(merged) == sorted(f"m{i}" for i in range(10))
+
+
+def catalog_run(tmp_path, filename: str, body: dict | bytes, capsys) -> str:
+    """A sizing with a catalog directory holding one file: its exit 3 line."""
+    folder = tmp_path / "cat"
+    folder.mkdir(exist_ok=True)
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    (folder / filename).write_bytes(data)
+    assert run([*SEED_FLAGS, "--catalog-dir", str(folder)]) == EXIT_CATALOG
+    return one_line(capsys)
+
+
+def packaged(filename: str) -> dict:
+    return json.loads((REPO / "catalogs" / filename).read_text("utf-8"))
+
+
+def test_a_misspelt_finance_assumption_is_refused_with_the_name_it_meant(tmp_path, capsys):
+    """finance.json's entries are the assumptions themselves: 'pue_typo' was ignored before."""
+    line = catalog_run(
+        tmp_path, "finance.json", {"pue_typo": packaged("finance.json")["pue"]}, capsys
+    )
+    assert "finance.json: finance assumption 'pue_typo'" in line
+    assert "did you mean pue?" in line
+
+
+def test_a_finance_value_out_of_range_names_the_file_it_is_in(tmp_path, capsys):
+    figure = {**packaged("finance.json")["pue"], "value": 0.5}
+    line = catalog_run(tmp_path, "finance.json", {"pue": figure}, capsys)
+    assert "cat/finance.json: finance assumption 'pue': value" in line
+
+
+@pytest.mark.parametrize(
+    ("filename", "typo", "meant"),
+    [
+        ("models.json", "num_layer", "num_layers"),
+        ("servers.json", "gpus_per_nod", "gpus_per_node"),
+        ("storage.json", "read_gbs", "read_gbps"),
+        ("cloud.json", "usd_per_hr", "usd_per_hour"),
+        ("finance.json", "valeu", "value"),
+    ],
+)
+def test_every_catalog_kind_refuses_an_unknown_field_naming_the_one_meant(
+    filename, typo, meant, tmp_path, capsys
+):
+    name, body = next(iter(packaged(filename).items()))
+    line = catalog_run(tmp_path, filename, {name: {**body, typo: 1}}, capsys)
+    assert f"{filename}: " in line and f"'{name}': unknown field '{typo}'" in line
+    assert f"did you mean {meant}?" in line

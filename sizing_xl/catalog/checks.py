@@ -10,7 +10,7 @@ import typing
 
 from pydantic import BaseModel
 
-from sizing_xl.errors import UNPRINTABLE, escape_controls
+from sizing_xl.errors import UNPRINTABLE, escape_controls, nearest, shown
 
 NAME_CHARS = 200  # an entry name is a cell, a flag value and a chart label
 TEXT_CHARS = 2_000  # sources and notes; Excel's own cell limit is 32,767
@@ -54,6 +54,22 @@ UPPER_BOUNDS: dict[str, float] = {
     "usd_per_hour_1y": 1e6,
     "usd_per_hour_3y": 1e6,
     "value": 1e12,
+}
+
+# finance.json's assumptions, each with the (lowest, highest) value it may take, inclusive:
+# another name (a typo) or a value outside is refused as the catalog loads.
+FINANCE_BOUNDS: dict[str, tuple[float, float]] = {
+    "hardware_life_years": (0.1, 50),
+    "residual_value_ratio": (0, 1),
+    "cost_of_capital_per_year": (0, 1),
+    "maintenance_per_year": (0, 1),
+    "usd_per_kwh": (0, 100),
+    "pue": (1, 10),
+    "facilities_usd_per_node_month": (0, 1e7),
+    "hours_per_month": (1, 744),
+    "server_base_power_w": (0, 1e6),
+    "memory_bandwidth_utilization": (1e-6, 1),
+    "model_flops_utilization": (1e-6, 1),
 }
 
 
@@ -100,6 +116,8 @@ def value_problem(
     """
     numeric = numeric_fields(schema)
     for key, value in body.items():
+        if key not in schema.model_fields:
+            return f"unknown field {shown(key)}{_did_you_mean(key, schema.model_fields)}"
         if key in numeric:
             if isinstance(value, bool) or (isinstance(value, str) and not text_numbers):
                 return f"{key}: expected a number, got {json.dumps(value)[:40]}"
@@ -114,3 +132,20 @@ def value_problem(
             if problem:
                 return f"{key}: {problem}"
     return None
+
+
+def finance_problem(name: str, body: dict[str, object]) -> str | None:
+    """Why a finance.json entry is not an assumption this tool uses or its value is out of range."""
+    if name not in FINANCE_BOUNDS:
+        return f"not one this tool uses{_did_you_mean(name, FINANCE_BOUNDS)}"
+    low, high = FINANCE_BOUNDS[name]
+    value = body.get("value")
+    if isinstance(value, int | float) and not low <= value <= high:
+        return f"value: expected a value between {low:g} and {high:g}, got {value:g}"
+    return None
+
+
+def _did_you_mean(word: str, known: typing.Iterable[str]) -> str:
+    # a known name inside the word ('pue' in 'pue_typo') is the likelier meaning than none
+    near = nearest(word, list(known)) or next((k for k in known if k in word), None)
+    return f"; did you mean {near}?" if near else ""

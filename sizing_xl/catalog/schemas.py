@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from sizing_xl.catalog.checks import NAME_CHARS, text_problem, value_problem
+from sizing_xl.catalog.checks import NAME_CHARS, finance_problem, text_problem, value_problem
 from sizing_xl.errors import CatalogError, UnknownEntryError, shown
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
@@ -338,6 +338,8 @@ def parse_entries(
         if not isinstance(body, dict):
             raise CatalogError(f"{what} {shown(name)}: expected an object", path=path)
         problem = value_problem(schema, body, text_numbers=text_numbers)
+        if kind == "finance" and not problem:
+            problem = finance_problem(key, body)
         try:
             if problem:
                 raise ValueError(problem)

@@ -20,7 +20,6 @@ from sizing_xl.cli.common import (
     ascii_int,
     excel_extra_missing,
     fail,
-    nearest,
 )
 from sizing_xl.cli.flags import add_request_flags, args_catalog, request_fields, sizing_failure
 from sizing_xl.errors import (
@@ -28,6 +27,7 @@ from sizing_xl.errors import (
     InputError,
     SizingError,
     escape_controls,
+    nearest,
     shown,
 )
 from sizing_xl.files import output_target, write_text_atomic

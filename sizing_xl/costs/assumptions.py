@@ -6,22 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from sizing_xl.catalog import FinanceFigure
+from sizing_xl.catalog.checks import FINANCE_BOUNDS as BOUNDS
 from sizing_xl.errors import CatalogError
-
-# (lowest, highest) each figure may take, inclusive; a user catalog outside them is refused.
-BOUNDS: dict[str, tuple[float, float]] = {
-    "hardware_life_years": (0.1, 50),
-    "residual_value_ratio": (0, 1),
-    "cost_of_capital_per_year": (0, 1),
-    "maintenance_per_year": (0, 1),
-    "usd_per_kwh": (0, 100),
-    "pue": (1, 10),
-    "facilities_usd_per_node_month": (0, 1e7),
-    "hours_per_month": (1, 744),
-    "server_base_power_w": (0, 1e6),
-    "memory_bandwidth_utilization": (1e-6, 1),
-    "model_flops_utilization": (1e-6, 1),
-}
 
 
 @dataclass(frozen=True)
@@ -47,24 +33,17 @@ assert {f.name for f in fields(Assumptions)} == set(BOUNDS)
 def resolve_assumptions(
     figures: Mapping[str, FinanceFigure], overrides: Mapping[str, float | None]
 ) -> Assumptions:
-    """The catalog's figures with the request's overrides; a missing or out-of-range one is a
-    catalog error naming it (flags are range-checked by the request itself)."""
+    """The catalog's figures with the request's overrides; a missing one is a catalog error
+    naming it (values are range-checked as the catalog loads, flags by the request)."""
     values: dict[str, float] = {}
-    for name, (low, high) in BOUNDS.items():
+    for name in BOUNDS:
         given = overrides.get(name)
         if given is not None:
             values[name] = given
             continue
         if name not in figures:
             raise CatalogError(f"finance assumption {name!r} is missing", path="finance.json")
-        value = figures[name].value
-        if not low <= value <= high:
-            raise CatalogError(
-                f"finance assumption {name!r}: expected a value between {low:g} and {high:g}, "
-                f"got {value:g}",
-                path="finance.json",
-            )
-        values[name] = value
+        values[name] = figures[name].value  # in BOUNDS: checked as the catalog loaded
     return Assumptions(**values)
 
 

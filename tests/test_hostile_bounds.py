@@ -144,3 +144,19 @@ def test_every_catalog_kind_refuses_an_unknown_field_naming_the_one_meant(
     line = catalog_run(tmp_path, filename, {name: {**body, typo: 1}}, capsys)
     assert f"{filename}: " in line and f"'{name}': unknown field '{typo}'" in line
     assert f"did you mean {meant}?" in line
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        ("NaN", "NaN is not a number JSON allows"),
+        ("-Infinity", "-Infinity is not a number JSON allows"),
+        ("1e400", "the number 1e400 is too large to be finite"),
+        ("9" * 40, "the number 999999999999… has 40 digits"),
+    ],
+)
+def test_a_number_json_cannot_hold_names_the_file_entry_and_field(number, says, tmp_path, capsys):
+    body = json.dumps({"fast": {"read_gbps": 1, "p99_latency_ms": 1, "source": "x"}})
+    body = body.replace('"read_gbps": 1', f'"read_gbps": {number}')
+    line = catalog_run(tmp_path, "storage.json", body.encode(), capsys)
+    assert f'cat/storage.json: entry "fast", field "read_gbps": {says}' in line

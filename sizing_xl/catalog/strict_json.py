@@ -31,21 +31,55 @@ class _Objects:
         return obj
 
 
-def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise JsonFault(f"the number {text[:12]}… has {len(text)} digits")
-    return int(text)
+class _Refused:
+    """A number JSON allows no catalog to hold, left in place so its entry and field can be
+    named once the document is parsed (the parse hooks do not know where they are)."""
+
+    def __init__(self, problem: str, found: list[_Refused]) -> None:
+        self.problem = problem
+        found.append(self)
 
 
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise JsonFault(f"the number {text[:24]} is too large to be finite")
-    return value
+def _hooks(found: list[_Refused]) -> dict[str, object]:
+    """json.loads' number hooks, each leaving a _Refused in found for a number it refuses."""
+
+    def parse_int(text: str) -> int | _Refused:
+        if len(text.lstrip("-")) > MAX_INT_DIGITS:
+            return _Refused(f"the number {text[:12]}… has {len(text)} digits", found)
+        return int(text)
+
+    def parse_float(text: str) -> float | _Refused:
+        value = float(text)
+        if not math.isfinite(value):
+            return _Refused(f"the number {text[:24]} is too large to be finite", found)
+        return value
+
+    def parse_constant(text: str) -> _Refused:
+        return _Refused(f"{text} is not a number JSON allows", found)
+
+    return {"parse_int": parse_int, "parse_float": parse_float, "parse_constant": parse_constant}
 
 
-def _constant(text: str) -> float:
-    raise JsonFault(f"{text} is not a number JSON allows")
+def _path_to(value: object, target: object) -> list[str | int]:
+    """The keys and indexes from value down to target (by identity), without recursion."""
+    stack: list[tuple[object, list[str | int]]] = [(value, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node))
+    return []
+
+
+def _where(path: list[str | int]) -> str:
+    """A catalog's 'entry "m", field "x": ', else the path into a config, as a message prefix."""
+    names = [json.dumps(p)[:80] if isinstance(p, str) else str(p) for p in path]
+    if len(path) == 2 and all(isinstance(p, str) for p in path):
+        return f"entry {names[0]}, field {names[1]}: "
+    return f"at {' → '.join(names)}: " if names else ""
 
 
 def parse_json_bytes(data: bytes) -> object:
@@ -60,20 +94,17 @@ def parse_json_bytes(data: bytes) -> object:
             f"is not UTF-8 text (byte {exc.start}, line {line}); save it as UTF-8"
         ) from None
     objects = _Objects()
+    refused: list[_Refused] = []
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=objects,
-            parse_int=_int,
-            parse_float=_float,
-            parse_constant=_constant,
-        )
+        value = json.loads(text, object_pairs_hook=objects, **_hooks(refused))  # type: ignore[arg-type]
     except json.JSONDecodeError as exc:
         raise JsonFault(
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     except RecursionError:
         raise JsonFault("is nested too deeply to be a catalog or a config") from None
+    if refused:
+        raise JsonFault(_where(_path_to(value, refused[0])) + refused[0].problem)
     if objects.repeated:
         raise JsonFault(_repeated_where(value, objects.repeated))
     return value

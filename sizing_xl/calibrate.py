@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from sizing_xl.errors import InputError
+from sizing_xl.errors import InputError, escape_controls
 from sizing_xl.files import read_bounded
 from sizing_xl.units import DTYPE_PRECISIONS
 
@@ -199,7 +199,7 @@ def parse_vllm_log(text: str) -> VllmLog:
         if not raw:
             continue
         if key in _TEXT_FIELDS:
-            found[key] = raw[0]
+            found[key] = escape_controls(raw[0])  # printed and written: no ESC reaches a terminal
             continue
         numbers = [float(r.replace(",", "")) for r in raw]
         low, high = LIMITS[key]
@@ -296,6 +296,8 @@ def calibrate(
         )
     utilization = log.utilization if log.utilization is not None else default_utilization
     assert log.available_gib is not None
+    if log.total_gib is not None and log.weights_gib is not None:
+        _check_fits(log.weights_gib, log.available_gib, log.total_gib)
     overhead = usable * utilization - weights - log.available_gib
     return Calibration(
         usable_gib_per_gpu=usable,
@@ -309,3 +311,14 @@ def calibrate(
         pipeline_parallel=pp,
         weights_from_log=log.weights_gib is not None,
     )
+
+
+def _check_fits(weights: float, available: float, total: float) -> None:
+    """A log whose weights and KV memory per GPU exceed its GPUs' memory contradicts itself
+    (a spliced or edited log): nothing true can be calibrated from it."""
+    if weights + max(0.0, available) > total:
+        raise InputError(
+            "--vllm-log",
+            f"its weights ({weights:.2f} GiB) and available KV cache memory ({available:.2f} GiB) "
+            f"per GPU exceed the {total:.2f} GiB its GPUs have: the figures contradict each other",
+        )

@@ -160,3 +160,57 @@ def test_a_number_json_cannot_hold_names_the_file_entry_and_field(number, says, 
     body = body.replace('"read_gbps": 1', f'"read_gbps": {number}')
     line = catalog_run(tmp_path, "storage.json", body.encode(), capsys)
     assert f'cat/storage.json: entry "fast", field "read_gbps": {says}' in line
+
+
+def calibrate_log(tmp_path, text: str, *flags: str) -> int:
+    log = tmp_path / "start-up.log"
+    log.write_text(text, "utf-8")
+    return run(["calibrate", "--vllm-log", str(log), "--server", "dgx-h100", *flags])
+
+
+@pytest.mark.parametrize(
+    ("lines", "says"),
+    [
+        (
+            "total_gpu_memory (79.19GiB)\nModel loading took 60 GiB\n",
+            "exceed the 79.19 GiB its GPUs have",
+        ),
+        ("gpu_memory_utilization=1.5\nModel loading took 15 GiB\n", "utilization 1.5 is beyond"),
+        ("gpu_memory_utilization=0\nModel loading took 15 GiB\n", "utilization 0 is beyond"),
+    ],
+)
+def test_a_log_that_contradicts_itself_is_refused(lines, says, tmp_path, capsys):
+    text = lines + "Available KV cache memory: 30 GiB\n"
+    assert calibrate_log(tmp_path, text) == EXIT_INPUT
+    assert says in one_line(capsys)
+
+
+def test_a_log_of_another_gpu_or_model_is_a_one_line_warning_each(capsys):
+    """The 8B log calibrated as the 70B on an H100 node: both disagreements named, exit 0."""
+    log = REPO / "tests" / "data" / "vllm_logs" / "llama31-8b-rtx3090.log"
+    argv = ["calibrate", "--vllm-log", str(log), "--server", "dgx-h100"]
+    assert run([*argv, "--model", "llama-3.1-70b"]) == 0
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 2 and all(": warning: " in w for w in warnings)
+    assert "a log from another GPU?" in warnings[0]
+    assert "model llama-3.1-70b's checkpoint is 131.42 GiB" in warnings[1]
+
+
+def test_calibrated_entries_are_marked_derived_from_the_logs_file_name(tmp_path, capsys):
+    log = REPO / "tests" / "data" / "vllm_logs" / "llama3-8b-h100.log"
+    argv = ["calibrate", "--vllm-log", str(log), "--server", "dgx-h100"]
+    assert run([*argv, "--model", "llama-3.1-8b", "--catalog-dir", str(tmp_path)]) == 0
+    for kind, name in (("servers", "dgx-h100-calibrated"), ("models", "llama-3.1-8b-calibrated")):
+        entry = json.loads((tmp_path / f"{kind}.json").read_text("utf-8"))[name]
+        assert entry["verified"] is False
+        assert entry["source"].startswith("calibrated from the vLLM log llama3-8b-h100.log (")
+        assert str(log.parent) not in entry["source"]
+
+
+def test_a_logs_model_name_reaches_no_terminal_as_control_bytes(tmp_path, capsys):
+    text = (
+        "model='\x1b]0;owned\x07', \nModel loading took 15 GiB\nAvailable KV cache memory: 30 GiB\n"
+    )
+    assert calibrate_log(tmp_path, text, "--model", "llama-3.1-8b") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;owned\\x07" in out

@@ -26,7 +26,7 @@ from sizing_xl.cli.common import (
     fail,
 )
 from sizing_xl.deployment import plan_deployment
-from sizing_xl.errors import CatalogError, InputError, UnknownEntryError
+from sizing_xl.errors import CatalogError, InputError, UnknownEntryError, escape_controls
 from sizing_xl.i18n import fmt_dec, fmt_int, fmt_num
 from sizing_xl.methods import EngineKnobs, MethodInput
 from sizing_xl.methods.defaults import engine_defaults, vllm_release
@@ -141,6 +141,7 @@ def catalog_entries(
     if server is not None:
         body = server.model_dump(exclude={"name"}, exclude_none=True)
         body.update(
+            **_derived(source, server.name),
             usable_gib_per_gpu=round(cal.usable_gib_per_gpu, 4),
             usable_source=source,
             display_name=f"{server.label} (calibrated)",
@@ -150,6 +151,7 @@ def catalog_entries(
         default = engine_defaults().vllm.gpu_memory_utilization
         body = model.model_dump(exclude={"name"}, exclude_none=True)
         body.update(
+            **_derived(source, model.name),
             weights_gib=round(cal.weights_gib, 4),
             weights_precision=model.weights_precision or "bf16",
             weights_source=f"{source}: the weights per GPU it gives x "
@@ -166,6 +168,25 @@ def catalog_entries(
         )
         entries["models"] = {f"{model.name}-calibrated": body}
     return entries
+
+
+def _derived(source: str, base: str) -> dict[str, object]:
+    """A calibrated entry is derived from one log, not checked against a datasheet."""
+    return {"source": f"{source} (its other fields as {base}'s)", "verified": False}
+
+
+def weights_mismatch(cal: Calibration, model: ModelSpec | None) -> str | None:
+    """A warning when the weights the log loaded are far from the named model's checkpoint
+    (a log of another model or precision)."""
+    weights = model_weights(model) if model and cal.weights_from_log else None
+    if weights is None or abs(cal.weights_gib - weights.gib) <= 0.2 * weights.gib:
+        return None
+    return (
+        f"the log loads {fmt_dec(cal.weights_gib, 2)} GiB of weights over its "
+        f"{cal.tensor_parallel * cal.pipeline_parallel} GPUs, model {model.name}'s checkpoint "
+        f"is {fmt_dec(weights.gib, 2)} GiB: a log of another model or precision? The "
+        "calibration uses the log's figure"
+    )
 
 
 def gpu_mismatch(log: VllmLog, server: ServerSpec | None) -> str | None:
@@ -258,11 +279,10 @@ def run(argv: Sequence[str]) -> int:
             default_utilization=vllm_release(log.version).gpu_memory_utilization,
             model_weights_gib=weights.gib if model and (weights := model_weights(model)) else None,
         )
-        warning = gpu_mismatch(log, server)
+        warnings = [w for w in (gpu_mismatch(log, server), weights_mismatch(cal, model)) if w]
         repro = reproduce(log, cal, model, server) if model else None
-        source = (
-            f"calibrated from the vLLM log {Path(args.vllm_log).name}"  # not this machine's path
-        )
+        # the file's name, not this machine's path
+        source = f"calibrated from the vLLM log {escape_controls(Path(args.vllm_log).name)}"
         entries = catalog_entries(cal, model, server, source)
         written = (
             [merge_entries(args.catalog_dir, kind, body) for kind, body in entries.items()]
@@ -277,12 +297,11 @@ def run(argv: Sequence[str]) -> int:
         return fail(prog, f"catalog: {exc}", EXIT_CATALOG)
     except OSError as exc:
         return fail(prog, f"cannot write the catalog: {exc}", EXIT_OUTPUT)
-    if warning:
-        sys.stderr.write(f"{prog}: warning: {warning}\n")
+    sys.stderr.writelines(f"{prog}: warning: {w}\n" for w in warnings)
     if args.format == "json":
         doc = {
             "log": vars(log) | {"kv_precision": log.kv_precision},
-            "warnings": [warning] if warning else [],
+            "warnings": warnings,
             "calibration": vars(cal),
             "flags": flags(cal),
             "reproduced": repro,

@@ -16,6 +16,7 @@ from tests.conftest import REPO, SEED_FLAGS
 
 SIZING = ["--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "100"]
 SIZING += ["--effective-context", "8192"]
+CELLS = ("llama-3.1-70b", "dgx-h100", 100.0, 8192.0)  # SIZING as a function's cells
 
 
 def one_line(capsys) -> str:
@@ -214,3 +215,35 @@ def test_a_logs_model_name_reaches_no_terminal_as_control_bytes(tmp_path, capsys
     assert calibrate_log(tmp_path, text, "--model", "llama-3.1-8b") == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;owned\\x07" in out
+
+
+@pytest.mark.parametrize("text", ["１０００", "١٠٠٠", "1_000", "1e400"])
+def test_a_udf_argument_refuses_what_the_flag_refuses_in_the_same_words(text, capsys):
+    udfs = pytest.importorskip("sizing_xl.udfs")
+    with pytest.raises(SystemExit, match=str(EXIT_INPUT)):
+        run([*SIZING, "--runtime-overhead-gib", text])
+    flag_says = one_line(capsys).split("--runtime-overhead-gib: ", 1)[1].split(" (see")[0]
+    cell = udfs.SIZING_NODES_FINAL(*CELLS, None, None, None, text)
+    assert cell == f"ERROR: runtime_overhead_gib: {flag_says}"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (True, "node_price_usd: expected a number, got TRUE"),
+        ("1_000", "node_price_usd: expected a finite number in ASCII digits, got '1_000'"),
+        ("１０００", "node_price_usd: expected a finite number in ASCII digits, got '１０００'"),
+        ("10.5", "prompt_tokens: expected a whole number in ASCII digits, got '10.5'"),
+    ],
+)
+def test_an_option_is_read_by_the_same_parser(value, says):
+    udfs = pytest.importorskip("sizing_xl.udfs")
+    key = says.split(":", 1)[0]
+    cell = udfs.SIZING_NODES_FINAL(*CELLS, options=[[key, value]])
+    assert cell == f"ERROR: {says}"
+
+
+def test_excels_floats_and_blank_cells_still_size():
+    udfs = pytest.importorskip("sizing_xl.udfs")
+    options = [["node_price_usd", 300000.0], ["prompt_tokens", 4096.0], ["pue", None]]
+    assert isinstance(udfs.SIZING_NODES_FINAL(*CELLS, options=options), int)

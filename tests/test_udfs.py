@@ -72,7 +72,7 @@ def test_what_excel_passes_is_understood(args, expected):
         ((M, S, True, 131072.0), "ERROR: concurrency: expected a whole number, got TRUE"),
         ((M, S, None, 131072.0), "ERROR: concurrency: required, but the cell is empty"),
         ((M, S, "   ", 131072.0), "ERROR: concurrency: required, but the cell is empty"),
-        ((M, S, "lots", 131072.0), "ERROR: concurrency: expected a whole number, got text 'lots'"),
+        ((M, S, "lots", 131072.0), "ERROR: concurrency: expected a whole number in ASCII digits"),
         ((M, S, [[1.0, 2.0]], 131072.0), "ERROR: concurrency: expected a single cell, got a range"),
         ((M, S, 1000.0, 0.0), "ERROR: effective_context: expected a number >= 1, got 0"),
         (

@@ -3,37 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
-from sizing_xl.errors import nearest, one_line, shown
+from sizing_xl.errors import nearest, one_line
+from sizing_xl.numbers import ascii_number
 
 EXIT_OK = 0
 EXIT_INPUT = 2  # a flag, a value or a name the user gave is wrong
 EXIT_CATALOG = 3  # a catalog file is missing or malformed
 EXIT_OUTPUT = 4  # an output file could not be written
 
-# ASCII digits only: int() and float() also take '١٢٣', '１２３' and '1_000', which a
-# spreadsheet or a shell script would never mean as a number.
-_INT = re.compile(r"[+-]?[0-9]+")
-_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-
 
 def ascii_int(text: str) -> int:
-    if not _INT.fullmatch(text.strip()) or len(text) > 30:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number in ASCII digits, got {shown(text)}"
-        )
-    return int(text)
+    return int(_flag_number(text, whole=True))
 
 
 def ascii_float(text: str) -> float:
-    value = float(text) if _FLOAT.fullmatch(text.strip()) and len(text) <= 40 else None
-    if value is None or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(
-            f"expected a finite number in ASCII digits, got {shown(text)}"
-        )
-    return value
+    return float(_flag_number(text, whole=False))
+
+
+def _flag_number(text: str, *, whole: bool) -> int | float:
+    """The one number parser (sizing_xl/numbers.py), its refusal as argparse's error."""
+    try:
+        return ascii_number(text, whole=whole)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class Parser(argparse.ArgumentParser):

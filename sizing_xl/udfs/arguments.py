@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
 from sizing_xl.errors import InputError, shown
+from sizing_xl.numbers import ascii_number
 
 
 def single(value: object, name: str) -> object:
@@ -38,23 +39,21 @@ def _given(value: object, name: str, default: object) -> object:
     return value
 
 
-def _number(value: object, name: str, what: str) -> float:
+def _number(value: object, name: str, *, whole: bool) -> float:
+    """A cell's number; text is read by the flags' parser (ASCII digits, '70%' allowed)."""
+    what = "a whole number" if whole else "a number"
     if isinstance(value, bool):  # TRUE/FALSE are not numbers here, though bool is an int
         raise InputError(name, f"expected {what}, got {str(value).upper()}")
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
-        percent = text.endswith("%")
+    if isinstance(value, str):
         try:
-            number = float(text.rstrip("%").strip()) / (100 if percent else 1)
-        except ValueError:
-            raise InputError(name, f"expected {what}, got text {shown(value)}") from None
-    else:
+            return float(ascii_number(value, whole=whole, percent=not whole))
+        except ValueError as exc:
+            raise InputError(name, str(exc)) from None
+    if not isinstance(value, int | float):
         raise InputError(name, f"expected {what}, got {type(value).__name__}")
-    if not math.isfinite(number):
+    if not math.isfinite(value):
         raise InputError(name, f"expected {what}, got {shown(value)}")
-    return number
+    return float(value)
 
 
 def _check_range(number: float, name: str, minimum: float | None, maximum: float | None) -> None:
@@ -71,7 +70,7 @@ def as_int(
     value = _given(value, name, default)
     if value is None:
         return default
-    number = _number(value, name, "a whole number")
+    number = _number(value, name, whole=True)
     if not number.is_integer():
         raise InputError(name, f"expected a whole number, got {shown(value)}")
     _check_range(number, name, minimum, None)
@@ -102,7 +101,7 @@ def as_float(
     value = _given(value, name, default)
     if value is None:
         return default
-    number = _number(value, name, "a number")
+    number = _number(value, name, whole=False)
     _check_range(number, name, minimum, maximum)
     return number
 
@@ -149,8 +148,11 @@ def as_table(value: object, name: str, schema: type[BaseModel]) -> list[dict[str
     return rows
 
 
-def as_options(value: object, name: str, allowed: Iterable[str]) -> dict[str, object]:
-    """A two-column range of (option, value) rows: blank rows skipped, names checked.
+def as_options(
+    value: object, name: str, allowed: Iterable[str], numbers: Mapping[str, bool]
+) -> dict[str, object]:
+    """A two-column range of (option, value) rows: blank rows skipped, names checked, the
+    options `numbers` names read as the arguments are (True: a whole number).
 
     It carries any request field without an argument of its own (a node price, an SLO, a cloud
     offer, a currency), so the functions keep a short signature.
@@ -173,5 +175,8 @@ def as_options(value: object, name: str, allowed: Iterable[str]) -> dict[str, ob
             raise InputError(name, f"unknown option {shown(key)}; known: {near}")
         if given is None or (isinstance(given, str) and not given.strip()):
             continue
-        options[key] = given.strip() if isinstance(given, str) else given
+        if key in numbers:
+            options[key] = (as_int if numbers[key] else as_float)(given, key)
+        else:
+            options[key] = given.strip() if isinstance(given, str) else given
     return options

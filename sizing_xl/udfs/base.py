@@ -14,6 +14,7 @@ except ImportError as exc:  # pragma: no cover - the UDFs are the Excel face, xl
     ) from exc
 
 from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec, overlay
+from sizing_xl.catalog.checks import numeric_fields
 from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
 from sizing_xl.errors import InputError, SizingError, one_line
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS
@@ -59,6 +60,11 @@ ARGUMENT_FIELDS = frozenset(
     }
 )
 OPTION_FIELDS = tuple(sorted(set(SizingRequest.model_fields) - ARGUMENT_FIELDS))
+# Options that take a number (True: a whole one), read as the arguments and the flags are
+OPTION_NUMBERS = {
+    name: SizingRequest.model_fields[name].annotation in (int, int | None)
+    for name in numeric_fields(SizingRequest) & set(OPTION_FIELDS)
+}
 
 SCENARIOS = {
     **{name: name for name in SCENARIO_NAMES},
@@ -291,7 +297,7 @@ def argument_fields(
     the seed's defaults, `options` adds any other request field."""
     utilization = as_float(gpu_memory_utilization, "gpu_memory_utilization", 0.0)
     return {
-        **as_options(options, "options", OPTION_FIELDS),
+        **as_options(options, "options", OPTION_FIELDS, OPTION_NUMBERS),
         "model": as_text(model, "model"),
         "server": as_text(server, "server"),
         "storage": as_text(storage, "storage", "profile_default"),

@@ -6,8 +6,12 @@ import difflib
 import re
 from collections.abc import Sequence
 
-# C0/C1 controls, lone surrogates and the non-characters: nothing a one-line message should hold
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# C0/C1 controls, lone surrogates, the non-characters and the bidirectional controls (U+202E
+# shows "exe.txt" as "txt.exe"): nothing a one-line message or a catalog should hold
+UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 SHOWN_CHARS = 80  # how much of a user's argument a message echoes
 LINE_CHARS = 400  # the longest message line, suggestions included
 
@@ -37,18 +41,20 @@ def nearest(word: str, choices: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
+def shown_path(path: object, limit: int = SHOWN_CHARS) -> str:
+    """A path for a message: controls escaped, cut in the middle to limit with '…', so the
+    file name and the reason after it stay on the line."""
+    text = escape_controls(str(path))
+    if len(text) <= limit:
+        return text
+    head = limit // 3
+    return text[:head] + "…" + text[len(text) - (limit - head - 1) :]
+
+
 def one_line(message: str, limit: int = LINE_CHARS) -> str:
     """A message as one printable line of at most limit characters."""
     text = escape_controls(str(message))
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def nearest(word: str, choices: Sequence[str]) -> str | None:
-    """The choice closest to a mistyped word (difflib), or None when none is close."""
-    if not word.startswith("-") and any(c.startswith("-") for c in choices):
-        return None
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
-    return found[0] if found else None
 
 
 class SizingError(Exception):
@@ -69,7 +75,7 @@ class CatalogError(SizingError):
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(f"{shown_path(path)}: {message}" if path else message)
 
 
 class UnknownEntryError(CatalogError):

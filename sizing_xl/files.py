@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sizing_xl.errors import InputError, SizingError, escape_controls, shown
+from sizing_xl.errors import InputError, SizingError, shown, shown_path
 
 KEEP_BACKUPS = 3  # dated copies of a replaced file kept beside it
 STALE_TEMP_SECONDS = 3600  # a temp file this old is a dead writer's, whatever its PID says
@@ -62,7 +62,7 @@ class OutputError(SizingError, OSError):
     """An output path this tool will not write: not a regular file, or no such directory."""
 
     def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{escape_controls(str(path))}: {problem}")
+        super().__init__(f"{shown_path(path)}: {problem}")
 
 
 def xlsx_target(path: str | os.PathLike[str]) -> Path:
@@ -98,7 +98,7 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     parent = target.parent
     try:
         problem = (
-            None
+            ("is not writable" if not os.access(parent, os.W_OK) else None)
             if parent.is_dir()
             else "is not a directory"
             if parent.exists()
@@ -107,7 +107,7 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         problem = f"cannot be read ({exc.strerror})"
     if problem:
-        raise OutputError(given, f"the directory {escape_controls(str(parent))} {problem}")
+        raise OutputError(given, f"the directory {shown_path(parent)} {problem}")
     return target
 
 

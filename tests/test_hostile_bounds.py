@@ -247,3 +247,40 @@ def test_excels_floats_and_blank_cells_still_size():
     udfs = pytest.importorskip("sizing_xl.udfs")
     options = [["node_price_usd", 300000.0], ["prompt_tokens", 4096.0], ["pue", None]]
     assert isinstance(udfs.SIZING_NODES_FINAL(*CELLS, options=options), int)
+
+
+LLAMA_CONFIG = REPO / "tests" / "data" / "configs" / "llama-3.1-8b" / "config.json"
+
+
+def test_a_pasted_row_holds_no_formula(tmp_path, capsys):
+    """Config text such as '=1+1' gets Excel's quote prefix, as the workbook writers give it."""
+    config = json.loads(LLAMA_CONFIG.read_text("utf-8")) | {"architectures": ["=1+1"]}
+    path = tmp_path / "m" / "config.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(config), "utf-8")
+    assert run(["model-from-config", str(path), "--name", "@m", "--format", "row"]) == 0
+    cells = capsys.readouterr().out.splitlines()[1].split("\t")
+    assert "'=1+1" in cells and "'@m" in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
+@pytest.mark.parametrize("flag", ["--output-json-file", "--output-markdown-file", "--catalog-dir"])
+def test_a_long_path_is_cut_so_the_reason_stays_on_the_line(flag, tmp_path, capsys):
+    long = str(tmp_path / ("d" * 240) / ("e" * 240) / "out.json")
+    code = run([*SEED_FLAGS, flag, long])
+    line = one_line(capsys)
+    assert code in (EXIT_CATALOG, EXIT_OUTPUT) and not line.endswith("…\n"), line
+    assert "…" in line and len(line) < 300 and "/out.json" in line
+
+
+def test_a_long_policy_is_cut_in_the_message(capsys):
+    assert run([*SEED_FLAGS, "--policy", "x" * 500 + "=1"]) == EXIT_INPUT
+    assert "x" * 80 not in one_line(capsys)
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f"])
+def test_bidirectional_controls_are_refused_in_catalog_text(mark, tmp_path, capsys):
+    body = {"fast": {"read_gbps": 1, "p99_latency_ms": 1, "source": f"exe{mark}txt.json"}}
+    line = catalog_run(tmp_path, "storage.json", body, capsys)
+    code = mark.encode("unicode_escape").decode()
+    assert f"storage.json: storage profile 'fast': source: holds the character {code}" in line

@@ -96,11 +96,12 @@ def _leaf_types(annotation: object) -> set[type]:
 
 def text_problem(text: str, limit: int) -> str | None:
     """Why text cannot go into a catalog, or None."""
-    # controls, lone surrogates and non-characters break .xlsx XML, JSON encoders and terminals
+    # controls, lone surrogates and non-characters break .xlsx XML, JSON encoders and terminals;
+    # bidirectional controls reorder what a sheet or terminal shows
     bad = UNPRINTABLE.search(text)
     if bad:
         code = escape_controls(bad.group())
-        return f"holds the character {code}, which no workbook or JSON file can carry safely"
+        return f"holds the character {code}, which no workbook, JSON file or terminal shows safely"
     if len(text) > limit:
         return f"is {len(text):,} characters long; at most {limit:,}"
     return None

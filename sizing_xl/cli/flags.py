@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
 from sizing_xl.cli.common import EXIT_CATALOG, EXIT_INPUT, ascii_float, ascii_int, fail
-from sizing_xl.errors import InputError, SizingError, UnknownEntryError
+from sizing_xl.errors import InputError, SizingError, UnknownEntryError, shown
 from sizing_xl.methods import METHOD_NAMES
 from sizing_xl.request import (
     DEFAULT_POLICIES,
@@ -273,7 +273,7 @@ def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
             raise InputError(
                 "--policy",
                 f"expected SCENARIO.KNOB=VALUE with SCENARIO in "
-                f"{'/'.join(SCENARIO_NAMES)} and KNOB in {'/'.join(_POLICY_KNOBS)}, got {spec!r}",
+                f"{'/'.join(SCENARIO_NAMES)} and KNOB in {'/'.join(_POLICY_KNOBS)}, got {shown(spec)}",
             )
         changes.setdefault(scenario, {})[knob] = value.strip()
     policies = dict(DEFAULT_POLICIES)

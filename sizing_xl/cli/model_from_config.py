@@ -18,7 +18,7 @@ from sizing_xl.cli.common import (
 )
 from sizing_xl.config_import import import_model
 from sizing_xl.errors import CatalogError, InputError
-from sizing_xl.excel.columns import MODEL_COLUMNS
+from sizing_xl.excel.columns import MODEL_COLUMNS, pasted_cell
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +66,7 @@ def run(argv: Sequence[str]) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "row":
         row = {"name": imported.name, **imported.entry}
-        cells = ["" if row.get(c) is None else str(row[c]) for c in MODEL_COLUMNS]
+        cells = [pasted_cell(row.get(c)) for c in MODEL_COLUMNS]
         sys.stdout.write("\t".join(MODEL_COLUMNS) + "\n" + "\t".join(cells) + "\n")
     else:
         sys.stdout.write(

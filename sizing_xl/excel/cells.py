@@ -13,6 +13,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sizing_xl.excel.columns import FORMULA_LEADERS
+
 # One visual convention for every sheet (the README's "Colours" table):
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 FONT = "Calibri"  # LibreOffice shows its metric twin, Carlito, where Calibri is absent
@@ -42,17 +44,13 @@ HEAT = ColorScaleRule(
     end_color="F8696B",
 )
 
-# A cell whose text starts with one of these is read as a formula (or as one by CSV tools)
-# when a person edits it; such text gets Excel's quote prefix as well as the string type.
-_FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def put_text(ws: Worksheet, ref: str, text: str):
     """Write text that must stay text, whatever it starts with (catalog names, user input)."""
     cell = ws[ref]
     cell.value = text
     cell.data_type = "s"  # openpyxl turns any "=…" string into a formula otherwise
-    if text.startswith(_FORMULA_LEADERS):
+    if text.startswith(FORMULA_LEADERS):  # Excel's quote prefix as well as the string type
         cell.quotePrefix = True
     return cell
 

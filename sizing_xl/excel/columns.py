@@ -1,7 +1,23 @@
-"""Sheet layouts read beyond the workbook builders: the catalog sheets' column order and the
-Sizing sheet's inputs (no openpyxl here: the Excel functions and the Lite script read them)."""
+"""Sheet layouts read beyond the workbook builders: the catalog sheets' column order, the
+Sizing sheet's inputs and text safe to paste (no openpyxl here: the Excel functions, the Lite
+script and the CLI read them)."""
 
 from __future__ import annotations
+
+# A cell whose text starts with one of these is read as a formula (or as one by CSV tools)
+# when a person edits or pastes it.
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def pasted_cell(value: object) -> str:
+    """A value as the text to paste into a sheet; text Excel would read as a formula gets its
+    quote prefix ('), which keeps it text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
+        return "'" + value
+    return str(value)
+
 
 # Column order of each catalog sheet; workbook formulas find columns by these names.
 MODEL_COLUMNS: tuple[str, ...] = (

@@ -302,8 +302,8 @@ def _throughput_alerts(
         tp = r.throughput
         if tp is None or r.memory_sessions_per_node == 0:
             continue
-        if tp.limit is not None and r.sessions_per_node == 0:
-            if tp.limit == "ttft":
+        if r.slo_limit:
+            if r.slo_limit == "ttft":
                 why = (
                     f"prefill of {fmt_int(tp.prompt_tokens)} tokens takes "
                     f"{fmt_dec(tp.ttft_seconds or 0, 2)} s > {fmt_num(request.max_ttft_seconds)} s; "

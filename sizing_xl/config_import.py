@@ -243,7 +243,7 @@ def model_from_config(
         entry["intermediate_size"] = inter
     entry.update(_weights(r, index))
     if not name:
-        name = _name_from(config, origin)
+        name = _name_from(config, folder=None, field="name")
     entry["source"] = f"{origin}: " + ", ".join(dict.fromkeys(r.used))
     if r.warnings:
         entry["notes"] = "; ".join(r.warnings)
@@ -359,14 +359,15 @@ def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
     return out
 
 
-def _name_from(config: dict, origin: str) -> str:
+def _name_from(config: dict, *, folder: str | None, field: str) -> str:
+    """The last part of the config's _name_or_path, else the folder a config file was named
+    in (never the current directory's); else the name is asked for."""
     path = config.get("_name_or_path")
     if isinstance(path, str) and path.strip():
         return path.rstrip("/").split("/")[-1]
-    parent = Path(origin).resolve().parent.name
-    if not parent:
-        raise InputError("--name", "the config names no model: give --name")
-    return parent
+    if folder:
+        return folder
+    raise InputError(field, "the config names no model (no _name_or_path): give a name")
 
 
 def import_model(path: str | Path, *, name: str | None = None) -> ImportedModel:
@@ -376,10 +377,11 @@ def import_model(path: str | Path, *, name: str | None = None) -> ImportedModel:
     index_path = config_path.with_name("model.safetensors.index.json")
     index = read_json_file(index_path, "config") if index_path.is_file() else None
     folder = config_path.resolve().parent.name
+    given = folder if config_path.parent != Path(".") else None  # 'config.json' names no folder
     # the entry's source names the file by its folder, never this machine's path
     return model_from_config(
         config,
-        name=name or _name_from(config, str(config_path)),
+        name=name or _name_from(config, folder=given, field="--name"),
         index=index,
         origin=f"{folder}/{config_path.name}" if folder else config_path.name,
     )

@@ -79,6 +79,14 @@ class ScenarioResult:
         return self.throughput.memory_sessions_per_node
 
     @property
+    def slo_limit(self) -> str | None:
+        """The SLO ("ttft", "tokens_per_second") that leaves no session where memory holds some."""
+        tp = self.throughput
+        if tp is None or self.sessions_per_node or not self.memory_sessions_per_node:
+            return None
+        return tp.limit
+
+    @property
     def feasible(self) -> bool:
         return self.nodes_final is not None
 

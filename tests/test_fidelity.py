@@ -128,14 +128,16 @@ def test_quantized_checkpoints_keep_embeddings_head_and_ignored_modules_at_16_bi
 
 def test_an_unknown_quantization_names_itself_and_falls_back_to_the_dtype():
     config = json.loads((DATA / "configs" / "meta-llama__llama-3.1-8b" / "config.json").read_text())
-    imported = model_from_config({**config, "quantization_config": {"quant_method": "hqq9"}})
+    imported = model_from_config(
+        {**config, "quantization_config": {"quant_method": "hqq9"}}, name="x"
+    )
     assert any("'hqq9' not read" in w and "bf16" in w for w in imported.warnings)
     assert imported.entry["weights_precision"] == "bf16"
 
 
 def test_fp8_block_checkpoint_is_one_byte_per_quantized_weight():
     config = json.loads((DATA / "configs" / "deepseek-ai__deepseek-v3" / "config.json").read_text())
-    imported = model_from_config(config)
+    imported = model_from_config(config, name="x")
     assert imported.entry["weights_precision"] == "fp8"
     # 671 B parameters, most at one byte: DeepSeek-V3's published FP8 checkpoint is ~642 GiB
     assert 600 < imported.entry["weights_gib"] < 700

@@ -284,3 +284,39 @@ def test_bidirectional_controls_are_refused_in_catalog_text(mark, tmp_path, caps
     line = catalog_run(tmp_path, "storage.json", body, capsys)
     code = mark.encode("unicode_escape").decode()
     assert f"storage.json: storage profile 'fast': source: holds the character {code}" in line
+
+
+def test_an_unreachable_ttft_slo_is_named_as_the_reason():
+    udfs = pytest.importorskip("sizing_xl.udfs")
+    cell = udfs.SIZING_NODES_FINAL(*CELLS, options=[["max_ttft_seconds", 0.001]])
+    assert cell.startswith("INFEASIBLE: no node meets the TTFT SLO (prefill takes")
+
+
+def test_a_config_without_a_name_is_named_after_its_folder_only_when_one_is_given(
+    tmp_path, monkeypatch, capsys
+):
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text(LLAMA_CONFIG.read_text("utf-8"), "utf-8")
+    assert run(["model-from-config", str(folder / "config.json")]) == 0
+    assert '"my-model"' in capsys.readouterr().out
+    monkeypatch.chdir(folder)  # 'config.json' alone names no folder: not the directory's name
+    assert run(["model-from-config", "config.json"]) == EXIT_INPUT
+    assert "--name: the config names no model" in one_line(capsys)
+    udfs = pytest.importorskip("sizing_xl.udfs")
+    cell = udfs.SIZING_MODEL_FROM_CONFIG(LLAMA_CONFIG.read_text("utf-8"))
+    assert cell == "ERROR: name: the config names no model (no _name_or_path): give a name"
+
+
+def test_a_server_named_twice_in_any_case_is_compared_once(capsys):
+    argv = ["compare", *SIZING[:2], *SIZING[4:], "--servers", "dgx300,DGX300", "--format", "json"]
+    assert run(argv) == 0
+    assert len(json.loads(capsys.readouterr().out)["servers"]) == 1
+
+
+def test_every_output_path_is_checked_before_any_is_written(tmp_path, capsys):
+    first, second = tmp_path / "a.json", tmp_path / "a.md"
+    argv = ["--output-json-file", str(first), "--output-markdown-file", str(second)]
+    assert run([*SEED_FLAGS, *argv, "--output-xlsx", str(tmp_path / "board.txt")]) == EXIT_INPUT
+    assert "--output-xlsx: expected a .xlsx file name" in one_line(capsys)
+    assert list(tmp_path.iterdir()) == []

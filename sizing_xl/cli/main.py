@@ -30,7 +30,7 @@ from sizing_xl.errors import (
     nearest,
     shown,
 )
-from sizing_xl.files import output_target, write_text_atomic
+from sizing_xl.files import output_target, write_text_atomic, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
 from sizing_xl.planning.ranges import (
     DEFAULT_SAMPLES,
@@ -212,7 +212,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     paths = (args.output_json_file, args.output_markdown_file, args.output_focus, args.output_xlsx)
     outputs = [f for f in paths if f]
     try:
-        for path in outputs:  # every path checked before any is written
+        if args.output_xlsx:  # every path checked before any is written
+            xlsx_target(args.output_xlsx)
+        for path in outputs:
             output_target(path)
         if args.output_json_file:
             write_text_atomic(args.output_json_file, render_json(result, lang=lang, ranges=ranges))

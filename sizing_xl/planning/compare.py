@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sizing_xl.catalog import Catalog
+from sizing_xl.catalog import Catalog, normalize_name
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.deployment import plan_deployment
 from sizing_xl.errors import InputError
@@ -93,7 +93,9 @@ def compare_servers(
     catalog = catalog or load_catalog()
     if not servers:
         raise InputError("--servers", "expected at least one server name")
-    options = [best_option(base, s, catalog) for s in dict.fromkeys(servers)]
+    # one option per server, however often or in whatever case it is named
+    unique = {normalize_name(s): s for s in servers}.values()
+    options = [best_option(base, s, catalog) for s in unique]
 
     def rank(o: ServerOption) -> tuple[bool, float, float]:
         cost = monthly_cost(o)

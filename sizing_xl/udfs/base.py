@@ -317,6 +317,15 @@ def pick_scenario(result: SizingResult, scenario: object) -> ScenarioResult:
 
 
 def infeasible(r: ScenarioResult) -> str:
+    """Why a scenario has no node count: an SLO no node meets, or memory for not one session."""
+    tp = r.throughput
+    if tp and r.slo_limit == "ttft":
+        return f"INFEASIBLE: no node meets the TTFT SLO (prefill takes {tp.ttft_seconds:.2f} s)"
+    if tp and r.slo_limit == "tokens_per_second":
+        return (
+            "INFEASIBLE: no node meets the tokens/s SLO (one session alone decodes at "
+            f"{tp.tokens_per_second_per_session:.1f} tokens/s)"
+        )
     return (
         f"INFEASIBLE: not one session fits a node ({r.kv_per_session_gib:.2f} GiB per "
         f"session, {r.hbm_budget_gib:.1f} GiB budget)"

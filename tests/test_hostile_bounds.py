@@ -1,5 +1,7 @@
 """Hostile input, round two: numbers that overflow, work without bounds, files that are not
-files, concurrent merges. Each case is one line and its exit code, never a traceback."""
+files, concurrent merges, misspelt catalog keys, contradictory logs, numbers in other scripts,
+text that would act on a terminal or a sheet. Each case is one line and its exit code, never a
+traceback."""
 
 from __future__ import annotations
 

@@ -342,7 +342,7 @@ def test_sizing_range_gives_the_cli_s_percentiles_in_a_cell():
         ("nodes", "P55", ["concurrency=1..2"], None, "ERROR: percentile:"),
         ("nodes", "P50", ["concurency=1..2"], None, "ERROR: uncertain: no uncertain field"),
         ("nodes", "P50", [["concurrency", 5.0, 1.0]], None, "ERROR: uncertain concurrency:"),
-        ("nodes", "P50", [["concurrency", 1.0, "x"]], None, "high: expected a number"),
+        ("nodes", "P50", [["concurrency", 1.0, "x"]], None, "high: expected a finite number"),
         ("nodes", "P50", [[None, None]], None, "required, but the cells are empty"),
         ("tco_monthly", "P50", ["pue=1.2..1.5"], None, "give node_price_usd or cloud_offer"),
         ("per_mtok_owned", "P50", ["pue=1.2..1.5"], [["node_price_usd", 1e5]], "output_tokens"),

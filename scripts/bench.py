@@ -169,6 +169,7 @@ def main() -> None:
     )
 
     planning_figures(catalog, naive)
+    perf_figures(catalog, t_naive)
 
     try:
         from sizing_xl.excel.director import build_director_workbook
@@ -261,6 +262,48 @@ def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:
     row("100 x 100 grid, sweep_nodes()", t_sweep, t_bare, "nested loop")
     row("  same, make_request() + size() per point", t_each, t_bare, "nested loop")
     ranges_figures(catalog, naive)
+
+
+def perf_figures(catalog, t_naive: float) -> None:
+    """One step-time estimate (issue 19's goal: at most 50 µs in-process) beside the naive
+    seed formula, and a 100-load curve through `sizing perf`'s engine."""
+    from sizing_xl.planning.perf import perf_curve
+    from sizing_xl.step_time import estimate_step, perf_constants
+
+    model, server = catalog.model("llama-3.1-70b"), catalog.server("dgx-h100")
+    constants = perf_constants()
+
+    def one() -> object:
+        return estimate_step(
+            model=model,
+            server=server,
+            weights_bytes=141e9,
+            weights_precision="bf16",
+            tensor_parallel=8,
+            kv_bytes_per_element=2,
+            input_tokens=1024,
+            output_tokens=1024,
+            concurrency=64,
+            max_batch=670,
+            constants=constants,
+        )
+
+    loads = list(range(1, 101))
+
+    def curve() -> object:
+        return perf_curve(
+            model="llama-3.1-70b",
+            server="dgx-h100",
+            tensor_parallel=8,
+            input_tokens=1024,
+            output_tokens=1024,
+            concurrencies=loads,
+            catalog=catalog,
+        )
+
+    print("throughput (step-time model)")
+    row("one estimate_step()", per_call(one), t_naive, "naive")
+    row("  a 100-load curve, perf_curve()", per_call(curve), t_naive * 100, "100 naive")
 
 
 def ranges_figures(catalog, naive: Callable[..., list[int]]) -> None:

@@ -10,6 +10,7 @@ KV) are only compared against.
 
     python scripts/fidelity.py            # per case and summary
     python scripts/fidelity.py --summary  # the summary lines the README quotes
+    python scripts/fidelity.py --perf     # the step-time model against measured benchmarks
 """
 
 from __future__ import annotations
@@ -214,10 +215,62 @@ def summary(rows: list[Row], engine: str) -> dict[str, dict[str, float]]:
     return out
 
 
+def perf_table(summary_only: bool) -> None:
+    """The step-time model against the pinned benchmarks: per-user tokens/s (1 / TPOT) and TTFT,
+    as the factor apart (exp of the mean |log ratio|) and the worst, on the points it was fitted
+    on and on the held-out ones, by GPU and by dense or MoE."""
+    from perf_points import geo_mean, load_points, model_of, roofline_tpot_ms, size_point
+
+    rows = [size_point(p) for p in load_points()]
+    if not summary_only:
+        print(f"{'point':6} {'set':8} {'server':9} {'engine':7} {'model':34} {'TP':>3} "
+              f"{'ISL':>6} {'OSL':>5} {'conc':>5} {'TPOT ms':>8} {'est.':>7} {'TTFT ms':>8} "
+              f"{'est.':>8}")  # fmt: skip
+        for r in rows:
+            p, e = r.point, r.estimate
+            ttft = f"{p['ttft_ms']:>8.0f} {e.ttft_ms:>8.0f}" if p.get("ttft_ms") else ""
+            print(f"{p['id']:6} {p['set']:8} {p['server']:9} {p['engine'][:7]:7} "
+                  f"{p['model'][:34]:34} {p['tp']:>3} {p['isl']:>6} {p['osl']:>5} "
+                  f"{p['concurrency']:>5} {p['tpot_ms']:>8.1f} {e.tpot_ms:>7.1f} {ttft}")  # fmt: skip
+
+    def line(label: str, group: list) -> None:
+        tpot = [r.tpot_ratio for r in group]
+        ttft = [t for r in group if (t := r.ttft_ratio) is not None and r.estimate.queued == 0]
+        worst = max(max(t, 1 / t) for t in tpot)
+        text = f"  {label:24} {len(tpot):>3} points  per-user tokens/s {geo_mean(tpot):.2f}x"
+        text += f" (worst {worst:.2f}x)"
+        if ttft:
+            text += f"  TTFT {geo_mean(ttft):.2f}x over {len(ttft)} (worst "
+            text += f"{max(max(t, 1 / t) for t in ttft):.2f}x)"
+        print(text)
+
+    before = [p["tpot_ms"] / roofline_tpot_ms(p) for p in load_points()]
+    print("\nstep-time model against measured benchmarks (typical factor apart, worst)")
+    print(
+        f"  {'roofline before it':24} {len(before):>3} points  per-user tokens/s "
+        f"{geo_mean(before):.2f}x (worst {max(max(t, 1 / t) for t in before):.2f}x)"
+    )
+    for chosen in ("fit", "held-out"):
+        group = [r for r in rows if r.point["set"] == chosen]
+        line(chosen, group)
+        for server in sorted({r.point["server"] for r in group}):
+            line(f"  {server}", [r for r in group if r.point["server"] == server])
+        for kind, moe in (("dense", False), ("MoE", True)):
+            members = [r for r in group if bool(model_of(r.point["model"]).num_experts) is moe]
+            if members:
+                line(f"  {kind}", members)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="print the summary only")
+    parser.add_argument(
+        "--perf", action="store_true", help="the step-time model against measured benchmarks"
+    )
     args = parser.parse_args()
+    if args.perf:
+        perf_table(args.summary)
+        return 0
     rows = [predict(case) for case in load_cases()]
     if not args.summary:
         print(

@@ -65,6 +65,7 @@ class CheckpointSize:
     params_16bit: int  # embeddings, output head, norms, routers, ignored modules, vision tower
     quantized_params: int
     bytes: float
+    active_params: int = 0  # what one token runs through: routed experts at top-k of E
 
 
 def _pos(cfg: dict, *keys: str) -> int:
@@ -241,7 +242,9 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
         if value > LIMITS[key]:
             raise InputError("config", f"{key} {value:,} is beyond any real model")
     ignore = IgnoreList(quant.ignore if quant else ())
-    quantized = plain = 0
+    quantized = plain = idle = 0
+    experts = _pos(cfg, "num_local_experts", "num_experts", "n_routed_experts")
+    routed = _pos(cfg, "num_experts_per_tok", "experts_per_token", "moe_topk")
     for layer in range(layers):
         attention = _attention(cfg, hidden, full=_global_layer(cfg, layer))
         for name, params, quantizable in attention + _mlp(cfg, hidden, layer):
@@ -250,6 +253,8 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
                 quantized += params
             else:
                 plain += params
+            if name.startswith("mlp.experts.") and experts and routed:
+                idle += params * (experts - min(routed, experts)) // experts
         plain += 2 * hidden  # two RMSNorm weights per layer
     embed = vocab * hidden
     tied = cfg.get("tie_word_embeddings", cfg.get("model_type") in TIED_BY_DEFAULT)
@@ -258,7 +263,8 @@ def checkpoint_size(cfg: dict, quant: Quantization | None, weight_bytes: float) 
     plain += embed + hidden + _vision(cfg) + (0 if head_quantized else head)
     quantized += head if head_quantized else 0
     size = plain * weight_bytes + quantized * (quant.bytes_per_param if quant else weight_bytes)
-    return CheckpointSize(quantized + plain, plain, quantized, size)
+    total = quantized + plain
+    return CheckpointSize(total, plain, quantized, size, active_params=total - idle)
 
 
 def _num(value: object, default: float) -> float:

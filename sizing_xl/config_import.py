@@ -333,6 +333,8 @@ def _weights(r: _Reader, index: dict | None) -> dict[str, object]:
     if all(isinstance(cfg.get(k), int) for k in ("hidden_size", "vocab_size")):
         counted = checkpoint_size(cfg, quant, plain_bytes)
         out["params_total_b"] = round(counted.params / 1e9, 3)
+        if counted.active_params < counted.params:  # an MoE: what one token runs through
+            out["params_active_b"] = round(counted.active_params / 1e9, 3)
         r.used.extend(r.label(k) for k in COUNT_KEYS if k in cfg and r.label(k) not in r.used)
     metadata = (index or {}).get("metadata")
     total = metadata.get("total_size") if isinstance(metadata, dict) else None

@@ -288,3 +288,24 @@ def test_special_files_are_refused_without_blocking(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="FIFO"):
         import_model(fifo)
+
+
+@pytest.mark.parametrize(
+    ("folder", "published_b"),
+    [
+        ("deepseek-ai__deepseek-v3", 37),  # model card: "671B total parameters with 37B activated"
+        ("qwen__qwen3-30b-a3b", 3.3),  # model card: "30.5B in total and 3.3B activated"
+        ("qwen__qwen3-235b-a22b-fp8", 22),  # model card: "235B in total and 22B activated"
+        ("mistralai__mixtral-8x7b-instruct-v0.1", 12.9),  # Mistral AI: "12.9B parameters per token"
+        ("meta-llama__llama-4-scout-17b-16e-instruct", 17),  # "17B active parameters"
+    ],
+)
+def test_an_moe_config_counts_the_parameters_one_token_runs_through(folder, published_b):
+    entry = import_model(str(CONFIGS / folder / "config.json")).entry
+    assert entry["params_active_b"] == pytest.approx(published_b, rel=0.05)
+    assert entry["params_active_b"] < entry["params_total_b"]
+
+
+def test_a_dense_config_has_no_active_parameter_count_of_its_own():
+    entry = import_model(str(CONFIGS / "meta-llama__llama-3.1-8b" / "config.json")).entry
+    assert "params_active_b" not in entry

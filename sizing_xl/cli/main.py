@@ -50,6 +50,7 @@ COMMANDS = {
     "compare": "the same load on several servers, each at its best layout, with costs",
     "calibrate": "read a vLLM start-up log and write the catalog entries it implies",
     "model-from-config": "turn a Hugging Face config.json into a models.json entry",
+    "perf": "TTFT, TPOT and tokens/s of one replica under a benchmark's load",
 }
 
 
@@ -184,6 +185,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         from sizing_xl.cli import plan as cli_plan
 
         return cli_plan.run(argv[0], argv[1:])
+    if argv[:1] == ["perf"]:
+        from sizing_xl.cli import perf as cli_perf
+
+        return cli_perf.run(argv[1:])
     if argv[:1] == ["model-from-config"]:
         from sizing_xl.cli import model_from_config as cli_import
 

@@ -1,0 +1,188 @@
+"""The step-time model: physical properties, measured accuracy pinned, the fit never reads the
+held-out points, and `sizing perf`'s faces."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from sizing_xl import load_catalog
+from sizing_xl.cli import run
+from sizing_xl.planning.perf import perf_curve
+from sizing_xl.step_time import estimate_step, perf_accuracy, perf_constants
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import fit_perf  # noqa: E402
+import perf_points  # noqa: E402
+
+CATALOG = load_catalog()
+CASES = [  # (model, server, TP)
+    ("llama-3.1-8b", "dgx-h100", 1),
+    ("llama-3.1-70b", "dgx-h200", 4),
+    ("gpt-oss-120b", "dgx-b200", 1),
+    ("deepseek-v3", "mi300x-8", 8),
+    ("qwen3-235b-a22b", "dgx-h100", 8),
+]
+
+
+def estimate(model, server, tp, *, isl=1024, osl=1024, n=16, server_spec=None):
+    m, s = CATALOG.model(model), server_spec or CATALOG.server(server)
+    weights = perf_curve(
+        model=model,
+        server=server,
+        input_tokens=isl,
+        output_tokens=osl,
+        concurrencies=[1],
+        tensor_parallel=tp,
+    )
+    return estimate_step(
+        model=m,
+        server=s,
+        weights_bytes=weights.weights_gib * 2**30,
+        weights_precision=weights.weights_precision,
+        tensor_parallel=tp,
+        kv_bytes_per_element=2,
+        input_tokens=isl,
+        output_tokens=osl,
+        concurrency=n,
+        max_batch=weights.kv_sessions,
+    )
+
+
+@pytest.mark.parametrize(("model", "server", "tp"), CASES)
+def test_more_sessions_never_raise_per_user_throughput(model, server, tp):
+    rates = [
+        estimate(model, server, tp, n=n).tokens_per_second_per_user
+        for n in (1, 2, 8, 32, 128, 512, 4096)
+    ]
+    assert rates == sorted(rates, reverse=True)
+
+
+@pytest.mark.parametrize(("model", "server", "tp"), CASES)
+def test_a_longer_context_never_makes_a_step_faster(model, server, tp):
+    """At the same batch; where a longer context leaves the KV pool fewer sessions than the
+    load, the batch shrinks and the rest queue: their first token comes later, not sooner."""
+    for n in (1, 64):
+        steps = [estimate(model, server, tp, isl=isl, n=n) for isl in (128, 1024, 8192, 32768)]
+        whole = [e for e in steps if e.queued == 0]
+        assert [e.tpot_ms for e in whole] == sorted(e.tpot_ms for e in whole)
+        assert [e.ttft_ms for e in steps] == sorted(e.ttft_ms for e in steps)
+        assert [e.batch for e in steps] == sorted((e.batch for e in steps), reverse=True)
+
+
+@pytest.mark.parametrize(("model", "server", "tp"), CASES)
+@pytest.mark.parametrize(
+    "faster",
+    ["hbm_bandwidth_tbps_per_gpu", "bf16_dense_tflops_per_gpu", "fp8_dense_tflops_per_gpu"],
+)
+def test_a_faster_gpu_never_gives_a_slower_step(model, server, tp, faster):
+    spec = CATALOG.server(server)
+    quicker = spec.model_copy(update={faster: getattr(spec, faster) * 1.5})
+    for n in (1, 64, 1024):
+        slow = estimate(model, server, tp, n=n)
+        fast = estimate(model, server, tp, n=n, server_spec=quicker)
+        assert fast.tpot_ms <= slow.tpot_ms and fast.ttft_ms <= slow.ttft_ms
+
+
+def test_a_moe_step_at_one_session_reads_about_its_active_weights_not_all():
+    one = estimate("deepseek-v3", "dgx-h200", 8, n=1)
+    full = estimate("deepseek-v3", "dgx-h200", 8, n=512)
+    assert one.weights_ms < 0.15 * full.weights_ms
+
+
+def test_the_held_out_error_is_pinned_and_perf_json_states_it_as_measured_now():
+    rows = [perf_points.size_point(p) for p in perf_points.load_points()]
+    held = [r for r in rows if r.point["set"] == "held-out"]
+    tpot = [r.tpot_ratio for r in held]
+    ttft = [t for r in held if (t := r.ttft_ratio) is not None and r.estimate.queued == 0]
+    a = perf_accuracy()
+    assert a.held_out_points == len(held) >= 30
+    assert a.tokens_per_second_per_user_factor == round(perf_points.geo_mean(tpot), 2)
+    assert a.ttft_factor == round(perf_points.geo_mean(ttft), 2)
+    # today's accuracy as bounds (issue 19's goal: 1.25x, none beyond 2x; TTFT 1.5x)
+    assert a.tokens_per_second_per_user_factor <= 1.35
+    assert a.tokens_per_second_per_user_worst <= 3.2
+    assert a.ttft_factor <= 1.85
+    before = [p["tpot_ms"] / perf_points.roofline_tpot_ms(p) for p in perf_points.load_points()]
+    assert perf_points.geo_mean(before) > 2 * a.tokens_per_second_per_user_factor - 1
+
+
+def test_the_pinned_points_span_gpus_engines_dense_and_moe_and_loads():
+    points = perf_points.load_points()
+    assert len(points) >= 40
+    assert len({p["server"] for p in points}) >= 4
+    assert {"vllm", "sglang"} <= {p["engine"].split()[0] for p in points}
+    moe = {bool(perf_points.model_of(p["model"]).num_experts) for p in points}
+    assert moe == {True, False}
+    loads = [p["concurrency"] for p in points]
+    assert min(loads) == 1 and max(loads) >= 128
+    assert all(p["source"] and p["quote"] for p in points)
+
+
+def test_the_fit_reproduces_perf_json_and_never_reads_the_held_out_points(monkeypatch, capsys):
+    fitted = perf_constants()
+    every = perf_points.load_points()
+    blanked = [p if p["set"] == "fit" else {**p, "tpot_ms": 1e6, "ttft_ms": 1e6} for p in every]
+    monkeypatch.setattr(fit_perf, "load_points", lambda: blanked)
+    monkeypatch.setattr(sys, "argv", ["fit_perf.py"])
+    assert fit_perf.main() == 0
+    printed = json.loads(capsys.readouterr().out.split("\nfit points")[0])
+    for key in fit_perf.DECODE | fit_perf.PREFILL:
+        assert printed[key] == pytest.approx(getattr(fitted, key), rel=1e-3), key
+
+
+def test_perf_prints_the_curve_and_how_far_to_trust_it(capsys):
+    flags = [
+        "perf", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--tensor-parallel", "8",
+        "--input-tokens", "1024", "--output-tokens", "1024", "--lang", "en",
+    ]  # fmt: skip
+    assert run([*flags, "--concurrency", "1,64,512"]) == 0
+    text = capsys.readouterr().out
+    assert "per-user tokens/s is typically 1.31x" in text and "TTFT" in text
+    rows = [line.split() for line in text.splitlines()[-3:]]
+    assert [r[0] for r in rows] == ["1", "64", "512"]
+    assert run([*flags, "--concurrency", "1,64", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [p["concurrency"] for p in doc["points"]] == [1, 64]
+    assert doc["accuracy"]["outside_measured"] == []
+    assert (
+        doc["points"][0]["tokens_per_second_per_user"]
+        > doc["points"][1]["tokens_per_second_per_user"]
+    )
+    assert run([*flags, "--concurrency", "8", "--format", "csv"]) == 0
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert row["concurrency"] == "8" and float(row["tpot_ms"]) > 0
+
+
+def test_perf_says_when_it_extrapolates_past_what_was_measured(capsys):
+    flags = ["perf", "--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1"]
+    assert run([*flags, "--input-tokens", "1000", "--output-tokens", "100", "--lang", "en"]) == 0
+    assert "ℹ Outside what was measured: no measured point on the B300 GPU" in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--concurrency", "0"], "--concurrency"),
+        (["--concurrency", "1,x"], "--concurrency"),
+        (["--concurrency", ",".join(["1"] * 201)], "at most 200"),
+        (["--concurrency", "1", "--model", "llama-3.1-7b"], "did you mean"),
+        (["--concurrency", "1", "--tensor-parallel", "3"], "tensor"),
+        (["--concurrency", "1", "--input-tokens", "0"], "--input-tokens"),
+    ],
+)
+def test_perf_refuses_bad_input_in_one_line(capsys, extra, words):
+    flags = ["perf", "--model", "llama-3.1-8b", "--server", "dgx-h100"]
+    flags += ["--input-tokens", "100", "--output-tokens", "100"]
+    code = run([*flags, *extra])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err

@@ -82,11 +82,21 @@ _CURRENCY_SIGNS: dict[str, dict[Lang, str]] = {
 }
 
 
-def fmt_money(amount: float, currency: str, lang: Lang) -> str:
-    """R$ 1.234.567 / $1,234,567; amounts under 100 keep cents (US$ 3,73 / $3.73)."""
-    places = 2 if round(abs(amount), 2) < 100 else 0
+def fmt_money(
+    amount: float,
+    currency: str,
+    lang: Lang,
+    *,
+    places: int | None = None,
+    english_digits: bool = False,
+) -> str:
+    """R$ 1.234.567 / $1,234,567; amounts under 100 keep cents (US$ 3,73 / $3.73); `places`
+    fixes the decimals (a price per token: $0.037). english_digits: the language's sign with
+    1,234.5 digits, for a text that localize_numbers turns to the file's way afterwards."""
+    if places is None:
+        places = 2 if round(abs(amount), 2) < 100 else 0
     text = f"{abs(amount):,.{places}f}"
-    if lang == "pt-BR":  # Brazilian separators: 1.234.567,89
+    if lang == "pt-BR" and not english_digits:  # Brazilian separators: 1.234.567,89
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     sign = _CURRENCY_SIGNS.get(currency, {}).get(lang, f"{currency} ")
     return f"{'-' if amount < 0 else ''}{sign}{text}"

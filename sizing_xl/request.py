@@ -118,6 +118,8 @@ class SizingRequest(_Frozen):
     pue: float | None = Field(default=None, ge=1, le=10)
     cloud_offer: str | None = Field(default=None, min_length=1)
     output_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
+    input_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
+    api_offer: str | None = Field(default=None, min_length=1)
     # below one token per session-hour, a cost per 1M tokens runs to hundreds of digits
     currency: str = Field(default="USD", pattern=CURRENCY_PATTERN)
     usd_to_currency: float | None = Field(default=None, gt=0, le=1e9)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from sizing_xl.alert_texts import TEXT
-from sizing_xl.catalog import CloudOffer, ModelSpec, ServerSpec, StorageProfile
+from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec, StorageProfile
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
 from sizing_xl.methods.base import EngineMemory
@@ -141,6 +141,7 @@ class FinanceInfo:
     price_source: str | None
     price_as_of: str | None
     cloud_offer: CloudOffer | None
+    api_offer: ApiPrice | None = None
     assumptions: dict[str, dict[str, object]]  # name -> value, unit, source, as_of
 
 

@@ -5,12 +5,15 @@ The result models live in results.py and the request in request.py; both are re-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sizing_xl import engine
 from sizing_xl.alerts import evaluate_alerts
 from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities, spare_nodes
-from sizing_xl.catalog import Catalog, CloudOffer
+from sizing_xl.catalog import ApiPrice, Catalog, CloudOffer
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import ScenarioCost, scenario_cost
+from sizing_xl.costs.api import pick_api
 from sizing_xl.costs.assumptions import figures_used
 from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.deployment import Deployment
@@ -77,8 +80,36 @@ def _nodes(
     return operational, operational + spares, spares, after
 
 
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """What a sizing's fleet is priced against: a cloud offer and a pay-per-token API."""
+
+    offer: CloudOffer | None
+    api: ApiPrice | None
+
+
+def prices_for(ctx: Context, catalog: Catalog) -> Prices:
+    """The request's cloud offer and API price, else the cheapest of the same node and model."""
+    request = ctx.request
+    offer = pick_offer(
+        catalog.cloud,
+        catalog.servers,
+        ctx.server,
+        catalog.cloud_offer(request.cloud_offer) if request.cloud_offer else None,
+    )
+    hours = ctx.assumptions.hours_per_month
+    api = pick_api(
+        catalog.api,
+        ctx.model,
+        catalog.api_price(request.api_offer) if request.api_offer else None,
+        input_tokens=(request.input_tokens_per_session_per_hour or 0.0) * hours,
+        output_tokens=(request.output_tokens_per_session_per_hour or 1.0) * hours,
+    )
+    return Prices(offer, api)
+
+
 def load_and_cost(
-    ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None
+    ctx: Context, sc: ScenarioCapacity, prices: Prices
 ) -> tuple[float, tuple[int | None, int | None, int, int | None], ScenarioCost | None]:
     """A scenario's peak load, its nodes (_nodes) and what they cost: the arithmetic of
     scenario_result, which ranges.py runs once per sample."""
@@ -93,19 +124,21 @@ def load_and_cost(
             nodes=final,
             server=ctx.server,
             node_price_usd=request.node_price_usd,
-            offer=offer,
+            offer=prices.offer,
             assumptions=ctx.assumptions,
             concurrency=request.concurrency,
             output_tokens_per_session_per_hour=request.output_tokens_per_session_per_hour,
+            api=prices.api,
+            input_tokens_per_session_per_hour=request.input_tokens_per_session_per_hour,
         )
     )
     return peak, nodes, cost
 
 
-def scenario_result(ctx: Context, sc: ScenarioCapacity, offer: CloudOffer | None) -> ScenarioResult:
+def scenario_result(ctx: Context, sc: ScenarioCapacity, prices: Prices) -> ScenarioResult:
     """A scenario's capacity carried to the request's load: nodes, then what they cost."""
     request, plan, capacity = ctx.request, ctx.plan, sc.capacity
-    peak, (operational, final, spares, after), cost = load_and_cost(ctx, sc, offer)
+    peak, (operational, final, spares, after), cost = load_and_cost(ctx, sc, prices)
     kv = capacity.kv_per_session_bytes
     return ScenarioResult(
         ha_mode=sc.policy.ha_mode,
@@ -168,14 +201,9 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     ctx, plan, weights = stage.ctx, stage.ctx.plan, stage.ctx.weights
     model, server = ctx.model, ctx.server
     storage = catalog.storage_profile(request.storage)
-    offer = pick_offer(
-        catalog.cloud,
-        catalog.servers,
-        server,
-        catalog.cloud_offer(request.cloud_offer) if request.cloud_offer else None,
-    )
+    prices = prices_for(ctx, catalog)
     scenarios = {
-        name: Scenario(name=name, results=scenario_result(ctx, sc, offer))
+        name: Scenario(name=name, results=scenario_result(ctx, sc, prices))
         for name, sc in stage.scenarios.items()
     }
     check = None
@@ -208,7 +236,8 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         install_usd=server.install_usd,
         price_source="given as --node-price-usd" if priced else server.price_source,
         price_as_of=None if priced else server.price_as_of,
-        cloud_offer=offer,
+        cloud_offer=prices.offer,
+        api_offer=prices.api,
         assumptions=figures_used(catalog.finance, ctx.overrides, ctx.assumptions),
     )
     alerts = evaluate_alerts(

@@ -372,3 +372,28 @@ def test_a_json_sweep_streams_its_points_in_bounded_memory(tmp_path):
     doc = json.loads(target.read_text("utf-8"))
     assert len(doc["points"]) == 4000 and size_mib > 25
     assert peak_kib / 1024 < 150  # the interpreter and the package, not the document
+
+
+def test_growth_and_compare_state_the_rate_and_keep_csv_money_in_the_asked_currency(capsys):
+    money = ["--currency", "BRL", "--usd-to-currency", "5.4", "--rate-as-of", "2026-11-20"]
+    load = ["--concurrency", "700", "--effective-context", "32768", "--lang", "en"]
+    grow = ["growth", "--model", "llama-3.1-70b", "--server", "dgx-h100", *load]
+    grow += ["--growth-monthly", "0.1", "--months", "2"]
+    assert run([*grow, *money]) == EXIT_OK
+    assert "Exchange rate: 1 USD = 5.4 BRL (2026-11-20)" in capsys.readouterr().out.splitlines()[1]
+    assert run([*grow, "--format", "csv"]) == EXIT_OK
+    usd = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert run([*grow, *money, "--format", "csv"]) == EXIT_OK
+    brl = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert "recommended_tco_monthly_usd" not in brl[0]
+    for a, b in zip(usd, brl, strict=True):
+        assert float(b["recommended_tco_monthly_brl"]) == pytest.approx(
+            5.4 * float(a["recommended_tco_monthly_usd"]),
+            abs=0.03,  # each to the cent
+        )
+    cmp_ = ["compare", "--model", "llama-3.1-70b", "--servers", "dgx-h100,dgx-h200", *load]
+    assert run([*cmp_, *money]) == EXIT_OK
+    assert "Exchange rate: 1 USD = 5.4 BRL" in capsys.readouterr().out
+    assert run([*cmp_, *money, "--format", "csv"]) == EXIT_OK
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "recommended_tco_monthly_brl" in header and "_usd" not in header

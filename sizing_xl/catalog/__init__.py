@@ -3,6 +3,7 @@
 
 from sizing_xl.catalog.schemas import (
     AS_OF_PATTERN,
+    ApiPrice,
     Catalog,
     CloudOffer,
     FinanceFigure,
@@ -16,6 +17,7 @@ from sizing_xl.catalog.schemas import (
 
 __all__ = [
     "AS_OF_PATTERN",
+    "ApiPrice",
     "Catalog",
     "CloudOffer",
     "FinanceFigure",

@@ -51,6 +51,8 @@ UPPER_BOUNDS: dict[str, float] = {
     "write_gbps": 1e6,
     "p99_latency_ms": 1e7,
     "usd_per_hour": 1e6,
+    "usd_per_mtok_input": 1e4,
+    "usd_per_mtok_output": 1e4,
     "usd_per_hour_1y": 1e6,
     "usd_per_hour_3y": 1e6,
     "value": 1e12,

@@ -24,6 +24,7 @@ CATALOG_FILES = {
     "storage": "storage.json",
     "cloud": "cloud.json",
     "finance": "finance.json",
+    "api": "api.json",
 }
 
 

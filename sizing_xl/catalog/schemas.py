@@ -17,6 +17,7 @@ from pydantic import (
     PositiveInt,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -240,6 +241,30 @@ class CloudOffer(_Entry):
     as_of: AsOf
 
 
+class ApiPrice(_Entry):
+    """A pay-per-token API serving open weights, in USD per 1M tokens; `models` names the
+    catalog models it prices (the first the one served, the rest the same weights or
+    architecture, as its notes say)."""
+
+    provider: str
+    provider_model: str | None = None
+    models: tuple[str, ...] = Field(min_length=1)
+    usd_per_mtok_input: float = Field(ge=0)
+    usd_per_mtok_output: PositiveFloat
+    as_of: AsOf
+
+    @field_validator("models")
+    @classmethod
+    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(normalize_name(m) for m in v)
+
+    def usd(self, input_tokens: float, output_tokens: float) -> float:
+        """What the tokens cost at the list price."""
+        return (
+            input_tokens * self.usd_per_mtok_input + output_tokens * self.usd_per_mtok_output
+        ) / 1e6
+
+
 class FinanceFigure(_Entry):
     """One assumption of the owned-hardware TCO or the throughput check, with its unit."""
 
@@ -248,13 +273,14 @@ class FinanceFigure(_Entry):
     as_of: AsOf
 
 
-Spec = TypeVar("Spec", ModelSpec, ServerSpec, StorageProfile, CloudOffer, FinanceFigure)
+Spec = TypeVar("Spec", ModelSpec, ServerSpec, StorageProfile, CloudOffer, FinanceFigure, ApiPrice)
 _SCHEMAS: dict[str, type[_Entry]] = {
     "models": ModelSpec,
     "servers": ServerSpec,
     "storage": StorageProfile,
     "cloud": CloudOffer,
     "finance": FinanceFigure,
+    "api": ApiPrice,
 }
 _KIND_SINGULAR = {
     "models": "model",
@@ -262,6 +288,7 @@ _KIND_SINGULAR = {
     "storage": "storage profile",
     "cloud": "cloud offer",
     "finance": "finance assumption",
+    "api": "API price",
 }
 
 
@@ -274,6 +301,7 @@ class Catalog:
     storage: Mapping[str, StorageProfile]
     cloud: Mapping[str, CloudOffer] = field(default_factory=dict)
     finance: Mapping[str, FinanceFigure] = field(default_factory=dict)
+    api: Mapping[str, ApiPrice] = field(default_factory=dict)
     files: tuple[str, ...] = field(default=())
 
     def model(self, name: str) -> ModelSpec:
@@ -287,6 +315,9 @@ class Catalog:
 
     def cloud_offer(self, name: str) -> CloudOffer:
         return _lookup(self.cloud, name, "cloud")
+
+    def api_price(self, name: str) -> ApiPrice:
+        return _lookup(self.api, name, "api")
 
 
 def normalize_name(name: str) -> str:

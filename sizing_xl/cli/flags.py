@@ -235,6 +235,18 @@ MONEY_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
         "N",
         "output tokens one session produces per hour: gives $ per 1M output tokens",
     ),
+    (
+        "--input-tokens-per-session-per-hour",
+        ascii_float,
+        "N",
+        "prompt tokens one session sends per hour: an API bills them too (default 0)",
+    ),
+    (
+        "--api-offer",
+        str,
+        "NAME",
+        "pay-per-token price in api.json (default: the cheapest for the model and workload)",
+    ),
     ("--currency", str.upper, "CODE", "show amounts in this currency (default USD)"),
     ("--usd-to-currency", ascii_float, "RATE", "units of --currency per USD"),
     ("--rate-as-of", str, "DATE", "the date of that rate, e.g. 2026-11-20"),
@@ -260,6 +272,7 @@ _KIND_FLAGS = {
     "server": "--server",
     "storage profile": "--storage",
     "cloud offer": "--cloud-offer",
+    "API price": "--api-offer",
 }
 
 

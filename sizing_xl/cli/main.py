@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--list",
         nargs="?",
         const="all",
-        choices=("all", "models", "servers", "storage", "cloud", "finance"),
+        choices=("all", "models", "servers", "storage", "cloud", "finance", "api"),
         help="list what the catalogs hold and exit",
     )
     p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")

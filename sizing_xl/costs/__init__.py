@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sizing_xl.catalog import CloudOffer, ServerSpec
+from sizing_xl.catalog import ApiPrice, CloudOffer, ServerSpec
+from sizing_xl.costs.api import break_even
 from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.cloud import cloud_monthly_usd
 from sizing_xl.costs.owned import OwnedMonthly, node_power_kw, owned_monthly
@@ -38,6 +39,11 @@ class ScenarioCost:
     cloud_cost_per_session_month_usd: float | None
     usd_per_mtok_owned: float | None  # per million output tokens, at the given output rate
     usd_per_mtok_cloud: float | None
+    api_offer: str | None = None  # the pay-per-token price held against the fleet
+    api_monthly_usd: float | None = None  # the whole workload through the API
+    usd_per_mtok_api: float | None = None  # per million output tokens, input tokens included
+    break_even_owned: float | None = None  # utilisation above which owning beats the API
+    break_even_cloud: float | None = None  # the same for renting (api.py)
 
 
 def scenario_cost(
@@ -49,9 +55,12 @@ def scenario_cost(
     assumptions: Assumptions,
     concurrency: int,
     output_tokens_per_session_per_hour: float | None,
+    api: ApiPrice | None = None,
+    input_tokens_per_session_per_hour: float | None = None,
 ) -> ScenarioCost:
     """CapEx = nodes x (price + installation); owned TCO per month (owned.py); cloud per month
-    = $/hour x hours x nodes (cloud.py); $/1M output tokens = monthly cost / tokens per month."""
+    = $/hour x hours x nodes (cloud.py); $/1M output tokens = monthly cost / tokens per month;
+    the workload through a pay-per-token API and the break-even utilisations (api.py)."""
     a = assumptions
     price = node_price_usd if node_price_usd is not None else server.capex_usd
     per_node = None if price is None else price + (server.install_usd or 0.0)
@@ -71,6 +80,14 @@ def scenario_cost(
         return None if value is None or not divisor else value / divisor
 
     tco = times(owned.total)
+    api_month = (
+        None
+        if api is None or tokens_month is None
+        else api.usd(
+            concurrency * (input_tokens_per_session_per_hour or 0.0) * a.hours_per_month,
+            tokens_month,
+        )
+    )
     return ScenarioCost(  # computed here: nothing to validate
         nodes=nodes,
         node_price_usd=per_node,
@@ -90,4 +107,9 @@ def scenario_cost(
         cloud_cost_per_session_month_usd=per(cloud, concurrency),
         usd_per_mtok_owned=per(tco, tokens_month and tokens_month / MILLION),
         usd_per_mtok_cloud=per(cloud, tokens_month and tokens_month / MILLION),
+        api_offer=None if api is None else api.name,
+        api_monthly_usd=api_month,
+        usd_per_mtok_api=per(api_month, tokens_month and tokens_month / MILLION),
+        break_even_owned=break_even(tco, api_month),
+        break_even_cloud=break_even(cloud, api_month),
     )

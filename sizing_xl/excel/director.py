@@ -31,6 +31,7 @@ from sizing_xl.excel.cells import (
     set_widths,
     workbook_bytes,
 )
+from sizing_xl.excel.director_api import add_api_section
 from sizing_xl.excel.director_charts import CHARTS_ROWS, add_cost_chart, add_nodes_chart
 from sizing_xl.excel.director_ranges import add_ranges_section
 from sizing_xl.excel.director_words import WORDS
@@ -245,6 +246,7 @@ def build_executive_sheet(
         out.skip()
     out.skip()
     out.paragraph(_plain(content["comparison_conclusion"]))
+    add_api_section(out, result, lang)
     if ranges is not None:
         add_ranges_section(out, ranges, lang)
 
@@ -303,6 +305,16 @@ def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, obje
         (words["tco"], money_format(currency), amount("tco_monthly_usd")),
         (words["cloud"], money_format(currency), amount("cloud_monthly_usd")),
         (words["per_mtok_owned"], money_format(currency, cents=True), amount("usd_per_mtok_owned")),
+        (words["api"], money_format(currency), amount("api_monthly_usd")),
+        (
+            words["break_even"] + " (" + words["owned"] + ")",
+            "0%",
+            lambda r: (
+                "—"
+                if r.cost is None or r.cost.break_even_owned is None
+                else r.cost.break_even_owned
+            ),
+        ),
         (words["power"] + " (kW)", "#,##0.0", lambda r: "—" if r.cost is None else r.cost.power_kw),
     ]
 

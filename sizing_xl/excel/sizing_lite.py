@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl.workbook.workbook import Workbook
 
 from sizing_xl.catalog import Catalog
+from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.excel.sizing_xlsm import add_sizing_sheets, build_start_sheet, workbook_with_values
 from sizing_xl.files import write_atomic
 
@@ -87,7 +88,7 @@ def write_lite_bundle(target: str | Path, catalog: Catalog | None = None) -> lis
         shutil.rmtree(package)
     source = Path(str(resources.files("sizing_xl")))
     shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    catalogs = Path(str(resources.files("sizing_xl.catalogs")))
+    catalogs = Path(str(builtin_catalogs()))  # the running checkout's own, as loads read them
     if not (package / "catalogs").is_dir():  # a checkout keeps them beside the package
         shutil.copytree(
             catalogs, package / "catalogs", ignore=shutil.ignore_patterns("__pycache__")

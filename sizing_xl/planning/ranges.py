@@ -17,11 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sizing_xl.capacity import Capacities, plan_capacities
-from sizing_xl.catalog import Catalog, CloudOffer
+from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.costs.assumptions import BOUNDS
-from sizing_xl.costs.cloud import pick_offer
 from sizing_xl.errors import InputError, nearest, shown
 from sizing_xl.request import (
     SCENARIO_NAMES,
@@ -30,7 +29,7 @@ from sizing_xl.request import (
     make_request,
     resolve_policy,
 )
-from sizing_xl.scenarios import load_and_cost
+from sizing_xl.scenarios import Prices, load_and_cost, prices_for
 
 DISTRIBUTIONS = ("uniform", "triangular", "loguniform")
 DEFAULT_SAMPLES = 10_000
@@ -230,9 +229,6 @@ def percentiles(values: Sequence[float | None], ps: Sequence[float]) -> list[flo
     return out
 
 
-_UNPICKED = object()
-
-
 class _Sampler:
     """Sizes one set of input values: the capacity stage cached by its fields' values."""
 
@@ -240,7 +236,7 @@ class _Sampler:
         self.base = dict(base)
         self.catalog = catalog
         self.stages: dict[tuple[object, ...], Capacities] = {}
-        self.offer: object = _UNPICKED
+        self._prices: Prices | None = None
 
     def stage(self, values: Mapping[str, float]) -> Capacities:
         key = tuple(values.get(f) for f in CAPACITY_FIELDS)
@@ -249,13 +245,11 @@ class _Sampler:
             self.stages[key] = plan_capacities(make_request(**fields), self.catalog)
         return self.stages[key]
 
-    def point_offer(self) -> CloudOffer | None:
-        """The offer size() prices at: the request's, else the cheapest of the same node."""
-        if self.offer is _UNPICKED:
-            c, ctx = self.catalog, self.stage({}).ctx
-            requested = c.cloud_offer(ctx.request.cloud_offer) if ctx.request.cloud_offer else None
-            self.offer = pick_offer(c.cloud, c.servers, ctx.server, requested)
-        return self.offer  # type: ignore[return-value]
+    def prices(self) -> Prices:
+        """The offer and API price size() holds the fleet against."""
+        if self._prices is None:
+            self._prices = prices_for(self.stage({}).ctx, self.catalog)
+        return self._prices
 
     def figures(self, values: Mapping[str, float]) -> dict[tuple[str, ScenarioName], float | None]:
         """Every metric of every scenario at these values (the others at the request's), money
@@ -269,9 +263,10 @@ class _Sampler:
             ctx = replace(ctx, request=request, assumptions=replace(ctx.assumptions, **money))
         elif load:
             ctx = replace(ctx, request=request)
-        offer = self.point_offer()
-        if offer is not None and OFFER_PRICE in values:
-            offer = offer.model_copy(update={"usd_per_hour": values[OFFER_PRICE]})
+        prices = self.prices()
+        if prices.offer is not None and OFFER_PRICE in values:
+            offer = prices.offer.model_copy(update={"usd_per_hour": values[OFFER_PRICE]})
+            prices = replace(prices, offer=offer)
         rate = request.usd_to_currency or 1.0
         out: dict[tuple[str, ScenarioName], float | None] = {}
         for name, sc in stage.scenarios.items():
@@ -282,7 +277,7 @@ class _Sampler:
                     kv_budget_ratio=request.kv_budget_ratio,
                 )
                 sc = replace(sc, headroom=headroom)
-            _, (_, nodes, _, _), cost = load_and_cost(ctx, sc, offer)
+            _, (_, nodes, _, _), cost = load_and_cost(ctx, sc, prices)
             for metric, read in METRICS.items():
                 value = read(nodes, cost)
                 out[metric, name] = (
@@ -294,7 +289,7 @@ class _Sampler:
         """The value the request sizes with, where it names one."""
         ctx = self.stage({}).ctx
         if field == OFFER_PRICE:
-            offer = self.point_offer()
+            offer = self.prices().offer
             return None if offer is None else offer.usd_per_hour
         if field == "node_price_usd" and ctx.request.node_price_usd is None:
             return ctx.server.capex_usd

@@ -39,6 +39,12 @@ WORDS: dict[Lang, dict[str, str]] = {
         "install": " + {price} de instalação",
         "no_price_line": "Preço do nó: {source}",
         "offer": "Nuvem: {offer}, {price}/hora {kind} ({source}, {as_of})",
+        "api_line": "API: {offer}, {input} por 1M tokens de entrada e {output} por 1M de saída "
+        "({source}, {as_of})",
+        "api": "API por token, mensal",
+        "break_even": "Utilização de empate com a API",
+        "break_even_value": "próprio {owned} · nuvem {cloud} (acima disso, a frota sai mais "
+        "barata que a API; acima de 100%: a API sai mais barata mesmo a plena carga)",
         "group": "{figures} ({source}{as_of})",
         "formulas": "TCO mensal = depreciação (preço × (1 − residual) / vida) + capital (valor "
         "contábil médio × taxa) + manutenção + energia (kW × horas × PUE × $/kWh) + facilities",
@@ -74,6 +80,12 @@ WORDS: dict[Lang, dict[str, str]] = {
         "install": " + {price} installation",
         "no_price_line": "Node price: {source}",
         "offer": "Cloud: {offer}, {price}/hour {kind} ({source}, {as_of})",
+        "api_line": "API: {offer}, {input} per 1M input tokens and {output} per 1M output "
+        "tokens ({source}, {as_of})",
+        "api": "Pay-per-token API, monthly",
+        "break_even": "Break-even utilisation against the API",
+        "break_even_value": "owned {owned} · cloud {cloud} (above it the fleet is cheaper than "
+        "the API; above 100%: the API is cheaper even at full load)",
         "group": "{figures} ({source}{as_of})",
         "formulas": "Monthly TCO = depreciation (price × (1 − residual) / life) + capital (average "
         "book value × rate) + maintenance + energy (kW × hours × PUE × $/kWh) + facilities",
@@ -126,10 +138,11 @@ class Money:
     def __init__(self, finance: FinanceInfo, lang: Lang) -> None:
         self.finance, self.lang = finance, lang
 
-    def __call__(self, usd: float | None, missing: str = "—") -> str:
+    def __call__(self, usd: float | None, missing: str = "—", *, places: int | None = None) -> str:
         if usd is None:
             return missing
-        return fmt_money(usd * self.finance.usd_to_currency, self.finance.currency, self.lang)
+        amount = usd * self.finance.usd_to_currency
+        return fmt_money(amount, self.finance.currency, self.lang, places=places)
 
 
 def throughput_value(t: ScenarioThroughput, lang: Lang) -> str:
@@ -172,7 +185,51 @@ def cost_rows(
         (w["per_session"], money(cost.cost_per_session_month_usd, w["no_price"])),
         (w["per_mtok"], per_mtok),
         (w["power"], power),
+        *api_rows(cost, money, lang),
     ]
+
+
+def api_rows(cost: ScenarioCost, money: Money, lang: Lang) -> list[tuple[str, str]]:
+    """The API's monthly cost for the workload and the break-even utilisations, where an API
+    price and an output rate exist."""
+    w = WORDS[lang]
+    if cost.api_offer is None or cost.api_monthly_usd is None:
+        return []  # no price, or no output rate to bill: nothing to hold the fleet against
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else fmt_pct(round(x, 3))
+
+    return [
+        (w["api"], f"{money(cost.api_monthly_usd)} ({cost.api_offer})"),
+        (
+            w["break_even"],
+            w["break_even_value"].format(
+                owned=pct(cost.break_even_owned), cloud=pct(cost.break_even_cloud)
+            ),
+        ),
+    ]
+
+
+def rate_line(finance: FinanceInfo, lang: Lang) -> str | None:
+    """'Exchange rate: 1 USD = 5.4 BRL (2026-11-20)' where amounts are shown in another
+    currency; None in USD."""
+    if finance.currency == "USD":
+        return None
+    w = WORDS[lang]
+    return w["rate"].format(
+        rate=fmt_num(finance.usd_to_currency),
+        currency=finance.currency,
+        as_of=w["rate_as_of"].format(date=finance.rate_as_of) if finance.rate_as_of else "",
+    )
+
+
+def money_column(name: str, finance: FinanceInfo) -> str:
+    """A CSV money column's name in the amounts' currency: tco_monthly_usd, tco_monthly_brl."""
+    return f"{name}_{finance.currency.lower()}"
+
+
+def in_currency(usd: float | None, finance: FinanceInfo) -> float | None:
+    return None if usd is None else usd * finance.usd_to_currency
 
 
 def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
@@ -183,15 +240,7 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
     def dated(as_of: str | None) -> str:
         return f", {as_of}" if as_of else ""
 
-    lines = []
-    if finance.currency != "USD":
-        lines.append(
-            w["rate"].format(
-                rate=fmt_num(finance.usd_to_currency),
-                currency=finance.currency,
-                as_of=w["rate_as_of"].format(date=finance.rate_as_of) if finance.rate_as_of else "",
-            )
-        )
+    lines = [line] if (line := rate_line(finance, lang)) else []
     if finance.node_price_usd is not None:
         lines.append(
             w["price"].format(
@@ -214,6 +263,17 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
                 kind=offer.price_kind,
                 source=offer.source,
                 as_of=offer.as_of,
+            )
+        )
+    api = finance.api_offer
+    if api is not None:
+        lines.append(
+            w["api_line"].format(
+                offer=api.name,
+                input=money(api.usd_per_mtok_input, places=3),
+                output=money(api.usd_per_mtok_output, places=3),
+                source=api.source,
+                as_of=api.as_of,
             )
         )
     groups: dict[tuple[object, object], list[str]] = {}  # figures sharing a source and date

@@ -8,14 +8,16 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from sizing_xl import __version__
+from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Axis, Grid
-from sizing_xl.reports.finops import Money
+from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.reports.text import result_document
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
+from sizing_xl.results import plain
 from sizing_xl.scenarios import SizingResult
 
 
@@ -199,8 +201,10 @@ def render_growth_text(
         for s in firsts
         if s is not None
     ]
+    rate = rate_line(plan.finance, lang)
     lines = [
         growth_heading(plan, request, lang, growth),
+        *([rate] if rate else []),
         "",
         *table(header, rows),
         "",
@@ -221,16 +225,19 @@ def render_growth_csv(plan: GrowthPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     names = SCENARIO_NAMES
+    f = plan.finance
     writer.writerow(
         ["month", "concurrency"]
         + [f"{n}_nodes" for n in names]
-        + [f"{n}_tco_monthly_usd" for n in names]
-        + [f"{n}_cloud_monthly_usd" for n in names]
+        + [money_column(f"{n}_tco_monthly", f) for n in names]
+        + [money_column(f"{n}_cloud_monthly", f) for n in names]
     )
     for m in plan.months:
         nodes = ["" if m.nodes[n] is None else m.nodes[n] for n in names]
         money = [m.tco_monthly_usd[n] for n in names] + [m.cloud_monthly_usd[n] for n in names]
-        writer.writerow([m.month, m.concurrency, *nodes, *(_cents(v) for v in money)])
+        writer.writerow(
+            [m.month, m.concurrency, *nodes, *(_cents(in_currency(v, f)) for v in money)]
+        )
     return out.getvalue()
 
 
@@ -319,10 +326,36 @@ def render_compare_text(options: Sequence[ServerOption], request: SizingRequest,
                 why_text(r, lang),
             ]
         )
+    api = api_of(options)
+    if api is not None:  # the same workload through a pay-per-token API, beside the fleets
+        result, cost = api
+        money = Money(result.finance, lang)
+        price = result.finance.api_offer
+        assert price is not None and cost.api_monthly_usd is not None
+        why_api = w["api_why"].format(
+            input=money(price.usd_per_mtok_input, places=3),
+            output=money(price.usd_per_mtok_output, places=3),
+            as_of=price.as_of,
+        )
+        fleet = ["—"] * 3  # no nodes: the API's own
+        rows.append(
+            ["—", price.name, *fleet, money(cost.api_monthly_usd), "—", w["api_layout"], why_api]
+        )
     title = compare_heading(request, lang)
-    return (
-        "\n".join([title, w["compare_order"], "", *table(header, rows, left=(0, 1, 7, 8))]) + "\n"
-    )
+    finance = next((o.result.finance for o in options if o.result is not None), None)
+    rate = None if finance is None else rate_line(finance, lang)
+    body = table(header, rows, left=(0, 1, 7, 8))
+    return "\n".join([title, *([rate] if rate else []), w["compare_order"], "", *body]) + "\n"
+
+
+def api_of(options: Sequence[ServerOption]) -> tuple[SizingResult, ScenarioCost] | None:
+    """The API price the compared servers are held against (one model, one workload: the same
+    for every server) and its cost, from the first server sized with one."""
+    for o in options:
+        cost = None if o.result is None else o.result.scenario("recommended").cost
+        if o.result is not None and cost is not None and cost.api_monthly_usd is not None:
+            return o.result, cost
+    return None
 
 
 def compare_heading(request: SizingRequest, lang: Lang) -> str:
@@ -338,23 +371,36 @@ def compare_heading(request: SizingRequest, lang: Lang) -> str:
 def render_compare_csv(options: Sequence[ServerOption]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    sized = [o.result.finance for o in options if o.result is not None]
+    f = sized[0] if sized else None
+    column = (lambda name: money_column(name, f)) if f else (lambda name: f"{name}_usd")
     writer.writerow(
         ["rank", "server", "tensor_parallel", "pipeline_parallel"]
         + [f"{n}_nodes" for n in SCENARIO_NAMES]
-        + ["recommended_tco_monthly_usd", "recommended_cloud_monthly_usd", "problem"]
+        + [column("recommended_tco_monthly"), column("recommended_cloud_monthly"), "problem"]
+        + [column("api_monthly")]
     )
+
+    def amount(usd: float | None) -> str:
+        return _cents(usd if f is None else in_currency(usd, f))
+
     for rank, o in enumerate(options, 1):
         r = o.result
         if r is None:
-            writer.writerow([rank, o.server, "", "", "", "", "", "", "", o.problem])
+            writer.writerow([rank, o.server, "", "", "", "", "", "", "", o.problem, ""])
             continue
         cloud = monthly_cost(o, "cloud_monthly_usd")
         nodes = [r.scenario(n).nodes_final for n in SCENARIO_NAMES]
         writer.writerow(
             [rank, o.server, r.deployment.tensor_parallel, r.deployment.pipeline_parallel]
             + ["" if v is None else v for v in nodes]
-            + [_cents(monthly_cost(o)), _cents(cloud), ""]
+            + [amount(monthly_cost(o)), amount(cloud), "", ""]
         )
+    api = api_of(options)
+    if api is not None:
+        price = api[0].finance.api_offer
+        assert price is not None
+        writer.writerow(["", price.name, *[""] * 8, amount(api[1].api_monthly_usd)])
     return out.getvalue()
 
 
@@ -376,4 +422,12 @@ def render_compare_json(options: Sequence[ServerOption], lang: Lang) -> str:
                 "finance": doc["finance"],
             }
         servers.append(entry)
-    return _dumps({"tool": _tool(lang), "ranked_by": RANKED_BY, "servers": servers})
+    api = api_of(options)
+    doc: dict[str, object] = {"tool": _tool(lang), "ranked_by": RANKED_BY, "servers": servers}
+    if api is not None:
+        doc["api"] = {
+            "offer": plain(api[0].finance.api_offer),
+            "monthly_usd": api[1].api_monthly_usd,
+            "usd_per_mtok": api[1].usd_per_mtok_api,
+        }
+    return _dumps(doc)

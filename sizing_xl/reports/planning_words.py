@@ -8,6 +8,8 @@ WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
         "sweep_title": "Nós por cenário: {model} em {server}, método {method}",
         "critical": "Alerta crítico",
+        "api_layout": "API por token",
+        "api_why": "{input} por 1M de entrada, {output} por 1M de saída ({as_of}), a plena carga",
         "critical_note": "{mark} CRÍTICO ({code}): {message}",
         "growth_title": "Plano de crescimento: {model} em {server}, método {method}; {load}",
         "growth_rate": "{rate} ao mês a partir de {start} sessões, {months} meses",
@@ -51,6 +53,8 @@ WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "sweep_title": "Nodes per scenario: {model} on {server}, method {method}",
         "critical": "Critical alert",
+        "api_layout": "pay-per-token API",
+        "api_why": "{input} per 1M input, {output} per 1M output ({as_of}), at full load",
         "critical_note": "{mark} CRITICAL ({code}): {message}",
         "growth_title": "Growth plan: {model} on {server}, method {method}; {load}",
         "growth_rate": "{rate} a month from {start} sessions, {months} months",

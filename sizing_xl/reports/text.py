@@ -358,6 +358,13 @@ def render_catalog_listing(catalog: Catalog, kind: str, lang: Lang = "en") -> st
             f"{o.price_kind} ({o.as_of})"
             for o in catalog.cloud.values()
         ]
+    if kind in ("all", "api"):
+        lines.append(f"API ({len(catalog.api)})")
+        lines += [
+            f"  {p.name:<30} {p.provider}: ${p.usd_per_mtok_input:g} in / "
+            f"${p.usd_per_mtok_output:g} out per 1M tokens, for {', '.join(p.models)} ({p.as_of})"
+            for p in catalog.api.values()
+        ]
     if kind in ("all", "finance"):
         lines.append(f"FINANCE ({len(catalog.finance)})")
         lines += [

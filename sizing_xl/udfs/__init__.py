@@ -28,6 +28,7 @@ from sizing_xl.udfs.memory import (
 from sizing_xl.udfs.ranges import SIZING_RANGE
 from sizing_xl.udfs.scenario import (
     SIZING_ALERTS,
+    SIZING_BREAK_EVEN,
     SIZING_CAPACITY_AFTER_FAILURES,
     SIZING_CAPEX,
     SIZING_CLOUD_MONTHLY,
@@ -45,6 +46,7 @@ UDF_NAMES: tuple[str, ...] = tuple(sorted(n for n in dir() if n.startswith("SIZI
 __all__ = [
     "DOCS",
     "SIZING_ALERTS",
+    "SIZING_BREAK_EVEN",
     "SIZING_CAPACITY_AFTER_FAILURES",
     "SIZING_CAPEX",
     "SIZING_CATALOG",

@@ -213,6 +213,59 @@ def SIZING_COST_PER_MTOK(
     return _money(result, pick_scenario(result, scenario), f"usd_per_mtok_{kind}")
 
 
+@udf("basis", *SIZING_ARGS)
+def SIZING_BREAK_EVEN(
+    basis,
+    model,
+    server,
+    concurrency,
+    effective_context,
+    scenario=None,
+    kv_precision=None,
+    kv_budget_ratio=None,
+    runtime_overhead_gib=None,
+    peak_headroom_ratio=None,
+    tensor_parallel=None,
+    models=None,
+    servers=None,
+    method=None,
+    pipeline_parallel=None,
+    gpu_memory_utilization=None,
+    options=None,
+):
+    """Utilisation above which the scenario's fleet, owned or cloud, costs less than the workload through a pay-per-token API (api.json, or api_offer in options): fleet cost / API cost at full load. Above 1: the API is cheaper."""
+    kind = as_choice(basis, "basis", {"owned": "owned", "cloud": "cloud"}, "owned")
+    result = sizing_of(
+        model,
+        server,
+        concurrency,
+        effective_context,
+        kv_precision,
+        kv_budget_ratio,
+        runtime_overhead_gib,
+        peak_headroom_ratio,
+        tensor_parallel,
+        models,
+        servers,
+        None,
+        method,
+        pipeline_parallel,
+        gpu_memory_utilization,
+        options,
+    )
+    r = pick_scenario(result, scenario)
+    if r.cost is None:
+        return infeasible(r)
+    value = getattr(r.cost, f"break_even_{kind}")
+    if value is not None:
+        return value
+    if r.cost.api_offer is None:
+        return f"NO FIGURE: no API price for {result.model.name}: give api_offer in options"
+    if r.cost.api_monthly_usd is None:
+        return "NO FIGURE: give output_tokens_per_session_per_hour in options"
+    return _money(result, r, "tco_monthly_usd" if kind == "owned" else "cloud_monthly_usd")
+
+
 @udf("result_field", *SIZING_ARGS)
 def SIZING_RESULT(
     result_field,

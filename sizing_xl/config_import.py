@@ -73,6 +73,7 @@ COUNT_KEYS = (
 )
 DTYPES = {**DTYPE_PRECISIONS, "float8_e4m3fn": "fp8"}
 EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts")
+TEXT_KEYS = ("model_type", "torch_dtype", "dtype", "_name_or_path")
 TOP_K_KEYS = ("num_experts_per_tok", "experts_per_token", "moe_topk")
 
 
@@ -154,6 +155,9 @@ def model_from_config(
     """The catalog entry a config describes; one InputError for what cannot be sized."""
     r = _Reader(config)
     cfg = r.config
+    for key in TEXT_KEYS:  # read as names and looked up in tables: a list or number is a fault
+        if cfg.get(key) is not None and not isinstance(cfg[key], str):
+            raise InputError("config", f"{key}: expected text, got {shown(cfg[key])}")
     model_type = str(cfg.get("model_type") or "")
     state = [k for k in STATE_KEYS if k in cfg]
     if model_type in STATE_MODEL_TYPES or state:

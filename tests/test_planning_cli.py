@@ -397,3 +397,20 @@ def test_growth_and_compare_state_the_rate_and_keep_csv_money_in_the_asked_curre
     assert run([*cmp_, *money, "--format", "csv"]) == EXIT_OK
     header = capsys.readouterr().out.splitlines()[0]
     assert "recommended_tco_monthly_brl" in header and "_usd" not in header
+
+
+def test_a_growth_plan_as_json_holds_its_money_context_months_and_steps(capsys):
+    flags = ["growth", *SEED_FLAGS, "--growth-monthly", "0.2", "--months", "3"]
+    assert run([*flags, "--format", "json", "--currency", "BRL", "--usd-to-currency", "5"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["finance"]["currency"] == "BRL" and doc["finance"]["usd_to_currency"] == 5
+    assert [m["month"] for m in doc["months"]] == [0, 1, 2, 3]
+    assert doc["months"][0]["nodes"] == {"minimum": 2, "recommended": 3, "ideal": 5}
+    assert all({"scenario", "month"} <= set(s) for s in doc["steps"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+def test_an_unknown_offer_on_a_sweep_axis_is_one_line_exit_2_in_every_format(capsys, fmt):
+    code = run(["sweep", *SEED_FLAGS, "--vary", "cloud-offer=nope", "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "--cloud-offer: unknown cloud offer 'nope'" in err

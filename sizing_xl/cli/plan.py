@@ -268,8 +268,12 @@ def run(command: str, argv: Sequence[str]) -> int:
             return excel_extra_missing(prog, exc)
         except (OSError, SizingError) as exc:
             return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
-    for piece in [text] if isinstance(text, str) else text:
-        sys.stdout.write(piece)
+    try:
+        for piece in [text] if isinstance(text, str) else text:
+            sys.stdout.write(piece)
+    except (InputError, CatalogError) as exc:  # checked before the first byte; kept as a guard
+        sys.stdout.write("\n")
+        return sizing_failure(prog, exc)
     if args.output_xlsx and args.format == "text":
         sys.stdout.write(f"→ {escape_controls(args.output_xlsx)}\n")
     return EXIT_OK

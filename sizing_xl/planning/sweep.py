@@ -23,7 +23,7 @@ from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
 from sizing_xl.results import Alert
-from sizing_xl.scenarios import SizingResult, size
+from sizing_xl.scenarios import SizingResult, prices_for, size
 
 CONCURRENCY = "concurrency"
 
@@ -117,6 +117,7 @@ def sweep_nodes(
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
         request = make_request(**{**base, **point, CONCURRENCY: loads[0]})
         stage = plan_capacities(request, catalog)
+        prices_for(stage.ctx, catalog)  # an unknown or mismatched offer fails as size() does
         columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
         tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency
         alerts[index] = context_alert(stage.ctx.model, request.effective_context)

@@ -245,9 +245,9 @@ def render_growth_json(plan: GrowthPlan, lang: Lang) -> str:
     return _dumps(
         {
             "tool": _tool(lang),
-            "finance": plan.finance.model_dump(mode="json"),
-            "months": [vars(m) for m in plan.months],
-            "steps": [vars(s) for s in plan.steps],
+            "finance": plain(plan.finance),
+            "months": plain(plan.months),
+            "steps": plain(plan.steps),
         }
     )
 

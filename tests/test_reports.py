@@ -219,3 +219,26 @@ def test_the_json_document_reads_the_fields_as_pydantic_would_dump_them(args):
     for alert in result.alerts:
         want = TypeAdapter(Alert).dump_python(alert, mode="json")
         assert json.dumps(plain(alert)) == json.dumps(want)
+
+
+@pytest.mark.parametrize(
+    ("lang", "slo_words", "memory_words"),
+    [
+        ("en", "none meets the SLO (≥ 500 tokens/s per session)", "not even one session"),
+        ("pt-BR", "nenhuma cumpre o SLO (≥ 500 tokens/s por sessão)", "nem uma sessão"),
+    ],
+)
+def test_the_executive_report_names_an_slo_not_memory_when_an_slo_is_what_fails(
+    lang, slo_words, memory_words
+):
+    from sizing_xl.reports.executive import render_executive_report
+
+    fields = dict(model="llama-3.1-70b", server="dgx-h100", concurrency=100, effective_context=8192)
+    slo = render_executive_report(
+        size(make_request(**fields, min_tokens_per_second=500)), lang=lang
+    )
+    assert slo_words in slo and memory_words + " (" not in slo
+    memory = render_executive_report(
+        size(make_request(**fields, runtime_overhead_gib=640)), lang=lang
+    )
+    assert memory_words in memory and slo_words not in memory

@@ -157,8 +157,22 @@ def _check_engine(result: SizingResult) -> str:
     return ENGINE_LABELS[result.engine_check.method] if result.engine_check else ""
 
 
+def slo_missed(result: SizingResult, r: ScenarioResult, lang: Lang) -> str | None:
+    """The SLO that no session meets, worded ('≥ 50 tokens/s per session'), where memory would
+    hold sessions but an SLO leaves none; None where memory is what fails."""
+    t = r.throughput
+    if r.nodes_final is not None or t is None or t.limit is None or r.memory_sessions_per_unit == 0:
+        return None
+    req = result.inputs
+    value = req.min_tokens_per_second if t.limit == "tokens_per_second" else req.max_ttft_seconds
+    return phrase(lang, f"slo_{t.limit}", value=fmt_num(value or 0))
+
+
 def _meaning(result: SizingResult, name: str, lang: Lang) -> str:
     r = result.scenario(name)  # type: ignore[arg-type]
+    slo = slo_missed(result, r, lang)
+    if slo is not None:
+        return phrase(lang, "meaning_infeasible_slo", slo=slo)
     if r.nodes_final is None or r.nodes_operational is None:
         return phrase(
             lang,
@@ -297,7 +311,9 @@ def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) 
         spare_nodes=nodes_word(rec.ha_spares, lang),
         headroom=fmt_pct(rec.peak_headroom_ratio),
     )
-    suffix = "" if feasible else "_infeasible"
+    slo = slo_missed(result, rec, lang)
+    suffix = "" if feasible else ("_infeasible_slo" if slo else "_infeasible")
+    common["slo"] = slo or ""
     all_feasible = all(r.nodes_final is not None for r in s.values())
     alerts = technical_alerts(result.alerts)
     precision_key = (
@@ -349,7 +365,10 @@ def report_content(result: SizingResult, *, lang: Lang, generated_at: datetime) 
         watch_sessions=fmt_int(round(0.8 * req.concurrency)),
         precision_premise=phrase(lang, precision_key, precision=req.kv_precision.upper()),
         next_steps=phrase(
-            lang, "next_steps" + suffix, nodes=rec_values["nodes"], server=server.name
+            lang,
+            "next_steps" + suffix.removesuffix("_slo"),  # one next step for both causes
+            nodes=rec_values["nodes"],
+            server=server.name,
         ),
         dictionary_rows="\n".join(
             f"| **{p}** | {origin} | {desc} | {why} |"

@@ -88,6 +88,21 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "meaning_infeasible": "**Cenário inviável:** nem uma sessão ({kv} GiB de KV cache) cabe "
         "no budget de {budget} GiB por nó. Reduza o contexto efetivo, use precisão fp8 ou escolha "
         "um servidor com mais HBM.",
+        "meaning_infeasible_slo": "**Cenário inviável:** a memória comporta sessões, mas nenhuma "
+        "cumpre o SLO ({slo}) neste servidor. Relaxe o SLO, escolha um servidor mais rápido ou um "
+        "modelo menor.",
+        "conclusion_infeasible_slo": "**Conclusão Principal:** Com contexto de {context} tokens, "
+        "a memória de um nó {server} comporta sessões, mas nenhuma cumpre o SLO ({slo}) no "
+        "cenário recomendado. A configuração atual é **inviável**: relaxe o SLO, escolha um "
+        "servidor mais rápido ou um modelo menor.",
+        "recommendation_infeasible_slo": "Considerando os requisitos atuais (concorrência de "
+        "{concurrency} sessões, contexto de {context} tokens), **nenhum cenário recomendado é "
+        "viável com os parâmetros atuais**.\n\n**Justificativa:** Nenhuma sessão cumpre o SLO "
+        "({slo}) num nó {server}, embora a memória as comporte. Antes de qualquer procurement, "
+        "relaxe o SLO, avalie um servidor mais rápido ou um modelo menor, e gere este relatório "
+        "novamente.",
+        "slo_tokens_per_second": "≥ {value} tokens/s por sessão",
+        "slo_ttft": "TTFT ≤ {value} s",
         "conclusion": "**Conclusão Principal:** Para sustentar {concurrency} sessões simultâneas "
         "com contexto de {context} tokens, a infraestrutura passa a ser limitada por memória de "
         "GPU, exigindo **{nodes} nós {family}** (cenário recomendado) para garantir estabilidade, "
@@ -103,8 +118,8 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "não gerenciável. O cenário Ideal ({ideal} nós) é justificável apenas para cargas de "
         "missão crítica com SLA > 99.95% ou em ambientes com histórico de falhas múltiplas.",
         "comparison_infeasible": "**Conclusão Comparativa:** Ao menos um cenário é inviável com os "
-        "parâmetros atuais (nem uma sessão cabe em um nó); a comparação de custo só vale depois de "
-        "ajustar contexto, precisão ou servidor.",
+        "parâmetros atuais (nem uma sessão cabe em um nó ou cumpre os SLOs); a comparação de custo só vale depois de "
+        "ajustar contexto, precisão, servidor ou SLOs.",
         "no_alerts": "- Nenhum alerta técnico identificado.",
         "recommendation": "Considerando os requisitos atuais (concorrência de {concurrency} "
         "sessões, contexto de {context} tokens) e o perfil de uso esperado para operação em "
@@ -128,7 +143,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "implementar monitoramento de capacidade em tempo real e estabelecer política de "
         "governança para controle de contexto e concorrência.",
         "next_steps_infeasible": "**Próximos Passos:** Revisar os parâmetros de entrada (contexto, "
-        "precisão KV, servidor) e repetir o dimensionamento antes de qualquer decisão de "
+        "precisão KV, servidor, SLOs) e repetir o dimensionamento antes de qualquer decisão de "
         "investimento.",
     },
     "en": {
@@ -212,6 +227,20 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "meaning_infeasible": "**Infeasible scenario:** not even one session ({kv} GiB of KV "
         "cache) fits the {budget} GiB budget per node. Reduce the effective context, use fp8 "
         "precision or choose a server with more HBM.",
+        "meaning_infeasible_slo": "**Infeasible scenario:** memory holds sessions, but none "
+        "meets the SLO ({slo}) on this server. Relax the SLO, choose a faster server or a smaller "
+        "model.",
+        "conclusion_infeasible_slo": "**Main Conclusion:** With a context of {context} tokens, "
+        "the memory of one {server} node holds sessions, but none meets the SLO ({slo}) in the "
+        "recommended scenario. The current configuration is **infeasible**: relax the SLO, "
+        "choose a faster server or a smaller model.",
+        "recommendation_infeasible_slo": "Given the current requirements (concurrency of "
+        "{concurrency} sessions, context of {context} tokens), **no recommended scenario is "
+        "feasible with the current parameters**.\n\n**Rationale:** No session meets the SLO "
+        "({slo}) on a {server} node, although memory holds them. Before any procurement, relax "
+        "the SLO, evaluate a faster server or a smaller model, and generate this report again.",
+        "slo_tokens_per_second": "≥ {value} tokens/s per session",
+        "slo_ttft": "TTFT ≤ {value} s",
         "conclusion": "**Main Conclusion:** To sustain {concurrency} concurrent sessions with a "
         "context of {context} tokens, the infrastructure becomes bound by GPU memory, requiring "
         "**{nodes} {family} nodes** (recommended scenario) for stability, fault tolerance and "
@@ -229,8 +258,8 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "mission-critical workloads with an SLA > 99.95% or environments with a history of "
         "multiple failures.",
         "comparison_infeasible": "**Comparative Conclusion:** At least one scenario is infeasible "
-        "with the current parameters (not even one session fits a node); the cost comparison only "
-        "holds after adjusting context, precision or server.",
+        "with the current parameters (not even one session fits a node or meets the SLOs); the "
+        "cost comparison only holds after adjusting context, precision, server or SLOs.",
         "no_alerts": "- No technical alerts identified.",
         "recommendation": "Given the current requirements (concurrency of {concurrency} "
         "sessions, context of {context} tokens) and the usage profile expected in production, "
@@ -253,7 +282,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "put real-time capacity monitoring in place and set a governance policy for context and "
         "concurrency.",
         "next_steps_infeasible": "**Next Steps:** Review the inputs (context, KV precision, "
-        "server) and run the sizing again before any investment decision.",
+        "server, SLOs) and run the sizing again before any investment decision.",
     },
 }
 

@@ -322,3 +322,12 @@ def test_every_output_path_is_checked_before_any_is_written(tmp_path, capsys):
     assert run([*SEED_FLAGS, *argv, "--output-xlsx", str(tmp_path / "board.txt")]) == EXIT_INPUT
     assert "--output-xlsx: expected a .xlsx file name" in one_line(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_grid_wider_than_excel_is_refused_before_anything_is_written(tmp_path, capsys):
+    target = tmp_path / "wide.xlsx"
+    flags = ["sweep", *SEED_FLAGS, "--vary", "effective-context=8192,16384"]
+    flags += ["--vary", "concurrency=1..20000", "--output-xlsx", str(target), "--format", "csv"]
+    assert run(flags) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and not target.exists() and "past Excel's 16,384 columns" in err

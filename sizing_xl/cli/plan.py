@@ -37,6 +37,7 @@ from sizing_xl.reports import planning as out
 from sizing_xl.request import make_request
 
 MAX_POINTS = 100_000  # a sweep prints every point; more is a mistake, not a plan
+EXCEL_COLUMNS = 16_384  # A to XFD
 ALL_SERVERS = "all"
 
 EPILOG = "Exit codes: 0 ok, 2 invalid input, 3 catalog error, 4 output not written."
@@ -195,6 +196,12 @@ def _sweep(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog: C
     base = request_fields(args, parser, given=[a.field for a in axes])
     request = make_request(**{**base, **{a.field: a.values[0] for a in axes}})
     grid = functools.cache(lambda: sweep_nodes(base, axes, catalog))
+    if args.output_xlsx and len(axes) == 2 and len(axes[1].values) + 1 > EXCEL_COLUMNS:
+        raise InputError(  # the Grid sheet puts the second axis across
+            "--output-xlsx",
+            f"the grid sheet would put {len(axes[1].values):,} {axes[1].field} values across, "
+            f"past Excel's {EXCEL_COLUMNS:,} columns; give that --vary first (it goes down)",
+        )
 
     def json_points() -> Iterator[str]:
         grid()  # every point checked (fast, hoisted) before the first byte is written

@@ -414,3 +414,26 @@ def test_an_unknown_offer_on_a_sweep_axis_is_one_line_exit_2_in_every_format(cap
     code = run(["sweep", *SEED_FLAGS, "--vary", "cloud-offer=nope", "--format", fmt])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and "--cloud-offer: unknown cloud offer 'nope'" in err
+
+
+def test_a_growth_plan_says_when_each_purchase_comes_and_what_it_adds_a_month(capsys):
+    flags = ["growth", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--concurrency", "700"]
+    flags += ["--effective-context", "32768", "--growth-monthly", "0.15", "--months", "3"]
+    assert run([*flags, "--format", "json"]) == EXIT_OK
+    doc = json.loads(capsys.readouterr().out)
+    per_node = doc["finance"]["node_price_usd"] + doc["finance"]["install_usd"]
+    months = {m["month"]: m for m in doc["months"]}
+    steps = [s for s in doc["steps"] if s["scenario"] == "recommended"]
+    assert steps
+    for s in steps:
+        added = s["nodes"] - s["nodes_before"]
+        assert s["capex_usd"] == pytest.approx(added * per_node)
+        before = months[s["month"] - 1]["tco_monthly_usd"]["recommended"]
+        now = months[s["month"]]["tco_monthly_usd"]["recommended"]
+        assert s["tco_monthly_increase_usd"] == pytest.approx(now - before)
+    assert run([*flags, "--lang", "en"]) == EXIT_OK
+    text = capsys.readouterr().out
+    first = steps[0]
+    assert f"month {first['month']}: {first['nodes_before']} → {first['nodes']} nodes" in text
+    assert run(["growth", *SEED_FLAGS, "--growth-monthly", "0.2", "--months", "3"]) == EXIT_OK
+    assert "COMPRAS" not in capsys.readouterr().out  # no price for a DGX B300: no purchase

@@ -58,6 +58,7 @@ class Month:
     nodes: dict[ScenarioName, int | None]
     tco_monthly_usd: dict[ScenarioName, float | None]
     cloud_monthly_usd: dict[ScenarioName, float | None]
+    capex_usd: dict[ScenarioName, float | None]
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class Step:
     concurrency: int
     nodes_before: int | None
     nodes: int | None
+    # what the step buys, and what the owned fleet costs more each month from then on (None:
+    # no price, or a month where nothing fits)
+    capex_usd: float | None = None
+    tco_monthly_increase_usd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,12 @@ def _month(month: int, result: SizingResult) -> Month:
         nodes={n: result.scenario(n).nodes_final for n in SCENARIO_NAMES},
         tco_monthly_usd=cost("tco_monthly_usd"),
         cloud_monthly_usd=cost("cloud_monthly_usd"),
+        capex_usd=cost("capex_usd"),
     )
+
+
+def _change(before: float | None, now: float | None) -> float | None:
+    return None if before is None or now is None else now - before
 
 
 def growth_plan(
@@ -116,7 +126,15 @@ def growth_plan(
     sized = sweep_results(base, [Axis(CONCURRENCY, tuple(loads))], catalog)
     months = [_month(m, result) for m, (_, result) in enumerate(sized)]
     steps = [
-        Step(name, now.month, now.concurrency, before.nodes[name], now.nodes[name])
+        Step(
+            name,
+            now.month,
+            now.concurrency,
+            before.nodes[name],
+            now.nodes[name],
+            _change(before.capex_usd[name], now.capex_usd[name]),
+            _change(before.tco_monthly_usd[name], now.tco_monthly_usd[name]),
+        )
         for name in SCENARIO_NAMES
         for before, now in itertools.pairwise(months)
         if now.nodes[name] != before.nodes[name]

@@ -213,7 +213,28 @@ def render_growth_text(
     ]
     if not any(priced.values()):
         lines.append(w["no_prices"])
+    lines += _purchases(plan, money, lang)
     return "\n".join(lines) + "\n"
+
+
+def _purchases(plan: GrowthPlan, money: Money, lang: Lang) -> list[str]:
+    """When the Recommended fleet buys nodes, what each purchase costs, and what the owned
+    fleet costs more each month from then on."""
+    w = WORDS[lang]
+    bought = [s for s in plan.steps if s.scenario == RANKED_BY and s.capex_usd is not None]
+    if not bought:
+        return []
+    return ["", w["purchases"]] + [
+        "  "
+        + w["purchase"].format(
+            month=s.month,
+            before=_nodes(s.nodes_before, lang),
+            nodes=_nodes(s.nodes, lang),
+            capex=money(s.capex_usd),
+            monthly=money(s.tco_monthly_increase_usd),
+        )
+        for s in bought
+    ]
 
 
 def _cents(amount: float | None) -> str:

@@ -8,6 +8,9 @@ WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
         "sweep_title": "Nós por cenário: {model} em {server}, método {method}",
         "critical": "Alerta crítico",
+        "purchases": "COMPRAS DO CENÁRIO RECOMENDADO (próprio)",
+        "purchase": "mês {month}: {before} → {nodes} nós, CapEx {capex}; TCO mensal +{monthly} "
+        "a partir de então",
         "api_layout": "API por token",
         "api_why": "{input} por 1M de entrada, {output} por 1M de saída ({as_of}), a plena carga",
         "critical_note": "{mark} CRÍTICO ({code}): {message}",
@@ -53,6 +56,9 @@ WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "sweep_title": "Nodes per scenario: {model} on {server}, method {method}",
         "critical": "Critical alert",
+        "purchases": "PURCHASES OF THE RECOMMENDED SCENARIO (owned)",
+        "purchase": "month {month}: {before} → {nodes} nodes, CapEx {capex}; monthly TCO "
+        "+{monthly} from then on",
         "api_layout": "pay-per-token API",
         "api_why": "{input} per 1M input, {output} per 1M output ({as_of}), at full load",
         "critical_note": "{mark} CRITICAL ({code}): {message}",

@@ -102,3 +102,40 @@ def test_the_cli_writes_the_forecast_or_refuses_before_writing_anything(tmp_path
     # the seed's server has no public price: energy and facilities only, per scenario and month
     assert {r["x_CostComponent"] for r in rows} == {"Energy", "Facilities"}
     assert len(rows) == 2 * 3 * 2
+
+
+def test_sizing_focus_spills_the_same_rows_as_the_csv():
+    import csv
+    import io
+    from datetime import date
+
+    from sizing_xl import load_catalog, make_request, size
+    from sizing_xl.reports.focus import render_focus_csv
+    from sizing_xl.udfs import SIZING_FOCUS
+
+    options = [["node_price_usd", 400000.0], ["currency", "BRL"], ["usd_to_currency", 5.4]]
+    args = ("llama-3.1-70b", "dgx-h100", 700.0, 32768.0)
+    table = SIZING_FOCUS("2027-01", 3.0, *args, options=options)
+    result = size(
+        make_request(
+            model="llama-3.1-70b",
+            server="dgx-h100",
+            concurrency=700,
+            effective_context=32768,
+            node_price_usd=400000,
+            currency="BRL",
+            usd_to_currency=5.4,
+        ),
+        load_catalog(),
+    )
+    rows = list(csv.reader(io.StringIO(render_focus_csv(result, start=date(2027, 1, 1), months=3))))
+    assert table[0] == rows[0] and len(table) == len(rows) == 1 + 3 * 3 * 6
+    for cells, written in zip(table[1:], rows[1:], strict=True):
+        for cell, text in zip(cells, written, strict=True):
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                assert float(text) == pytest.approx(cell, abs=0.005)  # the CSV's cents
+            else:
+                assert cell == text
+    one = SIZING_FOCUS("2027-01", 3.0, *args, "ideal", options=options)
+    assert len(one) - 1 == (len(table) - 1) // 3
+    assert SIZING_FOCUS("2027-13", 3.0, *args).startswith("ERROR: focus_start:")

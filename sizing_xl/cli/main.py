@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 
 from sizing_xl import __version__
 from sizing_xl.catalog import Catalog
@@ -39,6 +37,7 @@ from sizing_xl.planning.ranges import (
     parse_uncertain,
     size_ranges,
 )
+from sizing_xl.reports.focus import focus_period
 from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
 from sizing_xl.scenarios import make_request, size
 
@@ -143,19 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"sizing_xl {__version__}")
     return p
-
-
-def focus_period(start: str | None, months: int) -> tuple[date, int]:
-    """The FOCUS forecast's first month (YYYY-MM; default next month, UTC) and its length."""
-    if not 1 <= months <= 120:
-        raise InputError("--focus-months", f"expected 1 to 120 months, got {months}")
-    if start is None:
-        today = datetime.now(UTC).date()
-        return date(today.year + today.month // 12, today.month % 12 + 1, 1), months
-    match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", start)
-    if match is None:
-        raise InputError("--focus-start", f"expected a month as YYYY-MM, got {shown(start)}")
-    return date(int(match.group(1)), int(match.group(2)), 1), months
 
 
 def _ranges(args: argparse.Namespace, fields: dict[str, object], catalog: Catalog) -> Ranges | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 
+from sizing_xl.errors import InputError, shown
 from sizing_xl.results import SizingResult
 from sizing_xl.scenarios import SCENARIO_NAMES
 
@@ -58,6 +60,19 @@ COLUMNS = (
     "x_RateAsOf",
     "x_Forecast",
 )
+
+
+def focus_period(start: str | None, months: int) -> tuple[date, int]:
+    """The FOCUS forecast's first month (YYYY-MM; default next month, UTC) and its length."""
+    if not 1 <= months <= 120:
+        raise InputError("--focus-months", f"expected 1 to 120 months, got {months}")
+    if start is None:
+        today = datetime.now(UTC).date()
+        return date(today.year + today.month // 12, today.month % 12 + 1, 1), months
+    match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", start)
+    if match is None:
+        raise InputError("--focus-start", f"expected a month as YYYY-MM, got {shown(start)}")
+    return date(int(match.group(1)), int(match.group(2)), 1), months
 
 
 def _month(start: date, offset: int) -> date:

@@ -18,6 +18,7 @@ from sizing_xl.udfs.catalog import (
     SIZING_SERVER,
     SIZING_VERSION,
 )
+from sizing_xl.udfs.focus import SIZING_FOCUS
 from sizing_xl.udfs.grid import SIZING_GRID
 from sizing_xl.udfs.memory import (
     SIZING_HBM_BUDGET_GIB,
@@ -52,6 +53,7 @@ __all__ = [
     "SIZING_CATALOG",
     "SIZING_CLOUD_MONTHLY",
     "SIZING_COST_PER_MTOK",
+    "SIZING_FOCUS",
     "SIZING_GRID",
     "SIZING_HBM_BUDGET_GIB",
     "SIZING_KV_PER_SESSION_GIB",

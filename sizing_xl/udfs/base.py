@@ -125,6 +125,8 @@ DOCS = {
     "uncertain": "Rows of field, low, high[, distribution] (e.g. concurrency, 800, 1500, "
     '"triangular"), or texts like "usd_per_kwh=0.08..0.2"; the fields of sizing --uncertain.',
     "samples": "Samples drawn, 1 to 100,000; default 2,000.",
+    "focus_start": 'The forecast\'s first month: a date or "YYYY-MM"; blank: next month.',
+    "focus_months": "Months of forecast, 1 to 120; default 12.",
     "sample_seed": "Seed of the draws, a whole number >= 0; default 0. The same seed gives the "
     "same figures.",
 }

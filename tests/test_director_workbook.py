@@ -623,16 +623,17 @@ def test_an_infeasible_scenario_is_named_on_the_chart_and_no_empty_chart_is_draw
 
 @pytest.mark.libreoffice
 def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
-    """Each catalog one page wide with its header repeated, rows as tall as their text: the
-    whole workbook prints on eleven pages in each language, the Sensitivity sheet one of them
-    (it printed seventeen, twelve of them catalog slices)."""
+    """Each catalog at most two pages wide (about 7 pt; one page wide shrank the Models sheet
+    to about 4 pt), its header row and name column repeated, rows as tall as their text: the
+    whole workbook prints on fifteen pages in each language, the Sensitivity sheet one of them."""
     sources = []
     for lang in ("pt-BR", "en"):
         sources.append(tmp_path / f"{lang}.xlsx")
         write_director_workbook(seed_result, sources[-1], lang=lang, generated_at=GENERATED_AT)
         wb = openpyxl.load_workbook(sources[-1])
         for ws in wb.worksheets[3:6]:  # the catalogs
-            assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1", ws.title
+            assert ws.page_setup.fitToWidth <= 2 and ws.print_title_rows == "$1:$1", ws.title
+            assert ws.print_title_cols == "$A:$A", ws.title
         dictionary = wb.worksheets[6]
         wrapped = [
             r for r in range(4, dictionary.max_row + 1) if len(dictionary[f"C{r}"].value) > 80
@@ -640,7 +641,7 @@ def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
         assert wrapped and all(dictionary.row_dimensions[r].height >= 30 for r in wrapped)
     for pdf in convert(sources, tmp_path / "pdf", target="pdf"):
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
-        assert pages == 11, (pdf.name, pages)
+        assert pages == 15, (pdf.name, pages)
 
 
 def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):

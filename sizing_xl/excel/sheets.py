@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from openpyxl.utils import get_column_letter
@@ -79,13 +80,15 @@ def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
         _fit_catalog_page(ws, columns)
 
 
-# Text columns wrapped at a readable width; figures as narrow as they are, headers wrapped:
-# a whole catalog prints one page wide (the Models sheet at about half size).
-_NARROW, _WIDEST_TEXT = 9, 40
+# Text columns wrapped at a readable width; figures as narrow as they are, headers wrapped.
+# A landscape A4 page holds about 140 width units at full size: a wider catalog prints on two
+# pages across (about 7 pt), its name column repeated, not shrunk to one (about 4 pt).
+_NARROW, _WIDEST_TEXT, _PAGE_UNITS, _MOST_PAGES_ACROSS = 9, 40, 140, 2
 
 
 def _fit_catalog_page(ws: Worksheet, columns: Sequence[str]) -> None:
-    """One landscape page wide, the header row repeated on every page, rows fitted to text."""
+    """Landscape pages as wide as the table needs at a readable scale, the header row and the
+    name column repeated on every page, rows fitted to text."""
     widths = {}
     for i, _column in enumerate(columns, 1):
         cells = [cell for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i)]
@@ -98,7 +101,10 @@ def _fit_catalog_page(ws: Worksheet, columns: Sequence[str]) -> None:
     set_widths(ws, widths)
     fit_row_heights(ws)
     print_landscape_fit_width(ws)
+    across = math.ceil(sum(widths.values()) / _PAGE_UNITS)
+    ws.page_setup.fitToWidth = max(1, min(_MOST_PAGES_ACROSS, across))
     ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
 
 
 def build_dictionary_sheet(wb: Workbook, lang: Lang) -> None:

@@ -217,4 +217,8 @@ def nodes_by_month_chart(
     chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
     for series in chart.series:
         series.smooth = False
+    # the legend below and every third month labelled: the labels stay level, not slanted
+    chart.legend.position = "b"
+    chart.x_axis.tickLblSkip = 3
+    chart.x_axis.tickMarkSkip = 1
     return chart

@@ -33,6 +33,7 @@ from sizing_xl.i18n import DEFAULT_LANG, LANGS
 from sizing_xl.planning.compare import compare_servers
 from sizing_xl.planning.growth import MAX_MONTHS, growth_plan, monthly_loads
 from sizing_xl.planning.sweep import CONCURRENCY, Axis, checked_axes, iter_results, sweep_nodes
+from sizing_xl.reports import comparison
 from sizing_xl.reports import planning as out
 from sizing_xl.request import make_request
 
@@ -243,9 +244,9 @@ def _compare(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog:
     options = compare_servers(base, servers, catalog)
     request = make_request(**{**base, "server": options[0].server})
     return {
-        "json": lambda: out.render_compare_json(options, args.lang),
-        "csv": lambda: out.render_compare_csv(options),
-        "text": lambda: out.render_compare_text(options, request, args.lang),
+        "json": lambda: comparison.render_compare_json(options, args.lang),
+        "csv": lambda: comparison.render_compare_csv(options),
+        "text": lambda: comparison.render_compare_text(options, request, args.lang),
     }, _workbook("write_compare_workbook", options, request, lang=args.lang)
 
 

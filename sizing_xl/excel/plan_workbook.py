@@ -30,16 +30,8 @@ from sizing_xl.i18n import Lang, localize_numbers, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Grid
-from sizing_xl.reports.planning import (
-    compare_header,
-    compare_heading,
-    critical_marks,
-    flag_name,
-    growth_heading,
-    layout_text,
-    sweep_heading,
-    why_text,
-)
+from sizing_xl.reports.comparison import compare_header, compare_heading, layout_text, why_text
+from sizing_xl.reports.planning import critical_marks, flag_name, growth_heading, sweep_heading
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
 

@@ -8,9 +8,8 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from sizing_xl import __version__
-from sizing_xl.costs import ScenarioCost
-from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_dec, fmt_int, fmt_pct, scenario_titles
-from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
+from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_int, fmt_pct, scenario_titles
+from sizing_xl.planning.compare import RANKED_BY
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Axis, Grid
 from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
@@ -47,7 +46,7 @@ def table(
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
-def _nodes(n: int | None, lang: Lang) -> str:
+def node_count(n: int | None, lang: Lang) -> str:
     return WORDS[lang]["infeasible"] if n is None else fmt_int(n)
 
 
@@ -57,7 +56,7 @@ def _about(request: SizingRequest, axes: Sequence[Axis] = ()) -> dict[str, str]:
     return {key: varied.get(key, getattr(request, key)) for key in ("model", "server", "method")}
 
 
-def _tool(lang: Lang) -> dict[str, str]:
+def tool_info(lang: Lang) -> dict[str, str]:
     return {"name": "sizing_xl", "version": __version__, "lang": lang}
 
 
@@ -70,7 +69,7 @@ def render_sweep_text(grid: Grid, request: SizingRequest, lang: Lang) -> str:
     marks, notes = critical_marks(grid, lang)
     rows = [
         [shown_value(v) for v in point.values()]
-        + [_nodes(nodes[n], lang) for n in SCENARIO_NAMES]
+        + [node_count(nodes[n], lang) for n in SCENARIO_NAMES]
         + ([marks[i]] if notes else [])
         for i, (point, nodes) in enumerate(grid.rows())
     ]
@@ -134,7 +133,7 @@ def render_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) ->
 def stream_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> Iterator[str]:
     """render_sweep_json piece by piece, one point at a time, so that memory does not grow with
     the points: the same bytes (json.dumps' indentation composes), written as they come."""
-    head = json.dumps({"tool": _tool(lang)}, indent=2, ensure_ascii=False)
+    head = json.dumps({"tool": tool_info(lang)}, indent=2, ensure_ascii=False)
     yield head[:-2] + ',\n  "points": ['
     first = True
     for point, result in sized:
@@ -146,7 +145,7 @@ def stream_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) ->
     yield "\n  ]\n}\n" if not first else "]\n}\n"
 
 
-def _dumps(doc: object) -> str:
+def dumps(doc: object) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -187,7 +186,7 @@ def render_growth_text(
         cells = [str(m.month), fmt_int(m.concurrency)]
         for name in SCENARIO_NAMES:
             rise = before is not None and m.nodes[name] != before.nodes[name]
-            cells.append(_nodes(m.nodes[name], lang) + (" ▲" if rise else "  "))
+            cells.append(node_count(m.nodes[name], lang) + (" ▲" if rise else "  "))
         cells += [money(getattr(m, key)[RANKED_BY]) for key in priced if priced[key]]
         rows.append(cells)
         before = m
@@ -228,8 +227,8 @@ def _purchases(plan: GrowthPlan, money: Money, lang: Lang) -> list[str]:
         "  "
         + w["purchase"].format(
             month=s.month,
-            before=_nodes(s.nodes_before, lang),
-            nodes=_nodes(s.nodes, lang),
+            before=node_count(s.nodes_before, lang),
+            nodes=node_count(s.nodes, lang),
             capex=money(s.capex_usd),
             monthly=money(s.tco_monthly_increase_usd),
         )
@@ -237,7 +236,7 @@ def _purchases(plan: GrowthPlan, money: Money, lang: Lang) -> list[str]:
     ]
 
 
-def _cents(amount: float | None) -> str:
+def cents(amount: float | None) -> str:
     """A money column: to the cent, no float noise (63446.01, not 63446.01000000001)."""
     return "" if amount is None else f"{amount:.2f}"
 
@@ -257,198 +256,17 @@ def render_growth_csv(plan: GrowthPlan) -> str:
         nodes = ["" if m.nodes[n] is None else m.nodes[n] for n in names]
         money = [m.tco_monthly_usd[n] for n in names] + [m.cloud_monthly_usd[n] for n in names]
         writer.writerow(
-            [m.month, m.concurrency, *nodes, *(_cents(in_currency(v, f)) for v in money)]
+            [m.month, m.concurrency, *nodes, *(cents(in_currency(v, f)) for v in money)]
         )
     return out.getvalue()
 
 
 def render_growth_json(plan: GrowthPlan, lang: Lang) -> str:
-    return _dumps(
+    return dumps(
         {
-            "tool": _tool(lang),
+            "tool": tool_info(lang),
             "finance": plain(plan.finance),
             "months": plain(plan.months),
             "steps": plain(plan.steps),
         }
     )
-
-
-# --- server comparison ----------------------------------------------------------------------
-
-
-def layout_text(result: SizingResult, lang: Lang) -> str:
-    w, d = WORDS[lang], result.deployment
-    text = w["layout_value"].format(tp=d.tensor_parallel, pp=d.pipeline_parallel)
-    if d.replicas_per_node > 1:
-        text += w["replicas_per_node"].format(n=d.replicas_per_node)
-    if d.nodes_per_replica > 1:
-        text += w["nodes_per_replica"].format(n=d.nodes_per_replica)
-    return text
-
-
-def why(result: SizingResult) -> dict[str, float | int | bool]:
-    """What set the sessions: weights and KV per GPU and sessions per replica (engine methods),
-    KV per session and sessions per node (the seed)."""
-    r = result.scenario(RANKED_BY)
-    if r.memory is None:
-        return {
-            "kv_per_session_gib": r.kv_per_session_gib,
-            "sessions_per_node": r.sessions_per_node,
-        }
-    m = r.memory
-    return {
-        "weights_gib_per_gpu": m.weights_gib_per_gpu,
-        "kv_available_gib_per_gpu": m.kv_available_gib_per_gpu,
-        "sessions_per_replica": r.sessions_per_replica,
-        "capped_by_max_sequences": m.capped,
-    }
-
-
-def why_text(result: SizingResult, lang: Lang) -> str:
-    w, figures = WORDS[lang], why(result)
-    if "weights_gib_per_gpu" not in figures:
-        return w["why_seed"].format(
-            kv=fmt_dec(figures["kv_per_session_gib"], 2),
-            sessions=fmt_int(figures["sessions_per_node"]),
-        )
-    return w["why_engine"].format(
-        weights=fmt_dec(figures["weights_gib_per_gpu"]),
-        kv=fmt_dec(figures["kv_available_gib_per_gpu"]),
-        sessions=fmt_int(figures["sessions_per_replica"]),
-        capped=w["capped"] if figures["capped_by_max_sequences"] else "",
-    )
-
-
-def compare_header(lang: Lang) -> list[str]:
-    """The ranking's columns: rank, server, nodes per scenario, monthly costs, layout, why."""
-    w = WORDS[lang]
-    return [
-        w["rank"], w["server"], *scenario_titles(lang), w["tco"], w["cloud"], w["layout"], w["why"]
-    ]  # fmt: skip
-
-
-def render_compare_text(options: Sequence[ServerOption], request: SizingRequest, lang: Lang) -> str:
-    w, header = WORDS[lang], compare_header(lang)
-    rows = []
-    for rank, o in enumerate(options, 1):
-        if o.result is None:
-            problem = w["cannot"].format(problem=o.problem)
-            rows.append([str(rank), o.server, "—", "—", "—", "—", "—", "—", problem])
-            continue
-        r, money = o.result, Money(o.result.finance, lang)
-        rows.append(
-            [
-                str(rank),
-                o.server,
-                *(_nodes(r.scenario(n).nodes_final, lang) for n in SCENARIO_NAMES),
-                money(monthly_cost(o)),
-                money(monthly_cost(o, "cloud_monthly_usd")),
-                layout_text(r, lang),
-                why_text(r, lang),
-            ]
-        )
-    api = api_of(options)
-    if api is not None:  # the same workload through a pay-per-token API, beside the fleets
-        result, cost = api
-        money = Money(result.finance, lang)
-        price = result.finance.api_offer
-        assert price is not None and cost.api_monthly_usd is not None
-        why_api = w["api_why"].format(
-            input=money(price.usd_per_mtok_input, places=3),
-            output=money(price.usd_per_mtok_output, places=3),
-            as_of=price.as_of,
-        )
-        fleet = ["—"] * 3  # no nodes: the API's own
-        rows.append(
-            ["—", price.name, *fleet, money(cost.api_monthly_usd), "—", w["api_layout"], why_api]
-        )
-    title = compare_heading(request, lang)
-    finance = next((o.result.finance for o in options if o.result is not None), None)
-    rate = None if finance is None else rate_line(finance, lang)
-    body = table(header, rows, left=(0, 1, 7, 8))
-    return "\n".join([title, *([rate] if rate else []), w["compare_order"], "", *body]) + "\n"
-
-
-def api_of(options: Sequence[ServerOption]) -> tuple[SizingResult, ScenarioCost] | None:
-    """The API price the compared servers are held against (one model, one workload: the same
-    for every server) and its cost, from the first server sized with one."""
-    for o in options:
-        cost = None if o.result is None else o.result.scenario("recommended").cost
-        if o.result is not None and cost is not None and cost.api_monthly_usd is not None:
-            return o.result, cost
-    return None
-
-
-def compare_heading(request: SizingRequest, lang: Lang) -> str:
-    """The load the servers are compared for."""
-    return WORDS[lang]["compare_title"].format(
-        model=request.model,
-        concurrency=fmt_int(request.concurrency),
-        context=fmt_int(request.effective_context),
-        method=request.method,
-    )
-
-
-def render_compare_csv(options: Sequence[ServerOption]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    sized = [o.result.finance for o in options if o.result is not None]
-    f = sized[0] if sized else None
-    column = (lambda name: money_column(name, f)) if f else (lambda name: f"{name}_usd")
-    writer.writerow(
-        ["rank", "server", "tensor_parallel", "pipeline_parallel"]
-        + [f"{n}_nodes" for n in SCENARIO_NAMES]
-        + [column("recommended_tco_monthly"), column("recommended_cloud_monthly"), "problem"]
-        + [column("api_monthly")]
-    )
-
-    def amount(usd: float | None) -> str:
-        return _cents(usd if f is None else in_currency(usd, f))
-
-    for rank, o in enumerate(options, 1):
-        r = o.result
-        if r is None:
-            writer.writerow([rank, o.server, "", "", "", "", "", "", "", o.problem, ""])
-            continue
-        cloud = monthly_cost(o, "cloud_monthly_usd")
-        nodes = [r.scenario(n).nodes_final for n in SCENARIO_NAMES]
-        writer.writerow(
-            [rank, o.server, r.deployment.tensor_parallel, r.deployment.pipeline_parallel]
-            + ["" if v is None else v for v in nodes]
-            + [amount(monthly_cost(o)), amount(cloud), "", ""]
-        )
-    api = api_of(options)
-    if api is not None:
-        price = api[0].finance.api_offer
-        assert price is not None
-        writer.writerow(["", price.name, *[""] * 8, amount(api[1].api_monthly_usd)])
-    return out.getvalue()
-
-
-def render_compare_json(options: Sequence[ServerOption], lang: Lang) -> str:
-    servers = []
-    for rank, o in enumerate(options, 1):
-        entry: dict[str, object] = {
-            "rank": rank,
-            "server": o.server,
-            "layouts_tried": o.layouts_tried,
-            "problem": o.problem,
-        }
-        if o.result is not None:
-            doc = result_document(o.result, lang=lang)
-            entry |= {
-                "deployment": doc["deployment"],
-                "why": why(o.result),
-                "scenarios": doc["scenarios"],
-                "finance": doc["finance"],
-            }
-        servers.append(entry)
-    api = api_of(options)
-    doc: dict[str, object] = {"tool": _tool(lang), "ranked_by": RANKED_BY, "servers": servers}
-    if api is not None:
-        doc["api"] = {
-            "offer": plain(api[0].finance.api_offer),
-            "monthly_usd": api[1].api_monthly_usd,
-            "usd_per_mtok": api[1].usd_per_mtok_api,
-        }
-    return _dumps(doc)

@@ -145,7 +145,7 @@ def test_perf_prints_the_curve_and_how_far_to_trust_it(capsys):
     ]  # fmt: skip
     assert run([*flags, "--concurrency", "1,64,512"]) == 0
     text = capsys.readouterr().out
-    assert "per-user tokens/s is typically 1.31x" in text and "TTFT" in text
+    assert "per-user tokens/s is typically 1.31×" in text and "TTFT" in text
     rows = [line.split() for line in text.splitlines()[-3:]]
     assert [r[0] for r in rows] == ["1", "64", "512"]
     assert run([*flags, "--concurrency", "1,64", "--format", "json"]) == 0
@@ -186,3 +186,25 @@ def test_perf_refuses_bad_input_in_one_line(capsys, extra, words):
     code = run([*flags, *extra])
     err = capsys.readouterr().err
     assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_perf_draws_the_interactivity_curve_in_a_workbook(tmp_path, capsys, lang):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "perf.xlsx"
+    flags = ["perf", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--tensor-parallel"]
+    flags += ["8", "--input-tokens", "1024", "--output-tokens", "1024", "--lang", lang]
+    assert run([*flags, "--concurrency", "1,64,512", "--output-xlsx", str(target)]) == 0
+    capsys.readouterr()
+    assert run([*flags, "--concurrency", "1,64,512", "--format", "json"]) == 0
+    points = json.loads(capsys.readouterr().out)["points"]
+    ws = load_workbook(target).worksheets[0]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert [r[0] for r in rows] == [1, 64, 512]
+    assert [r[5] for r in rows] == pytest.approx([p["tokens_per_second_per_user"] for p in points])
+    assert [r[6] for r in rows] == pytest.approx([p["tokens_per_second_per_gpu"] for p in points])
+    assert len(ws._charts) == 1
+    bad = tmp_path / "perf.txt"
+    assert run([*flags, "--concurrency", "1", "--output-xlsx", str(bad)]) == 2
+    assert not bad.exists()

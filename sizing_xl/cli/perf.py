@@ -6,9 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sizing_xl.cli.common import EXIT_INPUT, EXIT_OK, Parser, ascii_int, fail
+from sizing_xl.cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    Parser,
+    ascii_int,
+    excel_extra_missing,
+    fail,
+)
 from sizing_xl.cli.flags import args_catalog, sizing_failure
-from sizing_xl.errors import CatalogError, InputError, shown
+from sizing_xl.errors import CatalogError, InputError, SizingError, shown
+from sizing_xl.files import output_target, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS
 from sizing_xl.planning.perf import MAX_LOADS, perf_curve
 from sizing_xl.reports.perf import render_perf_csv, render_perf_json, render_perf_text
@@ -50,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--catalog-dir", action="append", default=[], metavar="DIR")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.add_argument(
+        "--output-xlsx",
+        metavar="FILE",
+        help="also write the table and the interactivity curve (tokens/s per GPU against per "
+        'user) as a workbook (needs the excel extra: pip install ".[excel]")',
+    )
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     return p
 
@@ -69,6 +84,8 @@ def run(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     prog = parser.prog
     try:
+        if args.output_xlsx:  # checked before any work
+            output_target(xlsx_target(args.output_xlsx))
         catalog = args_catalog(args)
         curve = perf_curve(
             model=args.model,
@@ -85,8 +102,19 @@ def run(argv: Sequence[str]) -> int:
         gpu = catalog.server(args.server).gpu
     except (InputError, CatalogError) as exc:
         return sizing_failure(prog, exc)
+    except OSError as exc:
+        return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
     except ValueError as exc:  # a pydantic choice the flags do not cover
         return fail(prog, shown(str(exc), 300), EXIT_INPUT)
+    if args.output_xlsx:
+        try:
+            from sizing_xl.excel.plan_workbook import write_perf_workbook  # openpyxl: on demand
+
+            write_perf_workbook(curve, gpu, args.output_xlsx, lang=args.lang)
+        except ImportError as exc:
+            return excel_extra_missing(prog, exc)
+        except (OSError, SizingError) as exc:
+            return fail(prog, f"cannot write output: {exc}", EXIT_OUTPUT)
     if args.format == "json":
         sys.stdout.write(render_perf_json(curve, gpu, args.lang))
     elif args.format == "csv":

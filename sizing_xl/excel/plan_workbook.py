@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,11 +30,15 @@ from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import Lang, localize_numbers, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
+from sizing_xl.planning.perf import PerfCurve
 from sizing_xl.planning.sweep import Grid
 from sizing_xl.reports.comparison import compare_header, compare_heading, layout_text, why_text
+from sizing_xl.reports.perf import WORDS as PERF_WORDS
+from sizing_xl.reports.perf import perf_lines
 from sizing_xl.reports.planning import critical_marks, flag_name, growth_heading, sweep_heading
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
+from sizing_xl.step_time import StepEstimate
 
 FIRST_ROW = 4  # title, subtitle, a blank row, then the header
 INTEGER = "#,##0"
@@ -232,3 +237,43 @@ def write_compare_workbook(
         ws.cell(row=r, column=9).alignment = WRAP
     _heat(ws, 3, 5, FIRST_ROW + len(rows))
     return _save(wb, path)
+
+
+def write_perf_workbook(curve: PerfCurve, gpu: str, path: str | Path, *, lang: Lang) -> Path | None:
+    """`sizing perf`'s table at each load and the interactivity curve benchmark reports plot:
+    tokens/s per GPU against tokens/s per user."""
+    xlsx_target(path)
+    w, wb = PERF_WORDS[lang], Workbook()
+    heading, pool, trust, *gaps = perf_lines(curve, gpu, lang)
+    ws = _titled(wb.active, w["sheet"], heading, lang, localize_numbers(trust, lang))
+    header = [w[k] for k in ("concurrency", "batch", "queued", "ttft", "tpot", "per_user")]
+    header += [w["per_gpu"], w["bound"]]
+    rows = [
+        [n, e.batch, e.queued, e.ttft_ms, e.tpot_ms, *_rates(e), w[e.bound]]
+        for n, e in zip(curve.concurrencies, curve.estimates, strict=True)
+    ]
+    decimal = "#,##0.0"
+    formats = [INTEGER, INTEGER, INTEGER, INTEGER, decimal, decimal, INTEGER, None]
+    _rows(ws, header, rows, formats, [13, 9, 9, 11, 11, 15, 15, 14])
+    last = FIRST_ROW + len(rows)
+    for r, line in enumerate([pool, *gaps], last + 2):
+        put(ws, f"A{r}", localize_numbers(line, lang), font=NOTE_FONT)
+    chart = ScatterChart()
+    chart.title = w["curve"]
+    chart.style = 13
+    chart.x_axis.title, chart.y_axis.title = w["per_user"], w["per_gpu"]
+    xs = Reference(ws, min_col=6, min_row=FIRST_ROW + 1, max_row=last)
+    ys = Reference(ws, min_col=7, min_row=FIRST_ROW, max_row=last)
+    series = Series(ys, xs, title_from_data=True)
+    series.marker.symbol = "circle"
+    series.smooth = False  # straight segments between measured loads, nothing invented between
+    chart.series.append(series)
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, f"J{FIRST_ROW}")
+    return _save(wb, path)
+
+
+def _rates(e: StepEstimate) -> tuple[float, float]:
+    return e.tokens_per_second_per_user, e.tokens_per_second_per_gpu

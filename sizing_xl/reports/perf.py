@@ -20,8 +20,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "pool": "Pesos {weights} GiB ({precision}), KV {kv}; o pool de KV guarda {sessions} "
         "sessões de {tokens} tokens por réplica (acima disso, a fila espera)",
         "trust": "Estimativa: em benchmarks públicos não usados no ajuste, tokens/s por usuário "
-        "ficam tipicamente a {user}x do medido (pior {user_worst}x), TTFT a {ttft}x (pior "
-        "{ttft_worst}x): python scripts/fidelity.py --perf",
+        "ficam tipicamente a {user}× do medido (pior {user_worst}×), TTFT a {ttft}× (pior "
+        "{ttft_worst}×): python scripts/fidelity.py --perf",
         "unmeasured": "ℹ Fora do que foi medido: {what}; a estimativa extrapola.",
         "gpu": "nenhum ponto medido na GPU {gpu}",
         "engine": "nenhum ponto medido com {engine}",
@@ -38,6 +38,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "compute": "computação",
         "communication": "comunicação",
         "overhead": "custo fixo",
+        "sheet": "Desempenho",
+        "curve": "Interatividade: tokens/s por GPU × tokens/s por usuário",
     },
     "en": {
         "title": "Step-time estimate: {model} on {server}, TP {tp}, {engine}'s KV pool; "
@@ -45,8 +47,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "pool": "Weights {weights} GiB ({precision}), KV {kv}; the KV pool holds {sessions} "
         "sessions of {tokens} tokens per replica (beyond that, the queue waits)",
         "trust": "An estimate: on public benchmarks not used to fit it, per-user tokens/s is "
-        "typically {user}x from the measured (worst {user_worst}x), TTFT {ttft}x (worst "
-        "{ttft_worst}x): python scripts/fidelity.py --perf",
+        "typically {user}× from the measured (worst {user_worst}×), TTFT {ttft}× (worst "
+        "{ttft_worst}×): python scripts/fidelity.py --perf",
         "unmeasured": "ℹ Outside what was measured: {what}; the estimate extrapolates.",
         "gpu": "no measured point on the {gpu} GPU",
         "engine": "no measured point with {engine}",
@@ -63,6 +65,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "compute": "compute",
         "communication": "communication",
         "overhead": "fixed cost",
+        "sheet": "Performance",
+        "curve": "Interactivity: tokens/s per GPU against tokens/s per user",
     },
 }
 assert set(WORDS["en"]) == set(WORDS["pt-BR"])
@@ -80,7 +84,8 @@ def coverage_gaps(curve: PerfCurve, gpu: str, accuracy: PerfAccuracy, lang: Lang
     return gaps
 
 
-def render_perf_text(curve: PerfCurve, gpu: str, lang: Lang) -> str:
+def perf_lines(curve: PerfCurve, gpu: str, lang: Lang) -> list[str]:
+    """The heading, the KV pool, how far to trust the estimate, and what it extrapolates to."""
     w, a = WORDS[lang], perf_accuracy()
     lines = [
         w["title"].format(
@@ -108,6 +113,12 @@ def render_perf_text(curve: PerfCurve, gpu: str, lang: Lang) -> str:
     gaps = coverage_gaps(curve, gpu, a, lang)
     if gaps:
         lines.append(w["unmeasured"].format(what="; ".join(gaps)))
+    return lines
+
+
+def render_perf_text(curve: PerfCurve, gpu: str, lang: Lang) -> str:
+    w = WORDS[lang]
+    lines = perf_lines(curve, gpu, lang)
     header = [w[k] for k in ("concurrency", "batch", "queued", "ttft", "tpot", "per_user")]
     header += [w["per_gpu"], w["bound"]]
     rows = [

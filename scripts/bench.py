@@ -178,11 +178,15 @@ def main() -> None:
     if build_director_workbook is not None:
         import openpyxl
 
+        from sizing_xl.results import plain
+
         def naive_workbook(path: Path) -> None:
             """The reference: the three scenarios' figures in a bare sheet, nothing else."""
             wb = openpyxl.Workbook()
             for r, s in enumerate(result.scenarios.values(), 1):
-                values = [v for v in s.results.model_dump().values() if not isinstance(v, dict)]
+                figures = plain(s.results)
+                assert isinstance(figures, dict)
+                values = [v for v in figures.values() if not isinstance(v, dict | list)]
                 for c, value in enumerate(values, 1):
                     wb.active.cell(row=r, column=c, value=value)
             wb.save(path)

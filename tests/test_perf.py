@@ -208,3 +208,18 @@ def test_perf_draws_the_interactivity_curve_in_a_workbook(tmp_path, capsys, lang
     bad = tmp_path / "perf.txt"
     assert run([*flags, "--concurrency", "1", "--output-xlsx", str(bad)]) == 2
     assert not bad.exists()
+
+
+def test_sizing_perf_gives_the_cli_s_figures_in_a_cell(capsys):
+    from sizing_xl.udfs import SIZING_PERF
+
+    flags = ["perf", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--tensor-parallel"]
+    flags += ["8", "--input-tokens", "1024", "--output-tokens", "1024", "--concurrency", "64"]
+    assert run([*flags, "--format", "json"]) == 0
+    (point,) = json.loads(capsys.readouterr().out)["points"]
+    args = ("llama-3.1-70b", "dgx-h100", 64.0, 1024.0, 1024.0, 8.0)
+    for figure in ("tokens_per_second_per_user", "tokens_per_second_per_gpu", "tpot_ms", "ttft_ms"):
+        assert SIZING_PERF(figure, *args) == pytest.approx(point[figure])
+    assert SIZING_PERF("bound", *args) == point["bound"]
+    assert SIZING_PERF("tpot_ms", *args[:5], 3.0).startswith("ERROR: tensor_parallel:")
+    assert SIZING_PERF("tpot_ms", *args, "seed").startswith("ERROR: engine:")

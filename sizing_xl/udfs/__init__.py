@@ -26,6 +26,7 @@ from sizing_xl.udfs.memory import (
     SIZING_KV_TOTAL_GIB,
     SIZING_SESSIONS_PER_NODE,
 )
+from sizing_xl.udfs.perf import SIZING_PERF
 from sizing_xl.udfs.ranges import SIZING_RANGE
 from sizing_xl.udfs.scenario import (
     SIZING_ALERTS,
@@ -61,6 +62,7 @@ __all__ = [
     "SIZING_MODEL",
     "SIZING_MODEL_FROM_CONFIG",
     "SIZING_NODES_FINAL",
+    "SIZING_PERF",
     "SIZING_RANGE",
     "SIZING_RESULT",
     "SIZING_SCENARIO",

@@ -127,6 +127,11 @@ DOCS = {
     "samples": "Samples drawn, 1 to 100,000; default 2,000.",
     "focus_start": 'The forecast\'s first month: a date or "YYYY-MM"; blank: next month.',
     "focus_months": "Months of forecast, 1 to 120; default 12.",
+    "figure": '"tokens_per_second_per_user" (default), "tokens_per_second_per_gpu", "tpot_ms", '
+    '"ttft_ms", "step_ms", "batch", "queued" or "bound".',
+    "input_tokens": "Prompt tokens per request (a benchmark's ISL), a whole number >= 1.",
+    "output_tokens": "Generated tokens per request (a benchmark's OSL), a whole number >= 1.",
+    "engine": '"vllm" (default) or "sglang": whose memory method bounds the batch.',
     "sample_seed": "Seed of the draws, a whole number >= 0; default 0. The same seed gives the "
     "same figures.",
 }

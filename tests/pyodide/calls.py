@@ -53,6 +53,9 @@ SEED = {
     "percentile": "P90",
     "uncertain": [["concurrency", 800.0, 1500.0, "triangular"], ["usd_per_kwh", 0.08, 0.2, None]],
     "samples": 300.0,
+    "figure": "tpot_ms",
+    "input_tokens": 1024.0,
+    "output_tokens": 256.0,
 }
 CASES = {
     "seed": SEED,

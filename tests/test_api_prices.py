@@ -182,3 +182,20 @@ def test_sizing_break_even_gives_the_cli_s_figure_in_a_cell(capsys):
         cost["break_even_cloud"]
     )
     assert SIZING_BREAK_EVEN("owned", *args).startswith("NO FIGURE: give output_tokens")
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_the_compare_workbook_holds_the_api_row_too(tmp_path, lang):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "compare.xlsx"
+    flags = ["compare", "--model", "llama-3.1-70b", "--servers", "dgx-h100,dgx-h200"]
+    flags += ["--concurrency", "700", "--effective-context", "32768", "--lang", lang]
+    flags += ["--output-tokens-per-session-per-hour", "20000", "--output-xlsx", str(target)]
+    assert run(flags) == 0
+    rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=5, values_only=True))
+    last = rows[-1]
+    cost = size(make_request(**{**WORKLOAD, "input_tokens_per_session_per_hour": None}), CATALOG)
+    assert last[1] == "openrouter-llama-3.1-70b"
+    assert last[5] == pytest.approx(cost.scenario("recommended").cost.api_monthly_usd)
+    assert ("0,130" if lang == "pt-BR" else "0.130") in last[8]

@@ -32,7 +32,14 @@ from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.perf import PerfCurve
 from sizing_xl.planning.sweep import Grid
-from sizing_xl.reports.comparison import compare_header, compare_heading, layout_text, why_text
+from sizing_xl.reports.comparison import (
+    api_of,
+    api_why,
+    compare_header,
+    compare_heading,
+    layout_text,
+    why_text,
+)
 from sizing_xl.reports.perf import WORDS as PERF_WORDS
 from sizing_xl.reports.perf import perf_lines
 from sizing_xl.reports.planning import critical_marks, flag_name, growth_heading, sweep_heading
@@ -230,11 +237,20 @@ def write_compare_workbook(
                 localize_numbers(why_text(r, lang), lang),
             ]
         )
+    api = api_of(options)
+    if api is not None:  # the same workload through a pay-per-token API, unranked
+        result, cost = api
+        name = result.finance.api_offer.name if result.finance.api_offer else ""
+        why = localize_numbers(api_why(result, lang, english_digits=True), lang)
+        rate = result.finance.usd_to_currency
+        api_cells = [DASH, DASH, DASH, _amount(cost.api_monthly_usd, rate), DASH]
+        rows.append([DASH, name, *api_cells, w["api_layout"], why])
     header = compare_header(lang)
     formats = [INTEGER, None, INTEGER, INTEGER, INTEGER, fmt, fmt, None, None]
-    _rows(ws, header, rows, formats, [5, 14, 12, 15, 12, 20, 22, 28, 56])
+    _rows(ws, header, rows, formats, [5, 26, 12, 15, 12, 20, 22, 28, 60])
     for r in range(FIRST_ROW + 1, FIRST_ROW + 1 + len(rows)):
         ws.cell(row=r, column=9).alignment = WRAP
+    fit_row_heights(ws, first_row=FIRST_ROW)  # the API's why runs to two lines
     _heat(ws, 3, 5, FIRST_ROW + len(rows))
     return _save(wb, path)
 

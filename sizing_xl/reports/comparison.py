@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 
 from sizing_xl.costs import ScenarioCost
-from sizing_xl.i18n import Lang, fmt_dec, fmt_int, scenario_titles
+from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
 from sizing_xl.reports.planning import cents, dumps, node_count, table, tool_info
@@ -92,23 +92,34 @@ def render_compare_text(options: Sequence[ServerOption], request: SizingRequest,
     api = api_of(options)
     if api is not None:  # the same workload through a pay-per-token API, beside the fleets
         result, cost = api
-        money = Money(result.finance, lang)
         price = result.finance.api_offer
         assert price is not None and cost.api_monthly_usd is not None
-        why_api = w["api_why"].format(
-            input=money(price.usd_per_mtok_input, places=3),
-            output=money(price.usd_per_mtok_output, places=3),
-            as_of=price.as_of,
-        )
         fleet = ["—"] * 3  # no nodes: the API's own
-        rows.append(
-            ["—", price.name, *fleet, money(cost.api_monthly_usd), "—", w["api_layout"], why_api]
-        )
+        monthly = Money(result.finance, lang)(cost.api_monthly_usd)
+        why_api = api_why(result, lang)
+        rows.append(["—", price.name, *fleet, monthly, "—", w["api_layout"], why_api])
     title = compare_heading(request, lang)
     finance = next((o.result.finance for o in options if o.result is not None), None)
     rate = None if finance is None else rate_line(finance, lang)
     body = table(header, rows, left=(0, 1, 7, 8))
     return "\n".join([title, *([rate] if rate else []), w["compare_order"], "", *body]) + "\n"
+
+
+def api_why(result: SizingResult, lang: Lang, *, english_digits: bool = False) -> str:
+    """The API row's why: its prices per 1M input and output tokens and their date.
+    english_digits: for a sheet's text, which localize_numbers turns afterwards."""
+    price, f = result.finance.api_offer, result.finance
+    assert price is not None
+
+    def money(usd: float) -> str:
+        amount = usd * f.usd_to_currency
+        return fmt_money(amount, f.currency, lang, places=3, english_digits=english_digits)
+
+    return WORDS[lang]["api_why"].format(
+        input=money(price.usd_per_mtok_input),
+        output=money(price.usd_per_mtok_output),
+        as_of=price.as_of,
+    )
 
 
 def api_of(options: Sequence[ServerOption]) -> tuple[SizingResult, ScenarioCost] | None:

@@ -116,7 +116,7 @@ def test_the_text_report_holds_the_api_beside_the_fleet_only_with_a_workload(cap
     assert run([*as_flags(WORKLOAD), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Pay-per-token API, monthly: $8,074 (openrouter-llama-3.1-70b)" in out
-    assert "Break-even utilisation against the API: owned 1574.9% · cloud 6232.9%" in out
+    assert "Break-even utilisation against the API: owned 15.7× the load · cloud 62.3× the" in out
     assert "API: openrouter-llama-3.1-70b, $0.130 per 1M input tokens" in out
     assert run([*as_flags(HEADLINE_CASE), "--lang", "en"]) == 0
     assert "Pay-per-token API" not in capsys.readouterr().out  # no output rate: nothing to bill

@@ -43,8 +43,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "({source}, {as_of})",
         "api": "API por token, mensal",
         "break_even": "Utilização de empate com a API",
-        "break_even_value": "próprio {owned} · nuvem {cloud} (acima disso, a frota sai mais "
-        "barata que a API; acima de 100%: a API sai mais barata mesmo a plena carga)",
+        "break_even_value": "próprio {owned} · nuvem {cloud} (acima dessa utilização a frota "
+        "sai mais barata que a API; um múltiplo da carga: a API sai mais barata mesmo a plena "
+        "carga)",
+        "times_load": "{x}× a carga",
         "group": "{figures} ({source}{as_of})",
         "formulas": "TCO mensal = depreciação (preço × (1 − residual) / vida) + capital (valor "
         "contábil médio × taxa) + manutenção + energia (kW × horas × PUE × $/kWh) + facilities",
@@ -84,8 +86,9 @@ WORDS: dict[Lang, dict[str, str]] = {
         "tokens ({source}, {as_of})",
         "api": "Pay-per-token API, monthly",
         "break_even": "Break-even utilisation against the API",
-        "break_even_value": "owned {owned} · cloud {cloud} (above it the fleet is cheaper than "
-        "the API; above 100%: the API is cheaper even at full load)",
+        "break_even_value": "owned {owned} · cloud {cloud} (above that utilisation the fleet "
+        "is cheaper than the API; a multiple of the load: the API is cheaper even at full load)",
+        "times_load": "{x}× the load",
         "group": "{figures} ({source}{as_of})",
         "formulas": "Monthly TCO = depreciation (price × (1 − residual) / life) + capital (average "
         "book value × rate) + maintenance + energy (kW × hours × PUE × $/kWh) + facilities",
@@ -196,18 +199,17 @@ def api_rows(cost: ScenarioCost, money: Money, lang: Lang) -> list[tuple[str, st
     if cost.api_offer is None or cost.api_monthly_usd is None:
         return []  # no price, or no output rate to bill: nothing to hold the fleet against
 
-    def pct(x: float | None) -> str:
-        return "—" if x is None else fmt_pct(round(x, 3))
+    def share(x: float | None) -> str:
+        """A utilisation up to full load; past it, the multiple of the load it would take."""
+        if x is None:
+            return "—"
+        return fmt_pct(round(x, 3)) if x <= 1 else w["times_load"].format(x=fmt_dec(x))
 
-    return [
-        (w["api"], f"{money(cost.api_monthly_usd)} ({cost.api_offer})"),
-        (
-            w["break_even"],
-            w["break_even_value"].format(
-                owned=pct(cost.break_even_owned), cloud=pct(cost.break_even_cloud)
-            ),
-        ),
-    ]
+    rows = [(w["api"], f"{money(cost.api_monthly_usd)} ({cost.api_offer})")]
+    if cost.break_even_owned is not None or cost.break_even_cloud is not None:
+        owned, cloud = share(cost.break_even_owned), share(cost.break_even_cloud)
+        rows.append((w["break_even"], w["break_even_value"].format(owned=owned, cloud=cloud)))
+    return rows
 
 
 def rate_line(finance: FinanceInfo, lang: Lang) -> str | None:

@@ -61,7 +61,8 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "LONG_CONTEXT": {
         "pt-BR": "Contexto longo ({context} tokens) aumenta TTFT (Time To First Token) e pressiona "
-        "I/O de storage durante prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
+        "I/O de storage durante prefill. Storage: {storage} ({read} GB/s de leitura, P99={p99} "
+        "ms).",
         "en": "Long context ({context} tokens) increases TTFT (Time To First Token) and pressures "
         "storage I/O during prefill. Storage: {storage} ({read} GB/s read, P99={p99} ms).",
     },

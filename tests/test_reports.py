@@ -25,6 +25,7 @@ SEED_ERRATA = {  # the seed's slips, and "nó(s)" where the count is known
     "Com 2 nó(s), o sistema": "Com 2 nós, o sistema",
     "Mínimo (2 nó(s)) reduz": "Mínimo (2 nós) reduz",
     "Com 2 nó(s) e sem HA": "Com 2 nós e sem HA",
+    "(28 GB/s read, P99": "(28 GB/s de leitura, P99",  # a pt-BR report is pt-BR throughout
 }
 
 
@@ -39,7 +40,7 @@ SEED_ADDITIONS = (
     "| **Nuvem mensal** | — | — | — |",
     "| **Custo por 1M tokens de saída** | — | — | — |",
     "| **Potência da frota** | 18.5 kW (estimada pelo TDP) | 27.8 kW",
-    "**Premissas de custo:** Preço do nó: no public price found",
+    "**Premissas de custo:** Preço do nó: nenhum preço público encontrado",
     "- ALERTA: O overhead de runtime (120 GiB por nó) é menor que os pesos que um nó guarda",
     "- **Método de memória:** seed (sizing.py v2.0); verificação: vLLM, 608 sessões/nó",
 )

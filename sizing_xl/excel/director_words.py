@@ -69,7 +69,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "chart_infeasible": "inviável, sem barra: {names}",
         "no_nodes_chart": "Nenhum cenário é viável (uma sessão não cabe no budget de um nó): "
         "sem gráfico de nós. Veja os alertas.",
-        "read": "leitura",
+        "read": "de leitura",
         "footer": "Este relatório foi gerado automaticamente e deve ser revisado por arquitetos "
         "de infraestrutura antes de decisões de investimento.",
     },

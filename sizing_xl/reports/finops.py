@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
+from sizing_xl.reports.catalog_phrases import catalog_text
 from sizing_xl.scenarios import FinanceInfo, ScenarioResult
 from sizing_xl.throughput import ScenarioThroughput
 
@@ -235,12 +236,17 @@ def in_currency(usd: float | None, finance: FinanceInfo) -> float | None:
 
 
 def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
-    """The rate, the node price, the cloud offer and each assumption, with sources and dates."""
+    """The rate, the node price, the cloud offer and each assumption, with sources and dates
+    (the catalogs' phrases in the language: catalog_phrases.py)."""
     w = WORDS[lang]
     money = Money(finance, lang)
 
     def dated(as_of: str | None) -> str:
         return f", {as_of}" if as_of else ""
+
+    def said(text: object) -> str | None:
+        """A catalog's phrase in the report's language (an analyst's own as written)."""
+        return None if text is None else catalog_text(str(text), lang)
 
     lines = [line] if (line := rate_line(finance, lang)) else []
     if finance.node_price_usd is not None:
@@ -250,20 +256,20 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
                 install=w["install"].format(price=money(finance.install_usd))
                 if finance.install_usd
                 else "",
-                source=finance.price_source,
+                source=said(finance.price_source),
                 as_of=dated(finance.price_as_of),
             )
         )
     else:
-        lines.append(w["no_price_line"].format(source=finance.price_source or "—"))
+        lines.append(w["no_price_line"].format(source=said(finance.price_source) or "—"))
     offer = finance.cloud_offer
     if offer is not None:
         lines.append(
             w["offer"].format(
                 offer=offer.name,
                 price=money(offer.usd_per_hour),
-                kind=offer.price_kind,
-                source=offer.source,
+                kind=said(offer.price_kind),
+                source=said(offer.source),
                 as_of=offer.as_of,
             )
         )
@@ -274,7 +280,7 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
                 offer=api.name,
                 input=money(api.usd_per_mtok_input, places=3),
                 output=money(api.usd_per_mtok_output, places=3),
-                source=api.source,
+                source=said(api.source),
                 as_of=api.as_of,
             )
         )
@@ -285,7 +291,7 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
         )
     for (source, as_of), figures in groups.items():
         lines.append(
-            w["group"].format(figures=", ".join(figures), source=source, as_of=dated(as_of))
+            w["group"].format(figures=", ".join(figures), source=said(source), as_of=dated(as_of))
         )
     lines.append(w["formulas"])
     return lines

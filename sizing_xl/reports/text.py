@@ -27,6 +27,7 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "model": "Modelo",
         "server": "Servidor",
         "storage": "Storage",
+        "read": "de leitura",
         "concurrency": "Concorrência",
         "context": "Contexto efetivo",
         "precision": "Precisão KV",
@@ -72,6 +73,7 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "model": "Model",
         "server": "Server",
         "storage": "Storage",
+        "read": "read",
         "concurrency": "Concurrency",
         "context": "Effective context",
         "precision": "KV precision",
@@ -188,7 +190,7 @@ def render_text_report(result: SizingResult, *, lang: Lang = "pt-BR") -> str:
         ),
         (
             w["storage"],
-            f"{sto.name} — {fmt_num(sto.read_gbps)} GB/s read, "
+            f"{sto.name} — {fmt_num(sto.read_gbps)} GB/s {w['read']}, "
             f"P99 {fmt_num(sto.p99_latency_ms)} ms",
         ),
         (w["concurrency"], f"{fmt_int(req.concurrency)} {w['sessions']}"),

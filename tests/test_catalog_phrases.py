@@ -1,0 +1,122 @@
+"""A pt-BR face is pt-BR throughout: the catalogs' own phrases reach it in Portuguese.
+
+The bug this prevents: 'no public price found: NVIDIA publishes no DGX list price …' and
+"Uptime Institute's 2023 average …" printed verbatim in the middle of a pt-BR report.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from sizing_xl import load_catalog, make_request, size
+from sizing_xl.excel.director import write_director_workbook
+from sizing_xl.i18n import localize_numbers
+from sizing_xl.reports.catalog_phrases import PT_BR, SHOWN_FIELDS, catalog_text
+from sizing_xl.reports.executive import render_executive_report
+from sizing_xl.reports.text import render_text_report
+from tests.conftest import REPO, SEED_ARGS
+
+GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)
+CATALOG_SHEETS = ("Modelos", "Servidores", "Storage")  # the catalogs' data, shown as data
+
+
+def packaged(file: str) -> dict:
+    return json.loads((REPO / "catalogs" / file).read_text(encoding="utf-8"))
+
+
+def shown_texts() -> set[str]:
+    """Every packaged value of a field a pt-BR face prints."""
+    return {
+        entry[field]
+        for file, fields in SHOWN_FIELDS.items()
+        for entry in packaged(file).values()
+        for field in fields
+        if isinstance(entry, dict) and isinstance(entry.get(field), str)
+    }
+
+
+def prose(obj) -> set[str]:
+    """Every catalog string long enough to be a phrase, at any depth (names are names)."""
+    if isinstance(obj, dict):
+        values = [v for k, v in obj.items() if k != "display_name"]
+        return set().union(*(prose(v) for v in values)) if values else set()
+    if isinstance(obj, list):
+        return set().union(*(prose(v) for v in obj)) if obj else set()
+    return {obj} if isinstance(obj, str) and len(obj) > 20 and " " in obj else set()
+
+
+def test_every_catalog_phrase_a_pt_br_face_prints_has_a_rendering():
+    missing = sorted(shown_texts() - PT_BR.keys())
+    assert not missing, "give these catalog phrases a pt-BR rendering in catalog_phrases.py"
+
+
+def test_no_rendering_is_left_without_its_phrase(catalog):
+    priced = size(make_request(**SEED_ARGS, node_price_usd=400_000), catalog)
+    engine_phrases = {priced.finance.price_source} | {
+        figure["source"]
+        for figure in size(make_request(**SEED_ARGS, pue=1.3), catalog).finance.assumptions.values()
+    }
+    assert "given as --node-price-usd" in engine_phrases and "given as a flag" in engine_phrases
+    assert set(PT_BR) - shown_texts() - engine_phrases == set()
+
+
+def test_an_analysts_phrase_with_no_rendering_is_shown_as_written(tmp_path):
+    server = {**packaged("servers.json")["dgx200"], "price_source": "quote from ACME, 2026-Q3"}
+    (tmp_path / "servers.json").write_text(json.dumps({"acme-h200": server}))
+    catalog = load_catalog([tmp_path])
+    result = size(make_request(**{**SEED_ARGS, "server": "acme-h200"}), catalog)
+    assert "(quote from ACME, 2026-Q3, 2026)" in render_executive_report(result)
+    assert catalog_text("quote from ACME, 2026-Q3", "pt-BR") == "quote from ACME, 2026-Q3"
+
+
+def pt_br_faces(result, tmp_path) -> dict[str, str]:
+    """The executive report, the text report and the workbook's own sheets, as text."""
+    path = tmp_path / "pt.xlsx"
+    write_director_workbook(result, path, generated_at=GENERATED_AT)
+    wb = openpyxl.load_workbook(path)
+    sheets = {
+        ws.title: "\n".join(
+            str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        )
+        for ws in wb.worksheets
+        if ws.title not in CATALOG_SHEETS
+    }
+    return {
+        "executive report": render_executive_report(result, generated_at=GENERATED_AT),
+        "text report": render_text_report(result),
+        **sheets,
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},  # no public price for the node
+        {"server": "dgx200", "cloud_offer": "aws-p5en.48xlarge"},  # a price, an offer, an API
+        {"server": "dgx-b200", "cloud_offer": "aws-p6-b200.48xlarge"},  # a capacity block
+    ],
+    ids=["unpriced", "priced", "capacity-block"],
+)
+def test_a_pt_br_face_prints_no_english_catalog_phrase(args, catalog, tmp_path):
+    request = {**SEED_ARGS, **args, "output_tokens_per_session_per_hour": 20_000}
+    result = size(make_request(**request), catalog)
+    # a catalog phrase printed as written is a bare citation, the same in every language
+    allowed = {text for text, pt in PT_BR.items() if pt == text}
+    phrases = set().union(*(prose(packaged(f.name)) for f in (REPO / "catalogs").glob("*.json")))
+    for face, text in pt_br_faces(result, tmp_path).items():
+        leaked = [p for p in phrases - allowed if p in text or localize_numbers(p, "pt-BR") in text]
+        assert not leaked, f"{face}: {leaked}"
+    report = render_executive_report(result, generated_at=GENERATED_AT)
+    assert "sob demanda" in report or "bloco de capacidade" in report or "nenhum preço" in report
+
+
+def test_the_storage_figures_read_in_portuguese(seed_result, tmp_path):
+    faces = pt_br_faces(seed_result, tmp_path)
+    assert "(28 GB/s de leitura, P99=0,15 ms)" in faces["Executivo"]  # the long-context alert
+    assert "profile_default (28 GB/s de leitura, P99 0,15 ms)" in faces["Executivo"]
+    assert "profile_default — 28 GB/s de leitura, P99 0.15 ms" in faces["text report"]
+    assert not [face for face, text in faces.items() if "GB/s read" in text]

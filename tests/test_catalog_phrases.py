@@ -1,4 +1,4 @@
-"""A pt-BR face is pt-BR throughout: the catalogs' own phrases reach it in Portuguese.
+"""A pt-BR face is pt-BR throughout: the catalogs' phrases and headers, the storage line.
 
 The bug this prevents: 'no public price found: NVIDIA publishes no DGX list price …' and
 "Uptime Institute's 2023 average …" printed verbatim in the middle of a pt-BR report.
@@ -13,7 +13,9 @@ import openpyxl
 import pytest
 
 from sizing_xl import load_catalog, make_request, size
-from sizing_xl.excel.director import write_director_workbook
+from sizing_xl.excel.columns import CATALOG_SHEETS as CATALOG_SHEETS_COLUMNS
+from sizing_xl.excel.director import build_director_workbook, write_director_workbook
+from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import localize_numbers
 from sizing_xl.reports.catalog_phrases import PT_BR, SHOWN_FIELDS, catalog_text
 from sizing_xl.reports.executive import render_executive_report
@@ -120,3 +122,24 @@ def test_the_storage_figures_read_in_portuguese(seed_result, tmp_path):
     assert "profile_default (28 GB/s de leitura, P99 0,15 ms)" in faces["Executivo"]
     assert "profile_default — 28 GB/s de leitura, P99 0.15 ms" in faces["text report"]
     assert not [face for face, text in faces.items() if "GB/s read" in text]
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "en"])
+def test_the_catalog_sheets_are_headed_by_labels_in_the_files_language(lang, seed_result):
+    wb = build_director_workbook(seed_result, lang=lang, generated_at=GENERATED_AT)
+    english = build_director_workbook(seed_result, lang="en", generated_at=GENERATED_AT)
+    for sheet, columns in CATALOG_SHEETS_COLUMNS.items():
+        title = sheet_title(sheet, lang)
+        headers = [c.value for c in wb[title][1]]
+        assert len(headers) == len(columns)
+        for header, field in zip(headers, columns, strict=True):
+            label = header.removesuffix(f" ({field})")
+            assert label != header and label and "_" not in label, header
+        if lang == "pt-BR":  # its own words, not the English file's
+            theirs = [c.value for c in english[sheet][1]]
+            assert sum(a != b for a, b in zip(headers, theirs, strict=True)) > len(columns) / 2
+    assert [c.value for c in wb[sheet_title("Models", lang)][1]][:2] == (
+        ["Nome (name)", "Tipo de atenção (attention_type)"]
+        if lang == "pt-BR"
+        else ["Name (name)", "Attention type (attention_type)"]
+    )

@@ -358,7 +358,7 @@ def _build(
     live = build_live_model_sheet(wb, result, lang)
     model = wb[MODEL_SHEET]
     catalog = _catalog_for(result, catalog)
-    build_catalog_sheets(wb, catalog)
+    build_catalog_sheets(wb, catalog, lang)
     build_dictionary_sheet(wb, lang)
     sensitivity = build_sensitivity_sheets(wb, result, live, lang, catalog)
     check_cell = build_executive_sheet(executive, result, lang, generated_at, live, ranges)

@@ -10,6 +10,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.catalog import Catalog
+from sizing_xl.excel.catalog_labels import column_header
 from sizing_xl.excel.cells import (
     SECTION_FONT,
     TOP,
@@ -66,27 +67,33 @@ def lookup(sheet: str, field: str, key: str) -> str:
     return f"INDEX({sheet}!${col}:${col},IF({row}=0,NA(),{row}))"
 
 
-def build_catalog_sheets(wb: Workbook, catalog: Catalog) -> None:
-    """Models, Servers and Storage sheets, one Excel table each, every entry as plain values."""
+def build_catalog_sheets(wb: Workbook, catalog: Catalog, lang: Lang | None = None) -> None:
+    """Models, Servers and Storage sheets, one Excel table each, every entry as plain values.
+
+    Headers: the catalog's field names (Sizing.xlsm, whose functions read its tables by them),
+    or with a language each field's label in it and the field (the director's workbook)."""
     for sheet, columns, entries in (
         ("Models", MODEL_COLUMNS, catalog.models.values()),
         ("Servers", SERVER_COLUMNS, catalog.servers.values()),
         ("Storage", STORAGE_COLUMNS, catalog.storage.values()),
     ):
         ws = wb.create_sheet(sheet)
+        headers = columns if lang is None else [column_header(c, lang) for c in columns]
         write_table(
-            ws, f"{sheet}Table", columns, ([getattr(e, c) for c in columns] for e in entries)
+            ws, f"{sheet}Table", headers, ([getattr(e, c) for c in columns] for e in entries)
         )
-        _fit_catalog_page(ws, columns)
+        _fit_catalog_page(ws, columns, labelled=lang is not None)
 
 
 # Text columns wrapped at a readable width; figures as narrow as they are, headers wrapped.
+# A labelled header's words fit its column up to _WIDEST_WORD; the field named after the label
+# wraps where it must (fitting those too shrank the Models sheet's print from 79% to 54%).
 # A landscape A4 page holds about 140 width units at full size: a wider catalog prints on two
 # pages across (about 7 pt), its name column repeated, not shrunk to one (about 4 pt).
-_NARROW, _WIDEST_TEXT, _PAGE_UNITS, _MOST_PAGES_ACROSS = 9, 40, 140, 2
+_NARROW, _WIDEST_TEXT, _WIDEST_WORD, _PAGE_UNITS, _MOST_PAGES_ACROSS = 9, 40, 14, 140, 2
 
 
-def _fit_catalog_page(ws: Worksheet, columns: Sequence[str]) -> None:
+def _fit_catalog_page(ws: Worksheet, columns: Sequence[str], *, labelled: bool = False) -> None:
     """Landscape pages as wide as the table needs at a readable scale, the header row and the
     name column repeated on every page, rows fitted to text."""
     widths = {}
@@ -94,6 +101,10 @@ def _fit_catalog_page(ws: Worksheet, columns: Sequence[str]) -> None:
         cells = [cell for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i)]
         texts = [len(str(c.value)) for c in cells if isinstance(c.value, str)]
         width = min(_WIDEST_TEXT, max([_NARROW, *texts])) if texts else _NARROW
+        if labelled:  # bold, so a little wider than its letters
+            label = str(ws.cell(row=1, column=i).value).rsplit(" (", 1)[0]
+            word = max(len(w) for w in label.split())
+            width = max(width, min(_WIDEST_WORD, round(word * 1.1)))
         widths[get_column_letter(i)] = width
         ws.cell(row=1, column=i).alignment = WRAP
         for cell in cells:

@@ -69,7 +69,7 @@ def test_sweep_text_is_a_table_in_the_chosen_language(capsys):
     assert code == EXIT_OK
     lines = out.splitlines()
     assert lines[0] == "Nodes per scenario: opt-oss-120b on dgx300, method seed"
-    assert lines[2].split() == ["kv-precision", "Minimum", "Recommended", "Ideal"]
+    assert lines[2].split() == ["KV", "precision", "Minimum", "Recommended", "Ideal"]
     assert lines[4].split() == ["fp8", "2", "3", "5"] and lines[5].split() == [
         "fp16",
         "4",
@@ -78,6 +78,7 @@ def test_sweep_text_is_a_table_in_the_chosen_language(capsys):
     ]
     _, pt, _ = cli(capsys, "sweep", *SEED_FLAGS, "--vary", "kv-precision=fp8")
     assert "Mínimo" in pt and "Recomendado" in pt
+    assert pt.splitlines()[2].startswith("Precisão KV") and "kv-precision" not in pt
 
 
 def test_sweep_json_lists_points_with_the_single_sizing_document(capsys):
@@ -148,6 +149,40 @@ def test_sweep_workbook_holds_the_grid(tmp_path, capsys):
     assert grid.conditional_formatting  # the heat map
     rows = list(wb["Sweep"].iter_rows(min_row=5, values_only=True))
     assert rows[2] == (131072, 1000, 2, 3, 5)
+
+
+def test_a_pt_br_sweep_workbook_heads_its_axes_in_portuguese(tmp_path, capsys):
+    """The bug: 'effective-context' and 'concurrency', the flags' names, heading a pt-BR file."""
+    path = tmp_path / "sweep.xlsx"
+    code, _, _ = cli(
+        capsys, "sweep", *SEED_FLAGS, "--vary", "effective-context=32768,131072",
+        "--vary", "concurrency=1000,2000", "--output-xlsx", str(path),
+    )  # fmt: skip
+    assert code == EXIT_OK
+    wb = openpyxl.load_workbook(path)
+    sweep, grid = wb.worksheets
+    assert [c.value for c in sweep[4]][:3] == [
+        "Contexto efetivo (tokens)",
+        "Concorrência (sessões)",
+        "Mínimo",
+    ]
+    assert grid["A5"].value == 32768 and grid["A4"].value == "Contexto efetivo (tokens)"
+    assert grid["A1"].value == (
+        "Nós do cenário Recomendado: Contexto efetivo (tokens) nas linhas × Concorrência "
+        "(sessões) nas colunas"
+    )
+    texts = [
+        c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert not [t for t in texts if "effective" in t or "concurrency" in t]
+
+
+def test_every_field_a_sweep_can_vary_has_a_label_in_both_languages():
+    from sizing_xl.cli.flags import REQUEST_FLAGS, REQUIRED
+    from sizing_xl.reports.planning_words import AXIS_LABELS
+
+    assert {*REQUIRED, *REQUEST_FLAGS} <= AXIS_LABELS.keys()
+    assert all(pt and en for pt, en in AXIS_LABELS.values())
 
 
 # --- growth ---------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from sizing_xl.reports.comparison import (
 )
 from sizing_xl.reports.perf import WORDS as PERF_WORDS
 from sizing_xl.reports.perf import perf_lines
-from sizing_xl.reports.planning import critical_marks, flag_name, growth_heading, sweep_heading
+from sizing_xl.reports.planning import axis_label, critical_marks, growth_heading, sweep_heading
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
 from sizing_xl.step_time import StepEstimate
@@ -125,7 +125,7 @@ def write_sweep_workbook(
     formats = [_value_format(v) for v in rows[0][:axes]] + [INTEGER] * 3 + [None] * len(extra)
     _rows(
         ws,
-        [flag_name(a.field) for a in grid.axes] + scenario_titles(lang) + extra,
+        [axis_label(a.field, lang) for a in grid.axes] + scenario_titles(lang) + extra,
         rows,
         formats,
         [18] * axes + [14] * 3 + [14] * len(extra),
@@ -135,13 +135,15 @@ def write_sweep_workbook(
         put(ws, f"A{r}", localize_numbers(note, lang), font=NOTE_FONT)
     if axes == 2:
         down, across = grid.axes
-        title = w["grid_title"].format(rows=flag_name(down.field), columns=flag_name(across.field))
+        title = w["grid_title"].format(
+            rows=axis_label(down.field, lang), columns=axis_label(across.field, lang)
+        )
         g = _titled(wb.create_sheet(), w["sheet_grid"], title, lang)
         table = [
             [value, *(_nodes(n, lang) for n in cells)]
             for value, cells in zip(down.values, grid.matrix(RANKED_BY), strict=True)
         ]
-        header = [flag_name(down.field)]
+        header = [axis_label(down.field, lang)]
         header_row(g, FIRST_ROW, 1, header)
         for j, v in enumerate(across.values, 2):
             cell = put(

@@ -13,7 +13,7 @@ from sizing_xl.planning.compare import RANKED_BY
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Axis, Grid
 from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
-from sizing_xl.reports.planning_words import WORDS
+from sizing_xl.reports.planning_words import AXIS_LABELS, WORDS
 from sizing_xl.reports.text import result_document
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
 from sizing_xl.results import plain
@@ -23,6 +23,13 @@ from sizing_xl.scenarios import SizingResult
 def flag_name(field: str) -> str:
     """A request field as its flag reads, the way a user typed it in --vary."""
     return field.replace("_", "-")
+
+
+def axis_label(field: str, lang: Lang) -> str:
+    """A sweep's axis as its tables head it: 'Contexto efetivo (tokens)' in pt-BR (the flag's
+    name for a field with no label)."""
+    labels = AXIS_LABELS.get(field)
+    return flag_name(field) if labels is None else labels[0 if lang == "pt-BR" else 1]
 
 
 def shown_value(value: object) -> str:
@@ -65,7 +72,7 @@ def tool_info(lang: Lang) -> dict[str, str]:
 
 def render_sweep_text(grid: Grid, request: SizingRequest, lang: Lang) -> str:
     """The table; a point a single sizing would mark critical carries a mark, explained below."""
-    header = [flag_name(a.field) for a in grid.axes] + scenario_titles(lang)
+    header = [axis_label(a.field, lang) for a in grid.axes] + scenario_titles(lang)
     marks, notes = critical_marks(grid, lang)
     rows = [
         [shown_value(v) for v in point.values()]

@@ -12,7 +12,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from sizing_xl.catalog.schemas import Catalog, _Entry, parse_entries
+from sizing_xl.catalog.schemas import _SCHEMAS, Catalog, _Entry, normalize_name, parse_entries
 from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.errors import CatalogError
 from sizing_xl.files import file_kind, locked, write_text_atomic
@@ -28,15 +28,46 @@ CATALOG_FILES = {
 }
 
 
-def _read_json(path: Path | Traversable) -> object:
+def _read_bytes(path: Path | Traversable) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read ({exc.strerror})", path=str(path)) from None
+
+
+def _parse_json(data: bytes, path: Path | Traversable) -> object:
     try:
         return parse_json_bytes(data)
     except JsonFault as exc:
         raise CatalogError(str(exc), path=str(path)) from None
+
+
+def _read_json(path: Path | Traversable) -> object:
+    return _parse_json(_read_bytes(path), path)
+
+
+def _read_entries(kind: str, path: Path) -> dict[str, _Entry]:
+    """A user's catalog file checked in full: at C speed (fast_load), or, where that cannot
+    vouch for it, strictly, naming the first fault."""
+    data = _read_bytes(path)
+    from sizing_xl.catalog.fast_load import entries_fast  # pydantic schemas built on first use
+
+    entries = entries_fast(kind, data)
+    if entries is None:
+        entries = parse_entries(kind, _parse_json(data, path), str(path))
+    return entries
+
+
+def _builtin_entries(kind: str, resource: Traversable) -> dict[str, _Entry]:
+    """A packaged catalog file: its checks ran at build time (tests/test_catalog.py proves the
+    strict read accepts every packaged file and gives these same entries), so it is read with
+    json.loads and the schemas alone."""
+    raw = json.loads(_read_bytes(resource))
+    schema = _SCHEMAS[kind]
+    return {
+        (key := normalize_name(name)): schema.model_validate({**body, "name": key})
+        for name, body in raw.items()
+    }
 
 
 def merge_entries(directory: str | os.PathLike[str], kind: str, entries: dict[str, dict]) -> Path:
@@ -108,7 +139,7 @@ def _load_catalog(extra_dirs: tuple[str, ...], _signature: tuple = ()) -> Catalo
     builtin = builtin_catalogs()
     for kind, filename in CATALOG_FILES.items():
         resource = builtin.joinpath(filename)
-        merged[kind].update(parse_entries(kind, _read_json(resource), filename))
+        merged[kind].update(_builtin_entries(kind, resource))
         files.append(str(resource))
     for directory in extra_dirs:
         try:
@@ -130,7 +161,7 @@ def _read_directory(base: Path, merged: dict[str, dict[str, _Entry]]) -> list[st
     for kind, filename in CATALOG_FILES.items():
         path = base / filename
         if path.is_file():
-            merged[kind].update(parse_entries(kind, _read_json(path), str(path)))
+            merged[kind].update(_read_entries(kind, path))
             found.append(str(path))
         elif os.path.lexists(path):  # there, but a directory, FIFO, broken or looping link
             raise CatalogError(f"is {file_kind(path)}, not a readable catalog file", path=str(path))

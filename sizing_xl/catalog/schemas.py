@@ -106,8 +106,7 @@ class ModelSpec(_Entry):
                 raise ValueError("kv_lora_rank and qk_rope_head_dim need attention_type 'mla'")
         elif self.kv_lora_rank is None or self.qk_rope_head_dim is None:
             raise ValueError("mla models need kv_lora_rank and qk_rope_head_dim")
-        globals_ = (self.num_global_key_value_heads, self.global_head_dim)
-        if any(g is not None for g in globals_) and (
+        if (self.num_global_key_value_heads is not None or self.global_head_dim is not None) and (
             self.attention_type != "gqa" or self.attention_pattern != "hybrid"
         ):
             raise ValueError(

@@ -149,16 +149,26 @@ def main() -> None:
         t_seed,
         "seed size()",
     )
-    # Strict catalog loading (no repeated keys, finite bounded numbers, safe text, schemas)
-    # against json.loads of the same five files.
+    # The packaged catalogs (checked by a test, read with json.loads and the schemas) against
+    # json.loads of the same files; a user's catalog of 10,000 models, checked in full (no
+    # repeated keys, finite bounded numbers, safe text, schemas), against json.loads of it.
     files = [builtin_catalogs().joinpath(name) for name in CATALOG_FILES.values()]
     raw = [f.read_bytes() for f in files]
     row(
-        "load the built-in catalogs, strictly",
+        "load the built-in catalogs",
         per_call(lambda: _load_catalog.__wrapped__(()), seconds=1),
         per_call(lambda: [json.loads(b) for b in raw], seconds=1),
         "json.loads",
     )
+    with tempfile.TemporaryDirectory() as big:
+        big_models = write_big_catalog(Path(big))
+        row(
+            "  + a user catalog of 10,000 models",
+            per_call(lambda: _load_catalog.__wrapped__((big,)), seconds=2)
+            - per_call(lambda: _load_catalog.__wrapped__(()), seconds=1),
+            per_call(lambda: json.loads(big_models.read_bytes()), seconds=2),
+            "json.loads",
+        )
     row("text report", per_call(lambda: render_text_report(result)), t_naive, "naive")
     row("JSON document", per_call(lambda: render_json(result)), t_naive, "naive")
     row(
@@ -208,18 +218,24 @@ def main() -> None:
         naive_script = fh.name
     t_naive_proc = wall([sys.executable, naive_script, *SEED_FLAGS], args.runs)
     t_bare = wall([sys.executable, "-c", "pass"], args.runs)
-    row(
-        "sizing (text report)",
-        wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS], args.runs),
-        t_naive_proc,
-        "naive argparse+json",
-    )
+    t_text = wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS], args.runs)
+    row("sizing (text report)", t_text, t_naive_proc, "naive argparse+json")  # goal: at most 4x
     row(
         "sizing --format json",
         wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS, "--format", "json"], args.runs),
         t_naive_proc,
         "naive argparse+json",
     )
+    # issue 18's goal: a user catalog of 10,000 models costs at most half a start-up more
+    with tempfile.TemporaryDirectory() as big:
+        write_big_catalog(Path(big))
+        row(
+            "sizing --catalog-dir (10,000 models)",
+            wall([sys.executable, "-m", "sizing_xl", *SEED_FLAGS, "--catalog-dir", big], args.runs),
+            t_text,
+            "sizing",
+        )
+    import_times([sys.executable, "-X", "importtime", "-m", "sizing_xl", *SEED_FLAGS])
     for module in ("pydantic", "openpyxl", "xlwings"):
         t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare
         print(
@@ -231,6 +247,39 @@ def main() -> None:
         f"  (naive reference in-process: {t_naive * 1e6:.2f} µs per call; "
         f"{math.floor(1 / t_naive):,} calls/s)"
     )
+
+
+def write_big_catalog(directory: Path) -> Path:
+    """DIR/models.json: 10,000 entries, the packaged models under new names, in turn."""
+    models = json.loads(builtin_catalogs().joinpath("models.json").read_bytes())
+    items = list(models.items())
+    big = {f"{name}-u{i}": body for i in range(10_000) for name, body in [items[i % len(items)]]}
+    path = directory / "models.json"
+    path.write_text(json.dumps(big, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def import_times(cmd: list[str]) -> None:
+    """What a sizing imports (python -X importtime), each top-level module with all it holds
+    (sizing_xl's own by module or package: sizing_xl.results, sizing_xl.catalog), from the
+    slowest; the text path should import no module it does not call."""
+    stderr = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=_checkout.ROOT)
+    own: dict[str, int] = {}
+    for line in stderr.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) != 3 or not fields[0].strip().isdigit():
+            continue  # the header
+        name = fields[2].strip()
+        parts = name.split(".")
+        top = ".".join(parts[:2]) if parts[0] == "sizing_xl" and len(parts) > 1 else parts[0]
+        own[top] = own.get(top, 0) + int(fields[0])  # self time: nothing counted twice
+    print(
+        f"  imports of a sizing (python -X importtime, self times by top-level module; "
+        f"{sum(own.values()) / 1e3:.1f} ms in all, importtime's own cost included)"
+    )
+    for name, us in sorted(own.items(), key=lambda item: -item[1]):
+        if us >= 2000:
+            print(f"    {name:<42}{us / 1e3:>10.1f} ms")
 
 
 def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:

@@ -91,8 +91,8 @@ def _entries(kind: str, text: str) -> dict[str, _Entry] | None:
     except ValidationError:
         return None
     schema = _SCHEMAS[kind]
-    for entry in entries:
-        entry.__class__ = schema  # the file variant adds checks only: same fields, same values
+    for entry in entries:  # the file variant adds checks only: same fields, same values
+        object.__setattr__(entry, "__class__", schema)  # past the frozen model's __setattr__
     return dict(zip(keys, entries, strict=True))
 
 

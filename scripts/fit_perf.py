@@ -8,7 +8,8 @@ request and how far requests arrive together. A coordinate search in
 log space, each constant within physical bounds. The held-out points are never read here.
 
     python scripts/fit_perf.py          # print the fitted constants and the fit error
-    python scripts/fit_perf.py --write  # also write them into catalogs/perf.json
+    python scripts/fit_perf.py --write  # also write them into catalogs/perf.json (and the
+                                        # sizing's two efficiencies into finance.json)
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.step_time import PerfConstants, perf_constants
 
 PERF = Path(__file__).resolve().parent.parent / "catalogs" / "perf.json"
+FINANCE = PERF.with_name("finance.json")
+# finance.json figure (a flag overrides it): the perf.json constant it is
+SIZING_DEFAULTS = {
+    "memory_bandwidth_utilization": "bandwidth_efficiency",
+    "model_flops_utilization": "prefill_compute_efficiency",
+}
 # constant: (lowest, highest); a GPU's factor is fitted where the fit points hold that GPU
 DECODE = {
     "bandwidth_efficiency": (0.4, 1.0),
@@ -157,6 +164,11 @@ def main() -> int:
             g: round(f, 4) for g, f in fitted.overhead_factor_by_gpu.items()
         }
         PERF.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        # the sizing's own defaults for the two efficiencies a flag may override
+        finance = json.loads(FINANCE.read_text("utf-8"))
+        for name, key in SIZING_DEFAULTS.items():
+            finance[name]["value"] = doc["constants"][key]
+        FINANCE.write_text(json.dumps(finance, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return 0
 
 

@@ -18,8 +18,7 @@ from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.config_import import model_from_config, read_json_file
 from sizing_xl.engine import kv_bytes_per_session
 from sizing_xl.planning.perf import perf_curve
-from sizing_xl.step_time import PerfConstants, StepEstimate, estimate_step
-from sizing_xl.throughput import Roofline
+from sizing_xl.step_time import PerfConstants, StepEstimate, estimate_step, weights_read_fraction
 from sizing_xl.units import gib_to_bytes
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -112,25 +111,19 @@ def geo_mean(ratios: list[float]) -> float:
 
 
 def roofline_tpot_ms(point: dict, mbu: float = 0.7) -> float:
-    """TPOT by the sizing's roofline before the step-time model (throughput.py: weights and KV
-    read per step at MBU of the bandwidth, nothing else), for the before/after table."""
+    """TPOT by the roofline the sizing used before the step-time model (weights and KV read
+    per step at MBU of the bandwidth, nothing else), for the before/after table."""
     model = model_of(point["model"])
     server = load_catalog().server(point["server"])
     weights = model_weights(model, point["weights"])
     assert weights is not None and server.hbm_bandwidth_tbps_per_gpu is not None
     context = point["isl"] + point["osl"] // 2
-    roof = Roofline(
-        model=model,
-        weights_bytes=gib_to_bytes(weights.gib),
-        kv_bytes_per_session=kv_bytes_per_session(
-            model,
-            context_tokens=context,
-            bytes_per_element=1 if _kv(point) == "fp8" else 2,
-            tensor_parallel=point["tp"],
-        ),
-        context_fill=1.0,
+    kv = kv_bytes_per_session(
+        model,
+        context_tokens=context,
+        bytes_per_element=1 if _kv(point) == "fp8" else 2,
         tensor_parallel=point["tp"],
-        bandwidth_bytes_per_s=server.hbm_bandwidth_tbps_per_gpu * 1e12 * mbu,
     )
     batch = max(1, math.ceil(point["concurrency"] / (point.get("dp") or 1)))
-    return roof.step_seconds(batch) * 1e3
+    read = gib_to_bytes(weights.gib) * weights_read_fraction(model, batch) + batch * kv
+    return read / point["tp"] / (server.hbm_bandwidth_tbps_per_gpu * 1e12 * mbu) * 1e3

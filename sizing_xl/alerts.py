@@ -305,15 +305,17 @@ def _throughput_alerts(
         if r.slo_limit:
             if r.slo_limit == "ttft":
                 why = (
-                    f"prefill of {fmt_int(tp.prompt_tokens)} tokens takes "
-                    f"{fmt_dec(tp.ttft_seconds or 0, 2)} s > {fmt_num(request.max_ttft_seconds)} s; "
-                    "more GPUs per replica (TP) or a shorter prompt"
+                    f"even alone, the first token of a prefill of {fmt_int(tp.prompt_tokens)} "
+                    f"tokens comes after {fmt_dec(tp.ttft_seconds or 0, 2)} s > "
+                    f"{fmt_num(request.max_ttft_seconds)} s; more GPUs per replica (TP) or a "
+                    "shorter prompt"
                 )
             else:
                 why = (
                     f"one session alone decodes at {fmt_dec(tp.tokens_per_second_per_session)} "
                     f"tokens/s < {fmt_num(request.min_tokens_per_second)} (the step reads "
-                    f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights)"
+                    f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights and has "
+                    f"{fmt_dec(tp.communication_ms + tp.overhead_ms, 2)} ms of fixed costs)"
                 )
             found.append(
                 Alert(

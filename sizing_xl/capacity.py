@@ -202,7 +202,7 @@ class Capacities:
 
 
 def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:
-    """The roofline check at full load, and the sessions per unit its SLOs leave."""
+    """The step-time check at full load, and the sessions per unit its SLOs leave."""
     req, a = ctx.request, ctx.assumptions
     if ctx.weights is None:
         return None, capacity.sessions_per_unit
@@ -214,10 +214,12 @@ def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughpu
         weights_precision=ctx.weights.precision,
         kv_per_session_bytes=capacity.kv_per_session_bytes,
         sessions_per_unit=capacity.sessions_per_unit,
+        effective_context=req.effective_context,
         context_fill=req.context_fill,
         mbu=a.memory_bandwidth_utilization,
         mfu=a.model_flops_utilization,
         prompt_tokens=req.prompt_tokens or req.effective_context,
+        output_tokens=req.output_tokens,
         min_tokens_per_second=req.min_tokens_per_second,
         max_ttft_seconds=req.max_ttft_seconds,
     )

@@ -109,6 +109,7 @@ class SizingRequest(_Frozen):
     memory_bandwidth_utilization: float | None = Field(default=None, gt=0, le=1)
     model_flops_utilization: float | None = Field(default=None, gt=0, le=1)
     prompt_tokens: int | None = Field(default=None, ge=1, le=100_000_000)
+    output_tokens: int | None = Field(default=None, ge=1, le=10_000_000)  # answer per request
     # SLOs below a thousandth of a token per second or of a second are typos, not targets
     min_tokens_per_second: float | None = Field(default=None, ge=0.001, le=1_000_000)
     max_ttft_seconds: float | None = Field(default=None, ge=0.001, le=1_000_000)

@@ -22,6 +22,7 @@ tests/data/benchmarks/points.json; scripts/fidelity.py --perf prints the error o
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -31,7 +32,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.engine import kv_bytes_per_session
-from sizing_xl.throughput import prefill_flops, weights_read_fraction
 
 FP8_PRECISIONS = frozenset({"fp8", "int8", "fp4", "int4", "mxfp4"})  # FP8 tensor cores
 BYTES_PER_TB, FLOPS_PER_TFLOP = 1e12, 1e12
@@ -92,6 +92,221 @@ def perf_accuracy() -> PerfAccuracy:
     return PerfAccuracy.model_validate(_perf_file()["accuracy"])
 
 
+def weights_read_fraction(model: ModelSpec, sessions: int) -> float:
+    """Share of the weights one decode step reads: 1 for a dense model.
+
+    An MoE step reads the shared (active, non-routed) part and every expert at least one of its
+    `sessions` tokens is routed to: a + (1 - a) x (1 - (1 - k / E) ** sessions), with
+    a = active / total params, top-k of E experts, routing taken as uniform. One session reads
+    about the active weights; a full node (tens of sessions per replica) nearly all of them.
+    """
+    if model.num_experts is None or model.experts_per_token is None:
+        return 1.0
+    total = model.params_total_b
+    active = model.params_active_b or total
+    shared = active / total if total else 1.0
+    untouched = (1 - model.experts_per_token / model.num_experts) ** max(0, sessions)
+    return shared + (1 - shared) * (1 - untouched)
+
+
+def _attention_width(model: ModelSpec) -> int:
+    """d_attn = heads x head_dim (MLA: heads x (kv_lora_rank + qk_rope_head_dim), absorbed)."""
+    heads = model.num_attention_heads or 0
+    if model.attention_type == "mla":
+        return heads * ((model.kv_lora_rank or 0) + (model.qk_rope_head_dim or 0))
+    return heads * (model.head_dim or 0)
+
+
+def prefill_flops(model: ModelSpec, prompt_tokens: int) -> float | None:
+    """2 x active params x prompt tokens, plus attention: 4 x d_attn per (query, key) pair,
+    causal, full layers seeing p**2 / 2 pairs and sliding layers p x window."""
+    params = model.params_active_b or model.params_total_b
+    if params is None:
+        return None
+    window = min(model.sliding_window or prompt_tokens, prompt_tokens)
+    pairs = model.full_layers * prompt_tokens**2 / 2 + model.sliding_layers * prompt_tokens * window
+    return 2 * params * 1e9 * prompt_tokens + 4 * pairs * _attention_width(model)
+
+
+def decode_token_flops(model: ModelSpec, context_tokens: float) -> float | None:
+    """One decoded token: 2 x active params, plus 4 x d_attn per key it attends to (full
+    layers: the context; sliding layers: at most the window)."""
+    params = model.params_active_b or model.params_total_b
+    if params is None:
+        return None
+    window = min(model.sliding_window or context_tokens, context_tokens)
+    keys = model.full_layers * context_tokens + model.sliding_layers * window
+    return 2 * params * 1e9 + 4 * keys * _attention_width(model)
+
+
+def dense_tflops(server: ServerSpec, weights_precision: str | None) -> float | None:
+    """The GPU's dense TFLOPS at the precision the weights run on."""
+    if weights_precision in FP8_PRECISIONS and server.fp8_dense_tflops_per_gpu:
+        return server.fp8_dense_tflops_per_gpu
+    return server.bf16_dense_tflops_per_gpu
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplicaStep:
+    """One replica's costs in ms, from which a decode step, TPOT and TTFT follow at any batch."""
+
+    model: ModelSpec
+    weights_ms: float  # reading the whole checkpoint once
+    kv_ms: float  # reading one session's KV
+    compute_ms: float  # one session's token (0: no FLOPS figure)
+    communication_ms: float  # the all-reduces of one step
+    overhead_ms: float  # the fixed costs of one step
+    prefill_ms: float | None  # one request's prompt (None: no FLOPS figure)
+    request_overhead_ms: float
+    arrival_alignment: float
+
+    def weights_read_ms(self, batch: int) -> float:
+        return self.weights_ms * weights_read_fraction(self.model, batch)
+
+    def step_ms(self, batch: int) -> float:
+        """max(memory, compute) + communication + fixed costs."""
+        memory = self.weights_read_ms(batch) + batch * self.kv_ms
+        return max(memory, batch * self.compute_ms) + self.communication_ms + self.overhead_ms
+
+    def prefill_share_ms(self, output_tokens: int | None) -> float:
+        """What each session adds to every step for its prefill: prefill / OSL (continuous
+        batching spreads one prompt over the OSL steps of its answer); 0 without a workload."""
+        if output_tokens is None or self.prefill_ms is None:
+            return 0.0
+        return self.prefill_ms / output_tokens
+
+    def tpot_ms(self, batch: int, output_tokens: int | None) -> float:
+        return self.step_ms(batch) + batch * self.prefill_share_ms(output_tokens)
+
+    def ttft_ms(self, batch: int) -> float | None:
+        """Request cost + its prefill + half of its wave's prefills + one step (no queue)."""
+        if self.prefill_ms is None:
+            return None
+        wave = self.arrival_alignment * (batch - 1) / 2 * self.prefill_ms
+        return self.request_overhead_ms + self.prefill_ms + wave + self.step_ms(batch)
+
+    def weights_slope_ms(self, batch: int) -> float:
+        """d(weights read)/d(batch) at a batch: 0 for a dense model (weights_read_fraction's
+        derivative, (1 - a) x -ln(1 - k / E) x (1 - k / E) ** batch, for an MoE one)."""
+        m = self.model
+        if m.num_experts is None or m.experts_per_token is None:
+            return 0.0
+        miss = 1 - m.experts_per_token / m.num_experts
+        if miss <= 0:
+            return 0.0
+        total = m.params_total_b
+        shared = (m.params_active_b or total) / total if total else 1.0
+        return self.weights_ms * (1 - shared) * -math.log(miss) * miss**batch
+
+    def max_batch(
+        self,
+        upper: int,
+        *,
+        output_tokens: int | None,
+        tpot_ms: float | None = None,
+        ttft_ms: float | None = None,
+    ) -> int:
+        """The largest batch (<= upper) whose TPOT and TTFT meet the targets, 0 where none.
+
+        Closed form, as the live sheet computes it: every term is linear in the batch B but the
+        weights an MoE step reads, which grow with B and flatten (a concave curve). Two lines
+        lie above that curve: the weights read at `upper`, and the tangent at one session; a
+        batch that meets the targets with either meets them, so the larger of the two answers
+        never overstates (for a dense model both are exact). max(a, b) <= T holds where both
+        a <= T and b <= T.
+        """
+        slope = self.weights_slope_ms(1)
+        lines = ((self.weights_read_ms(upper), 0.0), (self.weights_read_ms(1) - slope, slope))
+        answers = [
+            self._batch_under(a, b, upper, output_tokens, tpot_ms, ttft_ms) for a, b in lines
+        ]
+        return max(0, math.floor(round(max(answers), 6)))
+
+    def _batch_under(
+        self,
+        weights_ms: float,
+        weights_per_session_ms: float,
+        upper: int,
+        output_tokens: int | None,
+        tpot_ms: float | None,
+        ttft_ms: float | None,
+    ) -> float:
+        """The batch bound with the weights read taken as weights_ms + B x the per-session ms."""
+        fixed, best = self.communication_ms + self.overhead_ms, float(upper)
+        memory = self.kv_ms + weights_per_session_ms
+        if tpot_ms is not None:
+            share = self.prefill_share_ms(output_tokens)
+            best = min(best, _room(tpot_ms - fixed - weights_ms, memory + share))
+            best = min(best, _room(tpot_ms - fixed, self.compute_ms + share))
+        if ttft_ms is not None and self.prefill_ms is not None:
+            wave = self.arrival_alignment * self.prefill_ms / 2
+            base = self.request_overhead_ms + self.prefill_ms - wave + fixed
+            best = min(best, _room(ttft_ms - base - weights_ms, memory + wave))
+            best = min(best, _room(ttft_ms - base, self.compute_ms + wave))
+        return best
+
+
+def _room(budget: float, per_session: float) -> float:
+    """How many sessions of per_session ms fit in budget ms (no bound where they cost none)."""
+    if per_session <= 0:
+        return math.inf if budget >= 0 else -1.0
+    return budget / per_session
+
+
+def replica_step(
+    *,
+    model: ModelSpec,
+    server: ServerSpec,
+    weights_bytes: float,
+    weights_precision: str | None,
+    tensor_parallel: int,
+    kv_bytes_per_session: float,
+    context_tokens: float,
+    prompt_tokens: int,
+    constants: PerfConstants | None = None,
+) -> ReplicaStep | None:
+    """A replica of TP GPUs (pipeline stages read in turn, so a step reads the replica's bytes
+    over TP GPUs) whose sessions each read kv_bytes_per_session and attend to context_tokens;
+    None where the server has no bandwidth figure or the model no parameter count."""
+    c = constants or perf_constants()
+    per_token = decode_token_flops(model, context_tokens)
+    if server.hbm_bandwidth_tbps_per_gpu is None or per_token is None:
+        return None
+    tp = tensor_parallel
+    bandwidth = server.hbm_bandwidth_tbps_per_gpu * BYTES_PER_TB * c.bandwidth_efficiency * tp
+    tflops = dense_tflops(server, weights_precision)
+    factor = c.overhead_factor_by_gpu.get(server.gpu, 1.0)
+    layers = model.num_layers
+    communication = 2 * layers * c.allreduce_latency_us / 1e3 * factor if tp > 1 else 0.0
+    moe_layers = layers if model.num_experts else 0
+    overhead = factor * (
+        c.step_overhead_ms
+        + (layers * c.layer_overhead_us + moe_layers * c.moe_layer_overhead_us) / 1e3
+    )
+    weights_ms = weights_bytes / bandwidth * 1e3
+    compute, prefill = 0.0, None
+    if tflops:
+        flops_per_ms = tflops * FLOPS_PER_TFLOP * tp / 1e3
+        compute = per_token / (flops_per_ms * c.decode_compute_efficiency)
+        prompt = prefill_flops(model, prompt_tokens) or 0.0
+        prefill = (
+            max(prompt / (flops_per_ms * c.prefill_compute_efficiency), weights_ms)
+            + communication
+            + overhead
+        )
+    return ReplicaStep(
+        model=model,
+        weights_ms=weights_ms,
+        kv_ms=kv_bytes_per_session / bandwidth * 1e3,
+        compute_ms=compute,
+        communication_ms=communication,
+        overhead_ms=overhead,
+        prefill_ms=prefill,
+        request_overhead_ms=c.request_overhead_ms,
+        arrival_alignment=c.arrival_alignment,
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepEstimate:
     """What one replica does under the load: per step, per request, per user, per GPU."""
@@ -113,11 +328,19 @@ class StepEstimate:
     bound: Bound  # the largest part of a step
 
 
-def dense_tflops(server: ServerSpec, weights_precision: str | None) -> float | None:
-    """The GPU's dense TFLOPS at the precision the weights run on."""
-    if weights_precision in FP8_PRECISIONS and server.fp8_dense_tflops_per_gpu:
-        return server.fp8_dense_tflops_per_gpu
-    return server.bf16_dense_tflops_per_gpu
+def step_parts(replica: ReplicaStep, batch: int) -> tuple[float, float, float, Bound]:
+    """(weights, KV, compute) ms of one step at a batch, and which part bounds the step."""
+    weights = replica.weights_read_ms(batch)
+    kv, compute = batch * replica.kv_ms, batch * replica.compute_ms
+    memory_wins = weights + kv >= compute
+    bound = _largest(
+        weights=weights if memory_wins else 0.0,
+        kv=kv if memory_wins else 0.0,
+        compute=0.0 if memory_wins else compute,
+        communication=replica.communication_ms,
+        overhead=replica.overhead_ms,
+    )
+    return weights, kv, compute, bound
 
 
 def estimate_step(
@@ -134,70 +357,52 @@ def estimate_step(
     max_batch: int | None = None,
     constants: PerfConstants | None = None,
 ) -> StepEstimate | None:
-    """A replica of TP GPUs (the pipeline's stages read in turn, as throughput.py takes them)
-    serving `concurrency` requests of input_tokens in, output_tokens out, at most max_batch at
-    once (the KV pool's sessions; None: no bound); None where the server has no bandwidth or
-    FLOPS figure, or the model no parameter count."""
-    c = constants or perf_constants()
-    tflops = dense_tflops(server, weights_precision)
-    params = model.params_active_b or model.params_total_b
-    if server.hbm_bandwidth_tbps_per_gpu is None or tflops is None or params is None:
-        return None
+    """A replica serving `concurrency` requests of input_tokens in, output_tokens out, at most
+    max_batch at once (the KV pool's sessions; None: no bound), each session holding its mean
+    context (ISL + OSL / 2); None where the server has no bandwidth or FLOPS figure, or the
+    model no parameter count."""
     tp = tensor_parallel
-    batch = max(1, min(concurrency, max_batch or concurrency))
-    bandwidth = server.hbm_bandwidth_tbps_per_gpu * BYTES_PER_TB * c.bandwidth_efficiency * tp
     context = input_tokens + output_tokens // 2
-    kv = kv_bytes_per_session(
-        model, context_tokens=context, bytes_per_element=kv_bytes_per_element, tensor_parallel=tp
+    replica = replica_step(
+        model=model,
+        server=server,
+        weights_bytes=weights_bytes,
+        weights_precision=weights_precision,
+        tensor_parallel=tp,
+        kv_bytes_per_session=kv_bytes_per_session(
+            model,
+            context_tokens=context,
+            bytes_per_element=kv_bytes_per_element,
+            tensor_parallel=tp,
+        ),
+        context_tokens=context,
+        prompt_tokens=input_tokens,
+        constants=constants,
     )
-    weights_ms = weights_bytes * weights_read_fraction(model, batch) / bandwidth * 1e3
-    kv_ms = batch * kv / bandwidth * 1e3
-    memory_ms = weights_ms + kv_ms
-    flops = prefill_flops(model, context + 1) - prefill_flops(model, context)  # one token
-    compute_ms = batch * flops / (tflops * FLOPS_PER_TFLOP * c.decode_compute_efficiency * tp) * 1e3
-    layers = model.num_layers
-    factor = c.overhead_factor_by_gpu.get(server.gpu, 1.0)
-    communication_ms = 2 * layers * c.allreduce_latency_us / 1e3 * factor if tp > 1 else 0.0
-    moe_layers = layers if model.num_experts else 0
-    overhead_ms = factor * (
-        c.step_overhead_ms
-        + (layers * c.layer_overhead_us + moe_layers * c.moe_layer_overhead_us) / 1e3
-    )
-    step_ms = max(memory_ms, compute_ms) + communication_ms + overhead_ms
-    prefill_compute = prefill_flops(model, input_tokens) / (
-        tflops * FLOPS_PER_TFLOP * c.prefill_compute_efficiency * tp
-    )
-    prefill_ms = (
-        max(prefill_compute * 1e3, weights_bytes / bandwidth * 1e3) + communication_ms + overhead_ms
-    )
-    tpot_ms = step_ms + batch / output_tokens * prefill_ms
-    per_user = 1e3 / tpot_ms
+    if replica is None or replica.prefill_ms is None:
+        return None
+    batch = max(1, min(concurrency, max_batch or concurrency))
+    step = replica.step_ms(batch)
+    tpot = replica.tpot_ms(batch, output_tokens)
     queued = max(0, concurrency - batch)
-    wait_ms = queued / batch * output_tokens * tpot_ms  # batch slots free every OSL steps
-    # a request arriving with others waits, on average, for half of their prefills
-    wave_ms = c.arrival_alignment * (batch - 1) / 2 * prefill_ms
+    wait_ms = queued / batch * output_tokens * tpot  # batch slots free every OSL steps
+    weights, kv, compute, bound = step_parts(replica, batch)
     return StepEstimate(
         batch=batch,
         queued=queued,
-        weights_ms=weights_ms,
-        kv_ms=kv_ms,
-        memory_ms=memory_ms,
-        compute_ms=compute_ms,
-        communication_ms=communication_ms,
-        overhead_ms=overhead_ms,
-        step_ms=step_ms,
-        prefill_ms=prefill_ms,
-        tpot_ms=tpot_ms,
-        ttft_ms=c.request_overhead_ms + prefill_ms + wave_ms + step_ms + wait_ms,
-        tokens_per_second_per_user=per_user,
-        tokens_per_second_per_gpu=per_user * batch / tp,
-        bound=_largest(
-            weights=weights_ms if memory_ms >= compute_ms else 0.0,
-            kv=kv_ms if memory_ms >= compute_ms else 0.0,
-            compute=compute_ms if compute_ms > memory_ms else 0.0,
-            communication=communication_ms,
-            overhead=overhead_ms,
-        ),
+        weights_ms=weights,
+        kv_ms=kv,
+        memory_ms=weights + kv,
+        compute_ms=compute,
+        communication_ms=replica.communication_ms,
+        overhead_ms=replica.overhead_ms,
+        step_ms=step,
+        prefill_ms=replica.prefill_ms,
+        tpot_ms=tpot,
+        ttft_ms=(replica.ttft_ms(batch) or 0.0) + wait_ms,
+        tokens_per_second_per_user=1e3 / tpot,
+        tokens_per_second_per_gpu=1e3 / tpot * batch / tp,
+        bound=bound,
     )
 
 

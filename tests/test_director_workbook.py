@@ -323,6 +323,38 @@ def grid_cases() -> list[dict]:
             max_ttft_seconds=0.05,
             prompt_tokens=30000,
         ),
+        dict(  # a workload: each prompt's prefill shared over its answer; a TTFT that binds
+            model="llama-3.1-70b",
+            server="dgx-h100",
+            effective_context=8192,
+            concurrency=1000,
+            tensor_parallel=8,
+            max_ttft_seconds=1.0,
+            prompt_tokens=4096,
+            output_tokens=512,
+        ),
+        dict(  # an MoE rate SLO met on the tangent of its weights read, at TP 2 (all-reduces)
+            model="gpt-oss-120b",
+            server="dgx-h100",
+            effective_context=16384,
+            concurrency=500,
+            tensor_parallel=2,
+            min_tokens_per_second=60,
+            output_tokens=1024,
+            method="vllm",
+            context_fill=0.5,
+        ),
+        dict(  # a GPU whose fixed costs measure slower (perf.json's factor), both SLOs
+            model="qwen3-235b-a22b",
+            server="mi300x-8",
+            effective_context=8192,
+            concurrency=500,
+            tensor_parallel=8,
+            min_tokens_per_second=15,
+            output_tokens=1024,
+            max_ttft_seconds=3,
+            kv_precision="fp16",
+        ),
     ]
     return cases
 
@@ -568,7 +600,7 @@ def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffi
             assert ws[layout.single["weights_gib"]].value == pytest.approx(
                 fp8.deployment.weights.gib, rel=1e-12
             )
-            ttft = ws[layout.single["ttft_seconds"]].value
+            ttft = ws[layout.scenario["recommended"]["ttft_seconds"]].value
             assert ttft == pytest.approx(fp8.scenario("recommended").throughput.ttft_seconds)
         else:
             assert all(ws[ref].value in ("", None) for ref in results), name
@@ -625,7 +657,7 @@ def test_an_infeasible_scenario_is_named_on_the_chart_and_no_empty_chart_is_draw
 def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
     """Each catalog at most two pages wide (about 7 pt; one page wide shrank the Models sheet
     to about 4 pt), its header row and name column repeated, rows as tall as their text: the
-    whole workbook prints on fifteen pages in each language, the Sensitivity sheet one of them."""
+    whole workbook prints on sixteen pages (the Model sheet five of them) in each language, the Sensitivity sheet one of them."""
     sources = []
     for lang in ("pt-BR", "en"):
         sources.append(tmp_path / f"{lang}.xlsx")
@@ -641,7 +673,7 @@ def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
         assert wrapped and all(dictionary.row_dimensions[r].height >= 30 for r in wrapped)
     for pdf in convert(sources, tmp_path / "pdf", target="pdf"):
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
-        assert pages == 15, (pdf.name, pages)
+        assert pages == 16, (pdf.name, pages)
 
 
 def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):
@@ -664,10 +696,10 @@ def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):
     write_director_workbook(result, path, generated_at=GENERATED_AT, catalog=catalog)
     assert path.is_file()
     single = single_values(result)
-    assert single["prefill_tflops"] == single["ttft_seconds"] == "—"
+    assert single["prefill_tflops"] == single["prefill_ms"] == single["weights_ms"] == "—"
     assert single["hbm_bandwidth_tbps_per_gpu"] == 0
     column = scenario_values(result, "recommended")
-    assert column["tokens_per_second_per_session"] == "—"
+    assert column["tokens_per_second_per_session"] == column["ttft_seconds"] == "—"
     assert column["throughput_sessions_per_replica"] == column["memory_sessions_per_replica"]
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sizing_xl import InputError, load_catalog, make_request, size
-from sizing_xl.throughput import weights_read_fraction
+from sizing_xl.step_time import perf_constants, weights_read_fraction
 from tests.conftest import SEED_ARGS
 
 H100_CASE = dict(
@@ -63,12 +63,19 @@ def test_seed_case_keeps_its_nodes_and_prints_the_throughput_check(catalog):
     t = r.scenario("recommended").throughput
     assert t.bound == "memory" and t.limit is None
     # 629 sessions over 8 TP=1 replicas: the busiest GPU decodes 79 sessions; it reads 79 x
-    # 2.25 GiB of KV and 92 % of the 60.8 GiB of MoE weights per step at 8 TB/s x 0.7
+    # 2.25 GiB of KV and 92 % of the 60.8 GiB of MoE weights per step at 8 TB/s x the fitted
+    # bandwidth efficiency, plus the fixed costs of its 36 MoE layers
     assert t.sessions_per_replica == 79
     assert t.weights_read_fraction == pytest.approx(weights_read_fraction(r.model, 79))
-    step = (t.weights_gib_read_per_step + t.kv_gib_read_per_step) * 2**30 / (8e12 * 0.7)
-    assert t.tokens_per_second_per_session == pytest.approx(1 / step)
-    assert 20 < t.tokens_per_second_per_session < 25
+    mbu = perf_constants().bandwidth_efficiency
+    read_ms = (t.weights_gib_read_per_step + t.kv_gib_read_per_step) * 2**30 / (8e12 * mbu) * 1e3
+    assert t.weights_ms + t.kv_ms == pytest.approx(read_ms)
+    assert t.step_bound == "kv" and t.compute_ms < read_ms
+    assert t.time_per_output_token_ms == pytest.approx(
+        read_ms + t.overhead_ms
+    )  # TP 1: no all-reduce
+    assert t.tokens_per_second_per_session == pytest.approx(1e3 / t.time_per_output_token_ms)
+    assert 15 < t.tokens_per_second_per_session < 20
     assert r.scenario("recommended").cost.capex_usd is None  # NVIDIA publishes no DGX B300 price
 
 
@@ -107,7 +114,9 @@ def test_an_slo_no_session_meets_is_infeasible_and_says_why(catalog):
 
 
 def test_slow_sessions_raise_an_info_alert(catalog):
-    r = size(make_request(**{**SEED_ARGS, "concurrency": 100, "effective_context": 8192}), catalog)
+    # a node full of KV reads it all every step: a smaller KV budget keeps sessions quick
+    light = {**SEED_ARGS, "concurrency": 100, "effective_context": 8192, "kv_budget_ratio": 0.3}
+    r = size(make_request(**light), catalog)
     codes = {a.code for a in r.alerts}
     slow = size(make_request(model="llama-3.1-70b", server="dgx-h100", concurrency=500,
                              effective_context=4096), catalog)  # fmt: skip
@@ -272,7 +281,7 @@ def test_executive_report_shows_money_beside_relative_capex(catalog):
     assert "| **Cost per 1M output tokens** | $2.49 (owned) · $9.85 (coreweave-8xh100)" in en
     assert "**Cost assumptions:** Node price: $285,000 + $22,300 installation" in en
     assert "hardware life 4 years, residual value 20%" in en and ", 2026)" in en
-    assert "| **Throughput at full load** | 37.7 tokens/s per session" in en
+    assert "| **Throughput at full load** | 30.2 tokens/s per session" in en
     pt = render_executive_report(
         size(make_request(**H100_CASE, currency="BRL", usd_to_currency=5.4), catalog)
     )
@@ -290,8 +299,10 @@ def test_money_functions_take_excel_values_and_an_options_range():
     assert u.SIZING_CAPEX(*args) == pytest.approx(6 * 307_300)
     assert u.SIZING_TCO_MONTHLY(*args) == pytest.approx(54_493.27, abs=0.01)
     assert u.SIZING_CLOUD_MONTHLY(*args) == pytest.approx(49.24 * 730 * 6)
-    assert 30 < u.SIZING_TOKENS_PER_SECOND(*args) < 45
-    assert 0 < u.SIZING_TTFT_SECONDS(*args) < 1
+    full = size(make_request(**H100_CASE), load_catalog()).scenario("recommended").throughput
+    assert u.SIZING_TOKENS_PER_SECOND(*args) == pytest.approx(full.tokens_per_second_per_session)
+    assert u.SIZING_TTFT_SECONDS(*args) == pytest.approx(full.ttft_seconds)
+    assert 25 < u.SIZING_TOKENS_PER_SECOND(*args) < 45
     options = [
         ["output_tokens_per_session_per_hour", 20000.0],
         [None, None],  # a blank row of the options range

@@ -10,11 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sizing_xl import load_catalog
+from sizing_xl import load_catalog, make_request, size
 from sizing_xl.cli import run
 from sizing_xl.planning.perf import perf_curve
-from sizing_xl.step_time import estimate_step, perf_accuracy, perf_constants
+from sizing_xl.step_time import (
+    estimate_step,
+    perf_accuracy,
+    perf_constants,
+    replica_step,
+    weights_read_fraction,
+)
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS))
@@ -223,3 +231,88 @@ def test_sizing_perf_gives_the_cli_s_figures_in_a_cell(capsys):
     assert SIZING_PERF("bound", *args) == point["bound"]
     assert SIZING_PERF("tpot_ms", *args[:5], 3.0).startswith("ERROR: tensor_parallel:")
     assert SIZING_PERF("tpot_ms", *args, "seed").startswith("ERROR: engine:")
+
+
+@pytest.mark.parametrize(("model", "tp"), [("llama-3.1-8b", 1), ("llama-3.1-70b", 8)])
+def test_a_sizing_at_a_benchmark_s_workload_gives_sizing_perf_s_figures(model, tp):
+    """One model on both faces: a sizing whose sessions hold a benchmark's mean context
+    (ISL + OSL / 2 of ISL + OSL) and whose requests are ISL in, OSL out gives, at full load,
+    the TPOT and TTFT `sizing perf` estimates at that batch."""
+    isl, osl = 1024, 1024
+    result = size(
+        make_request(
+            model=model,
+            server="dgx-h100",
+            concurrency=500,
+            effective_context=isl + osl,
+            context_fill=(isl + osl // 2) / (isl + osl),
+            prompt_tokens=isl,
+            output_tokens=osl,
+            tensor_parallel=tp,
+        ),
+        CATALOG,
+    )
+    t = result.scenario("recommended").throughput
+    estimate = estimate_step(
+        model=result.model,
+        server=result.server,
+        weights_bytes=result.deployment.weights.gib * 2**30,
+        weights_precision=result.deployment.weights.precision,
+        tensor_parallel=tp,
+        kv_bytes_per_element=1,  # fp8 KV, the sizing's default
+        input_tokens=isl,
+        output_tokens=osl,
+        concurrency=t.sessions_per_replica,
+    )
+    assert estimate.batch == t.sessions_per_replica and estimate.queued == 0
+    assert t.time_per_output_token_ms == pytest.approx(estimate.tpot_ms, rel=1e-9)
+    assert t.ttft_seconds * 1e3 == pytest.approx(estimate.ttft_ms, rel=1e-9)
+    assert t.step_bound == estimate.bound
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    case=st.sampled_from(CASES),
+    context=st.sampled_from([512, 4096, 32768]),
+    osl=st.sampled_from([None, 64, 1024]),
+    upper=st.integers(1, 2000),
+    rate=st.floats(1, 300),
+    ttft=st.one_of(st.none(), st.floats(0.05, 30)),
+)
+def test_the_slo_batch_meets_its_targets_and_a_dense_one_is_the_largest(
+    case, context, osl, upper, rate, ttft
+):
+    """ReplicaStep.max_batch never overstates (its batch meets TPOT and TTFT); for a dense
+    model, whose step is linear in the batch, one more session misses a target."""
+    model, server, tp = case
+    m, srv = CATALOG.model(model), CATALOG.server(server)
+    weights = perf_curve(
+        model=model,
+        server=server,
+        input_tokens=context,
+        output_tokens=osl or 1,
+        concurrencies=[1],
+        tensor_parallel=tp,
+    )
+    replica = replica_step(
+        model=m,
+        server=srv,
+        weights_bytes=weights.weights_gib * 2**30,
+        weights_precision=weights.weights_precision,
+        tensor_parallel=tp,
+        kv_bytes_per_session=context * 100_000,
+        context_tokens=context,
+        prompt_tokens=context,
+    )
+    tpot, ttft_ms = 1e3 / rate, None if ttft is None else ttft * 1e3
+    batch = replica.max_batch(upper, output_tokens=osl, tpot_ms=tpot, ttft_ms=ttft_ms)
+    assert 0 <= batch <= upper
+
+    def meets(b: int) -> bool:
+        late = ttft_ms is not None and replica.ttft_ms(b) > ttft_ms * (1 + 1e-9)
+        return replica.tpot_ms(b, osl) <= tpot * (1 + 1e-9) and not late
+
+    if batch:
+        assert meets(batch)
+    if weights_read_fraction(m, 1) == 1 and batch < upper:
+        assert not meets(batch + 1)

@@ -33,7 +33,7 @@ SEED_ERRATA = {  # the seed's slips, and "nó(s)" where the count is known
 # throughput at full load and the vLLM check; money rows beside "CapEx relativo" and the cost
 # assumptions; the alert that the flat overhead hides eight replicas' weights; the method used.
 SEED_ADDITIONS = (
-    "| **Vazão no nó cheio** | 2",
+    "| **Vazão no nó cheio** | ",
     "| **Verificação do engine (vLLM)** | 608 sessões/nó · ",
     "| **CapEx** | — | — | — |",
     "| **TCO mensal (próprio)** | — | — | — |",
@@ -145,7 +145,13 @@ def test_json_keeps_the_seed_paths(seed_result):
     assert doc["inputs"]["concurrency"] == 1000
     assert doc["summary"] == {"minimum": 2, "recommended": 3, "ideal": 5}
     codes = [a["code"] for a in doc["alerts"]]
-    assert codes == ["LONG_CONTEXT", "OVERHEAD_BELOW_WEIGHTS", "NO_PEAK_HEADROOM", "NO_NODE_PRICE"]
+    assert codes == [
+        "LONG_CONTEXT",
+        "OVERHEAD_BELOW_WEIGHTS",
+        "NO_PEAK_HEADROOM",
+        *["SLOW_DECODE"] * 3,  # each scenario's full node: 18.5 tokens/s a session
+        "NO_NODE_PRICE",
+    ]
     check = doc["engine_check"]
     assert (check["method"], check["sessions_per_node"]) == ("vllm", 608)
     assert check["nodes"] == {"minimum": 2, "recommended": 3, "ideal": 5}

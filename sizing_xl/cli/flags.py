@@ -198,7 +198,14 @@ THROUGHPUT_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
         "--prompt-tokens",
         ascii_int,
         "N",
-        "prompt length for the TTFT (default: the effective context)",
+        "prompt length per request, for the TTFT and prefill (default: the effective context)",
+    ),
+    (
+        "--output-tokens",
+        ascii_int,
+        "N",
+        "answer length per request: each prompt's prefill is shared over its answer's decode "
+        "steps, as a benchmark measures TPOT (default: prefill not charged to TPOT)",
     ),
     (
         "--context-fill",
@@ -210,13 +217,13 @@ THROUGHPUT_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
         "--memory-bandwidth-utilization",
         ascii_float,
         "F",
-        "fraction of HBM bandwidth a decode step reaches (default 0.7)",
+        "fraction of HBM bandwidth a decode step reaches (default: fitted, catalogs/perf.json)",
     ),
     (
         "--model-flops-utilization",
         ascii_float,
         "F",
-        "fraction of dense FLOPS a prefill reaches (default 0.4)",
+        "fraction of dense FLOPS a prefill reaches (default: fitted, catalogs/perf.json)",
     ),
 )
 MONEY_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (

@@ -5,7 +5,21 @@ from __future__ import annotations
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sizing_xl.step_time import PerfConstants
 from sizing_xl.units import KV_PRECISIONS
+
+
+def _perf_bounds() -> tuple[tuple[str, str, float, float], ...]:
+    """The step-time constants' own bounds (step_time.PerfConstants) as range checks."""
+    out = []
+    for name, field in PerfConstants.model_fields.items():
+        bounds = {
+            k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le") if hasattr(m, k)
+        }
+        if "le" in bounds:
+            low = bounds.get("ge", bounds.get("gt", 0))
+            out.append((name, "decimal", max(low, 0.0001) if "gt" in bounds else low, bounds["le"]))
+    return tuple(out)
 
 
 def add_input_validations(ws: Worksheet, refs: dict[str, str], methods: tuple[str, ...]) -> None:
@@ -41,11 +55,13 @@ def add_input_validations(ws: Worksheet, refs: dict[str, str], methods: tuple[st
         ("min_tokens_per_second", "decimal", 0.0001, 1e6),
         ("max_ttft_seconds", "decimal", 0.0001, 1e6),
         ("prompt_tokens", "whole", 1, 100_000_000),
+        ("output_tokens", "whole", 1, 10_000_000),
         ("context_fill", "decimal", 0.0001, 1),
         ("usd_to_currency", "decimal", 0.000001, 1e9),
         ("pue", "decimal", 1, 10),
         ("memory_bandwidth_utilization", "decimal", 0.0001, 1),
         ("model_flops_utilization", "decimal", 0.0001, 1),
+        *_perf_bounds(),
     ):
         if field_name not in refs:  # the analyst's workbook takes fewer inputs
             continue

@@ -48,6 +48,7 @@ from sizing_xl.excel.money_formulas import (
     MONEY_INPUTS,
     MONEY_QUANTITIES,
     MONEY_ROWS,
+    PERF_INPUTS,
     money_format,
     money_rows,
 )
@@ -55,6 +56,7 @@ from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.excel.sheets import ROW_NAMES, catalog_row, lookup, row_formula
 from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
+from sizing_xl.step_time import perf_constants
 from sizing_xl.units import KV_PRECISIONS
 
 SHEET = "Model"
@@ -203,6 +205,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
         "cloud_usd_per_hour": finance.cloud_offer.usd_per_hour if finance.cloud_offer else None,
         "usd_to_currency": finance.usd_to_currency,
         **{name: figure["value"] for name, figure in finance.assumptions.items()},
+        **{name: getattr(perf_constants(), name) for name in PERF_INPUTS},
     }
     refs, row = write_inputs(
         wb,
@@ -240,7 +243,7 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
     put(ws, f"A{row + engine_start}", words["engine"], font=SECTION_FONT)
     put(ws, f"A{row + money_start + 2}", words["money"], font=SECTION_FONT)
     for quantity, formula in rows_single:
-        fmt = "0.00" if quantity in ("gpu_memory_utilization", "ttft_seconds") else "#,##0.##"
+        fmt = "0.00" if quantity == "gpu_memory_utilization" else "#,##0.###"
         put(ws, f"A{refs[quantity][1:]}", single_label(quantity, lang))
         # right-aligned, so a dash or a word lines up with the figures above and below
         put_formula(ws, refs[quantity], when_ok(check, formula), number_format=fmt, alignment=RIGHT)
@@ -392,7 +395,9 @@ def _check_formula(words: dict[str, str]) -> str:
         "in_budget_ratio>1,in_overhead_gib<0,in_headroom<0,"
         "AND(ISNUMBER(in_gpu_util),OR(in_gpu_util<=0,in_gpu_util>1)),"
         "in_pue<1,in_mbu<=0,in_mbu>1,in_mfu<=0,in_mfu>1,in_fill<=0,in_fill>1,in_rate<=0,"
-        "in_life<=0,in_hours<=0)"
+        "in_life<=0,in_hours<=0,in_dce<=0,in_dce>1,in_align<0,in_align>1,in_step_ms<0,"
+        "in_layer_us<0,in_moe_us<0,in_ar_us<0,in_req_ms<0,"
+        "AND(ISNUMBER(in_osl),in_osl<1))"
     )
     gpus = lookup("Servers", "gpus_per_node", "in_server")
     max_context = lookup("Models", "max_context", "in_model")

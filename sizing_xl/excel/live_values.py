@@ -16,8 +16,15 @@ from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
 from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
-from sizing_xl.throughput import prefill_flops, prefill_tflops, ttft_seconds
-from sizing_xl.units import BYTES_PER_GIB, bytes_per_element
+from sizing_xl.step_time import (
+    ReplicaStep,
+    decode_token_flops,
+    dense_tflops,
+    prefill_flops,
+    replica_step,
+)
+from sizing_xl.throughput import sizing_constants
+from sizing_xl.units import BYTES_PER_GIB, bytes_per_element, gib_to_bytes
 
 
 def check_value(result: SizingResult, lang: Lang) -> str:
@@ -111,26 +118,32 @@ def single_values(result: SizingResult) -> dict[str, object]:
         * BYTES_PER_GIB
         * d.gpus_per_replica,
     }
-    return values | _money_singles(result)
+    kv = values["engine_kv_per_session_bytes" if req.method == "vllm" else "kv_per_session_bytes"]
+    return values | _money_singles(result, kv)
 
 
 def _dash(x: object) -> object:
     return DASH if x is None else x
 
 
-def _money_singles(result: SizingResult) -> dict[str, object]:
+def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[str, object]:
     m, srv, req = result.model, result.server, result.inputs
     a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
     precision = result.deployment.weights.precision
-    tflops = prefill_tflops(srv, precision)
+    tflops = dense_tflops(srv, precision)
     prompt = req.prompt_tokens or req.effective_context
-    # the roofline's own TTFT, or (a server without bandwidth) the same formula on its FLOPS
-    ttft = ttft_seconds(
-        m,
-        tflops,
+    constants = sizing_constants(a.memory_bandwidth_utilization, a.model_flops_utilization)
+    # throughput.check_throughput's replica: None where the server has no bandwidth figure
+    replica = replica_step(
+        model=m,
+        server=srv,
+        weights_bytes=gib_to_bytes(result.deployment.weights.gib),
+        weights_precision=precision,
+        tensor_parallel=req.tensor_parallel,
+        kv_bytes_per_session=kv_per_session_bytes * req.context_fill,
+        context_tokens=req.effective_context * req.context_fill,
         prompt_tokens=prompt,
-        gpus=result.deployment.gpus_per_replica,
-        mfu=a.model_flops_utilization,
+        constants=constants,
     )
     kw, _ = node_power_kw(srv, a)
     purchase = result.finance.node_price_usd
@@ -143,7 +156,9 @@ def _money_singles(result: SizingResult) -> dict[str, object]:
         "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
         "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
         "prefill_flops": prefill_flops(m, prompt),
-        "ttft_seconds": _dash(ttft),
+        "decode_flops": decode_token_flops(m, req.effective_context * req.context_fill),
+        "overhead_factor": constants.overhead_factor_by_gpu.get(srv.gpu, 1),
+        **_step_singles(replica, req.output_tokens),
         "node_power_kw": _dash(kw),
         "node_purchase_usd": _dash(purchase),
         "node_price_usd": _dash(price),
@@ -152,6 +167,18 @@ def _money_singles(result: SizingResult) -> dict[str, object]:
         "maintenance_node_usd": _dash(month.maintenance),
         "energy_node_usd": month.energy,
         "tco_node_usd": _dash(month.total),
+    }
+
+
+def _step_singles(replica: ReplicaStep | None, output_tokens: int | None) -> dict[str, object]:
+    """The replica's step costs, or dashes where the server has no bandwidth figure."""
+    names = ("communication_ms", "overhead_ms", "weights_ms", "kv_ms", "compute_ms")
+    if replica is None:
+        return dict.fromkeys((*names, "weights_slope_ms", "prefill_ms", "prefill_share_ms"), DASH)
+    return {name: getattr(replica, name) for name in names} | {
+        "weights_slope_ms": replica.weights_slope_ms(1),
+        "prefill_ms": _dash(replica.prefill_ms),
+        "prefill_share_ms": replica.prefill_share_ms(output_tokens),
     }
 
 
@@ -178,6 +205,7 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
     values["throughput_sessions_per_replica"] = memory if t is None else t.sessions_per_replica
     values["tokens_per_second_per_session"] = DASH if t is None else t.tokens_per_second_per_session
     values["tokens_per_second_per_node"] = DASH if t is None else t.tokens_per_second_per_node
+    values["ttft_seconds"] = DASH if t is None else _dash(t.ttft_seconds)
     for quantity, field in _MONEY:
         usd = None if r.cost is None else getattr(r.cost, field)
         values[quantity] = DASH if usd is None else usd * rate

@@ -7,7 +7,7 @@ LibreOffice tests compare every row with the engine. Only functions Excel 2016+ 
 
 from __future__ import annotations
 
-from sizing_xl.excel.money_formulas import output_rows, throughput_rows
+from sizing_xl.excel.money_formulas import kv_expression, output_rows, throughput_rows
 from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import Lang
 from sizing_xl.methods.defaults import engine_defaults
@@ -335,7 +335,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
 def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str]]:
     vllm_on = 'in_method="vllm"'
     seed_budget = f"MAX(0,{c['hbm_total_bytes']}-in_overhead_gib*{GIB})*X{{kv_budget_ratio}}"
-    kv = f"IF({vllm_on},{c['engine_kv_per_session_bytes']},{c['kv_per_session_bytes']})"
+    kv = kv_expression(c)
     npr = c["nodes_per_replica"]
     nope = f'"{INFEASIBLE[lang]}"'
     rows = [
@@ -395,7 +395,7 @@ def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, st
             f"=IF({vllm_on},{c['engine_sessions_per_replica']}*{c['replicas_per_node']},"
             f"INT(ROUND({seed_budget}*{npr}/{c['kv_per_session_bytes']},6)))",
         ),
-        *throughput_rows(c, kv),
+        *throughput_rows(c),
         (
             "sessions_per_unit",
             "Sessões por unidade (nó ou réplica)",
@@ -442,7 +442,7 @@ def scenario_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, st
             f"=IF(ISNUMBER(X{{nodes_operational}}),X{{nodes_operational}}/{npr}"
             f"*X{{sessions_per_unit}},{nope})",
         ),
-        *output_rows(c, kv, lang),
+        *output_rows(c, lang),
     ]
     pick = 1 if lang == "pt-BR" else 2
     return [(row[0], row[pick], row[3], row[4]) for row in rows]

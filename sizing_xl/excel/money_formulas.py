@@ -1,4 +1,5 @@
-"""The live Model sheet's money and throughput formulas, mirroring throughput.py and costs/.
+"""The live Model sheet's money and throughput formulas, mirroring step_time.py, throughput.py
+and costs/.
 
 Amounts are computed in USD as the engine does, then shown at the sheet's exchange rate; a
 figure the engine leaves empty (no price, no offer, no output rate) shows a dash.
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import Lang
+from sizing_xl.step_time import FP8_PRECISIONS, perf_constants
 from sizing_xl.units import BYTES_PER_GIB
 
 GIB = BYTES_PER_GIB
 DASH = "—"  # what the sheet shows where the engine leaves None
 NONE = f'"{DASH}"'  # the same, as a formula's text
-_FP8_PRECISIONS = ("fp8", "int8", "fp4", "int4", "mxfp4")  # as throughput._FP8_PRECISIONS
 
 # (defined name, field, number format): request fields, finance.json's assumptions (written
 # as resolved values) and the chosen cloud offer's price. Blank: the catalog's or no SLO.
@@ -25,6 +26,7 @@ MONEY_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_min_tps", "min_tokens_per_second", "#,##0.0"),
     ("in_max_ttft", "max_ttft_seconds", "#,##0.00"),
     ("in_prompt", "prompt_tokens", "#,##0"),
+    ("in_osl", "output_tokens", "#,##0"),
     ("in_fill", "context_fill", "0%"),
     ("in_rate", "usd_to_currency", "#,##0.00##"),
     ("in_life", "hardware_life_years", "0.0"),
@@ -38,7 +40,17 @@ MONEY_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_base_w", "server_base_power_w", "#,##0"),
     ("in_mbu", "memory_bandwidth_utilization", "0%"),
     ("in_mfu", "model_flops_utilization", "0%"),
+    # the step-time model's other constants (catalogs/perf.json)
+    ("in_dce", "decode_compute_efficiency", "0.0%"),
+    ("in_step_ms", "step_overhead_ms", "0.00"),
+    ("in_layer_us", "layer_overhead_us", "0.0"),
+    ("in_moe_us", "moe_layer_overhead_us", "0.0"),
+    ("in_ar_us", "allreduce_latency_us", "0.0"),
+    ("in_req_ms", "request_overhead_ms", "0.0"),
+    ("in_align", "arrival_alignment", "0.000"),
 )
+# the perf.json constants written as inputs, beside the two finance.json holds
+PERF_INPUTS = tuple(attr for name, attr, _ in MONEY_INPUTS[-7:])
 
 LABELS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
@@ -48,7 +60,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "output_tokens_per_session_per_hour": "Tokens de saída por sessão-hora (vazio = sem $/1M)",
         "min_tokens_per_second": "SLO: tokens/s por sessão (vazio = sem SLO)",
         "max_ttft_seconds": "SLO: TTFT máximo em s (vazio = sem SLO)",
-        "prompt_tokens": "Tokens do prompt para o TTFT (vazio = contexto)",
+        "prompt_tokens": "Tokens do prompt por requisição (vazio = contexto)",
+        "output_tokens": "Tokens de resposta por requisição (vazio = prefill fora do TPOT)",
         "context_fill": "Fração do contexto ocupada em média",
         "usd_to_currency": "Câmbio: moeda por USD",
         "hardware_life_years": "Vida útil do hardware (anos)",
@@ -62,6 +75,13 @@ LABELS: dict[Lang, dict[str, str]] = {
         "server_base_power_w": "Potência base do nó além das GPUs (W)",
         "memory_bandwidth_utilization": "MBU (banda de HBM atingida)",
         "model_flops_utilization": "MFU (FLOPS atingidos no prefill)",
+        "decode_compute_efficiency": "FLOPS atingidos no decode",
+        "step_overhead_ms": "Custo fixo por passo (ms)",
+        "layer_overhead_us": "Custo fixo por camada e passo (µs)",
+        "moe_layer_overhead_us": "Custo a mais por camada MoE (µs)",
+        "allreduce_latency_us": "Latência de um all-reduce, TP > 1 (µs)",
+        "request_overhead_ms": "Custo fixo por requisição antes do 1º token (ms)",
+        "arrival_alignment": "Requisições que chegam juntas (0 a 1)",
         "money": "CUSTO E VAZÃO (valores na moeda do câmbio acima)",
     },
     "en": {
@@ -71,7 +91,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "output_tokens_per_session_per_hour": "Output tokens per session-hour (blank = no $/1M)",
         "min_tokens_per_second": "SLO: tokens/s per session (blank = none)",
         "max_ttft_seconds": "SLO: longest TTFT in s (blank = none)",
-        "prompt_tokens": "Prompt tokens for the TTFT (blank = context)",
+        "prompt_tokens": "Prompt tokens per request (blank = context)",
+        "output_tokens": "Answer tokens per request (blank = prefill not in TPOT)",
         "context_fill": "Share of the context held on average",
         "usd_to_currency": "Exchange rate: currency per USD",
         "hardware_life_years": "Hardware life (years)",
@@ -85,6 +106,13 @@ LABELS: dict[Lang, dict[str, str]] = {
         "server_base_power_w": "Node base power besides its GPUs (W)",
         "memory_bandwidth_utilization": "MBU (HBM bandwidth reached)",
         "model_flops_utilization": "MFU (FLOPS reached in prefill)",
+        "decode_compute_efficiency": "FLOPS reached in decode",
+        "step_overhead_ms": "Fixed cost per step (ms)",
+        "layer_overhead_us": "Fixed cost per layer and step (µs)",
+        "moe_layer_overhead_us": "Further cost per MoE layer (µs)",
+        "allreduce_latency_us": "Latency of one all-reduce, TP > 1 (µs)",
+        "request_overhead_ms": "Fixed cost per request before its first token (ms)",
+        "arrival_alignment": "Requests arriving together (0 to 1)",
         "money": "COST AND THROUGHPUT (amounts in the currency of the rate above)",
     },
 }
@@ -95,7 +123,16 @@ MONEY_QUANTITIES: tuple[str, ...] = (
     "active_share",
     "expert_miss",
     "prefill_flops",
-    "ttft_seconds",
+    "decode_flops",
+    "overhead_factor",
+    "communication_ms",
+    "overhead_ms",
+    "weights_ms",
+    "weights_slope_ms",
+    "kv_ms",
+    "compute_ms",
+    "prefill_ms",
+    "prefill_share_ms",
     "node_power_kw",
     "node_purchase_usd",
     "node_price_usd",
@@ -115,6 +152,7 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     }
     m["k"] = lookup("Models", "experts_per_token", "in_model")
     m["heads"] = lookup("Models", "num_attention_heads", "in_model")
+    gpu = lookup("Servers", "gpu", "in_server")
     s = {
         f: lookup("Servers", f, "in_server")
         for f in (
@@ -127,18 +165,33 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         )
     }
     prec = c["weights_precision_used"]
-    fp8 = ",".join(f'{prec}="{p}"' for p in _FP8_PRECISIONS)
+    fp8 = ",".join(f'{prec}="{p}"' for p in sorted(FP8_PRECISIONS))
     params = f"IF(ISNUMBER({m['params_active_b']}),{m['params_active_b']},{m['params_total_b']})"
     prompt = "IF(ISNUMBER(in_prompt),in_prompt,in_context)"
-    window = f"MIN(IF(ISNUMBER({c['sliding_window']}),{c['sliding_window']},{prompt}),{prompt})"
+    context = "(in_context*in_fill)"  # the keys a decoded token attends to, on average
+
+    def window(tokens: str) -> str:
+        return f"MIN(IF(ISNUMBER({c['sliding_window']}),{c['sliding_window']},{tokens}),{tokens})"
+
     width = (
         f'IF({c["attention_type"]}="mla",{m["heads"]}*({c["kv_lora_rank"]}+'
         f"{c['qk_rope_head_dim']}),{m['heads']}*{c['head_dim']})"
     )
     attention = (
         f"IF(ISNUMBER({m['heads']}),4*({c['full_layers']}*{prompt}*{prompt}/2+"
-        f"{c['sliding_layers']}*{prompt}*{window})*{width},0)"
+        f"{c['sliding_layers']}*{prompt}*{window(prompt)})*{width},0)"
     )
+    decode_attention = (
+        f"IF(ISNUMBER({m['heads']}),4*({c['full_layers']}*{context}+"
+        f"{c['sliding_layers']}*{window(context)})*{width},0)"
+    )
+    layers, tflops = c["num_layers"], c["prefill_tflops"]
+    # step_time.replica_step: the fixed costs' factor by GPU is data (perf.json)
+    factor = "1"
+    for name, value in sorted(perf_constants().overhead_factor_by_gpu.items()):
+        factor = f'IF({gpu}="{name}",{value!r},{factor})'
+    bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu*in_tp/1000"  # per ms
+    measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"
     price = c["node_price_usd"]
     return [
         (
@@ -165,10 +218,46 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "prefill_flops",
             f"=2*{params}*1000000000*{prompt}+{attention}",
         ),
+        ("decode_flops", f"=2*{params}*1000000000+{decode_attention}"),
+        ("overhead_factor", f"={factor}"),
         (
-            "ttft_seconds",
-            f"=IF(ISNUMBER({c['prefill_tflops']}),{c['prefill_flops']}/(in_tp*in_pp"
-            f"*{c['prefill_tflops']}*1000000000000*in_mfu),{NONE})",
+            "communication_ms",
+            f"=IF({measured},IF(in_tp>1,2*{layers}*in_ar_us/1000*{c['overhead_factor']},0),{NONE})",
+        ),
+        (
+            "overhead_ms",
+            f"=IF({measured},{c['overhead_factor']}*(in_step_ms+({layers}*in_layer_us+"
+            f"IF(ISNUMBER({m['num_experts']}),{layers},0)*in_moe_us)/1000),{NONE})",
+        ),
+        (
+            "weights_ms",
+            f"=IF({measured},{c['weights_gib']}*{GIB}/({bandwidth}),{NONE})",
+        ),
+        (
+            "weights_slope_ms",
+            # ReplicaStep.weights_slope_ms at one session
+            f"=IF({measured},IF({c['expert_miss']}>0,{c['weights_ms']}*(1-{c['active_share']})"
+            f"*-LN({c['expert_miss']})*{c['expert_miss']},0),{NONE})",
+        ),
+        (
+            "kv_ms",
+            f"=IF({measured},{kv_expression(c)}*in_fill/({bandwidth}),{NONE})",
+        ),
+        (
+            "compute_ms",
+            f"=IF({measured},IF(ISNUMBER({tflops}),{c['decode_flops']}/({tflops}*1000000000"
+            f"*in_tp*in_dce),0),{NONE})",
+        ),
+        (
+            "prefill_ms",
+            f"=IF(AND({measured},ISNUMBER({tflops})),MAX({c['prefill_flops']}/({tflops}"
+            f"*1000000000*in_tp*in_mfu),{c['weights_ms']})+{c['communication_ms']}+"
+            f"{c['overhead_ms']},{NONE})",
+        ),
+        (
+            "prefill_share_ms",
+            f"=IF({measured},IF(AND(ISNUMBER(in_osl),ISNUMBER({c['prefill_ms']})),"
+            f"{c['prefill_ms']}/in_osl,0),{NONE})",
         ),
         (
             "node_power_kw",
@@ -222,20 +311,51 @@ def _fraction(c: dict[str, str], sessions: str) -> str:
     return f"({c['active_share']}+(1-{c['active_share']})*(1-{untouched}))"
 
 
-def step_seconds(c: dict[str, str], kv: str, sessions: str) -> str:
-    """Roofline.step_seconds: (weights x fraction + sessions x KV x fill) / TP / bandwidth."""
-    bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu"
-    weights = f"{c['weights_gib']}*{GIB}*{_fraction(c, sessions)}"
-    return f"(({weights}+{sessions}*{kv}*in_fill)/in_tp/({bandwidth}))"
+def kv_expression(c: dict[str, str]) -> str:
+    """One session's KV bytes by the sheet's method (vLLM's pages, or the seed's layers)."""
+    return f'IF(in_method="vllm",{c["engine_kv_per_session_bytes"]},{c["kv_per_session_bytes"]})'
 
 
-def throughput_rows(c: dict[str, str], kv: str) -> list[tuple[str, str, str, str, str]]:
-    """Scenario rows between memory's sessions and the nodes: the SLO-bound sessions."""
-    bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu"
+def _room(budget: str, per_session: str) -> str:
+    """step_time._room: sessions of per_session ms in budget ms (none cost nothing: no bound)."""
+    return f"IF({per_session}>0,({budget})/({per_session}),IF({budget}>=0,1E+300,-1))"
+
+
+def _step(c: dict[str, str], batch: str) -> str:
+    """ReplicaStep.step_ms: max(weights read + KV, compute) + all-reduces + fixed costs."""
+    return (
+        f"(MAX({c['weights_ms']}*{_fraction(c, batch)}+{batch}*{c['kv_ms']},"
+        f"{batch}*{c['compute_ms']})+{c['communication_ms']}+{c['overhead_ms']})"
+    )
+
+
+def throughput_rows(c: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
+    """Scenario rows between memory's sessions and the nodes: the SLO-bound sessions
+    (ReplicaStep.max_batch, its closed form)."""
     mem = "X{memory_sessions_per_replica}"
-    weights = f"{c['weights_gib']}*{GIB}*{_fraction(c, mem)}"
-    slo = f"MAX(0,MIN({mem},INT(ROUND(({bandwidth}*in_tp/in_min_tps-{weights})/({kv}*in_fill),6))))"
-    ttft = c["ttft_seconds"]
+    fixed = f"({c['communication_ms']}+{c['overhead_ms']})"
+    share, compute, prefill = c["prefill_share_ms"], c["compute_ms"], c["prefill_ms"]
+    tpot, wave = "1000/in_min_tps", f"(in_align*{prefill}/2)"
+    base = f"(in_req_ms+{prefill}-{wave}+{fixed})"
+
+    def under(weights: str, slope: str) -> str:
+        """ReplicaStep._batch_under: the weights read taken as weights + B x slope."""
+        memory = f"{c['kv_ms']}+{slope}"
+        rate = (
+            f"IF(ISNUMBER(in_min_tps),MIN({_room(f'{tpot}-{fixed}-{weights}', f'{memory}+{share}')},"
+            f"{_room(f'{tpot}-{fixed}', f'{compute}+{share}')}),1E+300)"
+        )
+        ttft = (
+            f"IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({prefill})),"
+            f"MIN({_room(f'in_max_ttft*1000-{base}-{weights}', f'{memory}+{wave}')},"
+            f"{_room(f'in_max_ttft*1000-{base}', f'{compute}+{wave}')}),1E+300)"
+        )
+        return f"MIN({mem},{rate},{ttft})"
+
+    # ReplicaStep.max_batch: the weights read at memory's batch, or the tangent at one session
+    at_upper = under(f"{c['weights_ms']}*{_fraction(c, mem)}", "0")
+    slope = c["weights_slope_ms"]
+    tangent = under(f"({c['weights_ms']}*{_fraction(c, '1')}-{slope})", slope)
     return [
         (
             "memory_sessions_per_replica",
@@ -251,16 +371,18 @@ def throughput_rows(c: dict[str, str], kv: str) -> list[tuple[str, str, str, str
             "#,##0",
             # throughput.check_throughput: no bandwidth figure, no SLO check
             f"=IF(NOT({c['hbm_bandwidth_tbps_per_gpu']}>0),{mem},"
-            f"IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({ttft}),{ttft}>in_max_ttft),0,"
-            f"IF(ISNUMBER(in_min_tps),{slo},{mem})))",
+            f"MAX(0,INT(ROUND(MAX({at_upper},{tangent}),6))))",
         ),
     ]
 
 
-def output_rows(c: dict[str, str], kv: str, lang: Lang) -> list[tuple[str, str, str, str, str]]:
+def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str, str]]:
     """Scenario rows after the nodes: throughput at full load, then money."""
     at_load = "MAX(1,X{throughput_sessions_per_replica})"
-    step = step_seconds(c, kv, at_load)
+    step = _step(c, at_load)
+    tpot = f"({step}+{at_load}*{c['prefill_share_ms']})"
+    prefill = c["prefill_ms"]
+    ttft = f"(in_req_ms+{prefill}+in_align*({at_load}-1)/2*{prefill}+{step})/1000"
     nodes = "X{nodes_final}"
     feasible = f"ISNUMBER({nodes})"
     tco = f"{c['tco_node_usd']}*{nodes}"
@@ -275,9 +397,11 @@ def output_rows(c: dict[str, str], kv: str, lang: Lang) -> list[tuple[str, str, 
     measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"  # a rate needs the bandwidth figure
     return [
         ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
-         "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1/{step},{NONE})"),
+         "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1000/{tpot},{NONE})"),
         ("tokens_per_second_per_node", "Tokens/s por nó", "Tokens/s per node", "#,##0",
-         f"=IF({measured},X{{sessions_per_unit}}/{c['nodes_per_replica']}/{step},{NONE})"),
+         f"=IF({measured},X{{sessions_per_unit}}/{c['nodes_per_replica']}*1000/{tpot},{NONE})"),
+        ("ttft_seconds", "TTFT no nó cheio (s)", "TTFT with the node full (s)", "#,##0.00",
+         f"=IF(AND({measured},ISNUMBER({prefill})),{ttft},{NONE})"),
         ("capex", "CapEx", "CapEx", "#,##0", money(f"{c['node_price_usd']}*{nodes}", owned_ok)),
         ("tco_monthly", "TCO mensal (próprio)", "Monthly TCO (owned)", "#,##0",
          money(tco, owned_ok)),

@@ -40,6 +40,7 @@ from sizing_xl.reports.comparison import (
     layout_text,
     why_text,
 )
+from sizing_xl.reports.finops import STEP_PARTS
 from sizing_xl.reports.perf import WORDS as PERF_WORDS
 from sizing_xl.reports.perf import perf_lines
 from sizing_xl.reports.planning import axis_label, critical_marks, growth_heading, sweep_heading
@@ -267,7 +268,7 @@ def write_perf_workbook(curve: PerfCurve, gpu: str, path: str | Path, *, lang: L
     header = [w[k] for k in ("concurrency", "batch", "queued", "ttft", "tpot", "per_user")]
     header += [w["per_gpu"], w["bound"]]
     rows = [
-        [n, e.batch, e.queued, e.ttft_ms, e.tpot_ms, *_rates(e), w[e.bound]]
+        [n, e.batch, e.queued, e.ttft_ms, e.tpot_ms, *_rates(e), STEP_PARTS[lang][e.bound]]
         for n, e in zip(curve.concurrencies, curve.estimates, strict=True)
     ]
     decimal = "#,##0.0"

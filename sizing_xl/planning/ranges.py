@@ -53,6 +53,7 @@ CAPACITY_FIELDS = (
     "runtime_overhead_gib",
     "context_fill",
     "prompt_tokens",
+    "output_tokens",
     "memory_bandwidth_utilization",
     "model_flops_utilization",
     "gpu_memory_utilization",
@@ -66,7 +67,7 @@ FINANCE_FIELDS = tuple(
 )
 OFFER_PRICE = "cloud_usd_per_hour"
 FIELDS = (*LOAD_FIELDS, *CAPACITY_FIELDS, *FINANCE_FIELDS, OFFER_PRICE)
-INTEGER_FIELDS = frozenset({"concurrency", "effective_context", "prompt_tokens"})
+INTEGER_FIELDS = frozenset({"concurrency", "effective_context", "prompt_tokens", "output_tokens"})
 
 # The outputs a range gives, read off one scenario's final nodes and cost (money in USD).
 METRICS: dict[str, Callable[[int | None, ScenarioCost | None], float | None]] = {

@@ -17,7 +17,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "no_money_chart": "Sem preço do nó {server} nem oferta de nuvem: custo mensal não "
         "calculado (informe --node-price-usd ou --cloud-offer).",
         "throughput_value": "{rate} tokens/s por sessão, {node} tokens/s por nó; TTFT {ttft}; "
-        "limite: {bound}",
+        "limite: {bound}; passo dominado por: {part}",
         "bound_memory": "memória",
         "bound_tokens_per_second": "SLO de tokens/s",
         "bound_ttft": "SLO de TTFT",
@@ -60,7 +60,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "no_money_chart": "No price for a {server} node and no cloud offer: monthly cost not "
         "computed (pass --node-price-usd or --cloud-offer).",
         "throughput_value": "{rate} tokens/s per session, {node} tokens/s per node; TTFT {ttft}; "
-        "bound: {bound}",
+        "bound: {bound}; step dominated by: {part}",
         "bound_memory": "memory",
         "bound_tokens_per_second": "tokens/s SLO",
         "bound_ttft": "TTFT SLO",
@@ -149,6 +149,25 @@ class Money:
         return fmt_money(amount, self.finance.currency, self.lang, places=places)
 
 
+# what dominates a decode step (step_time.Bound), in each language
+STEP_PARTS: dict[Lang, dict[str, str]] = {
+    "pt-BR": {
+        "weights": "pesos",
+        "kv": "KV",
+        "compute": "computação",
+        "communication": "comunicação",
+        "overhead": "custo fixo",
+    },
+    "en": {
+        "weights": "weights",
+        "kv": "KV",
+        "compute": "compute",
+        "communication": "communication",
+        "overhead": "fixed cost",
+    },
+}
+
+
 def throughput_value(t: ScenarioThroughput, lang: Lang) -> str:
     w = WORDS[lang]
     return w["throughput_value"].format(
@@ -156,6 +175,7 @@ def throughput_value(t: ScenarioThroughput, lang: Lang) -> str:
         node=fmt_int(round(t.tokens_per_second_per_node)),
         ttft=w["no_ttft"] if t.ttft_seconds is None else f"{fmt_dec(t.ttft_seconds, 2)} s",
         bound=w[f"bound_{t.limit or 'memory'}"],
+        part=STEP_PARTS[lang][t.step_bound],
     )
 
 

@@ -9,6 +9,7 @@ import json
 from sizing_xl import __version__
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int
 from sizing_xl.planning.perf import PerfCurve
+from sizing_xl.reports.finops import STEP_PARTS
 from sizing_xl.reports.planning import table
 from sizing_xl.results import plain
 from sizing_xl.step_time import PerfAccuracy, perf_accuracy
@@ -33,11 +34,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "per_user": "tok/s por usuário",
         "per_gpu": "tok/s por GPU",
         "bound": "Limite",
-        "weights": "pesos",
-        "kv": "KV",
-        "compute": "computação",
-        "communication": "comunicação",
-        "overhead": "custo fixo",
         "sheet": "Desempenho",
         "curve": "Interatividade: tokens/s por GPU × tokens/s por usuário",
     },
@@ -60,11 +56,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "per_user": "tok/s per user",
         "per_gpu": "tok/s per GPU",
         "bound": "Bound",
-        "weights": "weights",
-        "kv": "KV",
-        "compute": "compute",
-        "communication": "communication",
-        "overhead": "fixed cost",
         "sheet": "Performance",
         "curve": "Interactivity: tokens/s per GPU against tokens/s per user",
     },
@@ -130,7 +121,7 @@ def render_perf_text(curve: PerfCurve, gpu: str, lang: Lang) -> str:
             fmt_dec(e.tpot_ms),
             fmt_dec(e.tokens_per_second_per_user),
             fmt_int(round(e.tokens_per_second_per_gpu)),
-            w[e.bound],
+            STEP_PARTS[lang][e.bound],
         ]
         for n, e in zip(curve.concurrencies, curve.estimates, strict=True)
     ]

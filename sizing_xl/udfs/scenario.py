@@ -158,14 +158,16 @@ SIZING_CLOUD_MONTHLY = _scenario_udf(
 )
 SIZING_TOKENS_PER_SECOND = _scenario_udf(
     "SIZING_TOKENS_PER_SECOND",
-    "Decode tokens per second each session gets with the node full (bandwidth roofline: "
-    "weights + KV read per step over HBM bandwidth x MBU).",
+    "Decode tokens per second each session gets with the node full (the step-time model: "
+    "weights and KV read, compute, all-reduces and fixed costs per step, plus the prefill "
+    "share with output_tokens in options).",
     lambda _, r: _throughput(r, "tokens_per_second_per_session"),
 )
 SIZING_TTFT_SECONDS = _scenario_udf(
     "SIZING_TTFT_SECONDS",
-    "Time to first token of one prompt (effective context, or prompt_tokens in options): "
-    "prefill FLOPs over the replica's GPUs x dense FLOPS x MFU.",
+    "Time to first token of one prompt (effective context, or prompt_tokens in options) with "
+    "the node full: request cost, prefill over TP x dense FLOPS x MFU, the prefills arriving "
+    "with it and one step.",
     lambda _, r: _throughput(r, "ttft_seconds"),
 )
 

@@ -158,12 +158,19 @@ PT_BR: dict[str, str] = {
         f"{_CONFIGIQ}: a potência de um nó é a base + TDP da GPU x GPUs onde não há consumo "
         "máximo publicado"
     ),
-    "measured MBU is usually 0.6-0.8; AIConfigurator uses 0.8 (ai-dynamo/aiconfigurator "
-    "operators/attention.rs), llm-analysis calls 0.9 aggressive": "a MBU medida costuma ficar "
-    "entre 0.6 e 0.8; o AIConfigurator usa 0.8 (ai-dynamo/aiconfigurator "
-    "operators/attention.rs), o llm-analysis chama 0.9 de agressivo",
-    "MFU of 0.3-0.5 is typical for prefill; llm-analysis (cli99/llm-analysis) uses up to 0.7": (
-        "MFU de 0.3 a 0.5 é típica no prefill; o llm-analysis (cli99/llm-analysis) usa até 0.7"
+    "the step-time model's bandwidth_efficiency (catalogs/perf.json), fitted by "
+    "scripts/fit_perf.py on 40 public measured benchmark points (tests/data/benchmarks); "
+    "measured MBU is usually 0.6-0.8": (
+        "o bandwidth_efficiency do modelo de tempo de passo (catalogs/perf.json), ajustado por "
+        "scripts/fit_perf.py em 40 pontos públicos de benchmarks medidos (tests/data/benchmarks); "
+        "a MBU medida costuma ficar entre 0.6 e 0.8"
+    ),
+    "the step-time model's prefill_compute_efficiency (catalogs/perf.json), fitted by "
+    "scripts/fit_perf.py on 40 public measured benchmark points (tests/data/benchmarks); "
+    "llm-analysis (cli99/llm-analysis) uses up to 0.7": (
+        "o prefill_compute_efficiency do modelo de tempo de passo (catalogs/perf.json), ajustado "
+        "por scripts/fit_perf.py em 40 pontos públicos de benchmarks medidos "
+        "(tests/data/benchmarks); o llm-analysis (cli99/llm-analysis) usa até 0.7"
     ),
 }
 

@@ -135,6 +135,7 @@ AXIS_LABELS: dict[str, tuple[str, str]] = {
     "memory_bandwidth_utilization": ("Uso da banda de memória (MBU)", "Memory bandwidth use (MBU)"),
     "model_flops_utilization": ("Uso de FLOPS (MFU)", "FLOPS use (MFU)"),
     "prompt_tokens": ("Tokens de prompt", "Prompt tokens"),
+    "output_tokens": ("Tokens de resposta", "Answer tokens"),
     "min_tokens_per_second": ("Mínimo de tokens/s por sessão", "Minimum tokens/s per session"),
     "max_ttft_seconds": ("TTFT máximo (s)", "Maximum TTFT (s)"),
     "node_price_usd": ("Preço do nó (USD)", "Node price (USD)"),

@@ -116,7 +116,7 @@ def load_and_cost(
     request = ctx.request
     peak = engine.peak_sessions(concurrency=request.concurrency, peak_headroom_ratio=sc.headroom)
     nodes = _nodes(sc.capacity, ctx.plan, peak=peak, ha_mode=sc.policy.ha_mode)
-    final = nodes[1]
+    final, t = nodes[1], sc.throughput
     cost = (
         None
         if final is None
@@ -130,6 +130,8 @@ def load_and_cost(
             output_tokens_per_session_per_hour=request.output_tokens_per_session_per_hour,
             api=prices.api,
             input_tokens_per_session_per_hour=request.input_tokens_per_session_per_hour,
+            tokens_per_second_per_node=t and t.tokens_per_second_per_node,
+            full_load_tokens_per_second_per_node=t and t.full_load_tokens_per_second_per_node,
         )
     )
     return peak, nodes, cost

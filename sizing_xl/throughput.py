@@ -37,6 +37,7 @@ class ScenarioThroughput:
     step_ms: float  # one decode step
     tokens_per_second_per_session: float
     tokens_per_second_per_node: float
+    full_load_tokens_per_second_per_node: float  # with memory's sessions, whatever the SLOs
     ttft_seconds: float | None  # None: the server has no FLOPS figure
     bound: Literal["memory", "throughput"]
     limit: Literal["tokens_per_second", "ttft"] | None  # the SLO that bound, if one did
@@ -130,6 +131,10 @@ def check_throughput(
         step_ms=replica.step_ms(at_load),
         tokens_per_second_per_session=1e3 / tpot,
         tokens_per_second_per_node=per_unit / d.nodes_per_replica * 1e3 / tpot,
+        full_load_tokens_per_second_per_node=sessions_per_unit
+        / d.nodes_per_replica
+        * 1e3
+        / replica.tpot_ms(max(1, memory_per_replica), output_tokens),
         ttft_seconds=None if ttft is None else ttft / 1e3,
         bound="memory" if limit is None else "throughput",
         limit=limit,

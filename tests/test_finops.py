@@ -320,3 +320,35 @@ def test_money_functions_take_excel_values_and_an_options_range():
     assert slo > u.SIZING_NODES_FINAL(*args)
     bad = u.SIZING_NODES_FINAL(*args, None, None, None, None, None, [["x" * 500, 1]])
     assert bad.startswith("ERROR: options: unknown option 'xxx") and len(bad) < 1000
+
+
+def test_cost_per_token_with_the_nodes_busy_follows_the_interactivity_asked(catalog):
+    """At capacity a token costs one node's month over the tokens it makes in a month at its
+    sized batch; a stricter tokens/s SLO keeps the batch smaller, so each token costs more,
+    and the figure at full load (memory's batch) stays beside it."""
+    priced = dict(H100_CASE, cloud_offer="aws-p5.48xlarge")
+    free = size(make_request(**priced), catalog).scenario("recommended")
+    c, t = free.cost, free.throughput
+    hours = 730
+    owned_node = c.tco_monthly_usd / c.nodes
+    assert c.usd_per_mtok_capacity_owned == pytest.approx(
+        owned_node / (t.tokens_per_second_per_node * 3600 * hours) * 1e6
+    )
+    assert c.usd_per_mtok_capacity_cloud == pytest.approx(
+        55.04 / (t.tokens_per_second_per_node * 3600) * 1e6
+    )
+    assert c.usd_per_mtok_full_load_owned == pytest.approx(c.usd_per_mtok_capacity_owned)
+    costs = []
+    for rate in (20, 40, 60):
+        r = size(make_request(**priced, min_tokens_per_second=rate), catalog)
+        s = r.scenario("recommended")
+        assert s.throughput.tokens_per_second_per_session >= rate
+        assert s.cost.usd_per_mtok_full_load_owned == pytest.approx(c.usd_per_mtok_capacity_owned)
+        costs.append(s.cost.usd_per_mtok_capacity_owned)
+    assert costs == sorted(costs) and costs[-1] > costs[0]
+    from sizing_xl.reports.text import render_text_report
+
+    en = render_text_report(
+        size(make_request(**priced, min_tokens_per_second=60), catalog), lang="en"
+    )
+    assert "Per 1M output tokens, nodes busy" in en and "at full load, without the SLO" in en

@@ -44,6 +44,12 @@ class ScenarioCost:
     usd_per_mtok_api: float | None = None  # per million output tokens, input tokens included
     break_even_owned: float | None = None  # utilisation above which owning beats the API
     break_even_cloud: float | None = None  # the same for renting (api.py)
+    # per million output tokens with every node busy at its sized batch (the SLO's, where one
+    # binds), as buyers compare offers at an interactivity; and with memory's full batch
+    usd_per_mtok_capacity_owned: float | None = None
+    usd_per_mtok_capacity_cloud: float | None = None
+    usd_per_mtok_full_load_owned: float | None = None
+    usd_per_mtok_full_load_cloud: float | None = None
 
 
 def scenario_cost(
@@ -57,16 +63,18 @@ def scenario_cost(
     output_tokens_per_session_per_hour: float | None,
     api: ApiPrice | None = None,
     input_tokens_per_session_per_hour: float | None = None,
+    tokens_per_second_per_node: float | None = None,
+    full_load_tokens_per_second_per_node: float | None = None,
 ) -> ScenarioCost:
     """CapEx = nodes x (price + installation); owned TCO per month (owned.py); cloud per month
     = $/hour x hours x nodes (cloud.py); $/1M output tokens = monthly cost / tokens per month;
-    the workload through a pay-per-token API and the break-even utilisations (api.py)."""
+    the workload through a pay-per-token API and the break-even utilisations (api.py); at
+    capacity, $/1M output tokens = one node's month / (its tokens/s x 3,600 x hours)."""
     a = assumptions
     price = node_price_usd if node_price_usd is not None else server.capex_usd
     per_node = None if price is None else price + (server.install_usd or 0.0)
     kw, estimated = node_power_kw(server, a)
     owned: OwnedMonthly = owned_monthly(per_node, kw, a)
-    cloud = None if offer is None else cloud_monthly_usd(offer, a) * nodes
     tokens_month = (
         None
         if not output_tokens_per_session_per_hour
@@ -80,6 +88,11 @@ def scenario_cost(
         return None if value is None or not divisor else value / divisor
 
     tco = times(owned.total)
+    node_cloud = None if offer is None else cloud_monthly_usd(offer, a)
+
+    def at_capacity(node_month: float | None, rate: float | None) -> float | None:
+        return per(node_month, rate and rate * 3600 * a.hours_per_month / MILLION)
+
     api_month = (
         None
         if api is None or tokens_month is None
@@ -88,6 +101,7 @@ def scenario_cost(
             tokens_month,
         )
     )
+    cloud = times(node_cloud)
     return ScenarioCost(  # computed here: nothing to validate
         nodes=nodes,
         node_price_usd=per_node,
@@ -112,4 +126,8 @@ def scenario_cost(
         usd_per_mtok_api=per(api_month, tokens_month and tokens_month / MILLION),
         break_even_owned=break_even(tco, api_month),
         break_even_cloud=break_even(cloud, api_month),
+        usd_per_mtok_capacity_owned=at_capacity(owned.total, tokens_per_second_per_node),
+        usd_per_mtok_capacity_cloud=at_capacity(node_cloud, tokens_per_second_per_node),
+        usd_per_mtok_full_load_owned=at_capacity(owned.total, full_load_tokens_per_second_per_node),
+        usd_per_mtok_full_load_cloud=at_capacity(node_cloud, full_load_tokens_per_second_per_node),
     )

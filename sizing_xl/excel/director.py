@@ -305,6 +305,11 @@ def money_metrics(result: SizingResult, lang: Lang) -> list[tuple[str, str, obje
         (words["tco"], money_format(currency), amount("tco_monthly_usd")),
         (words["cloud"], money_format(currency), amount("cloud_monthly_usd")),
         (words["per_mtok_owned"], money_format(currency, cents=True), amount("usd_per_mtok_owned")),
+        (
+            words["per_mtok_capacity_owned"],
+            money_format(currency, cents=True),
+            amount("usd_per_mtok_capacity_owned"),
+        ),
         (words["api"], money_format(currency), amount("api_monthly_usd")),
         (
             words["break_even"] + " (" + words["owned"] + ")",

@@ -189,6 +189,8 @@ _MONEY = (
     ("cost_per_session_month", "cost_per_session_month_usd"),
     ("usd_per_mtok_owned", "usd_per_mtok_owned"),
     ("usd_per_mtok_cloud", "usd_per_mtok_cloud"),
+    ("usd_per_mtok_capacity_owned", "usd_per_mtok_capacity_owned"),
+    ("usd_per_mtok_capacity_cloud", "usd_per_mtok_capacity_cloud"),
 )
 
 
@@ -206,6 +208,9 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
     values["tokens_per_second_per_session"] = DASH if t is None else t.tokens_per_second_per_session
     values["tokens_per_second_per_node"] = DASH if t is None else t.tokens_per_second_per_node
     values["ttft_seconds"] = DASH if t is None else _dash(t.ttft_seconds)
+    values["full_load_tokens_per_second_per_node"] = (
+        DASH if t is None else t.full_load_tokens_per_second_per_node
+    )
     for quantity, field in _MONEY:
         usd = None if r.cost is None else getattr(r.cost, field)
         values[quantity] = DASH if usd is None else usd * rate

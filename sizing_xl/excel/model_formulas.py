@@ -7,8 +7,9 @@ LibreOffice tests compare every row with the engine. Only functions Excel 2016+ 
 
 from __future__ import annotations
 
-from sizing_xl.excel.money_formulas import kv_expression, output_rows, throughput_rows
+from sizing_xl.excel.money_formulas import output_rows
 from sizing_xl.excel.sheets import lookup
+from sizing_xl.excel.step_formulas import kv_expression, throughput_rows
 from sizing_xl.i18n import Lang
 from sizing_xl.methods.defaults import engine_defaults
 from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_PARAM

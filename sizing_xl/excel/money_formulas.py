@@ -8,6 +8,7 @@ figure the engine leaves empty (no price, no offer, no output rate) shows a dash
 from __future__ import annotations
 
 from sizing_xl.excel.sheets import lookup
+from sizing_xl.excel.step_formulas import kv_expression, step_formula
 from sizing_xl.i18n import Lang
 from sizing_xl.step_time import FP8_PRECISIONS, perf_constants
 from sizing_xl.units import BYTES_PER_GIB
@@ -300,89 +301,15 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
-def _fraction(c: dict[str, str], sessions: str) -> str:
-    """Share of the weights a step of `sessions` reads (throughput.weights_read_fraction).
-
-    (1 - k/E) ** sessions is taken as 0 where it would underflow: LibreOffice's POWER gives
-    #NUM! there, where Python gives 0.0.
-    """
-    miss = c["expert_miss"]
-    untouched = f"IF({miss}<=0,0,IF({sessions}*LN({miss})<-700,0,POWER({miss},{sessions})))"
-    return f"({c['active_share']}+(1-{c['active_share']})*(1-{untouched}))"
-
-
-def kv_expression(c: dict[str, str]) -> str:
-    """One session's KV bytes by the sheet's method (vLLM's pages, or the seed's layers)."""
-    return f'IF(in_method="vllm",{c["engine_kv_per_session_bytes"]},{c["kv_per_session_bytes"]})'
-
-
-def _room(budget: str, per_session: str) -> str:
-    """step_time._room: sessions of per_session ms in budget ms (none cost nothing: no bound)."""
-    return f"IF({per_session}>0,({budget})/({per_session}),IF({budget}>=0,1E+300,-1))"
-
-
-def _step(c: dict[str, str], batch: str) -> str:
-    """ReplicaStep.step_ms: max(weights read + KV, compute) + all-reduces + fixed costs."""
-    return (
-        f"(MAX({c['weights_ms']}*{_fraction(c, batch)}+{batch}*{c['kv_ms']},"
-        f"{batch}*{c['compute_ms']})+{c['communication_ms']}+{c['overhead_ms']})"
-    )
-
-
-def throughput_rows(c: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
-    """Scenario rows between memory's sessions and the nodes: the SLO-bound sessions
-    (ReplicaStep.max_batch, its closed form)."""
-    mem = "X{memory_sessions_per_replica}"
-    fixed = f"({c['communication_ms']}+{c['overhead_ms']})"
-    share, compute, prefill = c["prefill_share_ms"], c["compute_ms"], c["prefill_ms"]
-    tpot, wave = "1000/in_min_tps", f"(in_align*{prefill}/2)"
-    base = f"(in_req_ms+{prefill}-{wave}+{fixed})"
-
-    def under(weights: str, slope: str) -> str:
-        """ReplicaStep._batch_under: the weights read taken as weights + B x slope."""
-        memory = f"{c['kv_ms']}+{slope}"
-        rate = (
-            f"IF(ISNUMBER(in_min_tps),MIN({_room(f'{tpot}-{fixed}-{weights}', f'{memory}+{share}')},"
-            f"{_room(f'{tpot}-{fixed}', f'{compute}+{share}')}),1E+300)"
-        )
-        ttft = (
-            f"IF(AND(ISNUMBER(in_max_ttft),ISNUMBER({prefill})),"
-            f"MIN({_room(f'in_max_ttft*1000-{base}-{weights}', f'{memory}+{wave}')},"
-            f"{_room(f'in_max_ttft*1000-{base}', f'{compute}+{wave}')}),1E+300)"
-        )
-        return f"MIN({mem},{rate},{ttft})"
-
-    # ReplicaStep.max_batch: the weights read at memory's batch, or the tangent at one session
-    at_upper = under(f"{c['weights_ms']}*{_fraction(c, mem)}", "0")
-    slope = c["weights_slope_ms"]
-    tangent = under(f"({c['weights_ms']}*{_fraction(c, '1')}-{slope})", slope)
-    return [
-        (
-            "memory_sessions_per_replica",
-            "Sessões por réplica (memória)",
-            "Sessions per replica (memory)",
-            "#,##0",
-            f"=ROUNDUP(X{{memory_sessions_per_unit}}/{c['replicas_per_node']},0)",
-        ),
-        (
-            "throughput_sessions_per_replica",
-            "Sessões por réplica (com SLOs)",
-            "Sessions per replica (with SLOs)",
-            "#,##0",
-            # throughput.check_throughput: no bandwidth figure, no SLO check
-            f"=IF(NOT({c['hbm_bandwidth_tbps_per_gpu']}>0),{mem},"
-            f"MAX(0,INT(ROUND(MAX({at_upper},{tangent}),6))))",
-        ),
-    ]
-
-
 def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str, str]]:
     """Scenario rows after the nodes: throughput at full load, then money."""
     at_load = "MAX(1,X{throughput_sessions_per_replica})"
-    step = _step(c, at_load)
+    step = step_formula(c, at_load)
     tpot = f"({step}+{at_load}*{c['prefill_share_ms']})"
     prefill = c["prefill_ms"]
     ttft = f"(in_req_ms+{prefill}+in_align*({at_load}-1)/2*{prefill}+{step})/1000"
+    full = "MAX(1,X{memory_sessions_per_replica})"
+    full_tpot = f"({step_formula(c, full)}+{full}*{c['prefill_share_ms']})"
     nodes = "X{nodes_final}"
     feasible = f"ISNUMBER({nodes})"
     tco = f"{c['tco_node_usd']}*{nodes}"
@@ -395,6 +322,8 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
 
     owned_ok = f"ISNUMBER({c['tco_node_usd']})"
     measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"  # a rate needs the bandwidth figure
+    busy = "X{tokens_per_second_per_node}"
+    busy_ok = (f"ISNUMBER({busy})", f"{busy}>0")  # text compares above 0: no error
     return [
         ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
          "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1000/{tpot},{NONE})"),
@@ -402,6 +331,10 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
          f"=IF({measured},X{{sessions_per_unit}}/{c['nodes_per_replica']}*1000/{tpot},{NONE})"),
         ("ttft_seconds", "TTFT no nó cheio (s)", "TTFT with the node full (s)", "#,##0.00",
          f"=IF(AND({measured},ISNUMBER({prefill})),{ttft},{NONE})"),
+        ("full_load_tokens_per_second_per_node", "Tokens/s por nó, plena carga sem SLO",
+         "Tokens/s per node, full load without SLO", "#,##0",
+         f"=IF({measured},X{{memory_sessions_per_unit}}/{c['nodes_per_replica']}*1000/{full_tpot},"
+         f"{NONE})"),
         ("capex", "CapEx", "CapEx", "#,##0", money(f"{c['node_price_usd']}*{nodes}", owned_ok)),
         ("tco_monthly", "TCO mensal (próprio)", "Monthly TCO (owned)", "#,##0",
          money(tco, owned_ok)),
@@ -416,6 +349,14 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
          "Per 1M output tokens (cloud)", "#,##0.00",
          money(f"{cloud}/{tokens}", "ISNUMBER(in_cloud_usd_h)", "ISNUMBER(in_out_rate)",
                "in_out_rate>0")),
+        # costs.scenario_cost's at_capacity: one node's month over its tokens in a month
+        ("usd_per_mtok_capacity_owned", "Por 1M tokens, nós ocupados (próprio)",
+         "Per 1M tokens, nodes busy (owned)", "#,##0.00",
+         money(f"{c['tco_node_usd']}/({busy}*3600*in_hours)*1000000", owned_ok, *busy_ok)),
+        ("usd_per_mtok_capacity_cloud", "Por 1M tokens, nós ocupados (nuvem)",
+         "Per 1M tokens, nodes busy (cloud)", "#,##0.00",
+         money(f"in_cloud_usd_h*in_hours/({busy}*3600*in_hours)*1000000",
+               "ISNUMBER(in_cloud_usd_h)", *busy_ok)),
         ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
          f"=IF(AND({feasible},ISNUMBER({c['node_power_kw']})),{c['node_power_kw']}*{nodes},"
          f"{NONE})"),
@@ -431,6 +372,8 @@ MONEY_ROWS = frozenset(
         "cost_per_session_month",
         "usd_per_mtok_owned",
         "usd_per_mtok_cloud",
+        "usd_per_mtok_capacity_owned",
+        "usd_per_mtok_capacity_cloud",
     }
 )
 _SIGNS = {"USD": '"$"', "BRL": '"R$" ', "EUR": '"€"'}

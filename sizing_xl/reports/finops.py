@@ -27,6 +27,9 @@ WORDS: dict[Lang, dict[str, str]] = {
         "cloud": "Nuvem mensal",
         "per_session": "Custo por sessão-mês",
         "per_mtok": "Custo por 1M tokens de saída",
+        "per_mtok_capacity": "Por 1M tokens de saída, nós ocupados",
+        "per_mtok_capacity_owned": "Por 1M tokens, nós ocupados (próprio)",
+        "at_full_load": "a plena carga, sem o SLO",
         "power": "Potência da frota",
         "no_price": "sem preço do nó",
         "no_cloud": "sem oferta para este nó",
@@ -70,6 +73,9 @@ WORDS: dict[Lang, dict[str, str]] = {
         "cloud": "Monthly cloud",
         "per_session": "Cost per session-month",
         "per_mtok": "Cost per 1M output tokens",
+        "per_mtok_capacity": "Per 1M output tokens, nodes busy",
+        "per_mtok_capacity_owned": "Per 1M tokens, nodes busy (owned)",
+        "at_full_load": "at full load, without the SLO",
         "power": "Fleet power",
         "no_price": "no node price",
         "no_cloud": "no offer for this node",
@@ -200,6 +206,7 @@ def cost_rows(
         if cost.cloud_offer is not None:
             per_mtok += f" · {money(cost.usd_per_mtok_cloud)} ({cost.cloud_offer})"
     power = "—" if cost.power_kw is None else f"{fmt_dec(cost.power_kw)} kW"
+    capacity = _capacity_value(cost, money, w)
     if cost.power_estimated and cost.power_kw is not None:
         power += f" ({w['estimated']})"
     return [
@@ -208,9 +215,27 @@ def cost_rows(
         (w["cloud"], cloud),
         (w["per_session"], money(cost.cost_per_session_month_usd, w["no_price"])),
         (w["per_mtok"], per_mtok),
+        *([(w["per_mtok_capacity"], capacity)] if capacity else []),
         (w["power"], power),
         *api_rows(cost, money, lang),
     ]
+
+
+def _capacity_value(cost: ScenarioCost, money: Money, w: dict[str, str]) -> str | None:
+    """$/1M output tokens with the nodes busy, owned and rented, and at full load where an
+    SLO holds the batch lower; None where neither the node nor an offer has a price."""
+    parts = []
+    for usd, full, who in (
+        (cost.usd_per_mtok_capacity_owned, cost.usd_per_mtok_full_load_owned, w["owned"]),
+        (cost.usd_per_mtok_capacity_cloud, cost.usd_per_mtok_full_load_cloud, cost.cloud_offer),
+    ):
+        if usd is None:
+            continue
+        part = f"{money(usd, places=2)} ({who})"
+        if full is not None and full < usd * (1 - 1e-9):
+            part += f" [{money(full, places=2)} {w['at_full_load']}]"
+        parts.append(part)
+    return " · ".join(parts) or None
 
 
 def api_rows(cost: ScenarioCost, money: Money, lang: Lang) -> list[tuple[str, str]]:

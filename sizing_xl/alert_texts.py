@@ -1,4 +1,5 @@
-"""The alerts' messages in pt-BR and English (data beside alerts.py), keyed by code."""
+"""The alerts' messages in pt-BR and English (data beside alerts.py), keyed by code; an alert's
+reason (its "reason" param) is worded in REASONS and fills the message's {why}."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "KV_REPLICATED_BY_TP": {
         "pt-BR": "Com tensor parallelism {tp}, o KV de {model} é replicado ({factor}x): cada rank "
-        "guarda ao menos um KV head ou o latente MLA inteiro.",
+        "guarda ao menos uma cabeça KV ou o latente MLA inteiro.",
         "en": "With tensor parallelism {tp}, the KV of {model} is replicated ({factor}x): each "
         "rank holds at least one KV head or the whole MLA latent.",
     },
@@ -136,5 +137,22 @@ TEXT: dict[str, dict[Lang, str]] = {
         "pt-BR": "{server}: sem preço público do nó; CapEx e TCO não calculados (informe "
         "--node-price-usd).",
         "en": "{server}: no public node price; CapEx and TCO not computed (pass --node-price-usd).",
+    },
+}
+
+# Why an SLO_UNREACHABLE scenario has no node, by its "reason" param; the figures are its params.
+REASONS: dict[str, dict[Lang, str]] = {
+    "ttft_prefill_alone": {
+        "pt-BR": "mesmo sozinha, uma sessão só recebe o primeiro token de um prefill de {prompt} "
+        "tokens após {ttft} s > {max_ttft} s; use mais GPUs por réplica (TP) ou um prompt mais "
+        "curto",
+        "en": "even alone, the first token of a prefill of {prompt} tokens comes after {ttft} s > "
+        "{max_ttft} s; more GPUs per replica (TP) or a shorter prompt",
+    },
+    "decode_alone": {
+        "pt-BR": "uma sessão sozinha gera {rate} tokens/s < {min_rate} (cada passo lê {weights} "
+        "GiB de pesos e tem {fixed_ms} ms de custos fixos)",
+        "en": "one session alone decodes at {rate} tokens/s < {min_rate} (the step reads "
+        "{weights} GiB of weights and has {fixed_ms} ms of fixed costs)",
     },
 }

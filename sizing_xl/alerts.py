@@ -304,25 +304,26 @@ def _throughput_alerts(
             continue
         if r.slo_limit:
             if r.slo_limit == "ttft":
-                why = (
-                    f"even alone, the first token of a prefill of {fmt_int(tp.prompt_tokens)} "
-                    f"tokens comes after {fmt_dec(tp.ttft_seconds or 0, 2)} s > "
-                    f"{fmt_num(request.max_ttft_seconds)} s; more GPUs per replica (TP) or a "
-                    "shorter prompt"
+                why = dict(
+                    reason="ttft_prefill_alone",
+                    prompt=fmt_int(tp.prompt_tokens),
+                    ttft=fmt_dec(tp.ttft_seconds or 0, 2),
+                    max_ttft=fmt_num(request.max_ttft_seconds or 0),
                 )
             else:
-                why = (
-                    f"one session alone decodes at {fmt_dec(tp.tokens_per_second_per_session)} "
-                    f"tokens/s < {fmt_num(request.min_tokens_per_second)} (the step reads "
-                    f"{fmt_dec(tp.weights_gib_read_per_step)} GiB of weights and has "
-                    f"{fmt_dec(tp.communication_ms + tp.overhead_ms, 2)} ms of fixed costs)"
+                why = dict(
+                    reason="decode_alone",
+                    rate=fmt_dec(tp.tokens_per_second_per_session),
+                    min_rate=fmt_num(request.min_tokens_per_second or 0),
+                    weights=fmt_dec(tp.weights_gib_read_per_step),
+                    fixed_ms=fmt_dec(tp.communication_ms + tp.overhead_ms, 2),
                 )
             found.append(
                 Alert(
                     code="SLO_UNREACHABLE",
                     severity="critical",
                     scenario=name,
-                    params=dict(limit=_SLO_NAMES[tp.limit], why=why),
+                    params=dict(limit=_SLO_NAMES[tp.limit], **why),
                 )
             )
         elif tp.limit is not None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from sizing_xl.alert_texts import TEXT
+from sizing_xl.alert_texts import REASONS, TEXT
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec, StorageProfile
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
@@ -35,6 +35,8 @@ class Alert:
         for key in ("low", "high"):
             if key in params:
                 params[key] = SCENARIO_LABELS[params[key]][lang]
+        if "reason" in params:  # a reason worded in the message's language, from its figures
+            params["why"] = REASONS[params["reason"]][lang].format(**params)
         return TEXT[self.code][lang].format(**params)
 
     def line(self, lang: Lang) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from string import Formatter
+
 import pytest
 
 from sizing_xl import make_request, size
+from sizing_xl.alert_texts import REASONS
 from sizing_xl.alerts import ALERT_CODES
 from tests.conftest import SEED_ARGS
 
@@ -145,3 +148,40 @@ def test_a_replica_spanning_two_nodes_that_holds_a_session_is_no_critical_findin
     r = size(make_request(**{**fields, "kv_precision": "fp32"}), catalog)
     assert r.scenario("recommended").nodes_final is None
     assert ("NO_SESSION_FITS", "critical") in {(a.code, a.severity) for a in r.alerts}
+
+
+@pytest.mark.parametrize(
+    ("changes", "pt", "en"),
+    [
+        (
+            dict(max_ttft_seconds=0.5),  # a 131,072-token prefill alone takes longer than that
+            "mesmo sozinha, uma sessão só recebe o primeiro token de um prefill de 131,072 tokens",
+            "even alone, the first token of a prefill of 131,072 tokens comes after",
+        ),
+        (
+            dict(min_tokens_per_second=500),  # no B300 node decodes 500 tokens/s per session
+            "uma sessão sozinha gera",
+            "one session alone decodes at",
+        ),
+    ],
+)
+def test_why_no_node_meets_an_slo_is_worded_in_the_message_language(catalog, changes, pt, en):
+    result = size(make_request(**{**SEED_ARGS, **changes}), catalog)
+    alert = next(a for a in result.alerts if a.code == "SLO_UNREACHABLE")
+    assert (alert.severity, alert.scenario) == ("critical", "minimum")
+    assert "why" not in alert.params and alert.params["reason"] in REASONS
+    portuguese, english = alert.message("pt-BR"), alert.message("en")
+    assert pt in portuguese and en in english
+    for word in ("even alone", "one session", "decodes", "weights", "fixed costs", "shorter"):
+        assert word not in portuguese
+    assert "sessão" not in english and "pesos" not in english
+
+
+def test_every_reason_has_both_languages_with_the_same_figures():
+    for reason, texts in REASONS.items():
+        assert set(texts) == {"pt-BR", "en"}, reason
+        assert _fields(texts["pt-BR"]) == _fields(texts["en"]), reason
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}

@@ -322,3 +322,17 @@ def test_engine_text_names_the_weights_row_and_sglang_token_slots(capsys):
     assert "Weights And Overhead Gib:" in out and "Runtime Overhead Gib" not in out
     assert "token slots" in out and "blocks of 1 tokens" not in out
     assert "640 GB HBM (596.0 GiB), usable 633.6 GiB" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("pt-BR", "mesmo sozinha, uma sessão só recebe o primeiro token", "even alone"),
+        ("en", "even alone, the first token of a prefill", "mesmo sozinha"),
+    ],
+)
+def test_a_ttft_no_node_meets_is_explained_in_the_report_language(capsys, lang, said, not_said):
+    assert run([*SEED_FLAGS, "--max-ttft-seconds", "0.5", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "[SLO_UNREACHABLE]" in x)
+    assert said in line and not_said not in out

@@ -19,7 +19,7 @@ from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import localize_numbers
 from sizing_xl.reports.catalog_phrases import PT_BR, SHOWN_FIELDS, catalog_text
 from sizing_xl.reports.executive import render_executive_report
-from sizing_xl.reports.text import render_text_report
+from sizing_xl.reports.text import describe_model, render_text_report
 from tests.conftest import REPO, SEED_ARGS
 
 GENERATED_AT = datetime(2026, 2, 8, 13, 14, 57)
@@ -143,3 +143,33 @@ def test_the_catalog_sheets_are_headed_by_labels_in_the_files_language(lang, see
         if lang == "pt-BR"
         else ["Name (name)", "Attention type (attention_type)"]
     )
+
+
+def test_the_model_line_is_portuguese_in_pt_br_and_unchanged_in_english(catalog):
+    """The text report's and the workbook's 'Modelo:' line: no 'full', 'sliding', 'KV heads'."""
+    sliding_only = catalog.model("gemma-3-27b").model_copy(update={"attention_pattern": "sliding"})
+    for model in [*catalog.models.values(), sliding_only]:
+        pt = describe_model(model, "pt-BR")
+        assert pt.startswith(f"{model.num_layers} camadas (")
+        for english in ("full", "sliding", "KV heads", "layers", "window", "max"):
+            assert english not in pt, (model.name, pt)
+    gemma4 = catalog.model("gemma-4-31b")
+    assert describe_model(gemma4, "pt-BR") == (
+        "60 camadas (10 de atenção completa + 50 deslizantes, janela de 1024), 16 cabeças KV × "
+        "256 (nas de atenção completa: 4 × 512), contexto máximo de 262,144 tokens"
+    )
+    assert describe_model(gemma4, "en") == (
+        "60 layers (10 full + 50 sliding, window 1024), 16 KV heads × 256 (full: 4 × 512), "
+        "max 262,144 tokens"
+    )
+    assert describe_model(sliding_only, "pt-BR").startswith("62 camadas (deslizantes, janela de")
+    deepseek = catalog.model("deepseek-v3")
+    assert describe_model(deepseek, "pt-BR") == (
+        "61 camadas (atenção completa), MLA 512+64, contexto máximo de 163,840 tokens"
+    )
+
+
+def test_the_text_report_names_the_model_in_portuguese(catalog):
+    report = render_text_report(size(make_request(**SEED_ARGS), catalog), lang="pt-BR")
+    line = next(x for x in report.splitlines() if x.strip().startswith("Modelo:"))
+    assert "cabeças KV" in line and "sliding" not in line and "máx." not in line

@@ -154,8 +154,59 @@ def test_user_catalog_flag_sizes_a_new_model(tmp_path, capsys):
 def test_list_shows_every_catalog(capsys):
     assert run(["--list"]) == 0
     out = capsys.readouterr().out
-    assert "MODELS (" in out and "deepseek-v3" in out and "mi355x-8" in out
+    assert "MODELOS (" in out and "deepseek-v3" in out and "mi355x-8" in out
     assert "profile_default" in out
+
+
+def test_list_follows_lang_pt_br_throughout(capsys):
+    """The default language lists in Portuguese: headings, words, money; names as written."""
+    assert run(["--list", "--lang", "pt-BR"]) == 0
+    out = capsys.readouterr().out
+    headings = [line.partition(" (")[0] for line in out.splitlines() if line[:1].isalpha()]
+    assert headings == [
+        "MODELOS",
+        "SERVIDORES",
+        "NUVEM",
+        "API",
+        "PREMISSAS FINANCEIRAS",
+        "STORAGE",
+        "arquivos de catálogo: " + out.rpartition("arquivos de catálogo: ")[2].strip(),
+    ]
+    assert "US$ 55,04/h sob demanda (2026-08)" in out  # aws-p5.48xlarge
+    assert "bloco de capacidade" in out  # catalog_phrases' rendering of "capacity block"
+    assert "US$ 0,15 de entrada / US$ 0,6 de saída por 1M tokens, para gpt-oss-120b" in out
+    assert "vida útil 4 anos (2026)" in out and "28 GB/s de leitura, P99 0.15 ms" in out
+    assert "8 cabeças KV × 64, contexto máximo de 131,072 tokens" in out  # gpt-oss-120b
+    for english in ("sliding", "KV heads", " layers", " in / ", "on-demand", "read,", " years"):
+        assert english not in out, english
+
+
+@pytest.mark.parametrize("kind", ["models", "servers", "cloud", "api", "finance", "storage"])
+def test_each_list_has_its_heading_in_each_language(capsys, kind):
+    headings = {
+        "models": ("MODELOS", "MODELS"),
+        "servers": ("SERVIDORES", "SERVERS"),
+        "cloud": ("NUVEM", "CLOUD"),
+        "api": ("API", "API"),
+        "finance": ("PREMISSAS FINANCEIRAS", "FINANCE"),
+        "storage": ("STORAGE", "STORAGE"),
+    }[kind]
+    for lang, heading in zip(("pt-BR", "en"), headings, strict=True):
+        assert run(["--list", kind, "--lang", lang]) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0].startswith(f"{heading} (")
+        files = "arquivos de catálogo: " if lang == "pt-BR" else "catalog files: "
+        assert out.splitlines()[-1].startswith(files)
+
+
+def test_list_in_english_keeps_the_catalogs_words(capsys):
+    assert run(["--list", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "36 layers (18 full + 18 sliding, window 128), 8 KV heads × 64, max 131,072" in out
+    assert "$55.04/h on-demand (2026-08)" in out and "$0.037 in / $0.17 out per 1M" in out
+    assert "4 years (2026)" in out and "28 GB/s read, P99 0.15 ms" in out
+    for portuguese in ("camadas", "sob demanda", "de entrada", "anos", "leitura"):
+        assert portuguese not in out, portuguese
 
 
 def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():

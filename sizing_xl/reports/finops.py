@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
 from sizing_xl.reports.catalog_phrases import catalog_text
@@ -342,7 +344,7 @@ def assumption_lines(finance: FinanceInfo, lang: Lang) -> list[str]:
     return lines
 
 
-def assumption_text(name: str, value: float, money: Money, lang: Lang) -> str:
+def assumption_text(name: str, value: float, money: Callable[[float], str], lang: Lang) -> str:
     """'vida útil 4 anos', 'energy $0.12/kWh', 'MBU 70%'."""
     pt, en, kind = ASSUMPTIONS[name]
     shown = _UNITS[lang][kind].format(

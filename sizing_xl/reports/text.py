@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
-from sizing_xl.catalog import Catalog, ModelSpec
+from sizing_xl.catalog import Catalog, FinanceFigure, ModelSpec
 from sizing_xl.engine import kv_heads_and_dim
-from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
+from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
 from sizing_xl.methods.base import EngineMemory
+from sizing_xl.reports.catalog_phrases import catalog_text
+from sizing_xl.reports.finops import (
+    ASSUMPTIONS,
+    assumption_lines,
+    assumption_text,
+    scenario_money_rows,
+)
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
-from sizing_xl.reports.finops import assumption_lines, scenario_money_rows
 from sizing_xl.reports.ranges import Ranges, ranges_document
 from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
@@ -63,9 +69,25 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "nodes": "nós",
         "infeasible": "inviável",
         "sessions": "sessões",
-        "layers": "camadas",
-        "window": "janela",
-        "max": "máx.",
+        "layers_hybrid": "{layers} camadas ({full} de atenção completa + {sliding} deslizantes, "
+        "janela de {window})",
+        "layers_sliding": "{layers} camadas (deslizantes, janela de {window})",
+        "layers_full": "{layers} camadas (atenção completa)",
+        "kv_heads": "{heads} cabeças KV × {dim}",
+        "kv_full": " (nas de atenção completa: {heads} × {dim})",
+        "max_context": ", contexto máximo de {tokens} tokens",
+        # sizing --list
+        "list_models": "MODELOS",
+        "list_servers": "SERVIDORES",
+        "list_cloud": "NUVEM",
+        "list_api": "API",
+        "list_finance": "PREMISSAS FINANCEIRAS",
+        "list_storage": "STORAGE",
+        "list_cloud_line": "{provider} {instance} = {server}, {price}/h {kind} ({as_of})",
+        "list_api_line": "{provider}: {input} de entrada / {output} de saída por 1M tokens, "
+        "para {models} ({as_of})",
+        "list_storage_line": "{read} GB/s de leitura, P99 {p99} ms",
+        "list_files": "arquivos de catálogo",
     },
     "en": {
         "title": "LLM INFERENCE SIZING",
@@ -109,9 +131,24 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "nodes": "nodes",
         "infeasible": "infeasible",
         "sessions": "sessions",
-        "layers": "layers",
-        "window": "window",
-        "max": "max",
+        "layers_hybrid": "{layers} layers ({full} full + {sliding} sliding, window {window})",
+        "layers_sliding": "{layers} layers (sliding, window {window})",
+        "layers_full": "{layers} layers (full)",
+        "kv_heads": "{heads} KV heads × {dim}",
+        "kv_full": " (full: {heads} × {dim})",
+        "max_context": ", max {tokens} tokens",
+        # sizing --list
+        "list_models": "MODELS",
+        "list_servers": "SERVERS",
+        "list_cloud": "CLOUD",
+        "list_api": "API",
+        "list_finance": "FINANCE",
+        "list_storage": "STORAGE",
+        "list_cloud_line": "{provider} {instance} = {server}, {price}/h {kind} ({as_of})",
+        "list_api_line": "{provider}: {input} in / {output} out per 1M tokens, for {models} "
+        "({as_of})",
+        "list_storage_line": "{read} GB/s read, P99 {p99} ms",
+        "list_files": "catalog files",
     },
 }
 
@@ -151,24 +188,22 @@ def field_label(key: str) -> str:
 
 
 def describe_model(m: ModelSpec, lang: Lang) -> str:
+    """'36 layers (18 full + 18 sliding, window 128), 8 KV heads × 64, max 131,072 tokens'."""
     w = _WORDS[lang]
-    if m.attention_pattern == "hybrid":
-        layers = (
-            f"{m.num_layers} {w['layers']} ({m.full_layers} full + {m.sliding_layers} "
-            f"sliding, {w['window']} {m.sliding_window})"
-        )
-    elif m.attention_pattern == "sliding":
-        layers = f"{m.num_layers} {w['layers']} (sliding, {w['window']} {m.sliding_window})"
-    else:
-        layers = f"{m.num_layers} {w['layers']} (full)"
+    layers = w[f"layers_{m.attention_pattern}"].format(
+        layers=m.num_layers,
+        full=m.full_layers,
+        sliding=m.sliding_layers,
+        window=m.sliding_window,
+    )
     if m.attention_type == "mla":
         kv = f"MLA {m.kv_lora_rank}+{m.qk_rope_head_dim}"
     else:
-        kv = f"{m.num_key_value_heads} KV heads × {m.head_dim}"
+        kv = w["kv_heads"].format(heads=m.num_key_value_heads, dim=m.head_dim)
         if m.num_global_key_value_heads or m.global_head_dim:  # Gemma 4's global layers
             heads, dim = kv_heads_and_dim(m, full=True)
-            kv += f" (full: {heads} × {dim})"
-    limit = f", {w['max']} {fmt_int(m.max_context)} tokens" if m.max_context else ""
+            kv += w["kv_full"].format(heads=heads, dim=dim)
+    limit = w["max_context"].format(tokens=fmt_int(m.max_context)) if m.max_context else ""
     return f"{layers}, {kv}{limit}"
 
 
@@ -341,44 +376,74 @@ def render_json(result: SizingResult, *, lang: Lang = "pt-BR", ranges: Ranges | 
 
 
 def render_catalog_listing(catalog: Catalog, kind: str, lang: Lang = "en") -> str:
-    """A readable listing of what the catalogs hold ('all', 'models', 'servers' or 'storage')."""
+    """A readable listing of what the catalogs hold ('all' or one of them: 'models', 'servers',
+    'storage', 'cloud', 'api', 'finance') in the language: catalog text prints as written, but
+    for the phrases catalog_phrases.py renders."""
+    w = _WORDS[lang]
+
+    def usd(x: float) -> str:  # $0.037, $16, US$ 55,04: the digits the catalog gives
+        return fmt_money(x, "USD", lang, places=len(fmt_num(x).partition(".")[2]))
+
+    def figure(name: str, f: FinanceFigure) -> str:
+        if lang == "en" or name not in ASSUMPTIONS:
+            return f"{fmt_num(f.value)} {catalog_text(f.unit, lang)}"
+        return assumption_text(name, f.value, usd, lang)
+
+    def heading(key: str, entries: Mapping[str, object]) -> str:
+        return f"{w['list_' + key]} ({len(entries)})"
+
     lines: list[str] = []
     if kind in ("all", "models"):
-        lines.append(f"MODELS ({len(catalog.models)})")
+        lines.append(heading("models", catalog.models))
         lines += [f"  {m.name:<18} {describe_model(m, lang)}" for m in catalog.models.values()]
     if kind in ("all", "servers"):
-        lines.append(f"SERVERS ({len(catalog.servers)})")
+        lines.append(heading("servers", catalog.servers))
         lines += [
             f"  {s.name:<18} {s.gpus_per_node} × {s.gpu} ({fmt_num(s.hbm_per_gpu_gb)} GB), "
             f"{fmt_num(s.hbm_total_gb)} GB = {fmt_dec(s.hbm_total_gib)} GiB HBM — {s.label}"
             for s in catalog.servers.values()
         ]
     if kind in ("all", "cloud"):
-        lines.append(f"CLOUD ({len(catalog.cloud)})")
+        lines.append(heading("cloud", catalog.cloud))
         lines += [
-            f"  {o.name:<22} {o.provider} {o.instance} = {o.server}, ${o.usd_per_hour:,.2f}/h "
-            f"{o.price_kind} ({o.as_of})"
+            f"  {o.name:<22} "
+            + w["list_cloud_line"].format(
+                provider=o.provider,
+                instance=o.instance,
+                server=o.server,
+                price=fmt_money(o.usd_per_hour, "USD", lang, places=2),
+                kind=catalog_text(o.price_kind, lang),
+                as_of=o.as_of,
+            )
             for o in catalog.cloud.values()
         ]
     if kind in ("all", "api"):
-        lines.append(f"API ({len(catalog.api)})")
+        lines.append(heading("api", catalog.api))
         lines += [
-            f"  {p.name:<30} {p.provider}: ${p.usd_per_mtok_input:g} in / "
-            f"${p.usd_per_mtok_output:g} out per 1M tokens, for {', '.join(p.models)} ({p.as_of})"
+            f"  {p.name:<30} "
+            + w["list_api_line"].format(
+                provider=p.provider,
+                input=usd(p.usd_per_mtok_input),
+                output=usd(p.usd_per_mtok_output),
+                models=", ".join(p.models),
+                as_of=p.as_of,
+            )
             for p in catalog.api.values()
         ]
     if kind in ("all", "finance"):
-        lines.append(f"FINANCE ({len(catalog.finance)})")
+        lines.append(heading("finance", catalog.finance))
         lines += [
-            f"  {f.name:<32} {fmt_num(f.value)} {f.unit} ({f.as_of})"
-            for f in catalog.finance.values()
+            f"  {name:<32} {figure(name, f)} ({f.as_of})" for name, f in catalog.finance.items()
         ]
     if kind in ("all", "storage"):
-        lines.append(f"STORAGE ({len(catalog.storage)})")
+        lines.append(heading("storage", catalog.storage))
         lines += [
-            f"  {p.name:<18} {fmt_num(p.read_gbps)} GB/s read, P99 {fmt_num(p.p99_latency_ms)} ms"
+            f"  {p.name:<18} "
+            + w["list_storage_line"].format(
+                read=fmt_num(p.read_gbps), p99=fmt_num(p.p99_latency_ms)
+            )
             for p in catalog.storage.values()
         ]
     lines.append("")
-    lines.append("catalog files: " + ", ".join(catalog.files))
+    lines.append(f"{w['list_files']}: " + ", ".join(catalog.files))
     return "\n".join(lines) + "\n"

@@ -73,6 +73,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "With tensor parallelism {tp}, the KV of {model} is replicated ({factor}x): each "
         "rank holds at least one KV head or the whole MLA latent.",
     },
+    "TP_CHOSEN": {
+        "pt-BR": "Sem --tensor-parallel: TP {tp}, o menor com que o {engine} inicia {model} "
+        "({weights} GiB de pesos); informe --tensor-parallel para outro.",
+        "en": "No --tensor-parallel given: TP {tp}, the smallest at which {engine} starts "
+        "{model} ({weights} GiB of weights); pass --tensor-parallel for another.",
+    },
     "MLA_TP_ASSUMED_1": {
         "pt-BR": "{model} usa MLA: o latente é replicado em cada rank de tensor parallelism. Este "
         "dimensionamento assume TP=1 (ou data-parallel attention); informe --tensor-parallel.",

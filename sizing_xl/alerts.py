@@ -113,6 +113,15 @@ def evaluate_alerts(
             p99=fmt_num(storage.p99_latency_ms),
         )
     tp = request.tensor_parallel
+    if deployment.tensor_parallel_chosen and tp > 1 and deployment.weights is not None:
+        add(
+            "TP_CHOSEN",
+            "info",
+            tp=str(tp),
+            engine="vLLM" if request.method == "seed" else request.method,
+            model=model.name,
+            weights=fmt_dec(deployment.weights.gib),
+        )
     if tp == 1 and model.attention_type == "mla":
         add("MLA_TP_ASSUMED_1", "info", model=model.name)
     elif tp > 1:

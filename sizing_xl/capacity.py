@@ -12,7 +12,7 @@ from sizing_xl.catalog import Catalog, ModelSpec, ServerSpec
 from sizing_xl.costs.assumptions import Assumptions, resolve_assumptions
 from sizing_xl.deployment import Deployment, plan_deployment
 from sizing_xl.errors import InputError
-from sizing_xl.methods import METHODS, EngineKnobs, MethodInput, NodeCapacity
+from sizing_xl.methods import ENGINE_CHECK_METHOD, METHODS, EngineKnobs, MethodInput, NodeCapacity
 from sizing_xl.methods.base import usable_gib_per_gpu
 from sizing_xl.methods.defaults import engine_defaults, overhead_band_gib
 from sizing_xl.methods.sglang_memory import default_mem_fraction
@@ -241,11 +241,45 @@ def _after_slos(
     return lowered, throughput
 
 
+def smallest_tensor_parallel(
+    request: SizingRequest, model: ModelSpec, server: ServerSpec, weights: WeightsInfo | None
+) -> int:
+    """The smallest TP, a power of two within the node, at which the engine (the request's, or
+    the vLLM check's under the seed method) holds a session: what anyone serving the model would
+    run. 1 where the model has no weights or no TP inside a node starts it (the alerts say so)."""
+    if weights is None:
+        return 1
+    engine = request.method if request.method != "seed" else ENGINE_CHECK_METHOD
+    tp = 1
+    while tp <= server.gpus_per_node:
+        if server.gpus_per_node % tp == 0:
+            trial = request.model_copy(update={"tensor_parallel": tp})
+            try:
+                plan = plan_deployment(
+                    tensor_parallel=tp,
+                    pipeline_parallel=request.pipeline_parallel,
+                    gpus_per_node=server.gpus_per_node,
+                    server=server.name,
+                )
+            except InputError:  # TP x PP that no node splits into: the next TP may
+                tp *= 2
+                continue
+            capacity = METHODS[engine](method_input(trial, model, server, plan, weights))
+            if capacity.sessions_per_replica >= 1:
+                return tp
+        tp *= 2
+    return 1
+
+
 def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
     """The capacity stage of size(): catalog entries, replica shape, weights, each scenario's
-    method capacity and SLO bound. Raises InputError for what the catalogs cannot size."""
+    method capacity and SLO bound. Raises InputError for what the catalogs cannot size.
+    A request without a TP gets the smallest that starts (its context holds it resolved)."""
     model = catalog.model(request.model)
     server = catalog.server(request.server)
+    if request.tensor_parallel is None:
+        tp = smallest_tensor_parallel(request, model, server, resolve_weights(model, request))
+        request = request.model_copy(update={"tensor_parallel": tp})
     plan = plan_deployment(
         tensor_parallel=request.tensor_parallel,
         pipeline_parallel=request.pipeline_parallel,

@@ -89,7 +89,8 @@ class SizingRequest(_Frozen):
     kv_budget_ratio: float = Field(default=0.70, gt=0, le=1)
     runtime_overhead_gib: float = Field(default=120.0, ge=0, le=1_000_000)
     peak_headroom_ratio: float = Field(default=0.20, ge=0, le=10)
-    tensor_parallel: int = Field(default=1, ge=1, le=1024)
+    # None: the smallest power of two at which the engine starts the model (capacity.py)
+    tensor_parallel: int | None = Field(default=None, ge=1, le=1024)
     policies: dict[ScenarioName, ScenarioPolicy] = Field(
         default_factory=lambda: dict(DEFAULT_POLICIES)
     )

@@ -115,6 +115,7 @@ class DeploymentInfo:
     gpus_per_replica: int
     replicas_per_node: int
     nodes_per_replica: int
+    tensor_parallel_chosen: bool = False  # no TP given: the smallest the engine starts at
     weights: WeightsInfo | None
     weights_gib_per_node: float | None  # every replica's copy on one node
 

@@ -199,7 +199,9 @@ def _engine_check(
 def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult:
     """Size a request on the catalogs: three scenarios, the vLLM check, and the alerts."""
     catalog = catalog or load_catalog()
+    chosen_tp = request.tensor_parallel is None
     stage = plan_capacities(request, catalog)
+    request = stage.ctx.request  # its TP resolved
     ctx, plan, weights = stage.ctx, stage.ctx.plan, stage.ctx.weights
     model, server = ctx.model, ctx.server
     storage = catalog.storage_profile(request.storage)
@@ -224,6 +226,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         gpus_per_replica=plan.gpus_per_replica,
         replicas_per_node=plan.replicas_per_node,
         nodes_per_replica=plan.nodes_per_replica,
+        tensor_parallel_chosen=chosen_tp,
         weights=weights,
         weights_gib_per_node=None
         if weights is None

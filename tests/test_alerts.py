@@ -44,7 +44,7 @@ def test_seed_case_raises_long_context_minimum_headroom_and_hidden_weights(catal
         (dict(peak_headroom_ratio=0), "NO_PEAK_HEADROOM", "warning"),
         (dict(runtime_overhead_gib=2145), "NO_SESSION_FITS", "critical"),
         (dict(runtime_overhead_gib=3000), "OVERHEAD_EXCEEDS_HBM", "critical"),
-        (dict(model="deepseek-v3"), "MLA_TP_ASSUMED_1", "info"),
+        (dict(model="deepseek-v3", tensor_parallel=1), "MLA_TP_ASSUMED_1", "info"),
         (
             dict(model="qwen3-235b-a22b", effective_context=32768, tensor_parallel=8),
             "KV_REPLICATED_BY_TP",
@@ -58,7 +58,7 @@ def test_seed_case_raises_long_context_minimum_headroom_and_hidden_weights(catal
             "critical",
         ),
         (  # eight TP=1 gpt-oss replicas on a DGX H100: vLLM refuses to start
-            dict(model="gpt-oss-120b", server="dgx-h100", concurrency=100),
+            dict(model="gpt-oss-120b", server="dgx-h100", concurrency=100, tensor_parallel=1),
             "WEIGHTS_DO_NOT_FIT",
             "critical",
         ),
@@ -185,3 +185,36 @@ def test_every_reason_has_both_languages_with_the_same_figures():
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def test_without_a_tp_the_sizing_takes_the_smallest_at_which_the_engine_starts(catalog):
+    """131 GiB of bf16 weights fit no single H200: anyone serving llama-3.1-70b runs TP 2 or
+    more, so a request without --tensor-parallel is sized (and checked) at TP 2, and says so;
+    a TP given stays as given, and a model that fits one GPU stays at TP 1."""
+    case = dict(
+        model="llama-3.1-70b",
+        server="dgx-h200",
+        concurrency=700,
+        effective_context=32768,
+        kv_precision="fp16",
+    )
+    auto = size(make_request(**case), catalog)
+    assert auto.inputs.tensor_parallel == auto.deployment.tensor_parallel == 2
+    assert auto.deployment.tensor_parallel_chosen
+    assert auto.engine_check.sessions_per_node > 0
+    found = _codes(auto)
+    assert found["TP_CHOSEN"] == "info" and "WEIGHTS_DO_NOT_FIT" not in found
+    assert "TP 2, the smallest at which vLLM starts llama-3.1-70b" in next(
+        a.message("en") for a in auto.alerts if a.code == "TP_CHOSEN"
+    )
+    given = size(make_request(**case, tensor_parallel=1), catalog)
+    assert not given.deployment.tensor_parallel_chosen and given.inputs.tensor_parallel == 1
+    assert _codes(given)["WEIGHTS_DO_NOT_FIT"] == "critical"
+    vllm = size(make_request(**case, method="vllm"), catalog)
+    assert vllm.inputs.tensor_parallel == 2 and vllm.scenario("recommended").nodes_final
+    seed = size(make_request(**SEED_ARGS), catalog)
+    assert seed.inputs.tensor_parallel == 1 and "TP_CHOSEN" not in _codes(seed)
+
+
+def _codes(result) -> dict[str, str]:
+    return {a.code: a.severity for a in result.alerts}

@@ -344,6 +344,13 @@ def grid_cases() -> list[dict]:
             method="vllm",
             context_fill=0.5,
         ),
+        dict(  # no TP given: the sheet's TP input holds the smallest that starts (2)
+            model="llama-3.1-70b",
+            server="dgx-h200",
+            effective_context=32768,
+            concurrency=700,
+            kv_precision="fp16",
+        ),
         dict(  # a GPU whose fixed costs measure slower (perf.json's factor), both SLOs
             model="qwen3-235b-a22b",
             server="mi300x-8",

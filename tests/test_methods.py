@@ -141,6 +141,7 @@ def test_gpt_oss_as_eight_tp1_replicas_on_h100_is_refused(catalog):
                 concurrency=100,
                 effective_context=131072,
                 method=method,
+                tensor_parallel=1,  # as given: without it, TP 2 starts
             ),
             catalog,
         )
@@ -354,6 +355,7 @@ def test_more_weights_never_fit_more_sessions(model, method, weights, extra, con
                     effective_context=context,
                     method=method,
                     weights_gib=w,
+                    tensor_parallel=1,  # at one TP: the smallest that starts grows with weights
                 )
             )
             .scenario("recommended")

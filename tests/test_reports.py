@@ -105,7 +105,9 @@ def test_english_report_has_the_same_structure_and_figures(seed_result):
 
 
 def test_mla_report_shows_the_latent_formula(catalog):
-    result = size(make_request(**{**SEED_ARGS, "model": "deepseek-v3"}), catalog)
+    result = size(
+        make_request(**{**SEED_ARGS, "model": "deepseek-v3", "tensor_parallel": 1}), catalog
+    )
     text = render_executive_report(result, lang="en")
     assert "(kv_lora_rank + qk_rope_head_dim) × bytes" in text
     assert "MLA latent: 512 + 64" in text

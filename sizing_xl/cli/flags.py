@@ -84,9 +84,10 @@ def add_request_flags(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
         "--tensor-parallel",
         metavar="N",
         type=ascii_int,
-        default=1,
+        default=None,
         help="GPUs one model replica spans; KV heads below it and MLA latents "
-        "are replicated per rank (default: %(default)s)",
+        "are replicated per rank (default: the smallest power of two at which the engine "
+        "starts the model)",
     )
     _add_method_flags(p)
     tuning.add_argument(

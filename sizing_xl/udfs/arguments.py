@@ -64,9 +64,17 @@ def _check_range(number: float, name: str, minimum: float | None, maximum: float
 
 
 def as_int(
-    value: object, name: str, default: int | None = None, *, minimum: int | None = None
-) -> int:
-    """A whole number: 1000.0 from Excel becomes 1000; 1000.5, TRUE or 'abc' are refused."""
+    value: object,
+    name: str,
+    default: int | None = None,
+    *,
+    minimum: int | None = None,
+    optional: bool = False,
+) -> int | None:
+    """A whole number: 1000.0 from Excel becomes 1000; 1000.5, TRUE or 'abc' are refused.
+    optional: a blank cell gives None (the engine chooses), not "required"."""
+    if optional and single(value, name) is None:
+        return None
     value = _given(value, name, default)
     if value is None:
         return default

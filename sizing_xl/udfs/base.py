@@ -312,7 +312,8 @@ def argument_fields(
         "kv_budget_ratio": as_float(kv_budget_ratio, "kv_budget_ratio", 0.70),
         "runtime_overhead_gib": as_float(runtime_overhead_gib, "runtime_overhead_gib", 120.0),
         "peak_headroom_ratio": as_float(peak_headroom_ratio, "peak_headroom_ratio", 0.20),
-        "tensor_parallel": as_int(tensor_parallel, "tensor_parallel", 1),
+        # blank: the smallest TP at which the engine starts the model, as the CLI takes it
+        "tensor_parallel": as_int(tensor_parallel, "tensor_parallel", optional=True),
         "method": as_choice(method, "method", METHODS_BY_NAME, "seed"),
         "pipeline_parallel": as_int(pipeline_parallel, "pipeline_parallel", 1),
         "gpu_memory_utilization": utilization or None,  # blank: the engine's default

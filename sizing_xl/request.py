@@ -33,7 +33,8 @@ assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[at
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # defer_build: validators built on first validation, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class ScenarioPolicy(_Frozen):

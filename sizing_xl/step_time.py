@@ -41,7 +41,7 @@ Bound = Literal["weights", "kv", "compute", "communication", "overhead"]
 class PerfConstants(BaseModel):
     """The efficiencies and fixed costs of the step-time model, with where they come from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use
 
     bandwidth_efficiency: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a step reaches
     decode_compute_efficiency: float = Field(gt=0, le=1)  # share of dense FLOPS at decode
@@ -64,7 +64,7 @@ class PerfConstants(BaseModel):
 class PerfAccuracy(BaseModel):
     """The model's error on the held-out benchmarks, and what the measured set covers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use
 
     held_out_points: int
     tokens_per_second_per_user_factor: float  # exp(mean |log(estimate / measured)|)

@@ -39,8 +39,9 @@ assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[a
 
 
 class _Entry(BaseModel):
-    # forbid: a typo such as "num_layer" must fail loudly, not size with a default
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # forbid: a typo such as "num_layer" must fail loudly, not size with a default; defer_build:
+    # each schema's validator is built on its first validation, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     display_name: str | None = None

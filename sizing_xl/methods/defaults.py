@@ -14,7 +14,8 @@ from sizing_xl.catalog.loading import builtin_catalogs
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators built on first validation (engine_defaults()), not at import
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class OverheadBand(_Data):

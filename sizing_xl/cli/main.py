@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sizing_xl import __version__
 from sizing_xl.catalog import Catalog
@@ -30,16 +31,13 @@ from sizing_xl.errors import (
 )
 from sizing_xl.files import output_target, write_text_atomic, xlsx_target
 from sizing_xl.i18n import DEFAULT_LANG, LANGS, Lang
-from sizing_xl.planning.ranges import (
-    DEFAULT_SAMPLES,
-    MAX_SAMPLES,
-    Ranges,
-    parse_uncertain,
-    size_ranges,
-)
+from sizing_xl.planning import DEFAULT_SAMPLES, MAX_SAMPLES
 from sizing_xl.reports.focus import focus_period
-from sizing_xl.reports.text import render_catalog_listing, render_json, render_text_report
+from sizing_xl.reports.text import render_json, render_text_report
 from sizing_xl.scenarios import make_request, size
+
+if TYPE_CHECKING:
+    from sizing_xl.planning.ranges import Ranges
 
 PLAN_COMMANDS = ("sweep", "growth", "compare")  # sizing_xl.cli.plan
 # Each command with the line `sizing --help` gives it
@@ -148,6 +146,9 @@ def _ranges(args: argparse.Namespace, fields: dict[str, object], catalog: Catalo
     """The --uncertain ranges around the sizing, or None when no input is uncertain."""
     if not args.uncertain:
         return None
+    # imported here: only --uncertain samples, the seed text/JSON path never loads ranges.py
+    from sizing_xl.planning.ranges import parse_uncertain, size_ranges
+
     uncertain = []
     for text in args.uncertain:
         try:
@@ -190,6 +191,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         catalog = args_catalog(args)
         if args.list:
+            from sizing_xl.reports.listing import render_catalog_listing  # --list only
+
             sys.stdout.write(render_catalog_listing(catalog, args.list, lang))
             return EXIT_OK
         fields = request_fields(args, parser)

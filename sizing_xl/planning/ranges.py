@@ -22,6 +22,7 @@ from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import ScenarioCost
 from sizing_xl.costs.assumptions import BOUNDS
 from sizing_xl.errors import InputError, nearest, shown
+from sizing_xl.planning import DEFAULT_SAMPLES, MAX_SAMPLES
 from sizing_xl.request import (
     SCENARIO_NAMES,
     ScenarioName,
@@ -32,8 +33,6 @@ from sizing_xl.request import (
 from sizing_xl.scenarios import Prices, load_and_cost, prices_for
 
 DISTRIBUTIONS = ("uniform", "triangular", "loguniform")
-DEFAULT_SAMPLES = 10_000
-MAX_SAMPLES = 100_000  # P10 and P90 settle long before; more is a mistake, not a plan
 PERCENTILES = (10, 50, 90)
 
 # Request fields that only change the load or the money: the capacity stage is shared.

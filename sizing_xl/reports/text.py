@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sizing_xl import __version__
 from sizing_xl.alerts import ENGINE_LABELS
-from sizing_xl.catalog import Catalog, FinanceFigure, ModelSpec
+from sizing_xl.catalog import ModelSpec
 from sizing_xl.engine import kv_heads_and_dim
-from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
+from sizing_xl.i18n import SCENARIO_LABELS, Lang, fmt_dec, fmt_int, fmt_num, fmt_pct
 from sizing_xl.methods.base import EngineMemory
-from sizing_xl.reports.catalog_phrases import catalog_text
+from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
 from sizing_xl.reports.finops import (
-    ASSUMPTIONS,
     assumption_lines,
-    assumption_text,
     scenario_money_rows,
 )
-from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
-from sizing_xl.reports.ranges import Ranges, ranges_document
 from sizing_xl.results import plain
 from sizing_xl.scenarios import SCENARIO_NAMES, ScenarioResult, SizingResult
 from sizing_xl.units import bytes_per_element
+
+if TYPE_CHECKING:  # ranges.py only for --uncertain
+    from sizing_xl.reports.ranges import Ranges
 
 RULE = "=" * 72
 
@@ -371,79 +371,8 @@ def render_json(result: SizingResult, *, lang: Lang = "pt-BR", ranges: Ranges | 
     """The JSON document, with the --uncertain ranges under "ranges" when there are some."""
     doc = result_document(result, lang=lang)
     if ranges is not None:
+        # imported here: only --uncertain gives ranges; without, ranges.py is never loaded
+        from sizing_xl.reports.ranges import ranges_document
+
         doc["ranges"] = ranges_document(ranges)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def render_catalog_listing(catalog: Catalog, kind: str, lang: Lang = "en") -> str:
-    """A readable listing of what the catalogs hold ('all' or one of them: 'models', 'servers',
-    'storage', 'cloud', 'api', 'finance') in the language: catalog text prints as written, but
-    for the phrases catalog_phrases.py renders."""
-    w = _WORDS[lang]
-
-    def usd(x: float) -> str:  # $0.037, $16, US$ 55,04: the digits the catalog gives
-        return fmt_money(x, "USD", lang, places=len(fmt_num(x).partition(".")[2]))
-
-    def figure(name: str, f: FinanceFigure) -> str:
-        if lang == "en" or name not in ASSUMPTIONS:
-            return f"{fmt_num(f.value)} {catalog_text(f.unit, lang)}"
-        return assumption_text(name, f.value, usd, lang)
-
-    def heading(key: str, entries: Mapping[str, object]) -> str:
-        return f"{w['list_' + key]} ({len(entries)})"
-
-    lines: list[str] = []
-    if kind in ("all", "models"):
-        lines.append(heading("models", catalog.models))
-        lines += [f"  {m.name:<18} {describe_model(m, lang)}" for m in catalog.models.values()]
-    if kind in ("all", "servers"):
-        lines.append(heading("servers", catalog.servers))
-        lines += [
-            f"  {s.name:<18} {s.gpus_per_node} × {s.gpu} ({fmt_num(s.hbm_per_gpu_gb)} GB), "
-            f"{fmt_num(s.hbm_total_gb)} GB = {fmt_dec(s.hbm_total_gib)} GiB HBM — {s.label}"
-            for s in catalog.servers.values()
-        ]
-    if kind in ("all", "cloud"):
-        lines.append(heading("cloud", catalog.cloud))
-        lines += [
-            f"  {o.name:<22} "
-            + w["list_cloud_line"].format(
-                provider=o.provider,
-                instance=o.instance,
-                server=o.server,
-                price=fmt_money(o.usd_per_hour, "USD", lang, places=2),
-                kind=catalog_text(o.price_kind, lang),
-                as_of=o.as_of,
-            )
-            for o in catalog.cloud.values()
-        ]
-    if kind in ("all", "api"):
-        lines.append(heading("api", catalog.api))
-        lines += [
-            f"  {p.name:<30} "
-            + w["list_api_line"].format(
-                provider=p.provider,
-                input=usd(p.usd_per_mtok_input),
-                output=usd(p.usd_per_mtok_output),
-                models=", ".join(p.models),
-                as_of=p.as_of,
-            )
-            for p in catalog.api.values()
-        ]
-    if kind in ("all", "finance"):
-        lines.append(heading("finance", catalog.finance))
-        lines += [
-            f"  {name:<32} {figure(name, f)} ({f.as_of})" for name, f in catalog.finance.items()
-        ]
-    if kind in ("all", "storage"):
-        lines.append(heading("storage", catalog.storage))
-        lines += [
-            f"  {p.name:<18} "
-            + w["list_storage_line"].format(
-                read=fmt_num(p.read_gbps), p99=fmt_num(p.p99_latency_ms)
-            )
-            for p in catalog.storage.values()
-        ]
-    lines.append("")
-    lines.append(f"{w['list_files']}: " + ", ".join(catalog.files))
-    return "\n".join(lines) + "\n"

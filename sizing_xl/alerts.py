@@ -33,7 +33,8 @@ SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 class AlertThresholds(BaseModel):
     """Where each signal starts (the quick start's values)."""
 
-    model_config = ConfigDict(frozen=True)
+    # defer_build: the validator is built when a caller passes thresholds, not at import
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kv_budget_ratio_max: float = 0.75
     method_disagreement: float = 0.25
@@ -43,7 +44,7 @@ class AlertThresholds(BaseModel):
     long_context_tokens: int = 32_768
 
 
-DEFAULT_THRESHOLDS = AlertThresholds()
+DEFAULT_THRESHOLDS = AlertThresholds.model_construct()  # the defaults: nothing to validate
 
 ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
 ALERT_CODES: tuple[str, ...] = tuple(TEXT)

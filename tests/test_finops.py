@@ -352,3 +352,14 @@ def test_cost_per_token_with_the_nodes_busy_follows_the_interactivity_asked(cata
         size(make_request(**priced, min_tokens_per_second=60), catalog), lang="en"
     )
     assert "Per 1M output tokens, nodes busy" in en and "at full load, without the SLO" in en
+    import sizing_xl.udfs as u
+
+    args = ("llama-3.1-70b", "dgx-h100", 1000.0, 8192.0, None, None, None, None, None, 8.0)
+    options = [["cloud_offer", "aws-p5.48xlarge"], ["min_tokens_per_second", 60.0]]
+    slo = size(make_request(**priced, min_tokens_per_second=60), catalog).scenario("recommended")
+    assert u.SIZING_COST_PER_MTOK("owned_busy", *args, options=options) == pytest.approx(
+        slo.cost.usd_per_mtok_capacity_owned
+    )
+    assert u.SIZING_COST_PER_MTOK("Cloud_Busy", *args, options=options) == pytest.approx(
+        slo.cost.usd_per_mtok_capacity_cloud
+    )

@@ -127,6 +127,10 @@ def _money(result: SizingResult, r: ScenarioResult, field: str) -> float | str:
             "usd_per_mtok_cloud": "give output_tokens_per_session_per_hour in options",
             "usd_per_mtok_owned": "give output_tokens_per_session_per_hour (and, without a "
             "catalog price, node_price_usd) in options",
+            "usd_per_mtok_capacity_owned": f"{result.server.name} has no public price or no "
+            "bandwidth figure: give node_price_usd in options",
+            "usd_per_mtok_capacity_cloud": "no cloud offer for this node, or the server has no "
+            "bandwidth figure: give cloud_offer in options",
         }.get(field, f"{result.server.name} has no public price: give node_price_usd in options")
         return f"NO FIGURE: {need}"
     return usd * result.finance.usd_to_currency
@@ -172,6 +176,15 @@ SIZING_TTFT_SECONDS = _scenario_udf(
 )
 
 
+# SIZING_COST_PER_MTOK's bases: the ScenarioCost field each reads, after "usd_per_mtok_"
+_COST_BASES = {
+    "owned": "owned",
+    "cloud": "cloud",
+    "owned_busy": "capacity_owned",
+    "cloud_busy": "capacity_cloud",
+}
+
+
 @udf("basis", *SIZING_ARGS)
 def SIZING_COST_PER_MTOK(
     basis,
@@ -192,8 +205,8 @@ def SIZING_COST_PER_MTOK(
     gpu_memory_utilization=None,
     options=None,
 ):
-    """Cost per million output tokens, owned or cloud: monthly cost / (concurrency x output tokens per session-hour x 730) x 1e6; needs output_tokens_per_session_per_hour in options."""
-    kind = as_choice(basis, "basis", {"owned": "owned", "cloud": "cloud"}, "owned")
+    """$ per 1M output tokens. basis owned|cloud: monthly cost over concurrency x output_tokens_per_session_per_hour x 730 (in options); owned_busy|cloud_busy: a node's month over its tokens, nodes busy at their sized batch."""
+    kind = as_choice(basis, "basis", _COST_BASES, "owned")
     result = sizing_of(
         model,
         server,

@@ -199,6 +199,7 @@ class Capacities:
     ctx: Context
     scenarios: dict[ScenarioName, ScenarioCapacity]
     by_ratio: dict[float | None, NodeCapacity]  # the method's capacity per budget ratio
+    engine_check: NodeCapacity | None = None  # vLLM's, already computed (the TP search)
 
 
 def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:
@@ -243,17 +244,17 @@ def _after_slos(
 
 def smallest_tensor_parallel(
     request: SizingRequest, model: ModelSpec, server: ServerSpec, weights: WeightsInfo | None
-) -> int:
+) -> tuple[int, MethodInput | None, NodeCapacity | None]:
     """The smallest TP, a power of two within the node, at which the engine (the request's, or
     the vLLM check's under the seed method) holds a session: what anyone serving the model would
-    run. 1 where the model has no weights or no TP inside a node starts it (the alerts say so)."""
+    run. 1 where the model has no weights or no TP inside a node starts it (the alerts say so).
+    Also the method's input and the engine's capacity at that TP, which the sizing reuses."""
     if weights is None:
-        return 1
+        return 1, None, None
     engine = request.method if request.method != "seed" else ENGINE_CHECK_METHOD
     tp = 1
     while tp <= server.gpus_per_node:
         if server.gpus_per_node % tp == 0:
-            trial = request.model_copy(update={"tensor_parallel": tp})
             try:
                 plan = plan_deployment(
                     tensor_parallel=tp,
@@ -264,11 +265,13 @@ def smallest_tensor_parallel(
             except InputError:  # TP x PP that no node splits into: the next TP may
                 tp *= 2
                 continue
-            capacity = METHODS[engine](method_input(trial, model, server, plan, weights))
+            # method_input reads the TP from the plan, not the request
+            base = method_input(request, model, server, plan, weights)
+            capacity = METHODS[engine](base)
             if capacity.sessions_per_replica >= 1:
-                return tp
+                return tp, base, capacity
         tp *= 2
-    return 1
+    return 1, None, None
 
 
 def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
@@ -277,8 +280,11 @@ def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
     A request without a TP gets the smallest that starts (its context holds it resolved)."""
     model = catalog.model(request.model)
     server = catalog.server(request.server)
+    base, engine_at_tp = None, None
     if request.tensor_parallel is None:
-        tp = smallest_tensor_parallel(request, model, server, resolve_weights(model, request))
+        tp, base, engine_at_tp = smallest_tensor_parallel(
+            request, model, server, resolve_weights(model, request)
+        )
         request = request.model_copy(update={"tensor_parallel": tp})
     plan = plan_deployment(
         tensor_parallel=request.tensor_parallel,
@@ -303,7 +309,7 @@ def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
         weights=weights,
         assumptions=resolve_assumptions(catalog.finance, overrides),
         overrides=overrides,
-        base=method_input(request, model, server, plan, weights),
+        base=base or method_input(request, model, server, plan, weights),
     )
     method = METHODS[request.method]
     by_ratio: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
@@ -328,4 +334,10 @@ def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
             memory_sessions_per_unit=by_ratio[key].sessions_per_unit,
             throughput=throughput,
         )
-    return Capacities(ctx=ctx, scenarios=scenarios, by_ratio=by_ratio)
+    return Capacities(
+        ctx=ctx,
+        scenarios=scenarios,
+        by_ratio=by_ratio,
+        # the search's capacity is the engine check's own where it ran the check's engine
+        engine_check=engine_at_tp if request.method == "seed" else None,
+    )

@@ -215,7 +215,7 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
         engine_capacity = (
             stage.by_ratio[None]
             if request.method == ENGINE_CHECK_METHOD
-            else METHODS[ENGINE_CHECK_METHOD](ctx.base)
+            else stage.engine_check or METHODS[ENGINE_CHECK_METHOD](ctx.base)
         )
         check = _engine_check(
             engine_capacity, request, plan, stage.scenarios, scenarios["recommended"].results

@@ -252,25 +252,22 @@ def smallest_tensor_parallel(
     if weights is None:
         return 1, None, None
     engine = request.method if request.method != "seed" else ENGINE_CHECK_METHOD
-    tp = 1
-    while tp <= server.gpus_per_node:
-        if server.gpus_per_node % tp == 0:
-            try:
-                plan = plan_deployment(
-                    tensor_parallel=tp,
-                    pipeline_parallel=request.pipeline_parallel,
-                    gpus_per_node=server.gpus_per_node,
-                    server=server.name,
-                )
-            except InputError:  # TP x PP that no node splits into: the next TP may
-                tp *= 2
-                continue
-            # method_input reads the TP from the plan, not the request
-            base = method_input(request, model, server, plan, weights)
-            capacity = METHODS[engine](base)
-            if capacity.sessions_per_replica >= 1:
-                return tp, base, capacity
-        tp *= 2
+    gpus = server.gpus_per_node
+    for tp in (2**i for i in range(gpus.bit_length()) if gpus % 2**i == 0):
+        try:
+            plan = plan_deployment(
+                tensor_parallel=tp,
+                pipeline_parallel=request.pipeline_parallel,
+                gpus_per_node=gpus,
+                server=server.name,
+            )
+        except InputError:  # TP x PP that no node splits into: the next TP may
+            continue
+        # method_input reads the TP from the plan, not the request
+        base = method_input(request, model, server, plan, weights)
+        capacity = METHODS[engine](base)
+        if capacity.sessions_per_replica >= 1:
+            return tp, base, capacity
     return 1, None, None
 
 

@@ -17,6 +17,7 @@ from sizing_xl.deployment import Deployment
 from sizing_xl.step_time import (
     Bound,
     PerfConstants,
+    ReplicaStep,
     dense_tflops,
     perf_constants,
     replica_step,
@@ -69,6 +70,35 @@ def sizing_constants(mbu: float, mfu: float) -> PerfConstants:
     )
 
 
+def sizing_replica(
+    *,
+    model: ModelSpec,
+    server: ServerSpec,
+    tensor_parallel: int,
+    weights_gib: float,
+    weights_precision: str | None,
+    kv_per_session_bytes: float,
+    effective_context: int,
+    context_fill: float,
+    prompt_tokens: int,
+    mbu: float,
+    mfu: float,
+) -> ReplicaStep | None:
+    """The replica a sizing checks: each session holds and attends to effective context x fill,
+    at the request's bandwidth and prefill efficiencies (the live sheet shows its parts)."""
+    return replica_step(
+        model=model,
+        server=server,
+        weights_bytes=gib_to_bytes(weights_gib),
+        weights_precision=weights_precision,
+        tensor_parallel=tensor_parallel,
+        kv_bytes_per_session=kv_per_session_bytes * context_fill,
+        context_tokens=effective_context * context_fill,
+        prompt_tokens=prompt_tokens,
+        constants=sizing_constants(mbu, mfu),
+    )
+
+
 def check_throughput(
     *,
     model: ModelSpec,
@@ -93,32 +123,36 @@ def check_throughput(
     sessions: no node meets it.
     """
     d = deployment
-    replica = replica_step(
+    replica = sizing_replica(
         model=model,
         server=server,
-        weights_bytes=gib_to_bytes(weights_gib),
-        weights_precision=weights_precision,
         tensor_parallel=d.tensor_parallel,
-        kv_bytes_per_session=kv_per_session_bytes * context_fill,
-        context_tokens=effective_context * context_fill,
+        weights_gib=weights_gib,
+        weights_precision=weights_precision,
+        kv_per_session_bytes=kv_per_session_bytes,
+        effective_context=effective_context,
+        context_fill=context_fill,
         prompt_tokens=prompt_tokens,
-        constants=sizing_constants(mbu, mfu),
+        mbu=mbu,
+        mfu=mfu,
     )
-    if replica is None or not server.hbm_bandwidth_tbps_per_gpu:
+    if replica is None:
         return None
     # the busiest replica of a node carries ceil(sessions / replicas)
     memory_per_replica = math.ceil(sessions_per_unit / d.replicas_per_node)
     per_replica, limit = memory_per_replica, None
-    for slo, target in (
-        ("tokens_per_second", {"tpot_ms": 1e3 / min_tokens_per_second}
-         if min_tokens_per_second else None),
-        ("ttft", {"ttft_ms": max_ttft_seconds * 1e3} if max_ttft_seconds else None),
-    ):  # fmt: skip
-        if target is None:
-            continue
-        allowed = replica.max_batch(memory_per_replica, output_tokens=output_tokens, **target)
+    if min_tokens_per_second:
+        allowed = replica.max_batch(
+            memory_per_replica, output_tokens=output_tokens, tpot_ms=1e3 / min_tokens_per_second
+        )
         if allowed < per_replica:
-            per_replica, limit = allowed, slo
+            per_replica, limit = allowed, "tokens_per_second"
+    if max_ttft_seconds:
+        allowed = replica.max_batch(
+            memory_per_replica, output_tokens=output_tokens, ttft_ms=max_ttft_seconds * 1e3
+        )
+        if allowed < per_replica:
+            per_replica, limit = allowed, "ttft"
     per_unit = min(sessions_per_unit, per_replica * d.replicas_per_node)
     at_load = max(1, per_replica)
     tpot = replica.tpot_ms(at_load, output_tokens)

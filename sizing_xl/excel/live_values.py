@@ -20,11 +20,11 @@ from sizing_xl.step_time import (
     ReplicaStep,
     decode_token_flops,
     dense_tflops,
+    perf_constants,
     prefill_flops,
-    replica_step,
 )
-from sizing_xl.throughput import sizing_constants
-from sizing_xl.units import BYTES_PER_GIB, bytes_per_element, gib_to_bytes
+from sizing_xl.throughput import sizing_replica
+from sizing_xl.units import BYTES_PER_GIB, bytes_per_element
 
 
 def check_value(result: SizingResult, lang: Lang) -> str:
@@ -132,18 +132,19 @@ def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[st
     precision = result.deployment.weights.precision
     tflops = dense_tflops(srv, precision)
     prompt = req.prompt_tokens or req.effective_context
-    constants = sizing_constants(a.memory_bandwidth_utilization, a.model_flops_utilization)
     # throughput.check_throughput's replica: None where the server has no bandwidth figure
-    replica = replica_step(
+    replica = sizing_replica(
         model=m,
         server=srv,
-        weights_bytes=gib_to_bytes(result.deployment.weights.gib),
-        weights_precision=precision,
         tensor_parallel=req.tensor_parallel,
-        kv_bytes_per_session=kv_per_session_bytes * req.context_fill,
-        context_tokens=req.effective_context * req.context_fill,
+        weights_gib=result.deployment.weights.gib,
+        weights_precision=precision,
+        kv_per_session_bytes=kv_per_session_bytes,
+        effective_context=req.effective_context,
+        context_fill=req.context_fill,
         prompt_tokens=prompt,
-        constants=constants,
+        mbu=a.memory_bandwidth_utilization,
+        mfu=a.model_flops_utilization,
     )
     kw, _ = node_power_kw(srv, a)
     purchase = result.finance.node_price_usd
@@ -157,7 +158,7 @@ def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[st
         "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
         "prefill_flops": prefill_flops(m, prompt),
         "decode_flops": decode_token_flops(m, req.effective_context * req.context_fill),
-        "overhead_factor": constants.overhead_factor_by_gpu.get(srv.gpu, 1),
+        "overhead_factor": perf_constants().overhead_factor_by_gpu.get(srv.gpu, 1),
         **_step_singles(replica, req.output_tokens),
         "node_power_kw": _dash(kw),
         "node_purchase_usd": _dash(purchase),

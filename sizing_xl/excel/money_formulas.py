@@ -355,7 +355,7 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
          money(f"{c['tco_node_usd']}/({busy}*3600*in_hours)*1000000", owned_ok, *busy_ok)),
         ("usd_per_mtok_capacity_cloud", "Por 1M tokens, nós ocupados (nuvem)",
          "Per 1M tokens, nodes busy (cloud)", "#,##0.00",
-         money(f"in_cloud_usd_h*in_hours/({busy}*3600*in_hours)*1000000",
+         money(f"in_cloud_usd_h/({busy}*3600)*1000000",
                "ISNUMBER(in_cloud_usd_h)", *busy_ok)),
         ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
          f"=IF(AND({feasible},ISNUMBER({c['node_power_kw']})),{c['node_power_kw']}*{nodes},"

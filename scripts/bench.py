@@ -188,24 +188,33 @@ def main() -> None:
     if build_director_workbook is not None:
         import openpyxl
 
-        from sizing_xl.results import plain
+        # The reference: the same cells (values and formulas) in bare sheets of the same
+        # names, without styles, charts, validations or defined names: what openpyxl alone costs
+        book = build_director_workbook(result)
+        cells = {
+            ws.title: [
+                (c.row, c.column, c.value) for r in ws.iter_rows() for c in r if c.value is not None
+            ]
+            for ws in book.worksheets
+        }
 
         def naive_workbook(path: Path) -> None:
-            """The reference: the three scenarios' figures in a bare sheet, nothing else."""
             wb = openpyxl.Workbook()
-            for r, s in enumerate(result.scenarios.values(), 1):
-                figures = plain(s.results)
-                assert isinstance(figures, dict)
-                values = [v for v in figures.values() if not isinstance(v, dict | list)]
-                for c, value in enumerate(values, 1):
-                    wb.active.cell(row=r, column=c, value=value)
+            wb.remove(wb.active)
+            for title, values in cells.items():
+                ws = wb.create_sheet(title)
+                for r, c, value in values:
+                    ws.cell(row=r, column=c, value=value)
             wb.save(path)
 
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "bench.xlsx"
             t_bare = per_call(lambda: naive_workbook(out), seconds=2)
             t_book = per_call(lambda: build_director_workbook(result).save(out), seconds=2)
-        row("director workbook (.xlsx, 8 sheets)", t_book, t_bare, "bare 1-sheet openpyxl")
+        count = sum(map(len, cells.values()))
+        row(
+            f"director workbook ({len(cells)} sheets)", t_book, t_bare, f"same {count:,} cells bare"
+        )
     excel_figures(t_naive)
 
     print("start-up (a whole process, as a shell runs it)")
@@ -235,6 +244,7 @@ def main() -> None:
             t_text,
             "sizing",
         )
+    sweep_figures(args.runs)
     import_times([sys.executable, "-X", "importtime", "-m", "sizing_xl", *SEED_FLAGS])
     for module in ("pydantic", "openpyxl", "xlwings"):
         t = wall([sys.executable, "-c", f"import {module}"], args.runs) - t_bare
@@ -280,6 +290,65 @@ def import_times(cmd: list[str]) -> None:
     for name, us in sorted(own.items(), key=lambda item: -item[1]):
         if us >= 2000:
             print(f"    {name:<42}{us / 1e3:>10.1f} ms")
+
+
+# A process that runs a command and reports its peak memory (VmHWM: a forked child's
+# ru_maxrss may carry its parent's peak across exec).
+PEAK = """
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as sys.stdout:
+    if sys.argv[2] == "naive":
+        code = exec(sys.argv[3]) or 0
+    else:
+        from sizing_xl.cli import run
+        code = run(sys.argv[2:])
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+sys.stderr.write(f"{code} {int(peak.split()[1]) / 1024}")
+"""
+# The naive sweep: the bare formula at 10,000 points, a JSON line each.
+NAIVE_SWEEP = (
+    NAIVE
+    + """
+import json, sys
+for ctx in range(1024, 129725, 1300):
+    for conc in range(100, 10001, 100):
+        nodes = naive(conc=conc, ctx=ctx)
+        sys.stdout.write(json.dumps({"inputs": {"effective_context": ctx, "concurrency": conc},
+                                     "nodes": nodes}) + "\\n")
+"""
+)
+
+
+def sweep_figures(runs: int) -> None:
+    """`sizing sweep` 100 x 100 as JSON and JSON Lines (issue 18's goal: at most 2 s and 100
+    MiB, points streamed), whole processes start to end, against a naive sweep (the bare
+    formula, a JSON line per point) in a process of its own; runs interleaved."""
+    grid = ["--vary", "effective-context=1024..129724/1300", "--vary", "concurrency=100..10000/100"]
+    sweep = ["sweep", "--model", "opt-oss-120b", "--server", "dgx300", *grid, "--format"]
+    cases = {"json": [*sweep, "json"], "jsonl": [*sweep, "jsonl"], "naive": ["naive", NAIVE_SWEEP]}
+    seen: dict[str, list[tuple[float, float, int]]] = {name: [] for name in cases}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        for _ in range(max(1, runs // 3)):
+            for name, argv in cases.items():
+                start = time.perf_counter()
+                proc = subprocess.run(
+                    [sys.executable, "-c", PEAK, str(out), *argv],
+                    capture_output=True, text=True, check=True, cwd=_checkout.ROOT,
+                )  # fmt: skip
+                seconds = time.perf_counter() - start
+                code, mib = proc.stderr.split()[-2:]
+                assert code == "0", proc.stderr
+                seen[name].append((seconds, float(mib), out.stat().st_size))
+    median = {
+        name: tuple(statistics.median(v) for v in zip(*rows, strict=True))
+        for name, rows in seen.items()
+    }
+    naive_s = median["naive"][0]
+    for name in ("json", "jsonl"):
+        seconds, mib, size = median[name]
+        row(f"sizing sweep 100 x 100, --format {name}", seconds, naive_s, "naive sweep")
+        print(f"    peak memory {mib:.0f} MiB, {size / 1e6:.0f} MB written")
 
 
 def planning_figures(catalog, naive: Callable[..., list[int]]) -> None:
@@ -457,7 +526,8 @@ def lite_figures() -> None:
     if node is None or modules is None or not any(wheels.glob("*.whl")):
         print("  skipped: needs node and a first run of tests/test_pyodide.py (it fetches Pyodide)")
         return
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    # this checkout's package, installed or not (calls.py runs from tests/pyodide/)
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "PYTHONPATH": str(root)}
     calls = root / "tests" / "pyodide" / "calls.py"
     with tempfile.TemporaryDirectory() as tmp:
         for wheel in wheels.glob("*.whl"):

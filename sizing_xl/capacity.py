@@ -202,6 +202,13 @@ class Capacities:
     engine_check: NodeCapacity | None = None  # vLLM's, already computed (the TP search)
 
 
+def at_concurrency(stage: Capacities, concurrency: int) -> Capacities:
+    """The same stage for another concurrency (a checked value): nothing in it depends on the
+    load but the request it carries."""
+    request = stage.ctx.request.model_copy(update={"concurrency": concurrency})
+    return replace(stage, ctx=replace(stage.ctx, request=request))
+
+
 def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:
     """The step-time check at full load, and the sessions per unit its SLOs leave."""
     req, a = ctx.request, ctx.assumptions

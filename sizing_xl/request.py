@@ -51,10 +51,12 @@ class ScenarioPolicy(_Frozen):
     follow_stricter_request: bool = False
 
 
+# model_construct: the seed's own constants (tests/test_request.py validates them), so that
+# importing the package builds no validator (and pydantic's plugin loader, importlib.metadata)
 DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
-    "minimum": ScenarioPolicy(ha_mode="none", peak_headroom_ratio=0.0),
-    "recommended": ScenarioPolicy(ha_mode="n+1"),
-    "ideal": ScenarioPolicy(
+    "minimum": ScenarioPolicy.model_construct(ha_mode="none", peak_headroom_ratio=0.0),
+    "recommended": ScenarioPolicy.model_construct(ha_mode="n+1"),
+    "ideal": ScenarioPolicy.model_construct(
         ha_mode="n+2", peak_headroom_ratio=0.30, kv_budget_ratio=0.65, follow_stricter_request=True
     ),
 }

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 from sizing_xl import engine
 from sizing_xl.alerts import evaluate_alerts
-from sizing_xl.capacity import Context, ScenarioCapacity, plan_capacities, spare_nodes
+from sizing_xl.capacity import (
+    Capacities,
+    Context,
+    ScenarioCapacity,
+    plan_capacities,
+    spare_nodes,
+)
 from sizing_xl.catalog import ApiPrice, Catalog, CloudOffer
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import ScenarioCost, scenario_cost
@@ -199,13 +205,22 @@ def _engine_check(
 def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult:
     """Size a request on the catalogs: three scenarios, the vLLM check, and the alerts."""
     catalog = catalog or load_catalog()
-    chosen_tp = request.tensor_parallel is None
-    stage = plan_capacities(request, catalog)
+    return size_stage(
+        plan_capacities(request, catalog), catalog, chosen_tp=request.tensor_parallel is None
+    )
+
+
+def size_stage(
+    stage: Capacities, catalog: Catalog, *, chosen_tp: bool, prices: Prices | None = None
+) -> SizingResult:
+    """size() from its capacity stage on: the load, nodes, money, engine check and alerts.
+    A sweep hands every concurrency of a grid the same stage (capacity.at_concurrency) and
+    the same prices (prices_for: they do not depend on the load)."""
     request = stage.ctx.request  # its TP resolved
     ctx, plan, weights = stage.ctx, stage.ctx.plan, stage.ctx.weights
     model, server = ctx.model, ctx.server
     storage = catalog.storage_profile(request.storage)
-    prices = prices_for(ctx, catalog)
+    prices = prices or prices_for(ctx, catalog)
     scenarios = {
         name: Scenario(name=name, results=scenario_result(ctx, sc, prices))
         for name, sc in stage.scenarios.items()

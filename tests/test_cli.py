@@ -221,6 +221,26 @@ def test_text_and_json_paths_import_neither_openpyxl_nor_xlwings():
     )
 
 
+def test_importing_the_cli_builds_no_validator():
+    """Start-up pays for what it uses: importing the CLI builds no pydantic validator, so
+    neither pydantic's plugin loader nor importlib.metadata (the entry-point scan) is loaded."""
+    run_python(
+        "import sys\n"
+        "import sizing_xl.cli\n"
+        "loaded = [m for m in ('importlib.metadata', 'pydantic.plugin._loader', 'openpyxl',\n"
+        "                      'xlwings') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+
+
+def test_default_policies_are_what_validation_gives():
+    from sizing_xl.request import DEFAULT_POLICIES, ScenarioPolicy
+
+    for policy in DEFAULT_POLICIES.values():
+        checked = ScenarioPolicy.model_validate(policy.model_dump(exclude_unset=True))
+        assert checked == policy and checked.model_fields_set == policy.model_fields_set
+
+
 def test_output_xlsx_writes_the_directors_workbook(tmp_path, capsys):
     import openpyxl
 

@@ -20,6 +20,7 @@ from sizing_xl.cli import run
 from sizing_xl.cli.common import EXIT_INPUT, EXIT_OK
 from sizing_xl.planning.compare import best_option, compare_servers, layouts, monthly_cost
 from sizing_xl.planning.growth import growth_plan, monthly_loads
+from sizing_xl.reports.text import render_json
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS, SEED_FLAGS
 
@@ -90,6 +91,37 @@ def test_sweep_json_lists_points_with_the_single_sizing_document(capsys):
     assert [p["inputs"] for p in points] == [{"concurrency": 1000}, {"concurrency": 2000}]
     single = json.loads(_single_json(capsys))
     assert points[0]["scenarios"] == single["scenarios"]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [("concurrency", "context", "precision"), ("context", "concurrency", "precision")],
+)
+def test_every_sweep_point_is_the_single_sizing_in_json_and_json_lines(capsys, order):
+    """Points sized from a stage shared across concurrencies (planning/sweep.iter_results),
+    wherever the concurrency axis sits, equal single sizings; a JSON Lines line is the JSON
+    document's point."""
+    vary = {
+        "concurrency": "concurrency=1,700,5000",
+        "context": "effective-context=4096,131072,300000",
+        "precision": "kv-precision=fp8,bf16",
+    }
+    flags = ["sweep", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--lang", "en"]
+    flags += [arg for axis in order for arg in ("--vary", vary[axis])]
+    flags += ["--concurrency", "1", "--effective-context", "1", "--min-tokens-per-second", "20"]
+    code, out, _ = cli(capsys, *flags, "--format", "json")
+    assert code == EXIT_OK
+    points = json.loads(out)["points"]
+    code, out, _ = cli(capsys, *flags, "--format", "jsonl")
+    assert code == EXIT_OK
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines == points and len(points) == 18
+    for point in points:
+        args = {"model": "llama-3.1-70b", "server": "dgx-h100", "min_tokens_per_second": 20}
+        result = json.loads(render_json(size(make_request(**args, **point["inputs"])), lang="en"))
+        assert point["scenarios"] == result["scenarios"], point["inputs"]
+        assert point["alerts"] == result["alerts"], point["inputs"]
+    assert any(p["alerts"] for p in points)  # the context past the model's maximum
 
 
 def _single_json(capsys) -> str:

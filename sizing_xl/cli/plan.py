@@ -96,9 +96,10 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     )
     o.add_argument(
         "--format",
-        choices=("text", "json", "csv"),
+        choices=("text", "json", "jsonl", "csv") if command == "sweep" else ("text", "json", "csv"),
         default="text",
-        help="what to print on standard output (default: %(default)s)",
+        help="what to print on standard output (default: %(default)s)"
+        + ("; jsonl: one compact JSON line per point" if command == "sweep" else ""),
     )
     o.add_argument(
         "--output-xlsx",
@@ -204,12 +205,16 @@ def _sweep(args: argparse.Namespace, parser: argparse.ArgumentParser, catalog: C
             f"past Excel's {EXCEL_COLUMNS:,} columns; give that --vary first (it goes down)",
         )
 
-    def json_points() -> Iterator[str]:
-        grid()  # every point checked (fast, hoisted) before the first byte is written
-        return out.stream_sweep_json(iter_results(base, axes, catalog), args.lang)
+    def streamed(render: Callable[..., Iterator[str]]) -> Callable[[], Iterator[str]]:
+        def pieces() -> Iterator[str]:
+            grid()  # every point checked (fast, hoisted) before the first byte is written
+            return render(iter_results(base, axes, catalog), args.lang)
+
+        return pieces
 
     return {
-        "json": json_points,
+        "json": streamed(out.stream_sweep_json),
+        "jsonl": streamed(out.stream_sweep_jsonl),
         "csv": lambda: out.render_sweep_csv(grid()),
         "text": lambda: out.render_sweep_text(grid(), request, args.lang),
     }, lambda path: _workbook("write_sweep_workbook", grid(), request, lang=args.lang)(path)

@@ -11,19 +11,20 @@ Every cell equals a single size() of its point; the property tests hold it to th
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sizing_xl import engine
 from sizing_xl.alerts import context_alert
-from sizing_xl.capacity import ScenarioCapacity, plan_capacities
+from sizing_xl.capacity import Capacities, ScenarioCapacity, at_concurrency, plan_capacities
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
 from sizing_xl.results import Alert
-from sizing_xl.scenarios import SizingResult, prices_for, size
+from sizing_xl.scenarios import Prices, SizingResult, prices_for, size, size_stage
 
 CONCURRENCY = "concurrency"
 
@@ -144,7 +145,36 @@ def sweep_results(
 def iter_results(
     base: Mapping[str, object], axes: Sequence[Axis], catalog: Catalog | None = None
 ) -> Iterator[tuple[dict[str, object], SizingResult]]:
-    """The same, one point at a time: a streamed document holds one sizing in memory."""
+    """The same, one point at a time: a streamed document holds one sizing in memory.
+
+    As in sweep_nodes, a point of the other axes goes once through the capacity stage and each
+    concurrency takes size()'s remaining steps from it. Stages are held only while the axes
+    before concurrency keep their values, and only up to STAGES_HELD of them, so that memory
+    stays bounded whatever the grid."""
     catalog = catalog or load_catalog()
-    for p in points(checked_axes(axes)):
-        yield p, size(make_request(**{**base, **p}), catalog)
+    axes = checked_axes(axes)
+    fields = [a.field for a in axes]
+    load_at = fields.index(CONCURRENCY) if CONCURRENCY in fields else None
+    held = math.prod(len(a.values) for a in axes[load_at + 1 :]) if load_at is not None else 0
+    if load_at is None or len(axes[load_at].values) < 2 or held > STAGES_HELD:
+        for p in points(axes):
+            yield p, size(make_request(**{**base, **p}), catalog)
+        return
+    stages: dict[tuple[object, ...], tuple[Capacities, bool, Prices]] = {}
+    before: tuple[object, ...] = ()
+    for p in points(axes):
+        values = tuple(p.values())
+        if values[:load_at] != before:  # the faster axes start again: a new set of stages
+            before = values[:load_at]
+            stages.clear()
+        key = values[load_at + 1 :]
+        if key not in stages:
+            request = make_request(**{**base, **p})
+            stage = plan_capacities(request, catalog)
+            stages[key] = stage, request.tensor_parallel is None, prices_for(stage.ctx, catalog)
+        stage, chosen_tp, prices = stages[key]
+        stage = at_concurrency(stage, p[CONCURRENCY])  # type: ignore[arg-type]
+        yield p, size_stage(stage, catalog, chosen_tp=chosen_tp, prices=prices)
+
+
+STAGES_HELD = 1000  # a few MiB of capacity stages at most

@@ -358,11 +358,16 @@ def engine_check_lines(result: SizingResult, lang: Lang) -> list[str]:
     return [line, nodes_line, f"{w['per_gpu']}: {memory_line(check.memory, lang)}"]
 
 
+def alerts_document(result: SizingResult, lang: Lang) -> list[dict]:
+    """The document's alerts: each alert's fields and its message in the language."""
+    return [{**plain(a), "message": a.message(lang)} for a in result.alerts]
+
+
 def result_document(result: SizingResult, *, lang: Lang = "pt-BR") -> dict:
     """The JSON document: inputs, catalog entries used, scenarios.<name>.results, alerts."""
     doc = plain(result)
     assert isinstance(doc, dict)
-    doc["alerts"] = [{**plain(a), "message": a.message(lang)} for a in result.alerts]
+    doc["alerts"] = alerts_document(result, lang)
     doc["summary"] = {name: result.scenario(name).nodes_final for name in SCENARIO_NAMES}
     return {"tool": {"name": "sizing_xl", "version": __version__, "lang": lang}, **doc}
 

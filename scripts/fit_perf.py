@@ -40,6 +40,9 @@ DECODE = {
     "layer_overhead_us": (1.0, 500.0),
     "moe_layer_overhead_us": (1.0, 1000.0),
     "allreduce_latency_us": (1.0, 100.0),
+    # NCCL's small-message floor across two nodes (about 47 µs on NDR InfiniBand, nccl-tests)
+    # at the least; only fit points whose TP spans nodes move it
+    "internode_allreduce_latency_us": (40.0, 1000.0),
 }
 PREFILL = {
     "prefill_compute_efficiency": (0.1, 1.0),
@@ -58,6 +61,7 @@ START = {
     "layer_overhead_us": 20.0,
     "moe_layer_overhead_us": 20.0,
     "allreduce_latency_us": 10.0,
+    "internode_allreduce_latency_us": 50.0,
     "request_overhead_ms": 20.0,
     "arrival_alignment": 0.5,
 }

@@ -50,6 +50,9 @@ class PerfConstants(BaseModel):
     layer_overhead_us: float = Field(ge=0, le=10_000)  # per layer and step: launches, norms
     moe_layer_overhead_us: float = Field(ge=0, le=10_000)  # more per MoE layer: routing, dispatch
     allreduce_latency_us: float = Field(ge=0, le=10_000)  # one all-reduce, TP > 1
+    # one all-reduce of a TP group that spans nodes: NCCL over the network, as vLLM's and
+    # SGLang's custom all-reduce is off across nodes (custom_all_reduce.py)
+    internode_allreduce_latency_us: float = Field(ge=0, le=100_000)
     request_overhead_ms: float = Field(ge=0, le=10_000)  # per request before its first token
     # how far a benchmark's requests arrive together (0: spread evenly, 1: all in one wave,
     # each waiting for the prefills queued before it)
@@ -277,7 +280,17 @@ def replica_step(
     tflops = dense_tflops(server, weights_precision)
     factor = c.overhead_factor_by_gpu.get(server.gpu, 1.0)
     layers = model.num_layers
-    communication = 2 * layers * c.allreduce_latency_us / 1e3 * factor if tp > 1 else 0.0
+    # Two all-reduces a layer. A group within a node runs the engines' custom all-reduce over
+    # NVLink; across nodes they fall back to NCCL over the network (vllm/distributed/
+    # device_communicators/custom_all_reduce.py: "Custom allreduce is disabled because this
+    # process group spans across nodes"; cuda_communicator.py then calls pynccl), whose
+    # latency is the network's, not the GPU's: no GPU factor on it.
+    allreduce = (
+        c.allreduce_latency_us * factor
+        if tp <= server.gpus_per_node
+        else c.internode_allreduce_latency_us
+    )
+    communication = 2 * layers * allreduce / 1e3 if tp > 1 else 0.0
     moe_layers = layers if model.num_experts else 0
     overhead = factor * (
         c.step_overhead_ms

@@ -241,6 +241,14 @@ def grid_cases() -> list[dict]:
             pipeline_parallel=2,
             method="vllm",
         ),
+        dict(  # TP 16 over two nodes: its all-reduces at NCCL's latency across nodes
+            model="deepseek-v3",
+            server="dgx-h100",
+            effective_context=32768,
+            concurrency=200,
+            tensor_parallel=16,
+            min_tokens_per_second=15,
+        ),
         dict(  # vLLM: Gemma 3's padded groups, an explicit overhead and block size
             model="gemma-3-27b",
             server="dgx-h200",

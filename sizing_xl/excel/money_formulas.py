@@ -47,11 +47,12 @@ MONEY_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_layer_us", "layer_overhead_us", "0.0"),
     ("in_moe_us", "moe_layer_overhead_us", "0.0"),
     ("in_ar_us", "allreduce_latency_us", "0.0"),
+    ("in_ar_node_us", "internode_allreduce_latency_us", "0.0"),
     ("in_req_ms", "request_overhead_ms", "0.0"),
     ("in_align", "arrival_alignment", "0.000"),
 )
 # the perf.json constants written as inputs, beside the two finance.json holds
-PERF_INPUTS = tuple(attr for name, attr, _ in MONEY_INPUTS[-7:])
+PERF_INPUTS = tuple(attr for name, attr, _ in MONEY_INPUTS[-8:])
 
 LABELS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
@@ -81,6 +82,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "layer_overhead_us": "Custo fixo por camada e passo (µs)",
         "moe_layer_overhead_us": "Custo a mais por camada MoE (µs)",
         "allreduce_latency_us": "Latência de um all-reduce, TP > 1 (µs)",
+        "internode_allreduce_latency_us": "Latência de um all-reduce entre nós, TP > GPUs do nó (µs)",
         "request_overhead_ms": "Custo fixo por requisição antes do 1º token (ms)",
         "arrival_alignment": "Requisições que chegam juntas (0 a 1)",
         "money": "CUSTO E VAZÃO (valores na moeda do câmbio acima)",
@@ -112,6 +114,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "layer_overhead_us": "Fixed cost per layer and step (µs)",
         "moe_layer_overhead_us": "Further cost per MoE layer (µs)",
         "allreduce_latency_us": "Latency of one all-reduce, TP > 1 (µs)",
+        "internode_allreduce_latency_us": "Latency of one all-reduce across nodes, TP > node GPUs (µs)",
         "request_overhead_ms": "Fixed cost per request before its first token (ms)",
         "arrival_alignment": "Requests arriving together (0 to 1)",
         "money": "COST AND THROUGHPUT (amounts in the currency of the rate above)",
@@ -223,7 +226,9 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ("overhead_factor", f"={factor}"),
         (
             "communication_ms",
-            f"=IF({measured},IF(in_tp>1,2*{layers}*in_ar_us/1000*{c['overhead_factor']},0),{NONE})",
+            # step_time.replica_step: NCCL's latency, no GPU factor, where TP spans nodes
+            f"=IF({measured},IF(in_tp>1,2*{layers}*IF(in_tp>{c['gpus_per_node']},in_ar_node_us,"
+            f"in_ar_us*{c['overhead_factor']})/1000,0),{NONE})",
         ),
         (
             "overhead_ms",

@@ -4,7 +4,7 @@
 TPOT sets the decode constants (bandwidth and compute efficiency, the fixed costs per step,
 layer, MoE layer and all-reduce, and a GPU's overhead factor), by least squares of log(predicted
 / measured); TTFT at loads without a queue sets the prefill efficiency, the fixed cost per
-request and how far requests arrive together. A coordinate search in
+request, per expert a prefill reaches and MoE layer, and how far requests arrive together. A coordinate search in
 log space, each constant within physical bounds. The held-out points are never read here.
 
     python scripts/fit_perf.py          # print the fitted constants and the fit error
@@ -48,6 +48,7 @@ PREFILL = {
     "prefill_compute_efficiency": (0.1, 1.0),
     "request_overhead_ms": (1.0, 500.0),
     "arrival_alignment": (0.01, 1.0),
+    "expert_prefill_overhead_us": (0.1, 1000.0),
 }
 FACTOR_BOUNDS = (0.5, 5.0)
 # Where the search starts (a run never depends on the constants written before it): the
@@ -64,6 +65,7 @@ START = {
     "internode_allreduce_latency_us": 50.0,
     "request_overhead_ms": 20.0,
     "arrival_alignment": 0.5,
+    "expert_prefill_overhead_us": 1.0,
 }
 FACTOR_GPUS = ("MI300X",)  # the one non-NVIDIA GPU of the fit points
 

@@ -361,7 +361,9 @@ def _throughput_alerts(
                     scenario=name,
                     params=dict(
                         sessions=fmt_int(r.sessions_per_node),
-                        rate=fmt_dec(tp.tokens_per_second_per_session),
+                        rate=_below(
+                            tp.tokens_per_second_per_session, SLOW_DECODE_TOKENS_PER_SECOND
+                        ),
                         limit=fmt_num(SLOW_DECODE_TOKENS_PER_SECOND),
                     ),
                 )
@@ -371,3 +373,12 @@ def _throughput_alerts(
             Alert(code="NO_NODE_PRICE", severity="info", params=dict(server=request.server))
         )
     return found
+
+
+def _below(value: float, limit: float) -> str:
+    """A figure under a limit, with the decimals it takes not to read as the limit (19.97, not
+    20.0, beside "< 20")."""
+    places = 1
+    while round(value, places) >= limit and places < 4:
+        places += 1
+    return fmt_dec(value, places)

@@ -53,6 +53,10 @@ class PerfConstants(BaseModel):
     # one all-reduce of a TP group that spans nodes: NCCL over the network, as vLLM's and
     # SGLang's custom all-reduce is off across nodes (custom_all_reduce.py)
     internode_allreduce_latency_us: float = Field(ge=0, le=100_000)
+    # per expert a prefill's tokens reach and MoE layer: the fused MoE kernel runs each such
+    # expert's GEMM on blocks of its own tokens (moe_align_block_size pads every expert's
+    # tokens to the block: vllm/model_executor/layers/fused_moe/moe_align_block_size.py)
+    expert_prefill_overhead_us: float = Field(ge=0, le=100_000)
     request_overhead_ms: float = Field(ge=0, le=10_000)  # per request before its first token
     # how far a benchmark's requests arrive together (0: spread evenly, 1: all in one wave,
     # each waiting for the prefills queued before it)
@@ -95,21 +99,29 @@ def perf_accuracy() -> PerfAccuracy:
     return PerfAccuracy.model_validate(_perf_file()["accuracy"])
 
 
+def experts_reached(model: ModelSpec, tokens: float) -> float:
+    """The experts of one MoE layer that at least one of `tokens` tokens is routed to, routing
+    taken as uniform: E x (1 - (1 - k / E) ** tokens); 0 for a dense model."""
+    if model.num_experts is None or model.experts_per_token is None:
+        return 0.0
+    untouched = (1 - model.experts_per_token / model.num_experts) ** max(0, tokens)
+    return model.num_experts * (1 - untouched)
+
+
 def weights_read_fraction(model: ModelSpec, sessions: int) -> float:
     """Share of the weights one decode step reads: 1 for a dense model.
 
     An MoE step reads the shared (active, non-routed) part and every expert at least one of its
-    `sessions` tokens is routed to: a + (1 - a) x (1 - (1 - k / E) ** sessions), with
-    a = active / total params, top-k of E experts, routing taken as uniform. One session reads
-    about the active weights; a full node (tens of sessions per replica) nearly all of them.
+    `sessions` tokens is routed to (experts_reached): a + (1 - a) x reached / E, with
+    a = active / total params. One session reads about the active weights; a full node (tens
+    of sessions per replica) nearly all of them.
     """
-    if model.num_experts is None or model.experts_per_token is None:
+    if model.num_experts is None:
         return 1.0
     total = model.params_total_b
     active = model.params_active_b or total
     shared = active / total if total else 1.0
-    untouched = (1 - model.experts_per_token / model.num_experts) ** max(0, sessions)
-    return shared + (1 - shared) * (1 - untouched)
+    return shared + (1 - shared) * experts_reached(model, sessions) / model.num_experts
 
 
 def _attention_width(model: ModelSpec) -> int:
@@ -302,10 +314,12 @@ def replica_step(
         flops_per_ms = tflops * FLOPS_PER_TFLOP * tp / 1e3
         compute = per_token / (flops_per_ms * c.decode_compute_efficiency)
         prompt = prefill_flops(model, prompt_tokens) or 0.0
+        experts = moe_layers * experts_reached(model, prompt_tokens)
         prefill = (
             max(prompt / (flops_per_ms * c.prefill_compute_efficiency), weights_ms)
             + communication
             + overhead
+            + factor * experts * c.expert_prefill_overhead_us / 1e3
         )
     return ReplicaStep(
         model=model,

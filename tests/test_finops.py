@@ -281,7 +281,7 @@ def test_executive_report_shows_money_beside_relative_capex(catalog):
     assert "| **Cost per 1M output tokens** | $2.49 (owned) · $9.85 (coreweave-8xh100)" in en
     assert "**Cost assumptions:** Node price: $285,000 + $22,300 installation" in en
     assert "hardware life 4 years, residual value 20%" in en and ", 2026)" in en
-    assert "| **Throughput at full load** | 30.2 tokens/s per session" in en
+    assert "| **Throughput at full load** | 31.1 tokens/s per session" in en
     pt = render_executive_report(
         size(make_request(**H100_CASE, currency="BRL", usd_to_currency=5.4), catalog)
     )

@@ -396,7 +396,7 @@ def _check_formula(words: dict[str, str]) -> str:
         "AND(ISNUMBER(in_gpu_util),OR(in_gpu_util<=0,in_gpu_util>1)),"
         "in_pue<1,in_mbu<=0,in_mbu>1,in_mfu<=0,in_mfu>1,in_fill<=0,in_fill>1,in_rate<=0,"
         "in_life<=0,in_hours<=0,in_dce<=0,in_dce>1,in_align<0,in_align>1,in_step_ms<0,"
-        "in_layer_us<0,in_moe_us<0,in_ar_us<0,in_ar_node_us<0,in_req_ms<0,"
+        "in_layer_us<0,in_moe_us<0,in_ar_us<0,in_ar_node_us<0,in_expert_us<0,in_req_ms<0,"
         "AND(ISNUMBER(in_osl),in_osl<1))"
     )
     gpus = lookup("Servers", "gpus_per_node", "in_server")

@@ -48,11 +48,12 @@ MONEY_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("in_moe_us", "moe_layer_overhead_us", "0.0"),
     ("in_ar_us", "allreduce_latency_us", "0.0"),
     ("in_ar_node_us", "internode_allreduce_latency_us", "0.0"),
+    ("in_expert_us", "expert_prefill_overhead_us", "0.00"),
     ("in_req_ms", "request_overhead_ms", "0.0"),
     ("in_align", "arrival_alignment", "0.000"),
 )
 # the perf.json constants written as inputs, beside the two finance.json holds
-PERF_INPUTS = tuple(attr for name, attr, _ in MONEY_INPUTS[-8:])
+PERF_INPUTS = tuple(attr for name, attr, _ in MONEY_INPUTS[-9:])
 
 LABELS: dict[Lang, dict[str, str]] = {
     "pt-BR": {
@@ -83,6 +84,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "moe_layer_overhead_us": "Custo a mais por camada MoE (µs)",
         "allreduce_latency_us": "Latência de um all-reduce, TP > 1 (µs)",
         "internode_allreduce_latency_us": "Latência de um all-reduce entre nós, TP > GPUs do nó (µs)",
+        "expert_prefill_overhead_us": "Custo no prefill por especialista atingido e camada MoE (µs)",
         "request_overhead_ms": "Custo fixo por requisição antes do 1º token (ms)",
         "arrival_alignment": "Requisições que chegam juntas (0 a 1)",
         "money": "CUSTO E VAZÃO (valores na moeda do câmbio acima)",
@@ -115,6 +117,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "moe_layer_overhead_us": "Further cost per MoE layer (µs)",
         "allreduce_latency_us": "Latency of one all-reduce, TP > 1 (µs)",
         "internode_allreduce_latency_us": "Latency of one all-reduce across nodes, TP > node GPUs (µs)",
+        "expert_prefill_overhead_us": "Prefill cost per expert reached and MoE layer (µs)",
         "request_overhead_ms": "Fixed cost per request before its first token (ms)",
         "arrival_alignment": "Requests arriving together (0 to 1)",
         "money": "COST AND THROUGHPUT (amounts in the currency of the rate above)",
@@ -258,7 +261,12 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "prefill_ms",
             f"=IF(AND({measured},ISNUMBER({tflops})),MAX({c['prefill_flops']}/({tflops}"
             f"*1000000000*in_tp*in_mfu),{c['weights_ms']})+{c['communication_ms']}+"
-            f"{c['overhead_ms']},{NONE})",
+            f"{c['overhead_ms']}+{c['overhead_factor']}*IF(ISNUMBER({m['num_experts']}),"
+            # step_time.experts_reached over the prompt's tokens, in every MoE layer; a power
+            # below e^-700 is 0, as in Python, where LibreOffice's underflow would be #NUM!
+            f"{layers}*{m['num_experts']}*(1-IF({c['expert_miss']}=0,0,IF({prompt}*LN("
+            f"{c['expert_miss']})<-700,0,{c['expert_miss']}^{prompt}))),0)*in_expert_us/1000,"
+            f"{NONE})",
         ),
         (
             "prefill_share_ms",

@@ -159,17 +159,17 @@ PT_BR: dict[str, str] = {
         "máximo publicado"
     ),
     "the step-time model's bandwidth_efficiency (catalogs/perf.json), fitted by "
-    "scripts/fit_perf.py on 40 public measured benchmark points (tests/data/benchmarks); "
-    "measured MBU is usually 0.6-0.8": (
+    "scripts/fit_perf.py on the 'fit' points of the public measured benchmarks "
+    "(tests/data/benchmarks); measured MBU is usually 0.6-0.8": (
         "o bandwidth_efficiency do modelo de tempo de passo (catalogs/perf.json), ajustado por "
-        "scripts/fit_perf.py em 40 pontos públicos de benchmarks medidos (tests/data/benchmarks); "
-        "a MBU medida costuma ficar entre 0.6 e 0.8"
+        "scripts/fit_perf.py nos pontos 'fit' dos benchmarks públicos medidos "
+        "(tests/data/benchmarks); a MBU medida costuma ficar entre 0.6 e 0.8"
     ),
     "the step-time model's prefill_compute_efficiency (catalogs/perf.json), fitted by "
-    "scripts/fit_perf.py on 40 public measured benchmark points (tests/data/benchmarks); "
-    "llm-analysis (cli99/llm-analysis) uses up to 0.7": (
+    "scripts/fit_perf.py on the 'fit' points of the public measured benchmarks "
+    "(tests/data/benchmarks); llm-analysis (cli99/llm-analysis) uses up to 0.7": (
         "o prefill_compute_efficiency do modelo de tempo de passo (catalogs/perf.json), ajustado "
-        "por scripts/fit_perf.py em 40 pontos públicos de benchmarks medidos "
+        "por scripts/fit_perf.py nos pontos 'fit' dos benchmarks públicos medidos "
         "(tests/data/benchmarks); o llm-analysis (cli99/llm-analysis) usa até 0.7"
     ),
 }

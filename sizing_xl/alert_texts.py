@@ -139,6 +139,15 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Scenario {scenario}: with the node full ({sessions} sessions) each session decodes "
         "{rate} tokens/s (< {limit}); set --min-tokens-per-second to size for throughput.",
     },
+    "WEIGHTS_UNKNOWN": {
+        "pt-BR": "{model}: tamanho dos pesos desconhecido (o catálogo não traz weights_gib, nem "
+        "params_total_b e weights_precision): sem verificação do vLLM, tempo de passo, tokens/s, "
+        "TTFT, SLOs nem custo por token; os números de memória do seed não dependem deles "
+        "(informe --weights-gib).",
+        "en": "{model}: weights size unknown (the catalog gives no weights_gib, nor "
+        "params_total_b and weights_precision): no vLLM check, step time, tokens/s, TTFT, SLOs "
+        "or cost per token; the seed's memory figures need none (pass --weights-gib).",
+    },
     "NO_NODE_PRICE": {
         "pt-BR": "{server}: sem preço público do nó; CapEx e TCO não calculados (informe "
         "--node-price-usd).",

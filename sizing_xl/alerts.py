@@ -123,6 +123,8 @@ def evaluate_alerts(
             model=model.name,
             weights=fmt_dec(deployment.weights.gib),
         )
+    if deployment.weights is None:  # only the seed sizes without them (engines refuse)
+        add("WEIGHTS_UNKNOWN", "info", model=model.name)
     if tp == 1 and model.attention_type == "mla":
         add("MLA_TP_ASSUMED_1", "info", model=model.name)
     elif tp > 1:

@@ -460,7 +460,7 @@ def test_live_model_recalculated_in_libreoffice_equals_the_engine(tmp_path, soff
                 for q in layout.scenario[n]
             },
         }
-        assert formula_cells == set(where) | {layout.check}, f"{source.name}: unchecked formulas"
+        assert formula_cells == set(where) | {layout.check, layout.note}, source.name
         max_context = result.model.max_context
         if max_context is not None and result.inputs.effective_context > max_context:
             # the engine sizes it with a critical alert; the sheet refuses it and shows nothing
@@ -572,8 +572,8 @@ def test_building_the_workbook_does_not_need_a_file(seed_result):
 @pytest.mark.libreoffice
 def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffice, seed_result):
     """A wildcard name, spaces around a name, an unknown model, a context past the model's
-    maximum, a weights precision with no size: the check names the fault and no result cell
-    shows a number or an error. A concurrency that changes no node count, or a weights
+    maximum, a weights precision the engine refuses: the check names the fault and no result
+    cell shows a number or an error. A concurrency that changes no node count, or a weights
     precision the engine sizes by parameters, still marks the snapshot as differing, in red."""
     path = tmp_path / "seed.xlsx"
     write_director_workbook(seed_result, path, generated_at=GENERATED_AT, lang="en")
@@ -588,7 +588,7 @@ def test_live_model_inputs_that_would_mislead_show_their_message(tmp_path, soffi
         "unknown": {model: "no-such-model", "words": LIVE_WORDS["en"]["bad_model"]},
         "above_max": {context: 262144, "words": LIVE_WORDS["en"]["bad_context"]},
         "same_nodes": {concurrency: 1040, "words": "OK"},
-        "no_weight_size": {precision: "fp3", "words": LIVE_WORDS["en"]["bad_weights"]},
+        "no_weight_size": {precision: "fp3", "words": LIVE_WORDS["en"]["bad_weights_prec"]},
         "fp8_weights": {precision: "fp8", "words": "OK"},  # params x 1 byte, not the MXFP4 size
     }
     sources = []
@@ -732,38 +732,66 @@ README_MODELS = {
 }
 
 
+def readme_catalog(folder):
+    """The packaged catalog with the README's example server and weightless model."""
+    catalog_with_readme_server(folder)
+    (folder / "models.json").write_text(json.dumps(README_MODELS), "utf-8")
+    return load_catalog([folder])
+
+
 @pytest.mark.libreoffice
 def test_no_false_alarm_where_the_live_sheet_cannot_recompute_the_sizing(tmp_path, soffice):
-    """A model without weights under the seed method, and an SGLang sizing: the live Model
-    sheet refuses them (it says why), and the Executive page says it does not recompute this
-    sizing (ℹ, not red) while the inputs are the file's; a changed input still raises ⚠."""
-    folder = tmp_path / "catalog"
-    catalog = catalog_with_readme_server(folder)
-    (folder / "models.json").write_text(json.dumps(README_MODELS), "utf-8")
-    catalog = load_catalog([folder])
+    """A model without weights under the seed method: the live Model sheet computes the seed's
+    figures (the rows that need the weights show a dash, a note says why) and the Executive
+    page says they match. An SGLang sizing: the sheet refuses it (it says why) and the page
+    says it does not recompute this sizing (ℹ, not red). Either way a changed input raises ⚠,
+    and the vLLM method on the weightless model names the missing weights."""
+    catalog = readme_catalog(tmp_path / "catalog")
     cases = {
         "no_weights": dict(
             model="my-model-70b", server="dgx-h100", concurrency=100, effective_context=8192
         ),
         "sglang": dict(SEED_ARGS, method="sglang"),
     }
-    sources = []
+    layout = build_live_model_sheet(
+        openpyxl.Workbook(), size(make_request(**SEED_ARGS), catalog), "en"
+    )
+    sources, mark = [], {"no_weights": "✓", "sglang": "ℹ"}
     for name, args in cases.items():
         result = size(make_request(**args), catalog)
         path = tmp_path / f"{name}.xlsx"
         write_director_workbook(result, path, lang="en", generated_at=GENERATED_AT, catalog=catalog)
         stored = openpyxl.load_workbook(path, data_only=True).worksheets[0]["A4"].value
-        assert stored.startswith("ℹ"), (name, stored)
+        assert stored.startswith(mark[name]), (name, stored)
         edited = openpyxl.load_workbook(path)
         edited.worksheets[1]["B8"] = args["concurrency"] + 1  # in_concurrency
         edited.save(tmp_path / f"{name}-edited.xlsx")
         sources += [path, tmp_path / f"{name}-edited.xlsx"]
-    out = convert(sources, tmp_path / "out")
-    for name, (kept, edited) in zip(cases, zip(out[::2], out[1::2], strict=True), strict=True):
-        line = openpyxl.load_workbook(kept, data_only=True).worksheets[0]["A4"].value
-        assert line.startswith("ℹ") and "does not recompute" in line, (name, line)
+    vllm = openpyxl.load_workbook(sources[0])
+    vllm.worksheets[1][layout.inputs["method"]] = "vllm"
+    vllm.save(tmp_path / "no_weights-vllm.xlsx")
+    out = convert([*sources, tmp_path / "no_weights-vllm.xlsx"], tmp_path / "out")
+    for name, (kept, edited) in zip(cases, zip(out[:4:2], out[1:4:2], strict=True), strict=True):
+        wb = openpyxl.load_workbook(kept, data_only=True)
+        line = wb.worksheets[0]["A4"].value
+        assert line.startswith(mark[name]), (name, line)
+        if name == "sglang":
+            assert "does not recompute" in line
+        else:
+            ws = wb.worksheets[1]
+            assert ws[layout.note].value == LIVE_WORDS["en"]["no_weights"]
+            assert ws[layout.single["weights_gib"]].value == "—"
+            assert [ws[layout.scenario[n]["nodes_final"]].value for n in SCENARIO_NAMES] == [
+                1,
+                2,
+                3,
+            ]
         changed = openpyxl.load_workbook(edited, data_only=True).worksheets[0]["A4"].value
         assert changed.startswith("⚠"), (name, changed)
+    refused = openpyxl.load_workbook(out[4], data_only=True)
+    assert refused.worksheets[1][layout.check].value == LIVE_WORDS["en"]["bad_weights"]
+    assert refused.worksheets[1][layout.single["weights_gib"]].value in ("", None)
+    assert refused.worksheets[0]["A4"].value.startswith("⚠")
     rules = openpyxl.load_workbook(sources[0]).worksheets[0].conditional_formatting
     (rule,) = [r for f in rules for r in f.rules]
     assert rule.formula == ['LEFT(A4,1)="⚠"']  # red for an alarm only

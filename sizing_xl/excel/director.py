@@ -69,6 +69,7 @@ from sizing_xl.reports.executive import (
     technical_alerts,
 )
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
+from sizing_xl.reports.finops import rate_line
 from sizing_xl.reports.text import describe_model, method_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult
 
@@ -138,6 +139,10 @@ def build_executive_sheet(
     if req.tensor_parallel > 1 and len(extra) < 2:  # the deployment line names TP otherwise
         out.pair(w["tp"], str(req.tensor_parallel))
     for label, value in extra:
+        out.pair(label, value)
+    rate = rate_line(result.finance, lang)
+    if rate is not None:  # amounts in another currency: their rate and its date, by the inputs
+        label, value = rate.split(": ", 1)
         out.pair(label, value)
 
     out.section(w["conclusion"])

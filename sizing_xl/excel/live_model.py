@@ -33,6 +33,7 @@ from sizing_xl.excel.cells import (
 )
 from sizing_xl.excel.columns import INPUTS
 from sizing_xl.excel.input_validations import add_input_validations
+from sizing_xl.excel.live_words import LIVE_WORDS
 from sizing_xl.excel.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
@@ -57,7 +58,7 @@ from sizing_xl.excel.sheets import ROW_NAMES, catalog_row, lookup, row_formula
 from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.scenarios import HA_SPARES, SCENARIO_NAMES, SizingRequest, SizingResult
 from sizing_xl.step_time import perf_constants
-from sizing_xl.units import KV_PRECISIONS
+from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
 
 SHEET = "Model"
 SCENARIO_COLUMNS = dict(zip(SCENARIO_NAMES, "BCD", strict=True))
@@ -81,97 +82,6 @@ ENGINE_INPUTS: tuple[tuple[str, str, str], ...] = (
 )
 METHODS_IN_SHEET = ("seed", "vllm")  # SGLang's pool is sized by the engine only
 
-LIVE_WORDS: dict[Lang, dict[str, str]] = {
-    "pt-BR": {
-        "title": "Modelo vivo — fórmulas nativas",
-        "hint": "Altere as células amarelas: os três cenários recalculam no Excel ou no "
-        "LibreOffice, sem macros. As demais células são fórmulas (planilha protegida sem senha).",
-        "inputs": "ENTRADAS",
-        "check": "Verificação das entradas",
-        "arch": "ARQUITETURA E SERVIDOR (lidos das planilhas de catálogo)",
-        "scenarios": "CENÁRIOS",
-        "model": "Modelo",
-        "server": "Servidor",
-        "storage": "Storage",
-        "concurrency": "Concorrência (sessões)",
-        "effective_context": "Contexto efetivo (tokens)",
-        "kv_precision": "Precisão KV",
-        "kv_budget_ratio": "Budget de KV (fração da HBM)",
-        "runtime_overhead_gib": "Overhead de runtime (GiB)",
-        "peak_headroom_ratio": "Headroom para picos (Recomendado)",
-        "tensor_parallel": "Tensor parallel (GPUs por réplica)",
-        "method": "Método",
-        "pipeline_parallel": "Pipeline parallel (estágios por réplica)",
-        "gpu_memory_utilization": "vLLM: utilização de memória (vazio = 0,92)",
-        "weights_gib": "vLLM: pesos em GiB (vazio = catálogo)",
-        "non_weight_overhead_gib": "vLLM: overhead fora dos pesos, GiB/GPU (vazio = padrão)",
-        "block_size": "vLLM: tokens por bloco (vazio = 16; MLA 64)",
-        "max_num_seqs": "vLLM: sequências por réplica (vazio = 1.024)",
-        "bad_method": "Método: use seed ou vllm (sglang: veja a planilha Executivo)",
-        "bad_deployment": "TP × PP deve dividir as GPUs do nó ou ser múltiplo delas",
-        "engine": "VLLM (método vllm; a verificação do engine usa estes valores)",
-        "ok": "OK",
-        "bad_model": "Modelo desconhecido: veja a planilha Modelos",
-        "bad_context": "Contexto acima do máximo do modelo (max_context na planilha Modelos)",
-        "bad_weights": "Tamanho dos pesos desconhecido: preencha weights_gib ou params_total_b e "
-        "weights_precision na planilha Modelos, ou a entrada de pesos",
-        "bad_server": "Servidor desconhecido: veja a planilha Servidores",
-        "bad_storage": "Storage desconhecido: veja a planilha Storage",
-        "bad_precision": "Precisão KV: use fp8, int8, fp16, bf16 ou fp32",
-        "bad_number": "Concorrência, contexto e TP devem ser ≥ 1; budget entre 0 e 1; overhead "
-        "e headroom ≥ 0",
-        "metric": "Métrica",
-        "policy_spares": "Nós de HA (política)",
-        "policy_headroom": "Headroom da política (vazio = segue a entrada)",
-        "policy_budget": "Budget da política (vazio = segue a entrada)",
-        "policy_stricter": "Nunca menos estrito que a entrada",
-    },
-    "en": {
-        "title": "Live model — native formulas",
-        "hint": "Change the yellow cells: the three scenarios recompute in Excel or LibreOffice, "
-        "with no macros. Every other cell is a formula (the sheet is protected, no password).",
-        "inputs": "INPUTS",
-        "check": "Input check",
-        "arch": "ARCHITECTURE AND SERVER (read from the catalog sheets)",
-        "scenarios": "SCENARIOS",
-        "model": "Model",
-        "server": "Server",
-        "storage": "Storage",
-        "concurrency": "Concurrency (sessions)",
-        "effective_context": "Effective context (tokens)",
-        "kv_precision": "KV precision",
-        "kv_budget_ratio": "KV budget (fraction of HBM)",
-        "runtime_overhead_gib": "Runtime overhead (GiB)",
-        "peak_headroom_ratio": "Peak headroom (Recommended)",
-        "tensor_parallel": "Tensor parallel (GPUs per replica)",
-        "method": "Method",
-        "pipeline_parallel": "Pipeline parallel (stages per replica)",
-        "gpu_memory_utilization": "vLLM: memory utilisation (blank = 0.92)",
-        "weights_gib": "vLLM: weights in GiB (blank = catalog)",
-        "non_weight_overhead_gib": "vLLM: non-weight overhead, GiB/GPU (blank = default)",
-        "block_size": "vLLM: tokens per block (blank = 16; MLA 64)",
-        "max_num_seqs": "vLLM: sequences per replica (blank = 1,024)",
-        "bad_method": "Method: use seed or vllm (sglang: see the Executive sheet)",
-        "bad_deployment": "TP × PP must divide the node's GPUs or be a multiple of them",
-        "engine": "VLLM (method vllm; the engine check uses these figures)",
-        "ok": "OK",
-        "bad_model": "Unknown model: see the Models sheet",
-        "bad_context": "Context above the model's maximum (max_context on the Models sheet)",
-        "bad_weights": "Weights size unknown: fill weights_gib, or params_total_b and "
-        "weights_precision, on the Models sheet, or the weights input",
-        "bad_server": "Unknown server: see the Servers sheet",
-        "bad_storage": "Unknown storage: see the Storage sheet",
-        "bad_precision": "KV precision: use fp8, int8, fp16, bf16 or fp32",
-        "bad_number": "Concurrency, context and TP must be ≥ 1; budget between 0 and 1; "
-        "overhead and headroom ≥ 0",
-        "metric": "Metric",
-        "policy_spares": "HA nodes (policy)",
-        "policy_headroom": "Policy headroom (blank = follow the input)",
-        "policy_budget": "Policy budget (blank = follow the input)",
-        "policy_stricter": "Never less strict than the input",
-    },
-}
-
 
 @dataclass
 class LiveModelCells:
@@ -182,6 +92,7 @@ class LiveModelCells:
     inputs: dict[str, str] = field(default_factory=dict)  # request field -> its input cell
     policy: dict[str, dict[str, str]] = field(default_factory=dict)  # scenario -> knob -> ref
     check: str = ""
+    note: str = ""  # under the check: why the rows that need the weights show a dash
     rows: dict[str, str] = field(default_factory=dict)  # sheets.ROW_NAMES name -> helper cell
 
 
@@ -247,6 +158,12 @@ def build_live_model_sheet(wb: Workbook, result: SizingResult, lang: Lang) -> Li
         put(ws, f"A{refs[quantity][1:]}", single_label(quantity, lang))
         # right-aligned, so a dash or a word lines up with the figures above and below
         put_formula(ws, refs[quantity], when_ok(check, formula), number_format=fmt, alignment=RIGHT)
+    cells.note = f"A{int(check[1:]) + 1}"
+    weighed = f'AND({check}="{words["ok"]}",NOT(ISNUMBER({refs["weights_gib"]})))'
+    note = f'=IF({weighed},"{words["no_weights"]}","")'
+    put_formula(ws, cells.note, note, font=NOTE_FONT, alignment=WRAP)
+    ws.merge_cells(f"{cells.note}:D{cells.note[1:]}")
+    ws.row_dimensions[int(cells.note[1:])].height = 30
     row += len(singles) + 4
 
     put(ws, f"A{row}", words["scenarios"], font=SECTION_FONT)
@@ -390,6 +307,8 @@ def _check_formula(words: dict[str, str]) -> str:
 
     precisions = ",".join(f'in_precision="{p}"' for p in KV_PRECISIONS)
     methods = ",".join(f'in_method="{m}"' for m in METHODS_IN_SHEET)
+    # request.DerivedPrecision: the engine refuses any other, whatever the method
+    weighed = ",".join(f'in_weights_prec="{p}"' for p in BYTES_PER_PARAM)
     numbers = (
         "OR(in_concurrency<1,in_context<1,in_tp<1,in_pp<1,in_budget_ratio<=0,"
         "in_budget_ratio>1,in_overhead_gib<0,in_headroom<0,"
@@ -411,8 +330,9 @@ def _check_formula(words: dict[str, str]) -> str:
         f'IF(NOT(OR({methods})),"{words["bad_method"]}",'
         f'IF({numbers},"{words["bad_number"]}",'
         f'IF(AND(ISNUMBER({max_context}),in_context>{max_context}),"{words["bad_context"]}",'
-        f'IF(NOT(ISNUMBER({weights_gib_formula()})),"{words["bad_weights"]}",'
-        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}")))))))))'
+        f'IF(AND(NOT(ISBLANK(in_weights_prec)),NOT(OR({weighed}))),"{words["bad_weights_prec"]}",'
+        f'IF(AND(in_method="vllm",NOT(ISNUMBER({weights_gib_formula()}))),"{words["bad_weights"]}",'
+        f'IF(NOT({fits}),"{words["bad_deployment"]}","{words["ok"]}"))))))))))'
     )
 
 

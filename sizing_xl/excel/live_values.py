@@ -10,7 +10,7 @@ from sizing_xl import engine
 from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.owned import node_power_kw, owned_monthly
 from sizing_xl.excel.live_model import LIVE_WORDS, METHODS_IN_SHEET, LiveModelCells
-from sizing_xl.excel.model_formulas import INFEASIBLE
+from sizing_xl.excel.model_formulas import INFEASIBLE, VLLM_POOL_ROWS
 from sizing_xl.excel.money_formulas import DASH
 from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
@@ -34,8 +34,8 @@ def check_value(result: SizingResult, lang: Lang) -> str:
         return words["bad_method"]
     if model.above_max_context(request.effective_context):
         return words["bad_context"]
-    if result.deployment.weights is None:
-        return words["bad_weights"]
+    if request.method == "vllm" and result.deployment.weights is None:
+        return words["bad_weights"]  # the engine refuses it too: only an edited sheet says so
     return words["ok"]
 
 
@@ -47,8 +47,8 @@ def inputs_pass_check(result: SizingResult) -> bool:
 def single_values(result: SizingResult) -> dict[str, object]:
     """{quantity: value} for the sheet's one-column rows (architecture, engine, money).
 
-    Without the model's weights the engine has no vLLM pool and no throughput: those rows
-    are left out (stored without a value), never guessed."""
+    Without the model's weights the engine runs no vLLM check and no step-time model: those
+    rows show a dash, never a guess."""
     m, srv, req = result.model, result.server, result.inputs
     precision = bytes_per_element(req.kv_precision)
     values: dict[str, object] = {
@@ -85,8 +85,10 @@ def single_values(result: SizingResult) -> dict[str, object]:
         "hbm_bandwidth_tbps_per_gpu": srv.hbm_bandwidth_tbps_per_gpu or 0,
     }
     d, check = result.deployment, result.engine_check
-    if check is None:
-        return values
+    values |= {"replicas_per_node": d.replicas_per_node, "nodes_per_replica": d.nodes_per_replica}
+    if check is None:  # no weights (the engine checks whenever it has them)
+        pool = dict.fromkeys(VLLM_POOL_ROWS | {"weights_gib"}, DASH)
+        return values | pool | _money_singles(result, values["kv_per_session_bytes"])
     memory = check.memory
     page, full_block, sliding_block = vllm.unified_pages(
         m,
@@ -95,8 +97,6 @@ def single_values(result: SizingResult) -> dict[str, object]:
         bytes_per_element=precision,
     )
     values |= {
-        "replicas_per_node": d.replicas_per_node,
-        "nodes_per_replica": d.nodes_per_replica,
         "usable_gib_per_gpu": memory.usable_gib_per_gpu,
         "weights_gib": d.weights.gib,
         "gpu_memory_utilization": memory.memory_fraction,
@@ -129,35 +129,41 @@ def _dash(x: object) -> object:
 def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[str, object]:
     m, srv, req = result.model, result.server, result.inputs
     a = Assumptions(**{k: v["value"] for k, v in result.finance.assumptions.items()})
-    precision = result.deployment.weights.precision
+    weights = result.deployment.weights
+    precision = req.weights_precision or m.weights_precision  # capacity.resolve_weights's
     tflops = dense_tflops(srv, precision)
     prompt = req.prompt_tokens or req.effective_context
     # throughput.check_throughput's replica: None where the server has no bandwidth figure
-    replica = sizing_replica(
-        model=m,
-        server=srv,
-        tensor_parallel=req.tensor_parallel,
-        weights_gib=result.deployment.weights.gib,
-        weights_precision=precision,
-        kv_per_session_bytes=kv_per_session_bytes,
-        effective_context=req.effective_context,
-        context_fill=req.context_fill,
-        prompt_tokens=prompt,
-        mbu=a.memory_bandwidth_utilization,
-        mfu=a.model_flops_utilization,
+    replica = (
+        None
+        if weights is None
+        else sizing_replica(
+            model=m,
+            server=srv,
+            tensor_parallel=req.tensor_parallel,
+            weights_gib=weights.gib,
+            weights_precision=precision,
+            kv_per_session_bytes=kv_per_session_bytes,
+            effective_context=req.effective_context,
+            context_fill=req.context_fill,
+            prompt_tokens=prompt,
+            mbu=a.memory_bandwidth_utilization,
+            mfu=a.model_flops_utilization,
+        )
     )
     kw, _ = node_power_kw(srv, a)
     purchase = result.finance.node_price_usd
     price = None if purchase is None else purchase + (srv.install_usd or 0)
     month = owned_monthly(price, kw, a)
-    moe = m.num_experts is not None
+    moe, total = m.num_experts is not None, m.params_total_b
+    share = _dash(total and (m.params_active_b or total) / total) if moe else 1
     return {
-        "weights_precision_used": precision,
+        "weights_precision_used": _dash(precision),
         "prefill_tflops": _dash(tflops or None),
-        "active_share": (m.params_active_b or m.params_total_b) / m.params_total_b if moe else 1,
+        "active_share": share,
         "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
-        "prefill_flops": prefill_flops(m, prompt),
-        "decode_flops": decode_token_flops(m, req.effective_context * req.context_fill),
+        "prefill_flops": _dash(prefill_flops(m, prompt)),
+        "decode_flops": _dash(decode_token_flops(m, req.effective_context * req.context_fill)),
         "overhead_factor": perf_constants().overhead_factor_by_gpu.get(srv.gpu, 1),
         **_step_singles(replica, req.output_tokens),
         "node_power_kw": _dash(kw),
@@ -200,11 +206,9 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
     r = result.scenario(name)
     rate = result.finance.usd_to_currency
     values = plain(r)
-    if result.deployment.weights is None:  # no weights: only the memory rows are known
-        return values
     memory = -(-r.memory_sessions_per_unit // result.deployment.replicas_per_node)
     values["memory_sessions_per_replica"] = memory
-    t = r.throughput  # None: the server has no bandwidth figure, so no rate and no SLO
+    t = r.throughput  # None: no bandwidth figure or no weights, so no rate and no SLO
     values["throughput_sessions_per_replica"] = memory if t is None else t.sessions_per_replica
     values["tokens_per_second_per_session"] = DASH if t is None else t.tokens_per_second_per_session
     values["tokens_per_second_per_node"] = DASH if t is None else t.tokens_per_second_per_node
@@ -221,9 +225,12 @@ def scenario_values(result: SizingResult, name: str) -> dict[str, object]:
 
 def live_model_values(result: SizingResult, cells: LiveModelCells, lang: Lang) -> dict[str, object]:
     """{"B40": 2.25, ...}: every formula cell of the Model sheet, as the sheet computes it."""
-    return {cells.check: check_value(result, lang)} | block_values(
-        result, cells, lang, shown=inputs_pass_check(result)
-    )
+    shown = inputs_pass_check(result)
+    unweighed = shown and result.deployment.weights is None
+    return {
+        cells.check: check_value(result, lang),
+        cells.note: LIVE_WORDS[lang]["no_weights"] if unweighed else "",
+    } | block_values(result, cells, lang, shown=shown)
 
 
 def block_values(

@@ -7,9 +7,10 @@ LibreOffice tests compare every row with the engine. Only functions Excel 2016+ 
 
 from __future__ import annotations
 
-from sizing_xl.excel.money_formulas import output_rows
+from sizing_xl.excel.money_formulas import NONE, output_rows
 from sizing_xl.excel.sheets import lookup
 from sizing_xl.excel.step_formulas import kv_expression, throughput_rows
+from sizing_xl.excel.vllm_formulas import profiling_run
 from sizing_xl.i18n import Lang
 from sizing_xl.methods.defaults import engine_defaults
 from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_PARAM
@@ -24,47 +25,6 @@ def _bytes_per_param(precision: str) -> str:
     for name, size in reversed(BYTES_PER_PARAM.items()):
         formula = f'IF({precision}="{name}",{size:g},{formula})'
     return formula
-
-
-def _overhead_bands(params: str) -> str:
-    """vLLM's non-weight memory by model size, from engines.json's bands."""
-    bands = engine_defaults().vllm.non_weight_overhead_gib
-    formula = f"{bands[-1].gib:g}"
-    for band in reversed(bands[:-1]):
-        limit = band.max_params_b
-        formula = f"IF(AND(ISNUMBER({params}),{params}<={limit:g}),{band.gib:g},{formula})"
-    return formula
-
-
-def _profiling_run(model: dict[str, str], interconnect: str, max_num_seqs: str) -> str:
-    """methods/vllm_memory.non_weight_memory as a formula: MAX(forward, sampler) + non-torch,
-    else the band of the model's size where the catalog lacks the sizes it needs."""
-    vllm = engine_defaults().vllm
-    rule, tokens = vllm.non_weight, vllm.max_num_batched_tokens
-    per_logit = vllm.sampler_bytes_per_logit(vllm.release_of(None))
-    hidden, inter, vocab = model["hidden_size"], model["intermediate_size"], model["vocab_size"]
-    top_k = model["experts_per_token"]
-    width = f"{inter}*IF(ISNUMBER({top_k}),{top_k},1)"
-    forward = (
-        f"{tokens}*{rule.activation_bytes:g}*(3*{width}/in_tp+{rule.hidden_factor:g}*{hidden})"
-    )
-    sampler = f"MIN({max_num_seqs},{tokens})*{vocab}*{per_logit:g}"
-    # catalog.ServerSpec.nvls: NVLink SHARP buffers unless the server names another interconnect
-    nvls = f'OR(NOT(ISTEXT({interconnect})),{interconnect}="nvswitch-nvls")'
-    collective = f"IF({nvls},{rule.nvls_collective_gib:g},{rule.plain_collective_gib:g})"
-    non_torch = f"IF(in_tp>1,{collective},{rule.single_gpu_gib:g})"
-    # methods/vllm_memory.rope_cache_gib: positions x rotary dim x activation bytes
-    rope_dim, head_dim, context = model["qk_rope_head_dim"], model["head_dim"], model["max_context"]
-    rotary = f"IF(ISNUMBER({rope_dim}),{rope_dim},{head_dim})"
-    rope = (
-        f"IF(AND(ISNUMBER({context}),ISNUMBER({rotary})),"
-        f"{context}*{rotary}*{rule.activation_bytes:g}/{GIB},0)"
-    )
-    return (
-        f"IF(AND(ISNUMBER({hidden}),ISNUMBER({inter}),ISNUMBER({vocab})),"
-        f"MAX({forward},{sampler})/{GIB}+{non_torch}+{rope},"
-        f"{_overhead_bands(model['params_total_b'])})"
-    )
 
 
 # A named formula, so the weights expression stays short enough to repeat in the input check
@@ -136,6 +96,12 @@ ARCHITECTURE_QUANTITIES: tuple[str, ...] = (
     "engine_kv_per_session_bytes",
     "hbm_bandwidth_tbps_per_gpu",
 )
+# vLLM's pool, which needs the weights: without them the engine runs no vLLM check, and the
+# rows show a dash (the weights row gives its own)
+_FIRST, _LAST = (
+    ARCHITECTURE_QUANTITIES.index(q) for q in ("usable_gib_per_gpu", "hbm_bandwidth_tbps_per_gpu")
+)
+VLLM_POOL_ROWS = frozenset(ARCHITECTURE_QUANTITIES[_FIRST:_LAST]) - {"weights_gib"}
 
 
 def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
@@ -184,7 +150,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         f"*{c['global_head_dim']}*{c['bytes_per_element']}"
     )
     mla = f'{c["attention_type"]}="mla"'
-    return [
+    rows = [
         ("attention_type", "=" + model["attention_type"]),
         ("attention_pattern", "=" + model["attention_pattern"]),
         ("num_layers", "=" + model["num_layers"]),
@@ -259,7 +225,7 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "non_weight_overhead_gib",
             f"=IF(ISNUMBER(in_nw_overhead),in_nw_overhead,"
             f"IF(ISNUMBER({model['non_weight_overhead_gib']}),{model['non_weight_overhead_gib']},"
-            f"{_profiling_run(model, server['interconnect'], c['max_num_seqs'])}))",
+            f"{profiling_run(model, server['interconnect'], c['max_num_seqs'])}))",
         ),
         (
             "block_size",
@@ -329,6 +295,8 @@ def architecture_rows(c: dict[str, str]) -> list[tuple[str, str]]:
             "=" + lookup("Servers", "hbm_bandwidth_tbps_per_gpu", "in_server"),
         ),
     ]
+    weighed = f"ISNUMBER({c['weights_gib']})"
+    return [(q, f"=IF({weighed},{f[1:]},{NONE})" if q in VLLM_POOL_ROWS else f) for q, f in rows]
 
 
 # Scenario rows: (quantity, label pt-BR, label en, number format, formula). In a formula

@@ -8,7 +8,7 @@ figure the engine leaves empty (no price, no offer, no output rate) shows a dash
 from __future__ import annotations
 
 from sizing_xl.excel.sheets import lookup
-from sizing_xl.excel.step_formulas import kv_expression, step_formula
+from sizing_xl.excel.step_formulas import kv_expression, step_formula, steps_known
 from sizing_xl.i18n import Lang
 from sizing_xl.step_time import FP8_PRECISIONS, perf_constants
 from sizing_xl.units import BYTES_PER_GIB
@@ -174,6 +174,7 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     prec = c["weights_precision_used"]
     fp8 = ",".join(f'{prec}="{p}"' for p in sorted(FP8_PRECISIONS))
     params = f"IF(ISNUMBER({m['params_active_b']}),{m['params_active_b']},{m['params_total_b']})"
+    counted = f"OR(ISNUMBER({m['params_active_b']}),ISNUMBER({m['params_total_b']}))"
     prompt = "IF(ISNUMBER(in_prompt),in_prompt,in_context)"
     context = "(in_context*in_fill)"  # the keys a decoded token attends to, on average
 
@@ -198,12 +199,13 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     for name, value in sorted(perf_constants().overhead_factor_by_gpu.items()):
         factor = f'IF({gpu}="{name}",{value!r},{factor})'
     bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu*in_tp/1000"  # per ms
-    measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"
+    measured = steps_known(c)
     price = c["node_price_usd"]
     return [
         (
             "weights_precision_used",
-            f"=IF(ISBLANK(in_weights_prec),{m['weights_precision']},in_weights_prec)",
+            f"=IF(ISBLANK(in_weights_prec),IF(ISTEXT({m['weights_precision']}),"
+            f"{m['weights_precision']},{NONE}),in_weights_prec)",
         ),
         (
             "prefill_tflops",
@@ -215,17 +217,18 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         ),
         (
             "active_share",
-            f"=IF(ISNUMBER({m['num_experts']}),{params}/{m['params_total_b']},1)",
+            f"=IF(ISNUMBER({m['num_experts']}),IF(ISNUMBER({m['params_total_b']}),"
+            f"{params}/{m['params_total_b']},{NONE}),1)",
         ),
         (
             "expert_miss",
             f"=IF(ISNUMBER({m['num_experts']}),1-{m['k']}/{m['num_experts']},0)",
         ),
-        (
+        (  # step_time.prefill_flops: none without the parameter count
             "prefill_flops",
-            f"=2*{params}*1000000000*{prompt}+{attention}",
+            f"=IF({counted},2*{params}*1000000000*{prompt}+{attention},{NONE})",
         ),
-        ("decode_flops", f"=2*{params}*1000000000+{decode_attention}"),
+        ("decode_flops", f"=IF({counted},2*{params}*1000000000+{decode_attention},{NONE})"),
         ("overhead_factor", f"={factor}"),
         (
             "communication_ms",
@@ -334,7 +337,7 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
         return f"=IF(AND({ok}),{value}*in_rate,{NONE})"
 
     owned_ok = f"ISNUMBER({c['tco_node_usd']})"
-    measured = f"{c['hbm_bandwidth_tbps_per_gpu']}>0"  # a rate needs the bandwidth figure
+    measured = steps_known(c)  # a rate needs the bandwidth figure and the weights
     busy = "X{tokens_per_second_per_node}"
     busy_ok = (f"ISNUMBER({busy})", f"{busy}>0")  # text compares above 0: no error
     return [

@@ -37,9 +37,9 @@ from sizing_xl.excel.cells import (
     set_widths,
     style_input,
 )
+from sizing_xl.excel.live_model import LIVE_WORDS, LiveModelCells, when_ok
 from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
-from sizing_xl.excel.live_model import LiveModelCells, when_ok
-from sizing_xl.excel.live_values import block_values, inputs_pass_check
+from sizing_xl.excel.live_values import block_values, check_value, inputs_pass_check
 from sizing_xl.excel.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
@@ -282,6 +282,10 @@ def build_sensitivity_sheets(
     ws.merge_cells("A2:H2")
     ws.row_dimensions[2].height = 32
     s = _Sheet(ws, calc, model, lang, _abs(MODEL_SHEET, model.check), f'"{INFEASIBLE[lang]}"', [])
+    # where the Model sheet refuses its inputs every figure here is blank: a sentence says why
+    refused = f'=IF({s.check}="{LIVE_WORDS["en"]["ok"]}","","{words["refused"]}"&{s.check})'
+    put_formula(ws, "A3", refused, font=BOLD, alignment=WRAP)
+    ws.merge_cells("A3:H3")
     contexts, loads = axis_contexts(result), axis_loads(result)
     load_cols = _grid_section(s, contexts, loads)
     copies, last = _precision_section(s, 7 + len(contexts), result.inputs.effective_context)
@@ -298,7 +302,8 @@ def build_sensitivity_sheets(
         return "" if not shown else (INFEASIBLE[lang] if n is None else n)
 
     base = result.inputs.model_dump()
-    values: dict[str, dict[str, object]] = {SHEET: {}, CALC_SHEET: {}}
+    reason = "" if shown else words["refused"] + check_value(result, lang)
+    values: dict[str, dict[str, object]] = {SHEET: {"A3": reason}, CALC_SHEET: {}}
     for case in s.cases:
         update = {"effective_context": case.context}
         if case.precision:

@@ -9,6 +9,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "title": "Sensibilidade — contexto, concorrência, precisão e crescimento",
         "hint": "Fórmulas nativas sobre a planilha Modelo: mudam com as entradas dela. As células "
         "amarelas daqui (contextos, concorrências, crescimento) também podem ser alteradas.",
+        "refused": "ℹ Esta página segue a planilha Modelo, que não calcula as entradas dela: ",
         "grid": "NÓS DO CENÁRIO RECOMENDADO: contexto (linhas) × concorrência (colunas)",
         "grid_corner": "Contexto ↓ / Concorrência →",
         "above_max": "> máx.",
@@ -28,6 +29,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "title": "Sensitivity — context, concurrency, precision and growth",
         "hint": "Native formulas over the Model sheet: they follow its inputs. The yellow cells "
         "here (contexts, concurrencies, growth) can be changed too.",
+        "refused": "ℹ This page follows the Model sheet, which does not compute its inputs: ",
         "grid": "RECOMMENDED SCENARIO'S NODES: context (rows) × concurrency (columns)",
         "grid_corner": "Context ↓ / Concurrency →",
         "above_max": "> max",

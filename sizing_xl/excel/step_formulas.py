@@ -14,6 +14,12 @@ def _fraction(c: dict[str, str], sessions: str) -> str:
     return f"({c['active_share']}+(1-{c['active_share']})*(1-{untouched}))"
 
 
+def steps_known(c: dict[str, str]) -> str:
+    """Whether the step-time model runs (throughput.sizing_replica): it needs the server's
+    bandwidth figure and the weights' size."""
+    return f"AND({c['hbm_bandwidth_tbps_per_gpu']}>0,ISNUMBER({c['weights_gib']}))"
+
+
 def kv_expression(c: dict[str, str]) -> str:
     """One session's KV bytes by the sheet's method (vLLM's pages, or the seed's layers)."""
     return f'IF(in_method="vllm",{c["engine_kv_per_session_bytes"]},{c["kv_per_session_bytes"]})'
@@ -72,8 +78,7 @@ def throughput_rows(c: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
             "Sessões por réplica (com SLOs)",
             "Sessions per replica (with SLOs)",
             "#,##0",
-            # throughput.check_throughput: no bandwidth figure, no SLO check
-            f"=IF(NOT({c['hbm_bandwidth_tbps_per_gpu']}>0),{mem},"
-            f"MAX(0,INT(ROUND(MAX({at_upper},{tangent}),6))))",
+            # throughput.check_throughput: no bandwidth figure or no weights, no SLO check
+            f"=IF(NOT({steps_known(c)}),{mem},MAX(0,INT(ROUND(MAX({at_upper},{tangent}),6))))",
         ),
     ]

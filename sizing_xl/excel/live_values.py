@@ -133,7 +133,7 @@ def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[st
     precision = req.weights_precision or m.weights_precision  # capacity.resolve_weights's
     tflops = dense_tflops(srv, precision)
     prompt = req.prompt_tokens or req.effective_context
-    # throughput.check_throughput's replica: None where the server has no bandwidth figure
+    # throughput.check_throughput's replica: none without the weights or the bandwidth figure
     replica = (
         None
         if weights is None

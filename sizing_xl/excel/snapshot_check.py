@@ -29,7 +29,7 @@ def add_snapshot_check(
 ) -> None:
     """A formula cell: ✓ while the Model sheet has these inputs and gives these figures, ⚠ (red)
     once an input changed or a figure differs. Where the Model sheet refuses the sizing's own
-    inputs (an SGLang sizing, weights it cannot size, a context above the model's maximum),
+    inputs (an SGLang sizing, a context above the model's maximum),
     unchanged inputs say so (ℹ) instead of raising a false alarm."""
     tests = unchanged_inputs(ws.parent[MODEL_SHEET], live)  # same results from other inputs
     kv, spn, nodes = labels

@@ -198,6 +198,8 @@ _MONEY = (
     ("usd_per_mtok_cloud", "usd_per_mtok_cloud"),
     ("usd_per_mtok_capacity_owned", "usd_per_mtok_capacity_owned"),
     ("usd_per_mtok_capacity_cloud", "usd_per_mtok_capacity_cloud"),
+    ("usd_per_mtok_full_load_owned", "usd_per_mtok_full_load_owned"),
+    ("usd_per_mtok_full_load_cloud", "usd_per_mtok_full_load_cloud"),
 )
 
 

@@ -340,6 +340,8 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
     measured = steps_known(c)  # a rate needs the bandwidth figure and the weights
     busy = "X{tokens_per_second_per_node}"
     busy_ok = (f"ISNUMBER({busy})", f"{busy}>0")  # text compares above 0: no error
+    peak = "X{full_load_tokens_per_second_per_node}"
+    peak_ok = (f"ISNUMBER({peak})", f"{peak}>0")
     return [
         ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
          "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1000/{tpot},{NONE})"),
@@ -373,6 +375,14 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
          "Per 1M tokens, nodes busy (cloud)", "#,##0.00",
          money(f"in_cloud_usd_h/({busy}*3600)*1000000",
                "ISNUMBER(in_cloud_usd_h)", *busy_ok)),
+        # the same at the memory-bound batch, without the SLO: the cheapest a token gets
+        ("usd_per_mtok_full_load_owned", "Por 1M tokens, plena carga (próprio)",
+         "Per 1M tokens, full load (owned)", "#,##0.00",
+         money(f"{c['tco_node_usd']}/({peak}*3600*in_hours)*1000000", owned_ok, *peak_ok)),
+        ("usd_per_mtok_full_load_cloud", "Por 1M tokens, plena carga (nuvem)",
+         "Per 1M tokens, full load (cloud)", "#,##0.00",
+         money(f"in_cloud_usd_h/({peak}*3600)*1000000",
+               "ISNUMBER(in_cloud_usd_h)", *peak_ok)),
         ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
          f"=IF(AND({feasible},ISNUMBER({c['node_power_kw']})),{c['node_power_kw']}*{nodes},"
          f"{NONE})"),
@@ -390,6 +400,8 @@ MONEY_ROWS = frozenset(
         "usd_per_mtok_cloud",
         "usd_per_mtok_capacity_owned",
         "usd_per_mtok_capacity_cloud",
+        "usd_per_mtok_full_load_owned",
+        "usd_per_mtok_full_load_cloud",
     }
 )
 _SIGNS = {"USD": '"$"', "BRL": '"R$" ', "EUR": '"€"'}

@@ -182,7 +182,7 @@ def main() -> None:
     perf_figures(catalog, t_naive)
 
     try:
-        from sizing_xl.excel.director import build_director_workbook
+        from sizing_xl.excel.director.workbook import build_director_workbook
     except ImportError:
         build_director_workbook = None
     if build_director_workbook is not None:

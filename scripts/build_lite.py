@@ -10,7 +10,7 @@ from pathlib import Path
 import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
 
 # isort: split
-from sizing_xl.excel.sizing_lite import write_lite_bundle
+from sizing_xl.excel.sizing_xlsm.lite import write_lite_bundle
 
 TARGET = Path(__file__).resolve().parents[1] / "dist" / "xlwings-lite"
 

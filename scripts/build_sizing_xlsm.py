@@ -9,7 +9,7 @@ from pathlib import Path
 import _checkout  # noqa: F401  (this checkout's sizing_xl, installed or not)
 
 # isort: split
-from sizing_xl.excel.sizing_xlsm import write_sizing_workbook
+from sizing_xl.excel.sizing_xlsm.workbook import write_sizing_workbook
 
 TARGET = Path(__file__).resolve().parents[1] / "workbook" / "Sizing.xlsm"
 

@@ -144,7 +144,7 @@ def test_compare_holds_the_api_as_a_row_in_text_csv_and_json(capsys):
 def test_the_executive_page_shows_monthly_cost_by_utilisation(tmp_path, lang):
     from openpyxl import load_workbook
 
-    from sizing_xl.excel.director import write_director_workbook
+    from sizing_xl.excel.director.workbook import write_director_workbook
 
     result = size(make_request(**WORKLOAD), CATALOG)
     path = tmp_path / "board.xlsx"

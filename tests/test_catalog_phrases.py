@@ -14,7 +14,7 @@ import pytest
 
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.excel.columns import CATALOG_SHEETS as CATALOG_SHEETS_COLUMNS
-from sizing_xl.excel.director import build_director_workbook, write_director_workbook
+from sizing_xl.excel.director.workbook import build_director_workbook, write_director_workbook
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import localize_numbers
 from sizing_xl.reports.catalog_phrases import PT_BR, SHOWN_FIELDS, catalog_text

@@ -17,11 +17,11 @@ import pytest
 from sizing_xl import InputError, make_request, size
 from sizing_xl.cli import run
 from sizing_xl.cli.common import EXIT_INPUT
-from sizing_xl.excel.director import write_director_workbook
+from sizing_xl.excel.director.sensitivity_words import WORDS as SENSITIVITY_WORDS
+from sizing_xl.excel.director.workbook import write_director_workbook
 from sizing_xl.excel.libreoffice import convert
-from sizing_xl.excel.live_model import LIVE_WORDS, build_live_model_sheet
-from sizing_xl.excel.money_formulas import DASH
-from sizing_xl.excel.sensitivity_words import WORDS as SENSITIVITY_WORDS
+from sizing_xl.excel.live.model_sheet import LIVE_WORDS, build_live_model_sheet
+from sizing_xl.excel.live.money_formulas import DASH
 from sizing_xl.reports.text import result_document
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.test_director_workbook import (

@@ -13,11 +13,15 @@ import openpyxl
 import pytest
 
 from sizing_xl import InputError, load_catalog, make_request, size
-from sizing_xl.excel.director import build_director_workbook, write_director_workbook
+from sizing_xl.excel.director.sensitivity import (
+    axis_contexts,
+    axis_loads,
+    monthly_sensitivity_loads,
+)
+from sizing_xl.excel.director.workbook import build_director_workbook, write_director_workbook
 from sizing_xl.excel.libreoffice import convert
-from sizing_xl.excel.live_model import INFEASIBLE, LIVE_WORDS, build_live_model_sheet
-from sizing_xl.excel.live_values import inputs_pass_check, scenario_values, single_values
-from sizing_xl.excel.sensitivity import axis_contexts, axis_loads, monthly_sensitivity_loads
+from sizing_xl.excel.live.model_sheet import INFEASIBLE, LIVE_WORDS, build_live_model_sheet
+from sizing_xl.excel.live.values import inputs_pass_check, scenario_values, single_values
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import SCENARIO_TITLES
 from sizing_xl.planning.growth import growth_plan
@@ -694,7 +698,7 @@ def test_the_workbook_prints_like_a_report(tmp_path, soffice, seed_result):
 def test_a_server_without_bandwidth_or_flops_still_gets_its_workbook(tmp_path):
     """The README's example server names no bandwidth, FLOPS or price: the workbook is written,
     and the figures that need them show a dash instead of a number or a crash."""
-    from sizing_xl.excel.live_values import scenario_values, single_values
+    from sizing_xl.excel.live.values import scenario_values, single_values
 
     catalog = catalog_with_readme_server(tmp_path / "catalog")
     result = size(

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from sizing_xl import make_request, size
-from sizing_xl.excel.director import write_director_workbook
-from sizing_xl.excel.live_model import build_live_model_sheet
+from sizing_xl.excel.director.workbook import write_director_workbook
+from sizing_xl.excel.live.model_sheet import build_live_model_sheet
 from tests.test_director_workbook import (
     ERROR_MARKERS,
     GENERATED_AT,

@@ -279,7 +279,7 @@ def _flags(case: dict[str, object]) -> list[str]:
 def test_the_executive_page_shows_each_percentile_beside_the_point(tmp_path, lang):
     from openpyxl import load_workbook
 
-    from sizing_xl.excel.director import write_director_workbook
+    from sizing_xl.excel.director.workbook import write_director_workbook
 
     result = size(make_request(**PRICED), CATALOG)
     r = size_ranges(

@@ -14,7 +14,7 @@ import pytest
 
 from sizing_xl import load_catalog, make_request, size
 from sizing_xl.catalog import overlay
-from sizing_xl.excel.sizing_xlsm import (
+from sizing_xl.excel.sizing_xlsm.workbook import (
     SHEET,
     template_path,
     write_sizing_workbook,
@@ -124,7 +124,7 @@ def formula_functions(path) -> set[str]:
 
 
 def test_every_function_in_a_formula_is_a_udf_or_portable(tmp_path, seed_result):
-    from sizing_xl.excel.director import write_director_workbook
+    from sizing_xl.excel.director.workbook import write_director_workbook
 
     director = tmp_path / "board.xlsx"
     write_director_workbook(seed_result, director)
@@ -313,7 +313,7 @@ def engine_grid(scenario: str, contexts, loads) -> list[list]:
 
 
 def test_the_grid_sheet_is_one_array_formula_that_follows_its_inputs():
-    from sizing_xl.excel.sizing_xlsm import GRID_CONTEXTS, GRID_LOADS
+    from sizing_xl.excel.sizing_xlsm.workbook import GRID_CONTEXTS, GRID_LOADS
 
     values = evaluate(COMMITTED, {"GRID!B3": "ideal", "GRID!A7": 2048, "GRID!G5": 16000})
     contexts, loads = (2048, *GRID_CONTEXTS[1:]), (*GRID_LOADS[:-1], 16000)
@@ -323,7 +323,7 @@ def test_the_grid_sheet_is_one_array_formula_that_follows_its_inputs():
 
 
 def test_the_grid_sheet_opens_with_the_engines_values(fresh):
-    from sizing_xl.excel.sizing_xlsm import GRID_CONTEXTS, GRID_LOADS
+    from sizing_xl.excel.sizing_xlsm.workbook import GRID_CONTEXTS, GRID_LOADS
 
     ws = openpyxl.load_workbook(fresh, data_only=True)["Grid"]
     stored = {f"GRID!{c.coordinate}": c.value for row in ws.iter_rows() for c in row}
@@ -365,8 +365,8 @@ def test_the_lite_bundle_carries_the_package_and_a_workbook_without_vba(tmp_path
 def test_the_lite_script_writes_the_executive_sheet_from_the_sizing_sheet(tmp_path):
     """sizing_executive, called as xlwings Lite calls a script (a Book from the workbook's
     JSON): it adds an Executive sheet holding the seed's 2 / 3 / 5 nodes and its conclusion."""
-    from sizing_xl.excel.sizing_lite import build_lite_workbook
-    from sizing_xl.excel.sizing_xlsm import workbook_with_values
+    from sizing_xl.excel.sizing_xlsm.lite import build_lite_workbook
+    from sizing_xl.excel.sizing_xlsm.workbook import workbook_with_values
 
     book = tmp_path / "Sizing-Lite.xlsx"
     book.write_bytes(workbook_with_values(build_lite_workbook()))

@@ -225,7 +225,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             )
         if args.output_xlsx:
             # imported here: openpyxl costs ~290 ms, which the text/JSON path never pays
-            from sizing_xl.excel.director import write_director_workbook
+            from sizing_xl.excel.director.workbook import write_director_workbook
 
             write_director_workbook(
                 result, args.output_xlsx, lang=lang, catalog=catalog, ranges=ranges

@@ -108,7 +108,7 @@ def run(argv: Sequence[str]) -> int:
         return fail(prog, shown(str(exc), 300), EXIT_INPUT)
     if args.output_xlsx:
         try:
-            from sizing_xl.excel.plan_workbook import write_perf_workbook  # openpyxl: on demand
+            from sizing_xl.excel.planning import write_perf_workbook  # openpyxl: on demand
 
             write_perf_workbook(curve, gpu, args.output_xlsx, lang=args.lang)
         except ImportError as exc:

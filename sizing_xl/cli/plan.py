@@ -186,9 +186,9 @@ Output = tuple[dict[str, Callable[[], str | Iterator[str]]], Callable[[str], obj
 
 def _workbook(writer: str, *args: object, **kwargs: object) -> Callable[[str], object]:
     def write(path: str) -> object:
-        from sizing_xl.excel import plan_workbook  # openpyxl: only when a workbook is asked for
+        from sizing_xl.excel import planning  # openpyxl: only when a workbook is asked for
 
-        return getattr(plan_workbook, writer)(*args, path, **kwargs)
+        return getattr(planning, writer)(*args, path, **kwargs)
 
     return write
 

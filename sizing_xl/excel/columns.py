@@ -103,7 +103,9 @@ INPUTS: tuple[tuple[str, str, str], ...] = (
 )
 
 SHEET = "Sizing"  # Sizing.xlsm's sheet of inputs, options and scenarios
-FIRST_INPUT_ROW = 5  # the Sizing sheet's inputs (live_model.INPUTS), then a gap and OPTIONS
+FIRST_INPUT_ROW = (
+    5  # the Sizing sheet's inputs (live/model_sheet.py INPUTS), then a gap and OPTIONS
+)
 # The options range: any request field without an argument of its own, blank = its default.
 OPTIONS: tuple[str, ...] = (
     "node_price_usd",

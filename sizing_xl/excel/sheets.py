@@ -35,7 +35,7 @@ def column_letter(sheet: str, field: str) -> str:
 LOOKUP_ROWS = 1000  # catalog rows the live formulas search: the packaged ones and an analyst's
 
 
-# One helper cell per look-up key on the Model sheet (live_model.py), named here: each holds
+# One helper cell per look-up key on the Model sheet (live/model_sheet.py), named here: each holds
 # the key's catalog row once, and every look-up reads it instead of scanning the sheet again.
 ROW_NAMES: dict[tuple[str, str], str] = {
     ("Models", "in_model"): "row_model",

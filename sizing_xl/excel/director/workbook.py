@@ -31,24 +31,24 @@ from sizing_xl.excel.cells import (
     set_widths,
     workbook_bytes,
 )
-from sizing_xl.excel.director_api import add_api_section
-from sizing_xl.excel.director_charts import CHARTS_ROWS, add_cost_chart, add_nodes_chart
-from sizing_xl.excel.director_ranges import add_ranges_section
-from sizing_xl.excel.director_words import WORDS
-from sizing_xl.excel.executive_writer import SCENARIO_COLUMNS, WIDTHS, ExecutiveWriter
-from sizing_xl.excel.live_model import (
+from sizing_xl.excel.director.api import add_api_section
+from sizing_xl.excel.director.charts import CHARTS_ROWS, add_cost_chart, add_nodes_chart
+from sizing_xl.excel.director.executive_writer import SCENARIO_COLUMNS, WIDTHS, ExecutiveWriter
+from sizing_xl.excel.director.ranges import add_ranges_section
+from sizing_xl.excel.director.sensitivity import build_sensitivity_sheets
+from sizing_xl.excel.director.snapshot_check import add_snapshot_check, snapshot_value
+from sizing_xl.excel.director.words import WORDS
+from sizing_xl.excel.live.model_sheet import (
     INFEASIBLE,
     LiveModelCells,
     build_live_model_sheet,
     catalog_rows,
 )
-from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
-from sizing_xl.excel.live_values import check_value, inputs_pass_check, live_model_values
-from sizing_xl.excel.money_formulas import money_format
-from sizing_xl.excel.sensitivity import build_sensitivity_sheets
+from sizing_xl.excel.live.model_sheet import SHEET as MODEL_SHEET
+from sizing_xl.excel.live.money_formulas import money_format
+from sizing_xl.excel.live.values import check_value, inputs_pass_check, live_model_values
 from sizing_xl.excel.sheet_names import localize_sheet_names, sheet_title
 from sizing_xl.excel.sheets import build_catalog_sheets, build_dictionary_sheet
-from sizing_xl.excel.snapshot_check import add_snapshot_check, snapshot_value
 from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import (
     SEVERITY_LABELS,

@@ -1,4 +1,4 @@
-"""The Executive sheet's labels and sentences, per language (data beside director.py)."""
+"""The Executive sheet's labels and sentences, per language (data beside workbook.py)."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sizing_xl.excel.cells import BOLD, BOX, CENTER, RESULT_FILL, header_row, put
-from sizing_xl.excel.executive_writer import SCENARIO_COLUMNS, ExecutiveWriter
-from sizing_xl.excel.model_formulas import INFEASIBLE
-from sizing_xl.excel.money_formulas import money_format
+from sizing_xl.excel.director.executive_writer import SCENARIO_COLUMNS, ExecutiveWriter
+from sizing_xl.excel.live.model_formulas import INFEASIBLE
+from sizing_xl.excel.live.money_formulas import money_format
 from sizing_xl.i18n import Lang, fmt_int, scenario_titles
 from sizing_xl.planning.ranges import Ranges, TornadoBar
 from sizing_xl.reports.ranges import WORDS as RANGE_WORDS

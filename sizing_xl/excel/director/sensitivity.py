@@ -37,17 +37,17 @@ from sizing_xl.excel.cells import (
     set_widths,
     style_input,
 )
-from sizing_xl.excel.live_model import LIVE_WORDS, LiveModelCells, when_ok
-from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
-from sizing_xl.excel.live_values import block_values, check_value, inputs_pass_check
-from sizing_xl.excel.model_formulas import (
+from sizing_xl.excel.director.sensitivity_words import WORDS
+from sizing_xl.excel.live.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
     architecture_rows,
     scenario_rows,
 )
-from sizing_xl.excel.money_formulas import MONEY_QUANTITIES, money_rows
-from sizing_xl.excel.sensitivity_words import WORDS
+from sizing_xl.excel.live.model_sheet import LIVE_WORDS, LiveModelCells, when_ok
+from sizing_xl.excel.live.model_sheet import SHEET as MODEL_SHEET
+from sizing_xl.excel.live.money_formulas import MONEY_QUANTITIES, money_rows
+from sizing_xl.excel.live.values import block_values, check_value, inputs_pass_check
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import Lang, scenario_titles

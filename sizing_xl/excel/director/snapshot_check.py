@@ -7,8 +7,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.excel.cells import BOLD, WRAP, put_formula
-from sizing_xl.excel.live_model import SHEET as MODEL_SHEET
-from sizing_xl.excel.live_model import LiveModelCells, unchanged_inputs
+from sizing_xl.excel.live.model_sheet import SHEET as MODEL_SHEET
+from sizing_xl.excel.live.model_sheet import LiveModelCells, unchanged_inputs
 from sizing_xl.scenarios import SCENARIO_NAMES
 
 

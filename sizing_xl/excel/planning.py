@@ -25,7 +25,7 @@ from sizing_xl.excel.cells import (
     put,
     workbook_bytes,
 )
-from sizing_xl.excel.money_formulas import DASH, money_format
+from sizing_xl.excel.live.money_formulas import DASH, money_format
 from sizing_xl.files import write_atomic, xlsx_target
 from sizing_xl.i18n import Lang, localize_numbers, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost

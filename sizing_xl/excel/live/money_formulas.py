@@ -7,8 +7,8 @@ figure the engine leaves empty (no price, no offer, no output rate) shows a dash
 
 from __future__ import annotations
 
+from sizing_xl.excel.live.step_formulas import kv_expression, step_formula, steps_known
 from sizing_xl.excel.sheets import lookup
-from sizing_xl.excel.step_formulas import kv_expression, step_formula, steps_known
 from sizing_xl.i18n import Lang
 from sizing_xl.step_time import FP8_PRECISIONS, perf_constants
 from sizing_xl.units import BYTES_PER_GIB

@@ -1,4 +1,4 @@
-"""The live Model sheet's labels and messages, per language (data beside live_model.py)."""
+"""The live Model sheet's labels and messages, per language (data beside model_sheet.py)."""
 
 from __future__ import annotations
 

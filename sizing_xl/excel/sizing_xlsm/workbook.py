@@ -42,7 +42,7 @@ from sizing_xl.excel.cells import (
     workbook_bytes,
 )
 from sizing_xl.excel.columns import FIRST_INPUT_ROW, OPTIONS, SHEET
-from sizing_xl.excel.live_model import write_inputs
+from sizing_xl.excel.live.model_sheet import write_inputs
 from sizing_xl.excel.sheets import CATALOG_SHEETS, build_catalog_sheets
 from sizing_xl.files import write_atomic
 from sizing_xl.i18n import SCENARIO_TITLES
@@ -223,7 +223,7 @@ def add_sizing_sheets(
     wb: Workbook, catalog: Catalog | None = None, request: SizingRequest = DEFAULT_REQUEST
 ) -> None:
     """The Sizing, Grid and catalog sheets after a Start sheet: what Sizing.xlsm and the
-    xlwings Lite workbook share (sizing_lite.py)."""
+    xlwings Lite workbook share (lite.py)."""
     ws = wb.create_sheet(SHEET, index=1)
     build_catalog_sheets(wb, catalog or load_catalog())
     for sheet, columns in CATALOG_SHEETS.items():

@@ -32,9 +32,8 @@ from sizing_xl.excel.cells import (
     style_input,
 )
 from sizing_xl.excel.columns import INPUTS
-from sizing_xl.excel.input_validations import add_input_validations
-from sizing_xl.excel.live_words import LIVE_WORDS
-from sizing_xl.excel.model_formulas import (
+from sizing_xl.excel.live.input_validations import add_input_validations
+from sizing_xl.excel.live.model_formulas import (
     ARCHITECTURE_QUANTITIES,
     INFEASIBLE,
     WEIGHTS_PRECISION_NAME,
@@ -43,9 +42,9 @@ from sizing_xl.excel.model_formulas import (
     weights_gib_formula,
     weights_precision_formula,
 )
-from sizing_xl.excel.model_labels import single_label
-from sizing_xl.excel.money_formulas import LABELS as MONEY_LABELS
-from sizing_xl.excel.money_formulas import (
+from sizing_xl.excel.live.model_labels import single_label
+from sizing_xl.excel.live.money_formulas import LABELS as MONEY_LABELS
+from sizing_xl.excel.live.money_formulas import (
     MONEY_INPUTS,
     MONEY_QUANTITIES,
     MONEY_ROWS,
@@ -53,6 +52,7 @@ from sizing_xl.excel.money_formulas import (
     money_format,
     money_rows,
 )
+from sizing_xl.excel.live.words import LIVE_WORDS
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.excel.sheets import ROW_NAMES, catalog_row, lookup, row_formula
 from sizing_xl.i18n import Lang, scenario_titles

@@ -7,10 +7,10 @@ LibreOffice tests compare every row with the engine. Only functions Excel 2016+ 
 
 from __future__ import annotations
 
-from sizing_xl.excel.money_formulas import NONE, output_rows
+from sizing_xl.excel.live.money_formulas import NONE, output_rows
+from sizing_xl.excel.live.step_formulas import kv_expression, throughput_rows
+from sizing_xl.excel.live.vllm_formulas import profiling_run
 from sizing_xl.excel.sheets import lookup
-from sizing_xl.excel.step_formulas import kv_expression, throughput_rows
-from sizing_xl.excel.vllm_formulas import profiling_run
 from sizing_xl.i18n import Lang
 from sizing_xl.methods.defaults import engine_defaults
 from sizing_xl.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_PARAM

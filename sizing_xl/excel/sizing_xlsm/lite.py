@@ -16,7 +16,11 @@ from openpyxl.workbook.workbook import Workbook
 
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import builtin_catalogs
-from sizing_xl.excel.sizing_xlsm import add_sizing_sheets, build_start_sheet, workbook_with_values
+from sizing_xl.excel.sizing_xlsm.workbook import (
+    add_sizing_sheets,
+    build_start_sheet,
+    workbook_with_values,
+)
 from sizing_xl.files import write_atomic
 
 WORKBOOK = "Sizing-Lite.xlsx"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sizing_xl import engine
 from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.owned import node_power_kw, owned_monthly
-from sizing_xl.excel.live_model import LIVE_WORDS, METHODS_IN_SHEET, LiveModelCells
-from sizing_xl.excel.model_formulas import INFEASIBLE, VLLM_POOL_ROWS
-from sizing_xl.excel.money_formulas import DASH
+from sizing_xl.excel.live.model_formulas import INFEASIBLE, VLLM_POOL_ROWS
+from sizing_xl.excel.live.model_sheet import LIVE_WORDS, METHODS_IN_SHEET, LiveModelCells
+from sizing_xl.excel.live.money_formulas import DASH
 from sizing_xl.i18n import Lang
 from sizing_xl.methods import vllm
 from sizing_xl.results import plain

@@ -6,8 +6,8 @@ from __future__ import annotations
 from openpyxl.chart import LineChart, Reference
 
 from sizing_xl.excel.cells import BOLD, BOX, CENTER, header_row, put
-from sizing_xl.excel.executive_writer import ExecutiveWriter
-from sizing_xl.excel.money_formulas import money_format
+from sizing_xl.excel.director.executive_writer import ExecutiveWriter
+from sizing_xl.excel.live.money_formulas import money_format
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_pct
 from sizing_xl.reports.ranges import bound
 from sizing_xl.scenarios import SizingResult
@@ -67,7 +67,7 @@ def add_api_section(out: ExecutiveWriter, result: SizingResult, lang: Lang) -> b
     def money(usd: float | None, places: int | None = None) -> str:
         if usd is None:
             return w["none"]
-        # English digits: the sheet's text is localised once, at the end (director.py)
+        # English digits: the sheet's text is localised once, at the end (workbook.py)
         return fmt_money(usd * rate, currency, lang, places=places, english_digits=True)
 
     def pct(x: float) -> str:

@@ -8,7 +8,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sizing_xl.excel.cells import NOTE_FONT, WRAP, put
-from sizing_xl.excel.director_words import WORDS
+from sizing_xl.excel.director.words import WORDS
 from sizing_xl.i18n import SCENARIO_TITLES, Lang
 from sizing_xl.reports.finops import WORDS as FINOPS_WORDS
 from sizing_xl.scenarios import SCENARIO_NAMES, SizingResult

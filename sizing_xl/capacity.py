@@ -278,10 +278,14 @@ def smallest_tensor_parallel(
     return 1, None, None
 
 
-def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
+def plan_capacities(
+    request: SizingRequest, catalog: Catalog, *, throughput: bool = True
+) -> Capacities:
     """The capacity stage of size(): catalog entries, replica shape, weights, each scenario's
     method capacity and SLO bound. Raises InputError for what the catalogs cannot size.
-    A request without a TP gets the smallest that starts (its context holds it resolved)."""
+    A request without a TP gets the smallest that starts (its context holds it resolved).
+    throughput=False: a face that shows nodes only skips the step-time check where no SLO
+    can change the sessions (each scenario's throughput is then None)."""
     model = catalog.model(request.model)
     server = catalog.server(request.server)
     base, engine_at_tp = None, None
@@ -316,6 +320,7 @@ def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
         base=base or method_input(request, model, server, plan, weights),
     )
     method = METHODS[request.method]
+    checked = throughput or bool(request.min_tokens_per_second or request.max_ttft_seconds)
     by_ratio: dict[float | None, NodeCapacity] = {}  # engine methods ignore the budget ratio
     bound: dict[float | None, tuple[NodeCapacity, ScenarioThroughput | None]] = {}
     scenarios: dict[ScenarioName, ScenarioCapacity] = {}
@@ -329,7 +334,7 @@ def plan_capacities(request: SizingRequest, catalog: Catalog) -> Capacities:
         key = ratio if request.method == "seed" else None
         if key not in by_ratio:
             by_ratio[key] = method(replace(ctx.base, kv_budget_ratio=ratio))
-            bound[key] = _after_slos(ctx, by_ratio[key])
+            bound[key] = _after_slos(ctx, by_ratio[key]) if checked else (by_ratio[key], None)
         capacity, throughput = bound[key]
         scenarios[name] = ScenarioCapacity(
             policy=policy,

@@ -9,6 +9,7 @@ next integer by binary floating point; the workbook formulas apply the same ROUN
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.units import gib_to_bytes
@@ -96,6 +97,13 @@ def nodes_operational(*, peak_sessions: float, sessions_per_node: int) -> int | 
     if sessions_per_node <= 0:
         return None
     return math.ceil(peak_sessions / sessions_per_node)
+
+
+def nodes_at_loads(*, peaks: Sequence[float], sessions_per_node: int) -> list[int | None]:
+    """nodes_operational at each of many peak loads, in one call: a sweep's column."""
+    if sessions_per_node <= 0:
+        return [None] * len(peaks)
+    return [math.ceil(p / sessions_per_node) for p in peaks]
 
 
 def capacity_after_failures(*, nodes_operational: int, sessions_per_node: int) -> int:

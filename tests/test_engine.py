@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sizing_xl import engine, make_request, size
 from sizing_xl.units import BYTES_PER_GIB, gb_to_gib
@@ -149,3 +151,15 @@ def test_overhead_above_hbm_leaves_no_budget(catalog):
     result = size(make_request(**{**SEED_ARGS, "runtime_overhead_gib": 5000}), catalog)
     assert result.scenario("minimum").hbm_budget_gib == 0
     assert result.scenario("minimum").nodes_final is None
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), max_size=50),
+    st.integers(min_value=-2, max_value=10_000),
+)
+def test_nodes_at_loads_is_nodes_operational_at_each_load(peaks, per_node):
+    from sizing_xl.engine import nodes_at_loads, nodes_operational
+
+    assert nodes_at_loads(peaks=peaks, sessions_per_node=per_node) == [
+        nodes_operational(peak_sessions=p, sessions_per_node=per_node) for p in peaks
+    ]

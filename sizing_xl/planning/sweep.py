@@ -3,8 +3,9 @@
 Concurrency enters a sizing only through the peak load (concurrency x (1 + headroom)): the
 sessions a node holds, its SLO bound, the replica shape and the HA spares do not depend on it.
 So a sweep takes each distinct point of the other axes once through size()'s capacity stage
-(capacity.plan_capacities), then turns every concurrency into nodes with the engine's own two
-formulas (peak_sessions, nodes_operational).
+(capacity.plan_capacities, without the step-time check where no SLO can change the sessions),
+then turns every concurrency into nodes with the engine's own two formulas (peak_sessions, and
+nodes_operational over a whole column as nodes_at_loads).
 Every cell equals a single size() of its point; the property tests hold it to that.
 """
 
@@ -106,10 +107,7 @@ def sweep_nodes(
             plan.nodes_per_replica,
             sc.spares(plan),
         )
-        units = (
-            engine.nodes_operational(peak_sessions=p, sessions_per_node=per_unit)
-            for p in peaks[sc.headroom]
-        )
+        units = engine.nodes_at_loads(peaks=peaks[sc.headroom], sessions_per_node=per_unit)
         return [None if u is None else u * per_replica + spares for u in units]
 
     tables: dict[tuple[int, ...], list[tuple[int | None, ...]]] = {}
@@ -117,7 +115,7 @@ def sweep_nodes(
     for index in itertools.product(*(range(len(axes[i].values)) for i in others)):
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
         request = make_request(**{**base, **point, CONCURRENCY: loads[0]})
-        stage = plan_capacities(request, catalog)
+        stage = plan_capacities(request, catalog, throughput=False)  # nodes only
         prices_for(stage.ctx, catalog)  # an unknown or mismatched offer fails as size() does
         columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
         tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency

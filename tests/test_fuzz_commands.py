@@ -75,7 +75,7 @@ def values(parts: list[str]) -> str:
         st.tuples(NUMBER, NUMBER, NUMBER).map(lambda t: f"{t[0]}..{t[1]}/{t[2]}"),
         WORD,
     ),
-    fmt=st.sampled_from(["text", "csv", "json"]),
+    fmt=st.sampled_from(["text", "csv", "json", "jsonl"]),
 )
 def test_sweep_survives_hostile_axes(capsys, field, spec, fmt):
     check(invoke(["sweep", *BASE, "--vary", f"{field}={spec}", "--format", fmt]), capsys)

@@ -375,7 +375,7 @@ SPECS = st.one_of(
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
-@given(st.lists(SPECS, max_size=3), st.sampled_from(["text", "csv", "json"]))
+@given(st.lists(SPECS, max_size=3), st.sampled_from(["text", "csv", "json", "jsonl"]))
 def test_fuzzed_sweeps_exit_cleanly(specs, fmt):
     args = ["sweep", *SEED_FLAGS, "--format", fmt]
     for spec in specs:
@@ -476,7 +476,7 @@ def test_a_growth_plan_as_json_holds_its_money_context_months_and_steps(capsys):
     assert all({"scenario", "month"} <= set(s) for s in doc["steps"])
 
 
-@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "jsonl"])
 def test_an_unknown_offer_on_a_sweep_axis_is_one_line_exit_2_in_every_format(capsys, fmt):
     code = run(["sweep", *SEED_FLAGS, "--vary", "cloud-offer=nope", "--format", fmt])
     out, err = capsys.readouterr()

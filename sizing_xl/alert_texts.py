@@ -79,6 +79,16 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "No --tensor-parallel given: TP {tp}, the smallest at which {engine} starts "
         "{model} ({weights} GiB of weights); pass --tensor-parallel for another.",
     },
+    "TP_ACROSS_NODES": {
+        "pt-BR": "TP {tp} ocupa {nodes} nós: os all-reduces de cada camada atravessam a rede "
+        "(NCCL; o all-reduce por NVLink dos engines fica desligado entre nós){why}. A orientação "
+        "do vLLM é TP dentro do nó e pipeline parallel entre nós: --tensor-parallel {node_gpus} "
+        "--pipeline-parallel {stages}.",
+        "en": "TP {tp} spans {nodes} nodes: each layer's all-reduces cross the network (NCCL; the "
+        "engines' NVLink all-reduce is off across nodes){why}. vLLM's guidance is TP within a "
+        "node and pipeline parallel across nodes: --tensor-parallel {node_gpus} "
+        "--pipeline-parallel {stages}.",
+    },
     "MLA_TP_ASSUMED_1": {
         "pt-BR": "{model} usa MLA: o latente é replicado em cada rank de tensor parallelism. Este "
         "dimensionamento assume TP=1 (ou data-parallel attention); informe --tensor-parallel.",
@@ -157,6 +167,11 @@ TEXT: dict[str, dict[Lang, str]] = {
 
 # Why an SLO_UNREACHABLE scenario has no node, by its "reason" param; the figures are its params.
 REASONS: dict[str, dict[Lang, str]] = {
+    "allreduce_share": {
+        "pt-BR": ", {comm} ms de cada passo de decode de {step} ms",
+        "en": ", {comm} ms of each {step} ms decode step",
+    },
+    "no_step_figures": {"pt-BR": "", "en": ""},
     "ttft_prefill_alone": {
         "pt-BR": "mesmo sozinha, uma sessão só recebe o primeiro token de um prefill de {prompt} "
         "tokens após {ttft} s > {max_ttft} s; use mais GPUs por réplica (TP) ou um prompt mais "

@@ -125,6 +125,28 @@ def evaluate_alerts(
         )
     if deployment.weights is None:  # only the seed sizes without them (engines refuse)
         add("WEIGHTS_UNKNOWN", "info", model=model.name)
+    node_gpus = deployment.gpus_per_replica // deployment.nodes_per_replica
+    if deployment.tensor_parallel > node_gpus:
+        # vLLM docs/serving/parallelism_scaling.md: TP = GPUs per node, PP = nodes
+        step = scenarios["recommended"].results.throughput if "recommended" in scenarios else None
+        why = (
+            {"reason": "no_step_figures"}
+            if step is None
+            else {
+                "reason": "allreduce_share",
+                "comm": fmt_dec(step.communication_ms),
+                "step": fmt_dec(step.step_ms),
+            }
+        )
+        add(
+            "TP_ACROSS_NODES",
+            "warning",
+            tp=str(deployment.tensor_parallel),
+            nodes=str(deployment.nodes_per_replica),
+            node_gpus=str(node_gpus),
+            stages=str(deployment.gpus_per_replica // node_gpus),
+            **why,
+        )
     if tp == 1 and model.attention_type == "mla":
         add("MLA_TP_ASSUMED_1", "info", model=model.name)
     elif tp > 1:

@@ -225,3 +225,19 @@ def test_a_rate_below_its_limit_never_reads_as_the_limit():
 
     assert _below(19.97, 20) == "19.97" and _below(18.54, 20) == "18.5"
     assert _below(19.9996, 20) == "19.9996" and _below(0.04, 20) == "0.0"
+
+
+def test_a_tp_group_across_nodes_is_a_warning_with_the_layout_vllm_advises(catalog):
+    """TP 16 on 8-GPU nodes: every layer's all-reduces cross the network; vLLM's guidance is
+    TP within the node and PP across nodes. TP 8 x PP 2 raises nothing."""
+    case = dict(model="deepseek-v3", server="dgx-h100", concurrency=200, effective_context=32768)
+    wide = size(make_request(**case, tensor_parallel=16), catalog)
+    (alert,) = [a for a in wide.alerts if a.code == "TP_ACROSS_NODES"]
+    text = alert.message("en")
+    assert alert.severity == "warning" and "TP 16 spans 2 nodes" in text
+    assert "--tensor-parallel 8 --pipeline-parallel 2" in text
+    step = wide.scenario("recommended").throughput
+    assert f"{step.communication_ms:.1f} ms of each {step.step_ms:.1f} ms decode step" in text
+    assert "ocupa 2 nós" in alert.message("pt-BR")
+    staged = size(make_request(**case, tensor_parallel=8, pipeline_parallel=2), catalog)
+    assert "TP_ACROSS_NODES" not in {a.code for a in staged.alerts}

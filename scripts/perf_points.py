@@ -32,8 +32,23 @@ def model_of(folder: str) -> ModelSpec:
     return parse_entries("models", {imported.name: imported.entry}, str(path))[imported.name]  # type: ignore[return-value]
 
 
-def load_points() -> list[dict]:
+NOT_SCORED = "not-scored"
+
+
+def _every_point() -> list[dict]:
     return json.loads(POINTS.read_text("utf-8"))["points"]
+
+
+def load_points() -> list[dict]:
+    """The scored points: "fit" (the fit reads them) and "held-out" (only the error does). The
+    "not-scored" ones (what the step-time model does not model yet, e.g. expert parallel) enter
+    no figure, fit or accuracy: `not_scored_points` lists them."""
+    return [p for p in _every_point() if p["set"] != NOT_SCORED]
+
+
+def not_scored_points() -> list[dict]:
+    """The points pinned as evidence but not scored, each with its reason (`not_scored`)."""
+    return [p for p in _every_point() if p["set"] == NOT_SCORED]
 
 
 @dataclass(frozen=True)

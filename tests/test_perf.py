@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from sizing_xl.step_time import (
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
+import fidelity  # noqa: E402
 import fit_perf  # noqa: E402
 import perf_points  # noqa: E402
 
@@ -186,6 +188,34 @@ def test_the_pinned_points_span_gpus_engines_dense_and_moe_and_loads():
     loads = [p["concurrency"] for p in points]
     assert min(loads) == 1 and max(loads) >= 128
     assert all(p["source"] and p["quote"] for p in points)
+
+
+def test_expert_parallel_points_are_listed_with_their_reason_and_in_no_figure(capsys):
+    """Runs with expert parallel or data-parallel attention (not in the step-time model yet) are
+    pinned as "not-scored" evidence, each EP point beside its same-source comparison without EP:
+    `fidelity.py --perf` lists them after the figures; no figure, fit or accuracy reads them."""
+    listed = perf_points.not_scored_points()
+    ids = {p["id"] for p in listed}
+    parallel = {p["id"] for p in listed if p["ep"] > 1 or p["dp"] > 1}
+    assert len(parallel) >= 2 and all(p["id"].startswith("e") for p in listed)
+    for p in listed:
+        assert p["set"] == "not-scored" and p["not_scored"] and p["source"] and p["quote"]
+        assert p["tpot_ms"] > 0 and p["concurrency"] >= 1
+        if p["id"] in parallel:
+            assert "not in the step-time model" in p["not_scored"], p["id"]
+        else:  # a comparison point names the EP point it stands beside
+            assert set(re.findall(r"\be\d{3}\b", p["not_scored"])) & parallel, p["id"]
+    scored = perf_points.load_points()
+    assert not ids & {p["id"] for p in scored}
+    assert {p["set"] for p in scored} == {"fit", "held-out"}
+    # the accuracy perf.json states (written by fit_perf) is that of the scored points alone
+    doc = json.loads(fit_perf.PERF.read_text("utf-8"))
+    assert fit_perf.accuracy(perf_constants()) == doc["accuracy"]
+    fidelity.perf_table(summary_only=True)
+    figures, block = capsys.readouterr().out.split("listed, not scored")
+    assert f"roofline before it        {len(scored)} points" in figures
+    assert not any(re.search(rf"\b{i}\b", figures) for i in ids)
+    assert all(f"{p['id']} " in block and p["not_scored"] in block for p in listed)
 
 
 def test_the_fit_reproduces_perf_json_and_never_reads_the_held_out_points(monkeypatch, capsys):

@@ -124,6 +124,11 @@ def accuracy(fitted: PerfConstants) -> dict[str, object]:
     }
 
 
+def _figures(value: float) -> float:
+    """Five significant figures: a small constant (0.0423) keeps its precision as a large one."""
+    return float(f"{value:.5g}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="write catalogs/perf.json")
@@ -163,11 +168,11 @@ def main() -> int:
         doc = json.loads(PERF.read_text("utf-8"))
         doc["accuracy"] = accuracy(fitted)
         doc["constants"] = {
-            k: (round(v, 4) if isinstance(v, float) else v)
+            k: (_figures(v) if isinstance(v, float) else v)
             for k, v in fitted.model_dump(mode="json").items()
         }
         doc["constants"]["overhead_factor_by_gpu"] = {
-            g: round(f, 4) for g, f in fitted.overhead_factor_by_gpu.items()
+            g: _figures(f) for g, f in fitted.overhead_factor_by_gpu.items()
         }
         PERF.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
         # the sizing's own defaults for the two efficiencies a flag may override

@@ -75,7 +75,7 @@ def test_seed_case_keeps_its_nodes_and_prints_the_throughput_check(catalog):
         read_ms + t.overhead_ms
     )  # TP 1: no all-reduce
     assert t.tokens_per_second_per_session == pytest.approx(1e3 / t.time_per_output_token_ms)
-    assert 15 < t.tokens_per_second_per_session < 20
+    assert 15 < t.tokens_per_second_per_session < 25
     assert r.scenario("recommended").cost.capex_usd is None  # NVIDIA publishes no DGX B300 price
 
 
@@ -281,7 +281,7 @@ def test_executive_report_shows_money_beside_relative_capex(catalog):
     assert "| **Cost per 1M output tokens** | $2.49 (owned) · $9.85 (coreweave-8xh100)" in en
     assert "**Cost assumptions:** Node price: $285,000 + $22,300 installation" in en
     assert "hardware life 4 years, residual value 20%" in en and ", 2026)" in en
-    assert "| **Throughput at full load** | 31.1 tokens/s per session" in en
+    assert "| **Throughput at full load** | 31.7 tokens/s per session" in en
     pt = render_executive_report(
         size(make_request(**H100_CASE, currency="BRL", usd_to_currency=5.4), catalog)
     )

@@ -197,14 +197,16 @@ def test_expert_parallel_points_are_listed_with_their_reason_and_in_no_figure(ca
     listed = perf_points.not_scored_points()
     ids = {p["id"] for p in listed}
     parallel = {p["id"] for p in listed if p["ep"] > 1 or p["dp"] > 1}
-    assert len(parallel) >= 2 and all(p["id"].startswith("e") for p in listed)
+    assert len(parallel) >= 2
+    # the cookbook's two MI300X runs first pinned as plain TP 8: DP attention (and EP) in fact
+    assert {"a036", "a037"} <= parallel
     for p in listed:
         assert p["set"] == "not-scored" and p["not_scored"] and p["source"] and p["quote"]
         assert p["tpot_ms"] > 0 and p["concurrency"] >= 1
         if p["id"] in parallel:
             assert "not in the step-time model" in p["not_scored"], p["id"]
         else:  # a comparison point names the EP point it stands beside
-            assert set(re.findall(r"\be\d{3}\b", p["not_scored"])) & parallel, p["id"]
+            assert set(re.findall(r"\b[a-z]\d{3}\b", p["not_scored"])) & parallel, p["id"]
     scored = perf_points.load_points()
     assert not ids & {p["id"] for p in scored}
     assert {p["set"] for p in scored} == {"fit", "held-out"}
@@ -237,7 +239,7 @@ def test_perf_prints_the_curve_and_how_far_to_trust_it(capsys):
     ]  # fmt: skip
     assert run([*flags, "--concurrency", "1,64,512"]) == 0
     text = capsys.readouterr().out
-    assert "per-user tokens/s is typically 1.23×" in text and "TTFT" in text
+    assert "per-user tokens/s is typically 1.20×" in text and "TTFT" in text
     rows = [line.split() for line in text.splitlines()[-3:]]
     assert [r[0] for r in rows] == ["1", "64", "512"]
     assert run([*flags, "--concurrency", "1,64", "--format", "json"]) == 0

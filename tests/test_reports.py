@@ -151,7 +151,6 @@ def test_json_keeps_the_seed_paths(seed_result):
         "LONG_CONTEXT",
         "OVERHEAD_BELOW_WEIGHTS",
         "NO_PEAK_HEADROOM",
-        *["SLOW_DECODE"] * 2,  # Minimum's and Recommended's full node: 19.97 tokens/s a session
         "NO_NODE_PRICE",
     ]
     check = doc["engine_check"]

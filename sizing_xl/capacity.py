@@ -25,8 +25,8 @@ from sizing_xl.request import (
     SizingRequest,
     resolve_policy,
 )
-from sizing_xl.results import WeightsInfo
-from sizing_xl.throughput import ScenarioThroughput, check_throughput
+from sizing_xl.results import ScenarioThroughput, WeightsInfo
+from sizing_xl.throughput import check_throughput
 from sizing_xl.units import BYTES_PER_PARAM, bytes_per_element, params_to_gib
 
 

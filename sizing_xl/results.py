@@ -1,5 +1,6 @@
-"""What a sizing returns: per-scenario results, the deployment, the engine check, the money
-context, and the alerts (alerts.py evaluates them); the bottom of the core, importing none of it."""
+"""What a sizing returns: per-scenario results with their throughput and cost, the deployment,
+the engine check, the money context, and the alerts (alerts.py evaluates them); the bottom of the
+core: the stages (capacity, throughput, costs, alerts) import these types, this imports none."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from pydantic import BaseModel
 
 from sizing_xl.alert_texts import REASONS, TEXT
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec, StorageProfile
-from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
 from sizing_xl.methods.base import EngineMemory
 from sizing_xl.request import HaMode, ScenarioName, SizingRequest
-from sizing_xl.throughput import ScenarioThroughput
 
 Severity = Literal["info", "warning", "critical"]
+# the largest part of a decode step (step_time.step_parts)
+Bound = Literal["weights", "kv", "compute", "communication", "overhead"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +45,74 @@ class Alert:
     def line(self, lang: Lang) -> str:
         """'ALERTA: ...' as the seed's reports print it."""
         return f"{SEVERITY_LABELS[self.severity][lang]}: {self.message(lang)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioThroughput:
+    """What one scenario's nodes deliver at full load, and which limit set sessions per node."""
+
+    sessions_per_replica: int  # the busiest replica's sessions at full load
+    time_per_output_token_ms: float  # TPOT: a step plus the sessions' share of prefill
+    step_ms: float  # one decode step
+    tokens_per_second_per_session: float
+    tokens_per_second_per_node: float
+    full_load_tokens_per_second_per_node: float  # with memory's sessions, whatever the SLOs
+    ttft_seconds: float | None  # None: the server has no FLOPS figure
+    bound: Literal["memory", "throughput"]
+    limit: Literal["tokens_per_second", "ttft"] | None  # the SLO that bound, if one did
+    step_bound: Bound  # the largest part of a step
+    memory_sessions_per_node: int  # what memory alone would hold
+    weights_gib_read_per_step: float  # one replica, one decode step
+    kv_gib_read_per_step: float
+    weights_read_fraction: float  # 1 for dense models; MoE: experts one step touches
+    weights_ms: float  # the parts of one step at full load
+    kv_ms: float
+    compute_ms: float
+    communication_ms: float
+    overhead_ms: float
+    prefill_ms: float | None  # one request's prompt
+    hbm_bandwidth_tbps_per_gpu: float
+    memory_bandwidth_utilization: float
+    context_fill: float
+    prefill_tflops_per_gpu: float | None
+    model_flops_utilization: float
+    prompt_tokens: int
+    output_tokens: int | None  # per request: its prefill is shared over these steps
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioCost:
+    """A scenario's money and power; None where a price is unknown."""
+
+    nodes: int
+    node_price_usd: float | None  # purchase + installation of one node
+    capex_usd: float | None
+    tco_monthly_usd: float | None
+    depreciation_monthly_usd: float | None
+    capital_monthly_usd: float | None
+    maintenance_monthly_usd: float | None
+    energy_monthly_usd: float
+    facilities_monthly_usd: float
+    cloud_offer: str | None
+    cloud_monthly_usd: float | None
+    node_power_kw: float | None
+    power_estimated: bool  # from GPU TDP, not a published maximum draw
+    power_kw: float | None  # the fleet
+    cost_per_session_month_usd: float | None  # owned TCO over the nominal concurrency
+    cloud_cost_per_session_month_usd: float | None
+    usd_per_mtok_owned: float | None  # per million output tokens, at the given output rate
+    usd_per_mtok_cloud: float | None
+    api_offer: str | None = None  # the pay-per-token price held against the fleet
+    api_monthly_usd: float | None = None  # the whole workload through the API
+    usd_per_mtok_api: float | None = None  # per million output tokens, input tokens included
+    break_even_owned: float | None = None  # utilisation above which owning beats the API
+    break_even_cloud: float | None = None  # the same for renting (api.py)
+    # per million output tokens with every node busy at its sized batch (the SLO's, where one
+    # binds), as buyers compare offers at an interactivity; and with memory's full batch
+    usd_per_mtok_capacity_owned: float | None = None
+    usd_per_mtok_capacity_cloud: float | None = None
+    usd_per_mtok_full_load_owned: float | None = None
+    usd_per_mtok_full_load_cloud: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

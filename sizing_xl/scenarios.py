@@ -18,7 +18,7 @@ from sizing_xl.capacity import (
 )
 from sizing_xl.catalog import ApiPrice, Catalog, CloudOffer
 from sizing_xl.catalog.loading import load_catalog
-from sizing_xl.costs import ScenarioCost, scenario_cost
+from sizing_xl.costs import scenario_cost
 from sizing_xl.costs.api import pick_api
 from sizing_xl.costs.assumptions import figures_used
 from sizing_xl.costs.cloud import pick_offer
@@ -42,6 +42,7 @@ from sizing_xl.results import (
     EngineCheck,
     FinanceInfo,
     Scenario,
+    ScenarioCost,
     ScenarioResult,
     SizingResult,
 )

@@ -25,17 +25,16 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.engine import kv_bytes_per_session
+from sizing_xl.results import Bound
 
 FP8_PRECISIONS = frozenset({"fp8", "int8", "fp4", "int4", "mxfp4"})  # FP8 tensor cores
 BYTES_PER_TB, FLOPS_PER_TFLOP = 1e12, 1e12
-Bound = Literal["weights", "kv", "compute", "communication", "overhead"]
 
 
 class PerfConstants(BaseModel):

@@ -8,14 +8,12 @@ steps); a tokens/s or TTFT SLO lowers the sessions to the largest batch that mee
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.deployment import Deployment
+from sizing_xl.results import ScenarioThroughput
 from sizing_xl.step_time import (
-    Bound,
     PerfConstants,
     ReplicaStep,
     dense_tflops,
@@ -27,39 +25,6 @@ from sizing_xl.step_time import (
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
 SLOW_DECODE_TOKENS_PER_SECOND = 20.0  # below this an info alert says sessions will feel slow
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScenarioThroughput:
-    """What one scenario's nodes deliver at full load, and which limit set sessions per node."""
-
-    sessions_per_replica: int  # the busiest replica's sessions at full load
-    time_per_output_token_ms: float  # TPOT: a step plus the sessions' share of prefill
-    step_ms: float  # one decode step
-    tokens_per_second_per_session: float
-    tokens_per_second_per_node: float
-    full_load_tokens_per_second_per_node: float  # with memory's sessions, whatever the SLOs
-    ttft_seconds: float | None  # None: the server has no FLOPS figure
-    bound: Literal["memory", "throughput"]
-    limit: Literal["tokens_per_second", "ttft"] | None  # the SLO that bound, if one did
-    step_bound: Bound  # the largest part of a step
-    memory_sessions_per_node: int  # what memory alone would hold
-    weights_gib_read_per_step: float  # one replica, one decode step
-    kv_gib_read_per_step: float
-    weights_read_fraction: float  # 1 for dense models; MoE: experts one step touches
-    weights_ms: float  # the parts of one step at full load
-    kv_ms: float
-    compute_ms: float
-    communication_ms: float
-    overhead_ms: float
-    prefill_ms: float | None  # one request's prompt
-    hbm_bandwidth_tbps_per_gpu: float
-    memory_bandwidth_utilization: float
-    context_fill: float
-    prefill_tflops_per_gpu: float | None
-    model_flops_utilization: float
-    prompt_tokens: int
-    output_tokens: int | None  # per request: its prefill is shared over these steps
 
 
 @lru_cache(maxsize=16)

@@ -6,50 +6,14 @@ converted only where a face shows it (money.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sizing_xl.catalog import ApiPrice, CloudOffer, ServerSpec
 from sizing_xl.costs.api import break_even
 from sizing_xl.costs.assumptions import Assumptions
 from sizing_xl.costs.cloud import cloud_monthly_usd
 from sizing_xl.costs.owned import OwnedMonthly, node_power_kw, owned_monthly
+from sizing_xl.results import ScenarioCost
 
 MILLION = 1e6
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScenarioCost:
-    """A scenario's money and power; None where a price is unknown."""
-
-    nodes: int
-    node_price_usd: float | None  # purchase + installation of one node
-    capex_usd: float | None
-    tco_monthly_usd: float | None
-    depreciation_monthly_usd: float | None
-    capital_monthly_usd: float | None
-    maintenance_monthly_usd: float | None
-    energy_monthly_usd: float
-    facilities_monthly_usd: float
-    cloud_offer: str | None
-    cloud_monthly_usd: float | None
-    node_power_kw: float | None
-    power_estimated: bool  # from GPU TDP, not a published maximum draw
-    power_kw: float | None  # the fleet
-    cost_per_session_month_usd: float | None  # owned TCO over the nominal concurrency
-    cloud_cost_per_session_month_usd: float | None
-    usd_per_mtok_owned: float | None  # per million output tokens, at the given output rate
-    usd_per_mtok_cloud: float | None
-    api_offer: str | None = None  # the pay-per-token price held against the fleet
-    api_monthly_usd: float | None = None  # the whole workload through the API
-    usd_per_mtok_api: float | None = None  # per million output tokens, input tokens included
-    break_even_owned: float | None = None  # utilisation above which owning beats the API
-    break_even_cloud: float | None = None  # the same for renting (api.py)
-    # per million output tokens with every node busy at its sized batch (the SLO's, where one
-    # binds), as buyers compare offers at an interactivity; and with memory's full batch
-    usd_per_mtok_capacity_owned: float | None = None
-    usd_per_mtok_capacity_cloud: float | None = None
-    usd_per_mtok_full_load_owned: float | None = None
-    usd_per_mtok_full_load_cloud: float | None = None
 
 
 def scenario_cost(

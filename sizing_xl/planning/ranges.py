@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from sizing_xl.capacity import Capacities, plan_capacities
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import load_catalog
-from sizing_xl.costs import ScenarioCost
 from sizing_xl.costs.assumptions import BOUNDS
 from sizing_xl.errors import InputError, nearest, shown
 from sizing_xl.planning import DEFAULT_SAMPLES, MAX_SAMPLES
@@ -30,6 +29,7 @@ from sizing_xl.request import (
     make_request,
     resolve_policy,
 )
+from sizing_xl.results import ScenarioCost
 from sizing_xl.scenarios import Prices, load_and_cost, prices_for
 
 DISTRIBUTIONS = ("uniform", "triangular", "loguniform")

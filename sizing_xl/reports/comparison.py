@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Sequence
 
-from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, scenario_titles
 from sizing_xl.planning.compare import RANKED_BY, ServerOption, monthly_cost
 from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
@@ -14,7 +13,7 @@ from sizing_xl.reports.planning import cents, dumps, node_count, table, tool_inf
 from sizing_xl.reports.planning_words import WORDS
 from sizing_xl.reports.text import result_document
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
-from sizing_xl.results import plain
+from sizing_xl.results import ScenarioCost, plain
 from sizing_xl.scenarios import SizingResult
 
 

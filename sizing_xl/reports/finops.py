@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sizing_xl.costs import ScenarioCost
 from sizing_xl.i18n import Lang, fmt_dec, fmt_int, fmt_money, fmt_num, fmt_pct
 from sizing_xl.reports.catalog_phrases import catalog_text
+from sizing_xl.results import ScenarioCost, ScenarioThroughput
 from sizing_xl.scenarios import FinanceInfo, ScenarioResult
-from sizing_xl.throughput import ScenarioThroughput
 
 WORDS: dict[Lang, dict[str, str]] = {
     "pt-BR": {

@@ -91,6 +91,30 @@ def test_no_import_cycle_in_the_package():
     assert cycles(graph) == []
 
 
+def test_the_result_types_sit_below_every_stage():
+    """Data flows one way: request -> deployment and weights -> method capacity -> throughput
+    -> scenarios -> costs -> alerts, each stage reading the result types of results.py, which
+    reads no stage (nor the pipeline that runs them, scenarios.py)."""
+    graph = import_graph()
+
+    def below(name: str) -> set[str]:
+        seen, work = set(), [name]
+        while work:
+            for child in graph[work.pop()] - seen:
+                seen.add(child)
+                work.append(child)
+        return seen
+
+    stages = {
+        f"sizing_xl.{m}"
+        for m in ("capacity", "throughput", "step_time", "costs", "alerts", "scenarios")
+    }
+    assert not below("sizing_xl.results") & stages
+    for stage in stages - {"sizing_xl.scenarios"}:
+        assert "sizing_xl.scenarios" not in below(stage), stage
+    assert "sizing_xl.results" in below("sizing_xl.throughput") & below("sizing_xl.costs")
+
+
 def test_modules_past_450_lines_say_why():
     """A long module opens with a comment (in its first lines) that says why it stays whole."""
     long = []

@@ -363,3 +363,11 @@ def test_cost_per_token_with_the_nodes_busy_follows_the_interactivity_asked(cata
     assert u.SIZING_COST_PER_MTOK("Cloud_Busy", *args, options=options) == pytest.approx(
         slo.cost.usd_per_mtok_capacity_cloud
     )
+    # at memory's full batch, without the SLO: the cheapest a token gets, as the sheet shows it
+    assert u.SIZING_COST_PER_MTOK("owned_full", *args, options=options) == pytest.approx(
+        slo.cost.usd_per_mtok_full_load_owned
+    )
+    assert u.SIZING_COST_PER_MTOK("cloud_full", *args, options=options) == pytest.approx(
+        slo.cost.usd_per_mtok_full_load_cloud
+    )
+    assert slo.cost.usd_per_mtok_full_load_owned < slo.cost.usd_per_mtok_capacity_owned

@@ -131,6 +131,10 @@ def _money(result: SizingResult, r: ScenarioResult, field: str) -> float | str:
             "bandwidth figure: give node_price_usd in options",
             "usd_per_mtok_capacity_cloud": "no cloud offer for this node, or the server has no "
             "bandwidth figure: give cloud_offer in options",
+            "usd_per_mtok_full_load_owned": f"{result.server.name} has no public price or no "
+            "bandwidth figure: give node_price_usd in options",
+            "usd_per_mtok_full_load_cloud": "no cloud offer for this node, or the server has no "
+            "bandwidth figure: give cloud_offer in options",
         }.get(field, f"{result.server.name} has no public price: give node_price_usd in options")
         return f"NO FIGURE: {need}"
     return usd * result.finance.usd_to_currency
@@ -182,6 +186,8 @@ _COST_BASES = {
     "cloud": "cloud",
     "owned_busy": "capacity_owned",
     "cloud_busy": "capacity_cloud",
+    "owned_full": "full_load_owned",
+    "cloud_full": "full_load_cloud",
 }
 
 
@@ -205,7 +211,7 @@ def SIZING_COST_PER_MTOK(
     gpu_memory_utilization=None,
     options=None,
 ):
-    """$ per 1M output tokens. basis owned|cloud: monthly cost over concurrency x output_tokens_per_session_per_hour x 730 (in options); owned_busy|cloud_busy: a node's month over its tokens, nodes busy at their sized batch."""
+    """$ per 1M output tokens. owned|cloud: monthly cost over concurrency x output_tokens_per_session_per_hour x 730 (options); owned_busy|cloud_busy: a node's month over its tokens at the sized batch; owned_full|cloud_full: at memory's batch, no SLO."""
     kind = as_choice(basis, "basis", _COST_BASES, "owned")
     result = sizing_of(
         model,

@@ -3,9 +3,10 @@
 
 TPOT sets the decode constants (bandwidth and compute efficiency, the fixed costs per step,
 layer, MoE layer and all-reduce, and a GPU's overhead factor), by least squares of log(predicted
-/ measured); TTFT at loads without a queue sets the prefill efficiency, the fixed cost per
-request, per expert a prefill reaches and MoE layer, and how far requests arrive together. A coordinate search in
-log space, each constant within physical bounds. The held-out points are never read here.
+/ measured); TTFT at loads without a queue sets the prefill efficiency, the fixed costs per
+request and per expert a prefill reaches in each MoE layer, and how far requests arrive
+together. A coordinate search in log space, each constant within physical bounds. The held-out
+points are never read here.
 
     python scripts/fit_perf.py          # print the fitted constants and the fit error
     python scripts/fit_perf.py --write  # also write them into catalogs/perf.json (and the
@@ -40,8 +41,8 @@ DECODE = {
     "layer_overhead_us": (1.0, 500.0),
     "moe_layer_overhead_us": (1.0, 1000.0),
     "allreduce_latency_us": (1.0, 100.0),
-    # NCCL's small-message floor across two nodes (about 47 µs on NDR InfiniBand, nccl-tests)
-    # at the least; only fit points whose TP spans nodes move it
+    # at least NCCL's small-message floor across two nodes (46-48 µs on two 8-GPU nodes over
+    # NDR InfiniBand, nccl-tests in NVIDIA/nccl#1244); only fit points whose TP spans nodes move it
     "internode_allreduce_latency_us": (40.0, 1000.0),
 }
 PREFILL = {

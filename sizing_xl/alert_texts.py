@@ -165,7 +165,8 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
 }
 
-# Why an SLO_UNREACHABLE scenario has no node, by its "reason" param; the figures are its params.
+# An alert's "why" clause, by its "reason" param (SLO_UNREACHABLE: why no node meets it;
+# TP_ACROSS_NODES: the all-reduces' share of a step, where known); the figures are its params.
 REASONS: dict[str, dict[Lang, str]] = {
     "allreduce_share": {
         "pt-BR": ", {comm} ms de cada passo de decode de {step} ms",

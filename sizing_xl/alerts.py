@@ -341,13 +341,15 @@ def _throughput_alerts(
                 why = dict(
                     reason="ttft_prefill_alone",
                     prompt=fmt_int(tp.prompt_tokens),
-                    ttft=fmt_dec(tp.ttft_seconds or 0, 2),
+                    ttft=_apart(tp.ttft_seconds or 0, request.max_ttft_seconds or 0, 2),
                     max_ttft=fmt_num(request.max_ttft_seconds or 0),
                 )
             else:
                 why = dict(
                     reason="decode_alone",
-                    rate=fmt_dec(tp.tokens_per_second_per_session),
+                    rate=_apart(
+                        tp.tokens_per_second_per_session, request.min_tokens_per_second or 0
+                    ),
                     min_rate=fmt_num(request.min_tokens_per_second or 0),
                     weights=fmt_dec(tp.weights_gib_read_per_step),
                     fixed_ms=fmt_dec(tp.communication_ms + tp.overhead_ms, 2),
@@ -385,7 +387,7 @@ def _throughput_alerts(
                     scenario=name,
                     params=dict(
                         sessions=fmt_int(r.sessions_per_node),
-                        rate=_below(
+                        rate=_apart(
                             tp.tokens_per_second_per_session, SLOW_DECODE_TOKENS_PER_SECOND
                         ),
                         limit=fmt_num(SLOW_DECODE_TOKENS_PER_SECOND),
@@ -399,10 +401,12 @@ def _throughput_alerts(
     return found
 
 
-def _below(value: float, limit: float) -> str:
-    """A figure under a limit, with the decimals it takes not to read as the limit (19.97, not
-    20.0, beside "< 20")."""
-    places = 1
-    while round(value, places) >= limit and places < 4:
+def _apart(value: float, limit: float, places: int = 1) -> str:
+    """A figure beside the limit it misses, with the decimals it takes to show on its own side
+    (19.97, not 20.0, beside "< 20"; 2.004, not 2.00, beside "> 2")."""
+    below = value < limit
+    while places < 4 and (
+        round(value, places) >= limit if below else round(value, places) <= limit
+    ):
         places += 1
     return fmt_dec(value, places)

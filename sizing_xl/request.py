@@ -51,7 +51,7 @@ class ScenarioPolicy(_Frozen):
     follow_stricter_request: bool = False
 
 
-# model_construct: the seed's own constants (tests/test_request.py validates them), so that
+# model_construct: the seed's own constants (tests/test_cli.py validates them), so that
 # importing the package builds no validator (and pydantic's plugin loader, importlib.metadata)
 DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
     "minimum": ScenarioPolicy.model_construct(ha_mode="none", peak_headroom_ratio=0.0),

@@ -54,6 +54,21 @@ def soffice():
     return path
 
 
+@pytest.fixture(scope="session")
+def ssconvert():
+    """Gnumeric's converter; under CI its absence fails the run instead of hiding the tests."""
+    import os
+    import shutil
+
+    path = shutil.which("ssconvert")
+    if path is None:
+        message = "Gnumeric (ssconvert) is not installed: apt-get install gnumeric"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (scripts/test.sh installs it)")
+        pytest.skip(message)
+    return path
+
+
 @cache
 def fidelity_module():
     """scripts/fidelity.py as a module (its dataclasses need it registered in sys.modules)."""

@@ -220,10 +220,12 @@ def _codes(result) -> dict[str, str]:
 
 
 def test_a_rate_below_its_limit_never_reads_as_the_limit():
-    from sizing_xl.alerts import _below
+    from sizing_xl.alerts import _apart as _below
 
     assert _below(19.97, 20) == "19.97" and _below(18.54, 20) == "18.5"
     assert _below(19.9996, 20) == "19.9996" and _below(0.04, 20) == "0.0"
+    # and above a limit (a TTFT beside "> 2 s")
+    assert _below(2.004, 2, 2) == "2.004" and _below(2.5, 2, 2) == "2.50"
 
 
 def test_a_tp_group_across_nodes_is_a_warning_with_the_layout_vllm_advises(catalog):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sizing_xl import InputError, load_catalog, make_request, size
 from sizing_xl.step_time import perf_constants, weights_read_fraction
+from sizing_xl.throughput import SLOW_DECODE_TOKENS_PER_SECOND
 from tests.conftest import SEED_ARGS
 
 H100_CASE = dict(
@@ -76,6 +77,9 @@ def test_seed_case_keeps_its_nodes_and_prints_the_throughput_check(catalog):
     )  # TP 1: no all-reduce
     assert t.tokens_per_second_per_session == pytest.approx(1e3 / t.time_per_output_token_ms)
     assert 15 < t.tokens_per_second_per_session < 25
+    # the slow-decode alert follows the figure, whichever side of 20 a refit puts it
+    slow = t.tokens_per_second_per_session < SLOW_DECODE_TOKENS_PER_SECOND
+    assert slow == ("SLOW_DECODE" in {a.code for a in r.alerts})
     assert r.scenario("recommended").cost.capex_usd is None  # NVIDIA publishes no DGX B300 price
 
 

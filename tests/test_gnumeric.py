@@ -3,8 +3,6 @@ sheets give what LibreOffice gives and the engine gives, with no error value any
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import openpyxl
@@ -21,18 +19,6 @@ from tests.test_director_workbook import (
 )
 
 pytestmark = pytest.mark.libreoffice  # the slow spreadsheet-engine tests run together
-
-
-@pytest.fixture(scope="module")
-def ssconvert():
-    """Gnumeric's converter; under CI its absence fails the run instead of hiding the test."""
-    path = shutil.which("ssconvert")
-    if path is None:
-        message = "Gnumeric (ssconvert) is not installed: apt-get install gnumeric"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (scripts/test.sh installs it)")
-        pytest.skip(message)
-    return path
 
 
 def _formula_refs(path) -> list[tuple[int, str]]:

@@ -154,7 +154,7 @@ def iter_results(
     fields = [a.field for a in axes]
     load_at = fields.index(CONCURRENCY) if CONCURRENCY in fields else None
     held = math.prod(len(a.values) for a in axes[load_at + 1 :]) if load_at is not None else 0
-    if load_at is None or len(axes[load_at].values) < 2 or held > STAGES_HELD:
+    if load_at is None or held > STAGES_HELD:
         for p in points(axes):
             yield p, size(make_request(**{**base, **p}), catalog)
         return

@@ -338,10 +338,19 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
 
     owned_ok = f"ISNUMBER({c['tco_node_usd']})"
     measured = steps_known(c)  # a rate needs the bandwidth figure and the weights
-    busy = "X{tokens_per_second_per_node}"
-    busy_ok = (f"ISNUMBER({busy})", f"{busy}>0")  # text compares above 0: no error
-    peak = "X{full_load_tokens_per_second_per_node}"
-    peak_ok = (f"ISNUMBER({peak})", f"{peak}>0")
+
+    def at_rate(rate: str) -> tuple[str, str]:
+        """costs.scenario_cost's at_capacity, owned and cloud: one node's month over its
+        tokens in a month at `rate` tokens/s per node."""
+        ok = (f"ISNUMBER({rate})", f"{rate}>0")  # text compares above 0: no error
+        return (
+            money(f"{c['tco_node_usd']}/({rate}*3600*in_hours)*1000000", owned_ok, *ok),
+            money(f"in_cloud_usd_h/({rate}*3600)*1000000", "ISNUMBER(in_cloud_usd_h)", *ok),
+        )
+
+    busy_owned, busy_cloud = at_rate("X{tokens_per_second_per_node}")
+    # the memory-bound batch, without the SLO: the cheapest a token gets
+    full_owned, full_cloud = at_rate("X{full_load_tokens_per_second_per_node}")
     return [
         ("tokens_per_second_per_session", "Tokens/s por sessão (nó cheio)",
          "Tokens/s per session (node full)", "#,##0.0", f"=IF({measured},1000/{tpot},{NONE})"),
@@ -367,22 +376,14 @@ def output_rows(c: dict[str, str], lang: Lang) -> list[tuple[str, str, str, str,
          "Per 1M output tokens (cloud)", "#,##0.00",
          money(f"{cloud}/{tokens}", "ISNUMBER(in_cloud_usd_h)", "ISNUMBER(in_out_rate)",
                "in_out_rate>0")),
-        # costs.scenario_cost's at_capacity: one node's month over its tokens in a month
         ("usd_per_mtok_capacity_owned", "Por 1M tokens, nós ocupados (próprio)",
-         "Per 1M tokens, nodes busy (owned)", "#,##0.00",
-         money(f"{c['tco_node_usd']}/({busy}*3600*in_hours)*1000000", owned_ok, *busy_ok)),
+         "Per 1M tokens, nodes busy (owned)", "#,##0.00", busy_owned),
         ("usd_per_mtok_capacity_cloud", "Por 1M tokens, nós ocupados (nuvem)",
-         "Per 1M tokens, nodes busy (cloud)", "#,##0.00",
-         money(f"in_cloud_usd_h/({busy}*3600)*1000000",
-               "ISNUMBER(in_cloud_usd_h)", *busy_ok)),
-        # the same at the memory-bound batch, without the SLO: the cheapest a token gets
+         "Per 1M tokens, nodes busy (cloud)", "#,##0.00", busy_cloud),
         ("usd_per_mtok_full_load_owned", "Por 1M tokens, plena carga (próprio)",
-         "Per 1M tokens, full load (owned)", "#,##0.00",
-         money(f"{c['tco_node_usd']}/({peak}*3600*in_hours)*1000000", owned_ok, *peak_ok)),
+         "Per 1M tokens, full load (owned)", "#,##0.00", full_owned),
         ("usd_per_mtok_full_load_cloud", "Por 1M tokens, plena carga (nuvem)",
-         "Per 1M tokens, full load (cloud)", "#,##0.00",
-         money(f"in_cloud_usd_h/({peak}*3600)*1000000",
-               "ISNUMBER(in_cloud_usd_h)", *peak_ok)),
+         "Per 1M tokens, full load (cloud)", "#,##0.00", full_cloud),
         ("power_kw", "Potência da frota (kW)", "Fleet power (kW)", "#,##0.0",
          f"=IF(AND({feasible},ISNUMBER({c['node_power_kw']})),{c['node_power_kw']}*{nodes},"
          f"{NONE})"),

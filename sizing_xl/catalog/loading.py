@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sizing_xl.catalog.schemas import _SCHEMAS, Catalog, _Entry, normalize_name, parse_entries
 from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
+from sizing_xl.catalog.trusted import trusted
 from sizing_xl.errors import CatalogError
 from sizing_xl.files import file_kind, locked, write_text_atomic
 
@@ -59,13 +60,13 @@ def _read_entries(kind: str, path: Path) -> dict[str, _Entry]:
 
 
 def _builtin_entries(kind: str, resource: Traversable) -> dict[str, _Entry]:
-    """A packaged catalog file: its checks ran at build time (tests/test_catalog.py proves the
-    strict read accepts every packaged file and gives these same entries), so it is read with
-    json.loads and the schemas alone."""
+    """A packaged catalog file: its checks ran at build time (tests/test_catalog_fast.py proves
+    the strict read accepts every packaged file and gives these same entries), so it is read
+    with json.loads and built without a schema (trusted.py)."""
     raw = json.loads(_read_bytes(resource))
     schema = _SCHEMAS[kind]
     return {
-        (key := normalize_name(name)): schema.model_validate({**body, "name": key})
+        (key := normalize_name(name)): trusted(schema, {**body, "name": key})
         for name, body in raw.items()
     }
 

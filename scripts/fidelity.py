@@ -138,7 +138,7 @@ def predict(case: dict) -> Row:
         runner_v2=runner_v2(flags),
     )
     gpus = tp * pp
-    server = ServerSpec.model_construct(
+    server = ServerSpec(
         name="gpu",
         source="gpus.json",
         vendor="",

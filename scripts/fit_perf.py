@@ -19,11 +19,14 @@ import argparse
 import json
 import math
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
 from perf_points import geo_mean, load_points, size_point
 
 from sizing_xl.catalog.loading import load_catalog
+from sizing_xl.records import as_dict
+from sizing_xl.results import plain
 from sizing_xl.step_time import PerfConstants, perf_constants
 
 PERF = Path(__file__).resolve().parent.parent / "catalogs" / "perf.json"
@@ -74,7 +77,7 @@ FACTOR_GPUS = ("MI300X",)  # the one non-NVIDIA GPU of the fit points
 def _constants(base: PerfConstants, values: dict[str, float]) -> PerfConstants:
     factors = {g: values[f"factor:{g}"] for g in FACTOR_GPUS if f"factor:{g}" in values}
     plain = {k: v for k, v in values.items() if not k.startswith("factor:")}
-    return base.model_copy(update={**plain, "overhead_factor_by_gpu": factors})
+    return replace(base, **plain, overhead_factor_by_gpu=factors)
 
 
 def _loss(points: list[dict], c: PerfConstants, key: str) -> float:
@@ -135,7 +138,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write catalogs/perf.json")
     args = parser.parse_args()
     points = [p for p in load_points() if p["set"] == "fit"]
-    base = perf_constants().model_copy(update={**START, "overhead_factor_by_gpu": {}})
+    base = replace(perf_constants(), **START, overhead_factor_by_gpu={})
     bounds = dict(DECODE)
     start = {k: START[k] for k in DECODE}
     for gpu in FACTOR_GPUS:
@@ -151,17 +154,15 @@ def main() -> int:
         PREFILL,
         "ttft",
     )
-    fitted = fitted.model_copy(
-        update={
-            **prefill,
-            "source": "fitted by scripts/fit_perf.py on the 'fit' points of "
-            "tests/data/benchmarks/points.json (TPOT for decode, TTFT without a queue for "
-            "prefill)",
-            "fitted_on": tuple(p["id"] for p in points),
-        }
+    fitted = replace(
+        fitted,
+        **prefill,
+        source="fitted by scripts/fit_perf.py on the 'fit' points of "
+        "tests/data/benchmarks/points.json (TPOT for decode, TTFT without a queue for prefill)",
+        fitted_on=tuple(p["id"] for p in points),
     )
     rows = [size_point(p, fitted) for p in points]
-    print(json.dumps(fitted.model_dump(exclude={"fitted_on"}), indent=2))
+    print(json.dumps({k: v for k, v in as_dict(fitted).items() if k != "fitted_on"}, indent=2))
     print(
         f"fit points: {len(rows)}, TPOT geo-mean factor {geo_mean([r.tpot_ratio for r in rows]):.3f}"
     )
@@ -170,7 +171,7 @@ def main() -> int:
         doc["accuracy"] = accuracy(fitted)
         doc["constants"] = {
             k: (_figures(v) if isinstance(v, float) else v)
-            for k, v in fitted.model_dump(mode="json").items()
+            for k, v in plain(fitted).items()  # type: ignore[union-attr]
         }
         doc["constants"]["overhead_factor_by_gpu"] = {
             g: _figures(f) for g, f in fitted.overhead_factor_by_gpu.items()

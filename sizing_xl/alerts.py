@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, ConfigDict
 
 from sizing_xl.alert_texts import TEXT
 from sizing_xl.engine import kv_elements_per_token_layer
@@ -30,11 +29,9 @@ if TYPE_CHECKING:
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 
 
-class AlertThresholds(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertThresholds:
     """Where each signal starts (the quick start's values)."""
-
-    # defer_build: the validator is built when a caller passes thresholds, not at import
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kv_budget_ratio_max: float = 0.75
     method_disagreement: float = 0.25
@@ -44,7 +41,7 @@ class AlertThresholds(BaseModel):
     long_context_tokens: int = 32_768
 
 
-DEFAULT_THRESHOLDS = AlertThresholds.model_construct()  # the defaults: nothing to validate
+DEFAULT_THRESHOLDS = AlertThresholds()
 
 ENGINE_LABELS = {"vllm": "vLLM", "sglang": "SGLang", "seed": "seed"}
 ALERT_CODES: tuple[str, ...] = tuple(TEXT)

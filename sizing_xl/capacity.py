@@ -205,7 +205,7 @@ class Capacities:
 def at_concurrency(stage: Capacities, concurrency: int) -> Capacities:
     """The same stage for another concurrency (a checked value): nothing in it depends on the
     load but the request it carries."""
-    request = stage.ctx.request.model_copy(update={"concurrency": concurrency})
+    request = replace(stage.ctx.request, concurrency=concurrency)
     return replace(stage, ctx=replace(stage.ctx, request=request))
 
 
@@ -293,7 +293,7 @@ def plan_capacities(
         tp, base, engine_at_tp = smallest_tensor_parallel(
             request, model, server, resolve_weights(model, request)
         )
-        request = request.model_copy(update={"tensor_parallel": tp})
+        request = replace(request, tensor_parallel=tp)
     plan = plan_deployment(
         tensor_parallel=request.tensor_parallel,
         pipeline_parallel=request.pipeline_parallel,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import typing
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import Annotated, ClassVar, Literal
 
 from sizing_xl.catalog import AS_OF_PATTERN
 from sizing_xl.errors import InputError, shown
+from sizing_xl.records import (
+    REFUSED,
+    Limit,
+    Normalize,
+    RecordError,
+    build,
+    field_specs,
+    plain_value,
+    validate,
+)
 from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
 
 ScenarioName = Literal["minimum", "recommended", "ideal"]
@@ -32,12 +34,12 @@ DerivedPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]
 assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[attr-defined]
 
 
-class _Frozen(BaseModel):
-    # defer_build: validators built on first validation, not at import (start-up time)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+_RECORD = {"extra": "forbid", "allow_inf_nan": False}
+record = dataclass(frozen=True, slots=True, kw_only=True)
 
 
-class ScenarioPolicy(_Frozen):
+@record
+class ScenarioPolicy:
     """How one scenario turns the request into a sizing.
 
     A ratio left as None follows the request's flag. With follow_stricter_request, the
@@ -45,18 +47,19 @@ class ScenarioPolicy(_Frozen):
     Ideal stays at least as conservative as Recommended whatever the flags say.
     """
 
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     ha_mode: HaMode
-    peak_headroom_ratio: float | None = Field(default=None, ge=0, le=10)
-    kv_budget_ratio: float | None = Field(default=None, gt=0, le=1)
+    peak_headroom_ratio: Annotated[float, Limit(ge=0, le=10)] | None = None
+    kv_budget_ratio: Annotated[float, Limit(gt=0, le=1)] | None = None
     follow_stricter_request: bool = False
 
 
-# model_construct: the seed's own constants (tests/test_cli.py validates them), so that
-# importing the package builds no validator (and pydantic's plugin loader, importlib.metadata)
+# the seed's own constants (tests/test_cli.py validates them)
 DEFAULT_POLICIES: dict[ScenarioName, ScenarioPolicy] = {
-    "minimum": ScenarioPolicy.model_construct(ha_mode="none", peak_headroom_ratio=0.0),
-    "recommended": ScenarioPolicy.model_construct(ha_mode="n+1"),
-    "ideal": ScenarioPolicy.model_construct(
+    "minimum": ScenarioPolicy(ha_mode="none", peak_headroom_ratio=0.0),
+    "recommended": ScenarioPolicy(ha_mode="n+1"),
+    "ideal": ScenarioPolicy(
         ha_mode="n+2", peak_headroom_ratio=0.30, kv_budget_ratio=0.65, follow_stricter_request=True
     ),
 }
@@ -79,81 +82,77 @@ def as_flags(case: dict[str, object]) -> list[str]:
     ]
 
 
-class SizingRequest(_Frozen):
+def _lower(v: object) -> object:
+    return v.strip().lower() if isinstance(v, str) else v
+
+
+def _upper(v: object) -> object:
+    return v.strip().upper() if isinstance(v, str) else v
+
+
+@record
+class SizingRequest:
     """What a user asks: the seed's flags with the seed's defaults, the method and deployment,
     and engine knobs (None: the model's or the engine's default, catalogs/engines.json)."""
 
-    model: str = Field(min_length=1)
-    server: str = Field(min_length=1)
-    storage: str = Field(default="profile_default", min_length=1)
-    concurrency: int = Field(ge=1, le=100_000_000)
-    effective_context: int = Field(ge=1, le=100_000_000)
-    kv_precision: KvPrecision = "fp8"
-    kv_budget_ratio: float = Field(default=0.70, gt=0, le=1)
-    runtime_overhead_gib: float = Field(default=120.0, ge=0, le=1_000_000)
-    peak_headroom_ratio: float = Field(default=0.20, ge=0, le=10)
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
+    model: Annotated[str, Limit(min_length=1)]
+    server: Annotated[str, Limit(min_length=1)]
+    storage: Annotated[str, Limit(min_length=1)] = "profile_default"
+    concurrency: Annotated[int, Limit(ge=1, le=100_000_000)]
+    effective_context: Annotated[int, Limit(ge=1, le=100_000_000)]
+    kv_precision: Annotated[KvPrecision, Normalize(_lower)] = "fp8"
+    kv_budget_ratio: Annotated[float, Limit(gt=0, le=1)] = 0.70
+    runtime_overhead_gib: Annotated[float, Limit(ge=0, le=1_000_000)] = 120.0
+    peak_headroom_ratio: Annotated[float, Limit(ge=0, le=10)] = 0.20
     # None: the smallest power of two at which the engine starts the model (capacity.py)
-    tensor_parallel: int | None = Field(default=None, ge=1, le=1024)
-    policies: dict[ScenarioName, ScenarioPolicy] = Field(
+    tensor_parallel: Annotated[int, Limit(ge=1, le=1024)] | None = None
+    policies: dict[ScenarioName, ScenarioPolicy] = field(
         default_factory=lambda: dict(DEFAULT_POLICIES)
     )
-    method: MethodName = "seed"
-    pipeline_parallel: int = Field(default=1, ge=1, le=1024)
-    weights_precision: DerivedPrecision | None = None
-    weights_gib: float | None = Field(default=None, gt=0, le=1_000_000)
-    usable_gib_per_gpu: float | None = Field(default=None, gt=0, le=100_000)
-    gpu_memory_utilization: float | None = Field(default=None, gt=0, le=1)
-    non_weight_overhead_gib: float | None = Field(default=None, ge=0, le=100_000)
-    block_size: int | None = Field(default=None, ge=1, le=4096)
-    max_num_seqs: int | None = Field(default=None, ge=1, le=10_000_000)
-    mem_fraction_static: float | None = Field(default=None, gt=0, le=1)
-    swa_full_tokens_ratio: float | None = Field(default=None, gt=0, le=100)
+    method: Annotated[MethodName, Normalize(_lower)] = "seed"
+    pipeline_parallel: Annotated[int, Limit(ge=1, le=1024)] = 1
+    weights_precision: Annotated[DerivedPrecision | None, Normalize(_lower)] = None
+    weights_gib: Annotated[float, Limit(gt=0, le=1_000_000)] | None = None
+    usable_gib_per_gpu: Annotated[float, Limit(gt=0, le=100_000)] | None = None
+    gpu_memory_utilization: Annotated[float, Limit(gt=0, le=1)] | None = None
+    non_weight_overhead_gib: Annotated[float, Limit(ge=0, le=100_000)] | None = None
+    block_size: Annotated[int, Limit(ge=1, le=4096)] | None = None
+    max_num_seqs: Annotated[int, Limit(ge=1, le=10_000_000)] | None = None
+    mem_fraction_static: Annotated[float, Limit(gt=0, le=1)] | None = None
+    swa_full_tokens_ratio: Annotated[float, Limit(gt=0, le=100)] | None = None
     # The throughput check and its SLOs (opt-in: without them the figures are only reported).
-    context_fill: float = Field(default=1.0, gt=0, le=1)
-    memory_bandwidth_utilization: float | None = Field(default=None, gt=0, le=1)
-    model_flops_utilization: float | None = Field(default=None, gt=0, le=1)
-    prompt_tokens: int | None = Field(default=None, ge=1, le=100_000_000)
-    output_tokens: int | None = Field(default=None, ge=1, le=10_000_000)  # answer per request
+    context_fill: Annotated[float, Limit(gt=0, le=1)] = 1.0
+    memory_bandwidth_utilization: Annotated[float, Limit(gt=0, le=1)] | None = None
+    model_flops_utilization: Annotated[float, Limit(gt=0, le=1)] | None = None
+    prompt_tokens: Annotated[int, Limit(ge=1, le=100_000_000)] | None = None
+    output_tokens: Annotated[int, Limit(ge=1, le=10_000_000)] | None = None  # answer per request
     # SLOs below a thousandth of a token per second or of a second are typos, not targets
-    min_tokens_per_second: float | None = Field(default=None, ge=0.001, le=1_000_000)
-    max_ttft_seconds: float | None = Field(default=None, ge=0.001, le=1_000_000)
+    min_tokens_per_second: Annotated[float, Limit(ge=0.001, le=1_000_000)] | None = None
+    max_ttft_seconds: Annotated[float, Limit(ge=0.001, le=1_000_000)] | None = None
     # Money: catalog prices and finance.json's assumptions, overridable here.
-    node_price_usd: float | None = Field(default=None, ge=0, le=1e12)
-    usd_per_kwh: float | None = Field(default=None, ge=0, le=100)
-    pue: float | None = Field(default=None, ge=1, le=10)
-    cloud_offer: str | None = Field(default=None, min_length=1)
-    output_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
-    input_tokens_per_session_per_hour: float | None = Field(default=None, ge=0, le=1e9)
-    api_offer: str | None = Field(default=None, min_length=1)
+    node_price_usd: Annotated[float, Limit(ge=0, le=1e12)] | None = None
+    usd_per_kwh: Annotated[float, Limit(ge=0, le=100)] | None = None
+    pue: Annotated[float, Limit(ge=1, le=10)] | None = None
+    cloud_offer: Annotated[str, Limit(min_length=1)] | None = None
+    output_tokens_per_session_per_hour: Annotated[float, Limit(ge=0, le=1e9)] | None = None
+    input_tokens_per_session_per_hour: Annotated[float, Limit(ge=0, le=1e9)] | None = None
+    api_offer: Annotated[str, Limit(min_length=1)] | None = None
     # below one token per session-hour, a cost per 1M tokens runs to hundreds of digits
-    currency: str = Field(default="USD", pattern=CURRENCY_PATTERN)
-    usd_to_currency: float | None = Field(default=None, gt=0, le=1e9)
-    rate_as_of: str | None = Field(default=None, pattern=AS_OF_PATTERN)
+    currency: Annotated[str, Limit(pattern=CURRENCY_PATTERN), Normalize(_upper)] = "USD"
+    usd_to_currency: Annotated[float, Limit(gt=0, le=1e9)] | None = None
+    rate_as_of: Annotated[str, Limit(pattern=AS_OF_PATTERN)] | None = None
 
-    @field_validator("model", "server", "storage")
-    @classmethod
-    def _strip(cls, v: str) -> str:
-        return v.strip()
-
-    @field_validator("kv_precision", "method", "weights_precision", mode="before")
-    @classmethod
-    def _lower(cls, v: object) -> object:
-        return v.strip().lower() if isinstance(v, str) else v
-
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _upper(cls, v: object) -> object:
-        return v.strip().upper() if isinstance(v, str) else v
-
-    @field_validator("output_tokens_per_session_per_hour")
-    @classmethod
-    def _whole_rate(cls, v: float | None) -> float | None:
-        if v is not None and 0 < v < 1:
-            raise ValueError("expected 0 (no output rate) or at least 1 token per session-hour")
-        return v
-
-    @model_validator(mode="after")
-    def _rate_for_currency(self) -> SizingRequest:
+    def __post_init__(self) -> None:
+        for name in ("model", "server", "storage"):
+            object.__setattr__(self, name, getattr(self, name).strip())
+        rate = self.output_tokens_per_session_per_hour
+        if rate is not None and 0 < rate < 1:
+            raise ValueError(
+                "output_tokens_per_session_per_hour: expected 0 (no output rate) or at least 1 "
+                f"token per session-hour (got {shown(rate)})"
+            )
         if self.currency != "USD" and self.usd_to_currency is None:
             raise ValueError(f"usd_to_currency: currency {self.currency} needs the rate from USD")
         if self.currency == "USD" and self.usd_to_currency not in (None, 1):
@@ -162,10 +161,9 @@ class SizingRequest(_Frozen):
                 f"currency: a rate of {self.usd_to_currency:g} per USD needs the currency it "
                 "converts to (such as BRL)"
             )
-        return self
 
 
-def input_error(exc: ValidationError, prefix: str = "") -> InputError:
+def input_error(exc: RecordError, prefix: str = "") -> InputError:
     """pydantic's report as one InputError naming the first field at fault."""
     err = exc.errors()[0]
     if not err["loc"] and err["type"] == "value_error":  # a check across fields names its field
@@ -178,8 +176,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InputError:
 def make_request(**fields: object) -> SizingRequest:
     """Build a request; a bad value raises one InputError naming the field."""
     try:
-        return SizingRequest.model_validate(fields)
-    except ValidationError as exc:
+        return build(SizingRequest, fields)
+    except RecordError as exc:
         raise input_error(exc) from None
 
 
@@ -189,17 +187,19 @@ def check_field(name: str, value: object) -> object:
     The functions that need no whole request (KV per session, the HBM budget) use it, so every
     face refuses the same values with the same line.
     """
+    plain = plain_value(field_specs(SizingRequest)[name], value)
+    if plain is not REFUSED:
+        return plain
     try:
-        return _field_adapter(name).validate_python(value)
-    except ValidationError as exc:
+        return validate(_field_types()[name], value)
+    except RecordError as exc:
         raise input_error(exc, prefix=name) from None
 
 
 @cache
-def _field_adapter(name: str) -> TypeAdapter:
-    info = SizingRequest.model_fields[name]
-    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-    return TypeAdapter(kind, config=ConfigDict(allow_inf_nan=False))
+def _field_types() -> dict[str, object]:
+    """Each request field's annotation, limits included."""
+    return typing.get_type_hints(SizingRequest, include_extras=True)
 
 
 _PATTERN_WORDS = {

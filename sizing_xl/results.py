@@ -9,8 +9,6 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from typing import Literal
 
-from pydantic import BaseModel
-
 from sizing_xl.alert_texts import REASONS, TEXT
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec, StorageProfile
 from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
@@ -239,8 +237,8 @@ class SizingResult:
 
 
 def plain(value: object) -> object:
-    """The JSON-ready form of a result: dataclasses and the catalog's and request's pydantic
-    models as dicts of their fields in declaration order (what pydantic's dump gives; a test
+    """The JSON-ready form of a result: dataclasses (results, catalog entries, the request) as
+    dicts of their fields in declaration order (what pydantic's dump gives; a test
     holds the two equal), lists for tuples, the rest as is."""
     kind = type(value)
     if kind in _LEAVES:
@@ -271,11 +269,8 @@ _UNSEEN = object()
 
 
 def _fields_of(kind: type) -> tuple[tuple[str, ...], Callable[[object], tuple]] | None:
-    if is_dataclass(kind):
-        names = tuple(f.name for f in fields(kind))
-    elif issubclass(kind, BaseModel):
-        names = tuple(kind.model_fields)
-    else:
+    if not is_dataclass(kind):
         return None
+    names = tuple(f.name for f in fields(kind))
     get = attrgetter(*names)
     return names, (get if len(names) > 1 else lambda value: (get(value),))

@@ -23,55 +23,65 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, ClassVar
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
 from sizing_xl.engine import kv_bytes_per_session
+from sizing_xl.records import Limit
 from sizing_xl.results import Bound
 
 FP8_PRECISIONS = frozenset({"fp8", "int8", "fp4", "int4", "mxfp4"})  # FP8 tensor cores
 BYTES_PER_TB, FLOPS_PER_TFLOP = 1e12, 1e12
 
 
-class PerfConstants(BaseModel):
+_RECORD = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PerfConstants:
     """The efficiencies and fixed costs of the step-time model, with where they come from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
-    bandwidth_efficiency: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a step reaches
-    decode_compute_efficiency: float = Field(gt=0, le=1)  # share of dense FLOPS at decode
-    prefill_compute_efficiency: float = Field(gt=0, le=1)  # MFU of a prefill
-    step_overhead_ms: float = Field(ge=0, le=1000)  # per decode step and per prefill
-    layer_overhead_us: float = Field(ge=0, le=10_000)  # per layer and step: launches, norms
-    moe_layer_overhead_us: float = Field(ge=0, le=10_000)  # more per MoE layer: routing, dispatch
-    allreduce_latency_us: float = Field(ge=0, le=10_000)  # one all-reduce, TP > 1
+    # share of peak HBM bandwidth a step reaches
+    bandwidth_efficiency: Annotated[float, Limit(gt=0, le=1)]
+    decode_compute_efficiency: Annotated[float, Limit(gt=0, le=1)]  # share of dense FLOPS at decode
+    prefill_compute_efficiency: Annotated[float, Limit(gt=0, le=1)]  # MFU of a prefill
+    step_overhead_ms: Annotated[float, Limit(ge=0, le=1000)]  # per decode step and per prefill
+    layer_overhead_us: Annotated[
+        float, Limit(ge=0, le=10_000)
+    ]  # per layer and step: launches, norms
+    # more per MoE layer: routing, dispatch
+    moe_layer_overhead_us: Annotated[float, Limit(ge=0, le=10_000)]
+    allreduce_latency_us: Annotated[float, Limit(ge=0, le=10_000)]  # one all-reduce, TP > 1
     # one all-reduce of a TP group that spans nodes: NCCL over the network, as vLLM's and
     # SGLang's custom all-reduce is off across nodes (custom_all_reduce.py)
-    internode_allreduce_latency_us: float = Field(ge=0, le=100_000)
+    internode_allreduce_latency_us: Annotated[float, Limit(ge=0, le=100_000)]
     # per expert a prefill's tokens reach and MoE layer: the fused MoE kernel runs each such
     # expert's GEMM on blocks of its own tokens (moe_align_block_size pads every expert's
     # tokens to the block: vllm/model_executor/layers/fused_moe/moe_align_block_size.py)
-    expert_prefill_overhead_us: float = Field(ge=0, le=100_000)
-    request_overhead_ms: float = Field(ge=0, le=10_000)  # per request before its first token
+    expert_prefill_overhead_us: Annotated[float, Limit(ge=0, le=100_000)]
+    # per request before its first token
+    request_overhead_ms: Annotated[float, Limit(ge=0, le=10_000)]
     # how far a benchmark's requests arrive together (0: spread evenly, 1: all in one wave,
     # each waiting for the prefills queued before it)
-    arrival_alignment: float = Field(ge=0, le=1)
+    arrival_alignment: Annotated[float, Limit(ge=0, le=1)]
     # the fixed costs' factor on a GPU whose software stack measures slower, by catalog GPU name
-    overhead_factor_by_gpu: dict[str, float] = Field(default_factory=dict)
+    overhead_factor_by_gpu: dict[str, float] = field(default_factory=dict)
     source: str
     as_of: str
     fitted_on: tuple[str, ...] = ()  # point ids of tests/data/benchmarks/points.json
 
 
-class PerfAccuracy(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PerfAccuracy:
     """The model's error on the held-out benchmarks, and what the measured set covers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     held_out_points: int
     tokens_per_second_per_user_factor: float  # exp(mean |log(estimate / measured)|)

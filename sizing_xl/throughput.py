@@ -8,6 +8,7 @@ steps); a tokens/s or TTFT SLO lowers the sessions to the largest batch that mee
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
@@ -30,9 +31,7 @@ SLOW_DECODE_TOKENS_PER_SECOND = 20.0  # below this an info alert says sessions w
 @lru_cache(maxsize=16)
 def sizing_constants(mbu: float, mfu: float) -> PerfConstants:
     """perf.json's constants with the request's bandwidth and prefill efficiencies."""
-    return perf_constants().model_copy(
-        update={"bandwidth_efficiency": mbu, "prefill_compute_efficiency": mfu}
-    )
+    return replace(perf_constants(), bandwidth_efficiency=mbu, prefill_compute_efficiency=mfu)
 
 
 def sizing_replica(

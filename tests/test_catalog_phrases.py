@@ -7,6 +7,7 @@ The bug this prevents: 'no public price found: NVIDIA publishes no DGX list pric
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import openpyxl
@@ -147,7 +148,7 @@ def test_the_catalog_sheets_are_headed_by_labels_in_the_files_language(lang, see
 
 def test_the_model_line_is_portuguese_in_pt_br_and_unchanged_in_english(catalog):
     """The text report's and the workbook's 'Modelo:' line: no 'full', 'sliding', 'KV heads'."""
-    sliding_only = catalog.model("gemma-3-27b").model_copy(update={"attention_pattern": "sliding"})
+    sliding_only = replace(catalog.model("gemma-3-27b"), attention_pattern="sliding")
     for model in [*catalog.models.values(), sliding_only]:
         pt = describe_model(model, "pt-BR")
         assert pt.startswith(f"{model.num_layers} camadas (")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sizing_xl import InputError, engine, load_catalog, make_request, size
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.config_import import import_model, model_from_config
+from sizing_xl.records import validate
 
 CONFIGS = Path(__file__).parent / "data" / "configs"
 PACKAGED = [
@@ -29,7 +30,7 @@ PACKAGED = [
 
 
 def spec(imported) -> ModelSpec:
-    return ModelSpec.model_validate({**imported.entry, "name": imported.name})
+    return validate(ModelSpec, {**imported.entry, "name": imported.name})
 
 
 @pytest.mark.parametrize("name", PACKAGED)

@@ -25,6 +25,7 @@ from sizing_xl.excel.live.values import inputs_pass_check, scenario_values, sing
 from sizing_xl.excel.sheet_names import sheet_title
 from sizing_xl.i18n import SCENARIO_TITLES
 from sizing_xl.planning.growth import growth_plan
+from sizing_xl.records import as_dict
 from sizing_xl.scenarios import SCENARIO_NAMES
 from tests.conftest import SEED_ARGS
 
@@ -515,7 +516,7 @@ def check_sensitivity(source, stored, recalculated, result, lang, catalog) -> in
     if not inputs_pass_check(result):
         assert all(ws[f"{c}{r}"].value in ("", None) for c in "BCDEFG" for r in range(6, 12))
         return 0
-    request, count = result.inputs.model_dump(), 0
+    request, count = as_dict(result.inputs), 0
     contexts, loads = axis_contexts(result), axis_loads(result)
     for i, context in enumerate(contexts):
         for j, load in enumerate(loads):

@@ -14,6 +14,7 @@ from sizing_xl.calibrate import calibrate, read_vllm_log
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.deployment import plan_deployment
 from sizing_xl.methods import EngineKnobs, MethodInput, vllm
+from sizing_xl.records import as_dict
 from sizing_xl.units import BYTES_PER_GIB
 from tests.conftest import SEED_ARGS
 
@@ -194,7 +195,7 @@ def test_deepseek_v3_tp8_matches_vllm_block_arithmetic_by_hand(catalog):
     assert r.memory.block_size == 64 and r.memory.blocks_per_session == per_session
     assert abs(r.sessions_per_replica - hand) <= max(1, TOLERANCE * hand)
     assert r.memory.kv_per_session_gib_per_gpu == pytest.approx(per_session * page / GIB)
-    seed = size(make_request(**{**result.inputs.model_dump(), "method": "seed"}), catalog)
+    seed = size(make_request(**{**as_dict(result.inputs), "method": "seed"}), catalog)
     assert seed.scenario("recommended").sessions_per_node > 1.5 * r.sessions_per_node
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def test_a_longer_context_never_makes_a_step_faster(model, server, tp):
 )
 def test_a_faster_gpu_never_gives_a_slower_step(model, server, tp, faster):
     spec = CATALOG.server(server)
-    quicker = spec.model_copy(update={faster: getattr(spec, faster) * 1.5})
+    quicker = replace(spec, **{faster: getattr(spec, faster) * 1.5})
     for n in (1, 64, 1024):
         slow = estimate(model, server, tp, n=n)
         fast = estimate(model, server, tp, n=n, server_spec=quicker)
@@ -167,7 +168,7 @@ def test_a_step_across_nodes_is_never_faster_than_within_one():
     takes at least as long a step: the network's all-reduce is the slower one."""
     catalog = load_catalog()
     model, server = catalog.model("llama-3.1-70b"), catalog.server("dgx-h100")
-    split = server.model_copy(update={"gpus_per_node": 4})
+    split = replace(server, gpus_per_node=4)
     args = dict(
         model=model, weights_bytes=140e9, weights_precision="bf16", tensor_parallel=8,
         kv_bytes_per_session=1e9, context_tokens=8192, prompt_tokens=1024,

@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 
 from sizing_xl import load_catalog, make_request, size
-from sizing_xl.catalog import FinanceFigure
 from sizing_xl.cli import run
 from sizing_xl.planning.ranges import (
     FIELDS,
@@ -94,7 +93,7 @@ def test_each_sample_is_a_whole_sizing_of_its_request_fields(field, value):
 def test_each_sample_of_a_finance_assumption_is_a_sizing_on_that_finance_catalog(field, value):
     r = size_ranges(PRICED, [fixed(field, value)], samples=3, catalog=CATALOG)
     figure = CATALOG.finance[field]
-    finance = {**CATALOG.finance, field: FinanceFigure(**{**figure.model_dump(), "value": value})}
+    finance = {**CATALOG.finance, field: replace(figure, value=value)}
     whole = figures(size(make_request(**PRICED), replace(CATALOG, finance=finance)))
     assert spreads_at(r, "p50") == pytest.approx(whole)
 
@@ -184,7 +183,7 @@ def test_the_tornado_moves_one_input_at_a_time_and_ranks_the_largest_swing_first
         figure = CATALOG.finance["hardware_life_years"]
         finance = {
             **CATALOG.finance,
-            "hardware_life_years": FinanceFigure(**{**figure.model_dump(), "value": years}),
+            "hardware_life_years": replace(figure, value=years),
         }
         whole = size(make_request(**PRICED), replace(CATALOG, finance=finance))
         assert got == pytest.approx(whole.scenario("recommended").cost.tco_monthly_usd)

@@ -1,27 +1,28 @@
-"""The packaged data built without its schema (catalog/trusted.py) is what validation builds:
-the build-time proof that lets a start-up skip pydantic's validators."""
+"""The packaged data built without validation (catalog/trusted.py) is what pydantic's validation
+builds: the build-time proof that lets a start-up go without pydantic."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from dataclasses import is_dataclass
 
 import pytest
-from pydantic import BaseModel
 
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
 from sizing_xl.methods.defaults import EngineDefaults, engine_defaults
+from sizing_xl.records import field_names, validate
+from sizing_xl.request import HEADLINE_CASE, as_flags
 from sizing_xl.step_time import PerfAccuracy, PerfConstants, perf_accuracy, perf_constants
 
 
 def assert_same_tree(got: object, expected: object) -> None:
-    """Equal, of the same types all the way down, with the same fields set."""
+    """Equal, of the same types all the way down."""
     assert type(got) is type(expected)
-    if isinstance(expected, BaseModel):
-        assert got.model_fields_set == expected.model_fields_set  # type: ignore[union-attr]
-        for name in type(expected).model_fields:
+    if is_dataclass(expected):
+        for name in field_names(type(expected)):
             assert_same_tree(getattr(got, name), getattr(expected, name))
     elif isinstance(expected, tuple | list):
         assert len(got) == len(expected)  # type: ignore[arg-type]
@@ -49,7 +50,7 @@ def packaged(name: str) -> dict:
     ids=["engines.json", "perf.json constants", "perf.json accuracy"],
 )
 def test_packaged_engine_and_perf_files_validate_to_what_the_start_up_builds(built, schema, data):
-    assert_same_tree(built(), schema.model_validate(data()))
+    assert_same_tree(built(), validate(schema, data()))
 
 
 def test_trusted_building_turns_json_into_the_annotated_types():
@@ -72,19 +73,24 @@ def test_trusted_building_turns_json_into_the_annotated_types():
         "as_of": "2026-11",
         "fitted_on": ["a", "b"],
     }
-    assert_same_tree(trusted(PerfConstants, data), PerfConstants.model_validate(data))
+    assert_same_tree(trusted(PerfConstants, data), validate(PerfConstants, data))
 
 
-def test_a_sizing_builds_no_pydantic_validator_for_packaged_data():
-    """The seed case with the packaged catalogs never builds a catalog, engine or perf schema:
-    pydantic's plugin loader (importlib.metadata) stays unloaded until the request's own."""
+def test_the_seed_case_imports_no_pydantic():
+    """The packaged catalogs, engines.json, perf.json and a valid request from flags are built
+    in plain Python: the text report's whole run imports neither pydantic nor importlib.metadata
+    (pydantic's plugin loader); a bad value still gets pydantic's words (tests/test_records.py)."""
     code = (
-        "import sys\n"
-        "from sizing_xl.catalog.loading import load_catalog\n"
-        "from sizing_xl.methods.defaults import engine_defaults\n"
-        "from sizing_xl.step_time import perf_accuracy, perf_constants\n"
-        "load_catalog(); engine_defaults(); perf_constants(); perf_accuracy()\n"
-        "print('pydantic.plugin._loader' in sys.modules, 'importlib.metadata' in sys.modules)\n"
+        "import sys, io, contextlib\n"
+        "from sizing_xl.cli.main import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = run(sys.argv[1:])\n"
+        "print(code, 'pydantic' in sys.modules, 'importlib.metadata' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    out = subprocess.run(
+        [sys.executable, "-c", code, *as_flags(HEADLINE_CASE), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["0", "False", "False"]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 import json
 import math
-import types
 import typing
 
-from pydantic import BaseModel
-
 from sizing_xl.errors import UNPRINTABLE, escape_controls, nearest, shown
+from sizing_xl.records import field_specs
 
 NAME_CHARS = 200  # an entry name is a cell, a flag value and a chart label
 TEXT_CHARS = 2_000  # sources and notes; Excel's own cell limit is 32,767
@@ -76,24 +74,9 @@ FINANCE_BOUNDS: dict[str, tuple[float, float]] = {
 
 
 @functools.cache
-def numeric_fields(schema: type[BaseModel]) -> set[str]:
+def numeric_fields(schema: type) -> set[str]:
     """The schema's fields that hold an int or a float (bool excluded)."""
-    found = set()
-    for name, info in schema.model_fields.items():
-        kinds = _leaf_types(info.annotation)
-        if kinds & {int, float} and bool not in kinds:
-            found.add(name)
-    return found
-
-
-def _leaf_types(annotation: object) -> set[type]:
-    if isinstance(annotation, type):
-        return {annotation}
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
-        args = typing.get_args(annotation)
-        args = args[:1] if typing.get_origin(annotation) is typing.Annotated else args
-        return set().union(*(_leaf_types(a) for a in args))
-    return set()
+    return {name for name, spec in field_specs(schema).items() if spec.kind in (int, float)}
 
 
 def text_problem(text: str, limit: int) -> str | None:
@@ -109,18 +92,16 @@ def text_problem(text: str, limit: int) -> str | None:
     return None
 
 
-def value_problem(
-    schema: type[BaseModel], body: dict[str, object], *, text_numbers: bool
-) -> str | None:
+def value_problem(schema: type, body: dict[str, object], *, text_numbers: bool) -> str | None:
     """The first field of body that is the wrong kind of value, as 'field: problem'.
 
     text_numbers allows numbers written as text (a workbook cell formatted as text); catalog
     files must hold JSON numbers.
     """
-    numeric = numeric_fields(schema)
+    numeric, known = numeric_fields(schema), field_specs(schema)
     for key, value in body.items():
-        if key not in schema.model_fields:
-            return f"unknown field {shown(key)}{_did_you_mean(key, schema.model_fields)}"
+        if key not in known:
+            return f"unknown field {shown(key)}{_did_you_mean(key, known)}"
         if key in numeric:
             if isinstance(value, bool) or (isinstance(value, str) and not text_numbers):
                 return f"{key}: expected a number, got {json.dumps(value)[:40]}"

@@ -1,5 +1,6 @@
 """Catalog files read at C speed: the checks of strict_json.py and checks.py done as a few passes
-over the bytes and one pydantic validation of every entry, with no Python hook per number or field.
+over the bytes and one pydantic validation of every entry, with no Python hook per number or field,
+then each entry built from its checked fields.
 
 The fast path only ever accepts: where any check might fail it gives None, and the caller reads
 the file again strictly (strict_json.parse_json_bytes, schemas.parse_entries), which names the
@@ -14,12 +15,14 @@ import functools
 import gc
 import json
 import re
+from typing import Annotated, Any, Required
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import Field, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from sizing_xl.catalog.checks import NAME_CHARS, TEXT_CHARS, UPPER_BOUNDS, numeric_fields
 from sizing_xl.catalog.schemas import _SCHEMAS, _Entry
+from sizing_xl.records import field_specs
 
 # Bytes that decode to a character checks.text_problem refuses. JSON refuses raw C0 controls
 # in strings and allows only whitespace between tokens, so of ASCII only DEL is left; UTF-8
@@ -87,40 +90,41 @@ def _entries(kind: str, text: str) -> dict[str, _Entry] | None:
         return None  # a key repeated in an entry (or a "name" field, which the name replaces)
     try:
         # any value left an object (a tuple of pairs) fails here, as every field refuses it
-        entries = _adapter(kind).validate_python(rows)
-    except ValidationError:
+        checked = _adapter(kind).validate_python(rows)
+        schema = _SCHEMAS[kind]
+        entries = [schema(**fields) for fields in checked]
+    except (ValidationError, ValueError):  # ValueError: a check across fields (__post_init__)
         return None
-    schema = _SCHEMAS[kind]
-    for entry in entries:  # the file variant adds checks only: same fields, same values
-        object.__setattr__(entry, "__class__", schema)  # past the frozen model's __setattr__
     return dict(zip(keys, entries, strict=True))
 
 
 @functools.cache
 def _adapter(kind: str) -> TypeAdapter:
-    """list[<the kind's schema, checked as a file>], built on first use."""
+    """list[<the kind's fields, checked as a file>], built on first use."""
     return TypeAdapter(list[_file_variant(_SCHEMAS[kind])])
 
 
-def _file_variant(schema: type[_Entry]) -> type[_Entry]:
-    """The schema with checks.value_problem's rules as pydantic constraints: numbers strict (no
-    bool, no text, no float for an int), finite and at most their UPPER_BOUNDS, text at most
-    TEXT_CHARS characters."""
-    fields: dict[str, FieldInfo] = {}
-    for name in numeric_fields(schema):
-        info = schema.model_fields[name]
-        fields[name] = FieldInfo.merge_field_infos(info, Field(le=UPPER_BOUNDS[name]))
-    if "models" in schema.model_fields:  # a JSON array for a tuple: lax for that field only
-        fields["models"] = FieldInfo.merge_field_infos(
-            schema.model_fields["models"], Field(strict=False)
-        )
-    config = ConfigDict(
-        **schema.model_config, strict=True, allow_inf_nan=False, str_max_length=TEXT_CHARS
-    )
-    namespace = {
-        "__module__": schema.__module__,
-        "__annotations__": {name: info.annotation for name, info in fields.items()},
-        "model_config": config,
-        **fields,
+def _file_variant(schema: type[_Entry]) -> Any:
+    """The schema's fields as a TypedDict with checks.value_problem's rules as pydantic
+    constraints: numbers strict (no bool, no text, no float for an int), finite and at most
+    their UPPER_BOUNDS, text at most TEXT_CHARS characters; required where the schema has no
+    default. Its checks across fields run as each entry is built."""
+    numeric = numeric_fields(schema)
+    fields: dict[str, object] = {}
+    for name, spec in field_specs(schema).items():
+        limits = spec.limit.given() if spec.limit is not None else {}
+        if name in numeric:
+            limits["le"] = min(limits.get("le", UPPER_BOUNDS[name]), UPPER_BOUNDS[name])
+        if name == "models":  # a JSON array for a tuple: lax for that field only
+            limits["strict"] = False
+        kind = Annotated[spec.kind, Field(**limits)] if limits else spec.kind  # type: ignore[valid-type]
+        kind = kind | None if spec.optional else kind  # type: ignore[operator]
+        fields[name] = Required[kind] if spec.required else kind
+    variant = TypedDict(schema.__name__, fields, total=False)  # type: ignore[operator]
+    variant.__pydantic_config__ = {  # type: ignore[attr-defined]
+        "strict": True,
+        "extra": "forbid",
+        "allow_inf_nan": False,
+        "str_max_length": TEXT_CHARS,
     }
-    return type(schema.__name__, (schema,), namespace)
+    return variant

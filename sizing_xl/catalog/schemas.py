@@ -5,29 +5,24 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
+from sizing_xl.catalog.checks import NAME_CHARS, finance_problem, text_problem, value_problem
+from sizing_xl.errors import CatalogError, UnknownEntryError, shown
+from sizing_xl.records import (
+    Limit,
     NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-    model_validator,
+    RecordError,
+    build,
 )
-
-from sizing_xl.catalog.checks import NAME_CHARS, finance_problem, text_problem, value_problem
-from sizing_xl.errors import CatalogError, UnknownEntryError, shown
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
 # A date a price or power figure holds for: 2026, 2026-08 or 2026-08-15.
 AS_OF_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-AsOf = Annotated[str, StringConstraints(pattern=AS_OF_PATTERN)]
+AsOf = Annotated[str, Limit(pattern=AS_OF_PATTERN)]
 
 AttentionPattern = Literal["full", "sliding", "hybrid"]
 AttentionType = Literal["gqa", "mla"]
@@ -38,10 +33,13 @@ WeightPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4", 
 assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[attr-defined]
 
 
-class _Entry(BaseModel):
-    # forbid: a typo such as "num_layer" must fail loudly, not size with a default; defer_build:
-    # each schema's validator is built on its first validation, not at import (start-up time)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@record
+class _Entry:
+    # forbid: a typo such as "num_layer" must fail loudly, not size with a default
+    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
     name: str
     display_name: str | None = None
@@ -54,6 +52,7 @@ class _Entry(BaseModel):
         return self.display_name or self.name
 
 
+@record
 class ModelSpec(_Entry):
     """A model's KV-cache-relevant architecture, with the seed's parameter names.
 
@@ -98,8 +97,7 @@ class ModelSpec(_Entry):
     non_weight_overhead_gib: NonNegativeFloat | None = None
     non_weight_overhead_source: str | None = None
 
-    @model_validator(mode="after")
-    def _check_architecture(self) -> ModelSpec:
+    def __post_init__(self) -> None:
         if self.attention_type == "gqa":
             if self.num_key_value_heads is None or self.head_dim is None:
                 raise ValueError("gqa models need num_key_value_heads and head_dim")
@@ -149,7 +147,6 @@ class ModelSpec(_Entry):
             raise ValueError("num_experts and experts_per_token go together, top-k <= experts")
         if self.weights_gib is not None and self.weights_precision is None:
             raise ValueError("weights_gib needs weights_precision (the checkpoint's precision)")
-        return self
 
     @property
     def sliding_layers(self) -> int:
@@ -166,6 +163,7 @@ class ModelSpec(_Entry):
         return self.max_context is not None and tokens > self.max_context
 
 
+@record
 class ServerSpec(_Entry):
     """One node: its GPUs and their HBM in the vendor's decimal GB."""
 
@@ -194,15 +192,13 @@ class ServerSpec(_Entry):
     power_source: str | None = None
     power_as_of: AsOf | None = None
 
-    @model_validator(mode="after")
-    def _check_dated(self) -> ServerSpec:
+    def __post_init__(self) -> None:
         if (self.capex_usd is not None or self.install_usd is not None) and not (
             self.price_source and self.price_as_of
         ):
             raise ValueError("a price needs price_source and price_as_of")
         if self.node_power_kw is not None and not (self.power_source and self.power_as_of):
             raise ValueError("node_power_kw needs power_source and power_as_of")
-        return self
 
     @property
     def nvls(self) -> bool:
@@ -218,6 +214,7 @@ class ServerSpec(_Entry):
         return gb_to_gib(self.hbm_total_gb)
 
 
+@record
 class StorageProfile(_Entry):
     """A storage tier that prefill and KV offload read from."""
 
@@ -226,6 +223,7 @@ class StorageProfile(_Entry):
     p99_latency_ms: PositiveFloat
 
 
+@record
 class CloudOffer(_Entry):
     """A cloud instance that is one node of a catalog server, priced per hour in USD."""
 
@@ -241,6 +239,7 @@ class CloudOffer(_Entry):
     as_of: AsOf
 
 
+@record
 class ApiPrice(_Entry):
     """A pay-per-token API serving open weights, in USD per 1M tokens; `models` names the
     catalog models it prices (the first the one served, the rest the same weights or
@@ -248,15 +247,13 @@ class ApiPrice(_Entry):
 
     provider: str
     provider_model: str | None = None
-    models: tuple[str, ...] = Field(min_length=1)
-    usd_per_mtok_input: float = Field(ge=0)
+    models: Annotated[tuple[str, ...], Limit(min_length=1)]
+    usd_per_mtok_input: NonNegativeFloat
     usd_per_mtok_output: PositiveFloat
     as_of: AsOf
 
-    @field_validator("models")
-    @classmethod
-    def _lower(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(normalize_name(m) for m in v)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(normalize_name(m) for m in self.models))
 
     def usd(self, input_tokens: float, output_tokens: float) -> float:
         """What the tokens cost at the list price."""
@@ -265,10 +262,11 @@ class ApiPrice(_Entry):
         ) / 1e6
 
 
+@record
 class FinanceFigure(_Entry):
     """One assumption of the owned-hardware TCO or the throughput check, with its unit."""
 
-    value: float = Field(ge=0)
+    value: NonNegativeFloat
     unit: str
     as_of: AsOf
 
@@ -334,7 +332,7 @@ def _lookup(entries: Mapping[str, Spec], name: str, kind: str) -> Spec:
     raise UnknownEntryError(_KIND_SINGULAR[kind], name, near, known)
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: RecordError) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])
     msg = err["msg"].removeprefix("Value error, ")
@@ -374,8 +372,8 @@ def parse_entries(
         try:
             if problem:
                 raise ValueError(problem)
-            entries[key] = schema.model_validate({**body, "name": key})
-        except ValidationError as exc:
+            entries[key] = build(schema, {**body, "name": key})
+        except RecordError as exc:
             raise CatalogError(f"{what} {shown(name)}: {_first_error(exc)}", path=path) from None
         except ValueError as exc:
             raise CatalogError(f"{what} {shown(name)}: {exc}", path=path) from None

@@ -31,6 +31,7 @@ from sizing_xl.i18n import fmt_dec, fmt_int, fmt_num
 from sizing_xl.methods import EngineKnobs, MethodInput
 from sizing_xl.methods.defaults import engine_defaults, vllm_release
 from sizing_xl.methods.vllm import startup_figures
+from sizing_xl.records import as_dict
 from sizing_xl.units import bytes_per_element
 
 
@@ -139,7 +140,7 @@ def catalog_entries(
     (catalog entries carry no utilisation), so that sizing with both gives the log's KV."""
     entries: dict[str, dict[str, dict]] = {}
     if server is not None:
-        body = server.model_dump(exclude={"name"}, exclude_none=True)
+        body = {k: v for k, v in as_dict(server).items() if k != "name" and v is not None}
         body.update(
             **_derived(source, server.name),
             usable_gib_per_gpu=round(cal.usable_gib_per_gpu, 4),
@@ -149,7 +150,7 @@ def catalog_entries(
         entries["servers"] = {f"{server.name}-calibrated": body}
     if model is not None:
         default = engine_defaults().vllm.gpu_memory_utilization
-        body = model.model_dump(exclude={"name"}, exclude_none=True)
+        body = {k: v for k, v in as_dict(model).items() if k != "name" and v is not None}
         body.update(
             **_derived(source, model.name),
             weights_gib=round(cal.weights_gib, 4),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Collection, Sequence
-
-from pydantic import ValidationError
+from dataclasses import fields
 
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
 from sizing_xl.cli.common import EXIT_CATALOG, EXIT_INPUT, ascii_float, ascii_int, fail
 from sizing_xl.errors import InputError, SizingError, UnknownEntryError, shown
 from sizing_xl.methods import METHOD_NAMES
+from sizing_xl.records import RecordError, as_dict, build
 from sizing_xl.request import (
     DEFAULT_POLICIES,
     SCENARIO_NAMES,
@@ -30,7 +30,7 @@ _POLICY_KNOBS = ("ha_mode", "peak_headroom_ratio", "kv_budget_ratio", "follow_st
 def add_request_flags(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
     """What to size, tuning, method, deployment, engine, SLO and money flags, and --catalog-dir;
     returns the catalogs group."""
-    defaults = SizingRequest.model_fields
+    defaults = {f.name: f.default for f in fields(SizingRequest)}
     what = p.add_argument_group("what to size")
     what.add_argument(
         "--model", metavar="NAME", help="model name in models.json (e.g. opt-oss-120b)"
@@ -39,7 +39,7 @@ def add_request_flags(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
     what.add_argument(
         "--storage",
         metavar="NAME",
-        default=defaults["storage"].default,
+        default=defaults["storage"],
         help="storage profile in storage.json (default: %(default)s)",
     )
     what.add_argument(
@@ -63,21 +63,21 @@ def add_request_flags(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
         "--kv-budget-ratio",
         metavar="RATIO",
         type=ascii_float,
-        default=defaults["kv_budget_ratio"].default,
+        default=defaults["kv_budget_ratio"],
         help="fraction of HBM left for KV after overhead (default: %(default)s)",
     )
     tuning.add_argument(
         "--runtime-overhead-gib",
         metavar="GIB",
         type=ascii_float,
-        default=defaults["runtime_overhead_gib"].default,
+        default=defaults["runtime_overhead_gib"],
         help="GiB per node for weights, activations, buffers (default: %(default)s)",
     )
     tuning.add_argument(
         "--peak-headroom-ratio",
         metavar="RATIO",
         type=ascii_float,
-        default=defaults["peak_headroom_ratio"].default,
+        default=defaults["peak_headroom_ratio"],
         help="peak headroom of the Recommended scenario (default: %(default)s)",
     )
     tuning.add_argument(
@@ -300,10 +300,11 @@ def parse_policies(specs: Sequence[str]) -> dict[str, ScenarioPolicy]:
     policies = dict(DEFAULT_POLICIES)
     for scenario, knobs in changes.items():
         try:
-            policies[scenario] = ScenarioPolicy.model_validate(  # type: ignore[index]
-                {**policies[scenario].model_dump(), **knobs}  # type: ignore[index]
+            policies[scenario] = build(  # type: ignore[index]
+                ScenarioPolicy,
+                {**as_dict(policies[scenario]), **knobs},  # type: ignore[index]
             )
-        except ValidationError as exc:
+        except RecordError as exc:
             raise input_error(exc, prefix=f"--policy {scenario}") from None
     return policies
 

@@ -4,42 +4,49 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
+from sizing_xl.records import Limit, NonNegativeFloat, PositiveFloat, PositiveInt
+
+_RECORD = {"extra": "forbid"}
+record = dataclass(frozen=True, slots=True, kw_only=True)
 
 
-class _Data(BaseModel):
-    # defer_build: validators built on first validation (engine_defaults()), not at import
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class OverheadBand(_Data):
+@record
+class OverheadBand:
     """vLLM's non-weight memory per GPU for models up to max_params_b (None: any larger)."""
 
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     max_params_b: PositiveFloat | None
-    gib: float = Field(ge=0)
+    gib: NonNegativeFloat
     source: str
 
 
-class NonWeightRule(_Data):
+@record
+class NonWeightRule:
     """The coefficients of vLLM's profiling-run memory (methods/vllm_memory.py), each sourced."""
 
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     activation_bytes: PositiveFloat  # bytes per activation element (bf16)
-    hidden_factor: float = Field(ge=0)  # residual-stream tensors alive at the MLP, per token
-    single_gpu_gib: float = Field(ge=0)
-    nvls_collective_gib: float = Field(ge=0)  # TP > 1 on NVSwitch nodes with NVLink SHARP
-    plain_collective_gib: float = Field(ge=0)  # TP > 1 over NVLink, PCIe or Infinity Fabric
-    runner_v2_buffer_bytes: float = Field(ge=0)  # V2's penalty buffers per (sequence, token id)
+    hidden_factor: NonNegativeFloat  # residual-stream tensors alive at the MLP, per token
+    single_gpu_gib: NonNegativeFloat
+    nvls_collective_gib: NonNegativeFloat  # TP > 1 on NVSwitch nodes with NVLink SHARP
+    plain_collective_gib: NonNegativeFloat  # TP > 1 over NVLink, PCIe or Infinity Fabric
+    runner_v2_buffer_bytes: NonNegativeFloat  # V2's penalty buffers per (sequence, token id)
     sources: dict[str, str]
 
 
-class _Release(_Data):
+@record
+class _Release:
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     since: str  # the first release with these figures, "0.17"
     source: str
 
@@ -48,10 +55,11 @@ class _Release(_Data):
         return release_key(self.since)
 
 
+@record
 class VllmRelease(_Release):
     """What changed from one vLLM release on: the defaults and paths that move the KV budget."""
 
-    gpu_memory_utilization: float = Field(gt=0, le=1)
+    gpu_memory_utilization: Annotated[float, Limit(gt=0, le=1)]
     sampler: str  # the top-k/top-p path a default install takes: a key of `samplers`
     # which models run on model runner V2 when VLLM_USE_V2_MODEL_RUNNER is unset
     runner_v2: Literal["none", "listed", "listed_or_dense", "all"]
@@ -86,14 +94,20 @@ class VllmRelease(_Release):
         return self.runner_v2 == "all"
 
 
-class SamplerPath(_Data):
+@record
+class SamplerPath:
     """One top-k/top-p implementation's memory in the sampler warm-up."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     bytes_per_logit: PositiveFloat  # per (dummy request, token id)
     source: str
 
 
-class VllmDefaults(_Data):
+@record
+class VllmDefaults:
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     version: str
     block_size: PositiveInt
     mla_block_size: PositiveInt
@@ -106,12 +120,10 @@ class VllmDefaults(_Data):
     non_weight_overhead_gib: tuple[OverheadBand, ...]  # for models without the sizes it needs
     sources: dict[str, str]
 
-    @model_validator(mode="after")
-    def _known_samplers(self) -> VllmDefaults:
+    def __post_init__(self) -> None:
         for release in self.releases:
             if release.sampler not in self.samplers:
                 raise ValueError(f"release {release.since}: unknown sampler {release.sampler!r}")
-        return self
 
     def release_of(self, version: str | None) -> VllmRelease:
         """The figures of the release a version belongs to (the newest one not after it); None
@@ -128,6 +140,7 @@ class VllmDefaults(_Data):
         return self.release_of(None).gpu_memory_utilization
 
 
+@record
 class SglangRelease(_Release):
     """How one SGLang release line chose mem_fraction_static when the flag is not given."""
 
@@ -141,16 +154,22 @@ class SglangRelease(_Release):
     floor_above_60_gib: float = 0
 
 
-class SglangPreLoad(_Data):
+@record
+class SglangPreLoad:
     """Memory in use before SGLang loads weights: its token pool's fraction applies after it."""
 
-    cuda_context_gib: float = Field(ge=0)
-    nvls_distributed_gib: float = Field(ge=0)
-    plain_distributed_gib: float = Field(ge=0)
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
+    cuda_context_gib: NonNegativeFloat
+    nvls_distributed_gib: NonNegativeFloat
+    plain_distributed_gib: NonNegativeFloat
     sources: dict[str, str]
 
 
-class SglangDefaults(_Data):
+@record
+class SglangDefaults:
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     version: str
     release: str
     releases: tuple[SglangRelease, ...]  # oldest first
@@ -188,7 +207,10 @@ def _newest_not_after(releases: tuple[Release, ...], version: str | None, defaul
     return found
 
 
-class EngineDefaults(_Data):
+@record
+class EngineDefaults:
+    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
+
     vllm: VllmDefaults
     sglang: SglangDefaults
 

@@ -10,6 +10,7 @@ from sizing_xl.capacity import plan_capacities
 from sizing_xl.catalog import Catalog
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.errors import InputError
+from sizing_xl.records import as_dict
 from sizing_xl.request import make_request
 from sizing_xl.step_time import StepEstimate, estimate_step
 from sizing_xl.units import bytes_per_element, gib_to_bytes
@@ -64,7 +65,7 @@ def perf_curve(
         kv_precision=kv_precision,
     )
     for n in concurrencies:
-        make_request(**{**request.model_dump(), "concurrency": n})  # each load's own limits
+        make_request(**{**as_dict(request), "concurrency": n})  # each load's own limits
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
         if not 1 <= value <= 10_000_000:
             raise InputError(

@@ -257,7 +257,7 @@ class _Sampler:
         stage = self.stage(values)
         ctx = stage.ctx
         load = {f: v for f, v in values.items() if f in LOAD_FIELDS}
-        request = ctx.request.model_copy(update=load) if load else ctx.request
+        request = replace(ctx.request, **load) if load else ctx.request
         money = {f: v for f, v in values.items() if f in BOUNDS and f not in CAPACITY_FIELDS}
         if money:
             ctx = replace(ctx, request=request, assumptions=replace(ctx.assumptions, **money))
@@ -265,7 +265,7 @@ class _Sampler:
             ctx = replace(ctx, request=request)
         prices = self.prices()
         if prices.offer is not None and OFFER_PRICE in values:
-            offer = prices.offer.model_copy(update={"usd_per_hour": values[OFFER_PRICE]})
+            offer = replace(prices.offer, usd_per_hour=values[OFFER_PRICE])
             prices = replace(prices, offer=offer)
         rate = request.usd_to_currency or 1.0
         out: dict[tuple[str, ScenarioName], float | None] = {}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from pydantic import BaseModel
-
 from sizing_xl.errors import InputError, shown
 from sizing_xl.numbers import ascii_number
+from sizing_xl.records import field_specs
 
 
 def single(value: object, name: str) -> object:
@@ -133,7 +132,7 @@ def as_choice(value: object, name: str, choices: dict[str, str], default: str) -
     return choices[text]
 
 
-def as_table(value: object, name: str, schema: type[BaseModel]) -> list[dict[str, object]]:
+def as_table(value: object, name: str, schema: type) -> list[dict[str, object]]:
     """Rows of a range whose first row names the columns; blank rows and unknown columns dropped.
 
     Only columns the schema knows are kept, so an analyst's own notes column does no harm.
@@ -145,7 +144,7 @@ def as_table(value: object, name: str, schema: type[BaseModel]) -> list[dict[str
     header = [str(h).strip() if h is not None else "" for h in value[0]]
     if "name" not in header:
         raise InputError(name, "the range's first row must name the columns, starting with 'name'")
-    known = schema.model_fields
+    known = field_specs(schema)
     rows = []
     for raw in value[1:]:
         cells = {h: v for h, v in zip(header, raw, strict=False) if h in known}

@@ -7,6 +7,7 @@ from sizing_xl.catalog.strict_json import JsonFault, parse_json_bytes
 from sizing_xl.config_import import model_from_config
 from sizing_xl.errors import InputError, shown
 from sizing_xl.excel.columns import MODEL_COLUMNS
+from sizing_xl.records import field_specs
 from sizing_xl.scenarios import (
     METHOD_VERSION,
 )
@@ -22,10 +23,10 @@ from sizing_xl.udfs.base import (
 
 def entry_value(entry: object, field: object) -> object:
     name = as_text(field, "field")
-    if name not in type(entry).model_fields and not isinstance(
+    if name not in field_specs(type(entry)) and not isinstance(
         getattr(type(entry), name, None), property
     ):
-        known = ", ".join(type(entry).model_fields)
+        known = ", ".join(field_specs(type(entry)))
         raise InputError("field", f"unknown field {shown(name)}; known: {known}")
     value = getattr(entry, name)
     return "" if value is None else value

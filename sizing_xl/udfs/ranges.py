@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sizing_xl.errors import InputError, shown
 from sizing_xl.planning.ranges import METRICS, Ranges, Uncertain, parse_uncertain, size_ranges
+from sizing_xl.records import as_dict
 from sizing_xl.udfs.arguments import as_choice, as_float, as_int, as_text
 from sizing_xl.udfs.base import SCENARIOS, SIZING_ARGS, request_of, udf
 
@@ -123,10 +124,10 @@ def _range_value(
     request, catalog, key = request_of(*sizing_args)
     count = as_int(samples, "samples", UDF_SAMPLES, minimum=1)
     seed = as_int(sample_seed, "sample_seed", 0, minimum=0)
-    cache_key = (key, request.model_dump_json(), tuple(ranges), count, seed)
+    cache_key = (key, repr(request), tuple(ranges), count, seed)
     found = _RANGES.pop(cache_key, None) if key is not None else None
     if found is None:
-        found = size_ranges(request.model_dump(), ranges, samples=count, seed=seed, catalog=catalog)
+        found = size_ranges(as_dict(request), ranges, samples=count, seed=seed, catalog=catalog)
     if key is not None:  # P10, P50 and P90 of three scenarios: one draw
         _RANGES[cache_key] = found
         while len(_RANGES) > _RANGES_KEPT:

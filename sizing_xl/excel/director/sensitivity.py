@@ -53,6 +53,7 @@ from sizing_xl.excel.sheets import lookup
 from sizing_xl.i18n import Lang, scenario_titles
 from sizing_xl.planning.growth import growth_plan, monthly_loads
 from sizing_xl.planning.sweep import Axis, sweep_nodes
+from sizing_xl.records import as_dict, field_specs
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest, make_request
 from sizing_xl.scenarios import SizingResult, size
 
@@ -66,9 +67,7 @@ GROWTH_MONTHLY = 0.15
 GROWTH_MONTHS = 24
 _SINGLES = ARCHITECTURE_QUANTITIES + MONEY_QUANTITIES
 _POLICY_KEYS = ("policy_spares", "policy_headroom", "policy_budget", "policy_stricter")
-MAX_CONCURRENCY = next(
-    m.le for m in SizingRequest.model_fields["concurrency"].metadata if hasattr(m, "le")
-)
+MAX_CONCURRENCY = field_specs(SizingRequest)["concurrency"].limit.le  # type: ignore[union-attr]
 
 
 def axis_contexts(result: SizingResult) -> list[int]:
@@ -301,7 +300,7 @@ def build_sensitivity_sheets(
     def nodes(n: int | None) -> object:
         return "" if not shown else (INFEASIBLE[lang] if n is None else n)
 
-    base = result.inputs.model_dump()
+    base = as_dict(result.inputs)
     reason = "" if shown else words["refused"] + check_value(result, lang)
     values: dict[str, dict[str, object]] = {SHEET: {"A3": reason}, CALC_SHEET: {}}
     for case in s.cases:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sizing_xl.records import field_specs
 from sizing_xl.step_time import PerfConstants
 from sizing_xl.units import KV_PRECISIONS
 
@@ -12,10 +13,9 @@ from sizing_xl.units import KV_PRECISIONS
 def _perf_bounds() -> tuple[tuple[str, str, float, float], ...]:
     """The step-time constants' own bounds (step_time.PerfConstants) as range checks."""
     out = []
-    for name, field in PerfConstants.model_fields.items():
-        bounds = {
-            k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le") if hasattr(m, k)
-        }
+    for name, spec in field_specs(PerfConstants).items():
+        given = spec.limit.given() if spec.limit is not None else {}
+        bounds = {k: v for k, v in given.items() if k in ("ge", "gt", "le")}
         if "le" in bounds:
             low = bounds.get("ge", bounds.get("gt", 0))
             out.append((name, "decimal", max(low, 0.0001) if "gt" in bounds else low, bounds["le"]))

@@ -8,13 +8,14 @@ from functools import cache
 from typing import Annotated, ClassVar, Literal
 
 from sizing_xl.catalog import AS_OF_PATTERN
-from sizing_xl.errors import InputError, shown
+from sizing_xl.errors import InputError, nearest, shown
 from sizing_xl.records import (
     REFUSED,
     Limit,
     Normalize,
     RecordError,
     build,
+    field_names,
     field_specs,
     plain_value,
     validate,
@@ -223,6 +224,11 @@ def _describe(err: dict) -> str:
         return f"expected a number {bound} {limit}, got {shown(given)}"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}, got {shown(given)}"
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):  # records, models
+        if len(err["loc"]) > 1:  # inside a policy
+            return "not a field there"
+        near = nearest(str(err["loc"][0]), field_names(SizingRequest))
+        return "not a request field" + (f"; did you mean {near}?" if near else "")
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return f"expected a whole number, got {shown(given)}"
     if kind in ("float_parsing", "float_type", "finite_number"):

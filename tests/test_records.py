@@ -102,7 +102,7 @@ def test_a_valid_base_takes_the_plain_path(kind):
         ({"kv_precision": "fp3"}, "kv_precision: expected one of"),
         ({"currency": "BRL"}, "usd_to_currency: currency BRL needs the rate from USD"),
         ({"output_tokens_per_session_per_hour": 0.5}, "at least 1 token per session-hour"),
-        ({"typo": 1}, "typo:"),
+        ({"concurency": 1}, "concurency: not a request field; did you mean concurrency?"),
     ],
 )
 def test_bad_values_get_pydantics_words(fields, words):

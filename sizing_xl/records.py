@@ -10,7 +10,6 @@ raises ValueError("field: problem") as a pydantic model validator would.
 from __future__ import annotations
 
 import functools
-import math
 import operator
 import re
 import types
@@ -46,23 +45,6 @@ class Limit:
 
     def given(self) -> dict[str, object]:
         return {k: v for k in _LIMITS if (v := getattr(self, k)) is not None}
-
-    def holds(self, value: object) -> bool:
-        """Whether a plain value (an int, a finite float, a str or a tuple) keeps the limits."""
-        if isinstance(value, int | float):
-            return not (
-                (self.gt is not None and not value > self.gt)
-                or (self.ge is not None and not value >= self.ge)
-                or (self.lt is not None and not value < self.lt)
-                or (self.le is not None and not value <= self.le)
-            )
-        size = len(value)  # type: ignore[arg-type]
-        if (self.min_length is not None and size < self.min_length) or (
-            self.max_length is not None and size > self.max_length
-        ):
-            return False
-        # fullmatch is stricter than pydantic's anchored search: a trailing newline fails both
-        return self.pattern is None or re.fullmatch(self.pattern, value) is not None  # type: ignore[arg-type]
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic import Field
@@ -111,6 +93,7 @@ class FieldSpec(typing.NamedTuple):
     limit: Limit | None
     normalize: Callable[[object], object] | None
     required: bool
+    check: Callable[[object], object] = lambda v: REFUSED  # plain_value's, set by field_specs
 
 
 @functools.cache
@@ -144,7 +127,8 @@ def _spec(annotation: object, required: bool) -> FieldSpec:
     choices = (
         typing.get_args(annotation) if typing.get_origin(annotation) is typing.Literal else None
     )
-    return FieldSpec(annotation, optional, choices, limit, normalize, required)
+    spec = FieldSpec(annotation, optional, choices, limit, normalize, required)
+    return spec._replace(check=field_check(spec))
 
 
 def field_names(kind: type) -> tuple[str, ...]:
@@ -159,7 +143,7 @@ def as_dict(record: object) -> dict[str, object]:
 def build(kind: type[R], data: dict[str, object]) -> R:
     """A record from data: plainly where every value is plainly good, else pydantic's
     validation, which raises RecordError naming the first fault."""
-    values = _plain_values(kind, data)
+    values = plain_values(kind, data)
     if values is not None:
         try:
             return kind(**values)
@@ -187,7 +171,7 @@ def _adapter(kind: object) -> Any:
     return TypeAdapter(kind, config={"allow_inf_nan": False})
 
 
-def _plain_values(kind: type, data: dict[str, object]) -> dict[str, object] | None:
+def plain_values(kind: type, data: dict[str, object]) -> dict[str, object] | None:
     """data's values as the record holds them, or None where pydantic must decide (an unknown
     or missing field, a value of another kind, out of its limits, or not finite)."""
     specs = field_specs(kind)
@@ -200,42 +184,89 @@ def _plain_values(kind: type, data: dict[str, object]) -> dict[str, object] | No
         if plain is REFUSED:
             return None
         out[name] = plain
-    if any(spec.required and name not in out for name, spec in specs.items()):
+    if not required_fields(kind) <= out.keys():
         return None
     return out
 
 
+@functools.cache
+def required_fields(kind: type) -> frozenset[str]:
+    return frozenset(name for name, spec in field_specs(kind).items() if spec.required)
+
+
 REFUSED = object()  # plain_value's answer where pydantic must decide
+_FLOAT_MAX = 1.7976931348623157e308  # a float past it (inf), NaN or a larger int: not finite
 
 
 def plain_value(spec: FieldSpec, value: object) -> object:
     """value as the field holds it (normalized first), or REFUSED where it may not be valid."""
+    return spec.check(value)
+
+
+def field_check(
+    spec: FieldSpec, *, most: float | None = None, text_chars: int | None = None
+) -> Callable[[object], object]:
+    """The field's plain check as one function (thousands of catalog entries go through it):
+    the value as the record holds it, or REFUSED. `most` and `text_chars` add a file's own
+    bounds (catalog/checks.py) to the field's limits."""
+    limit = spec.limit.given() if spec.limit is not None else {}
+    names: dict[str, object] = {"REFUSED": REFUSED, "kind": spec.kind}
+    body = ["def check(v):"]
     if spec.normalize is not None:
-        value = spec.normalize(value)
-    if value is None:
-        return None if spec.optional else REFUSED
+        names["normalize"] = spec.normalize
+        body.append("    v = normalize(v)")
+    body.append(f"    if v is None: return {'None' if spec.optional else 'REFUSED'}")
     if spec.choices is not None:
-        return value if type(value) is str and value in spec.choices else REFUSED
-    kind, given = spec.kind, type(value)
-    if kind is float and given in (int, float):
-        if not math.isfinite(value):  # type: ignore[arg-type]
-            return REFUSED
-        value = float(value)  # type: ignore[arg-type]
-    elif (kind is int and given is int) or (kind in (str, bool) and given is kind):
-        pass
-    elif isinstance(kind, type) and given is kind and is_dataclass(kind):
-        return value  # a record already built and checked
-    elif typing.get_origin(kind) is dict and given is dict:
-        return _plain_records(kind, value)  # type: ignore[arg-type]
-    elif typing.get_args(kind) == (str, Ellipsis) and given in (list, tuple):
-        if not all(type(v) is str for v in value):  # type: ignore[attr-defined]
-            return REFUSED
-        value = tuple(value)  # type: ignore[arg-type]
-    else:
-        return REFUSED
-    if spec.limit is not None and not spec.limit.holds(value):
-        return REFUSED
-    return value
+        names["allowed"] = frozenset(c for c in spec.choices if type(c) is str)
+        body.append("    if type(v) is str and v in allowed: return v")
+    elif spec.kind in (int, float):
+        tests = [f"{op} {limit[key]!r}" for key, op in _BOUNDS if key in limit]
+        if most is not None:
+            tests.append(f"<= {most!r}")
+        if spec.kind is float:
+            tests += [f">= {-_FLOAT_MAX!r}", f"<= {_FLOAT_MAX!r}"]
+        bounded = " and ".join(f"v {t}" for t in tests) or "True"
+        body.append(
+            f"    if type(v) is int and {bounded}: return {'float(v)' if spec.kind is float else 'v'}"
+        )
+        if spec.kind is float:
+            body.append(f"    if type(v) is float and {bounded}: return v")
+    elif spec.kind is str:
+        tests = _length_tests(limit, text_chars)
+        if "pattern" in limit:
+            names["pattern"] = re.compile(limit["pattern"])  # type: ignore[arg-type]
+            # fullmatch is stricter than pydantic's anchored search: a trailing newline fails
+            tests.append("pattern.fullmatch(v) is not None")
+        body.append(f"    if type(v) is str and {' and '.join(tests) or 'True'}: return v")
+    elif spec.kind is bool or (isinstance(spec.kind, type) and is_dataclass(spec.kind)):
+        body.append("    if type(v) is kind: return v")  # a record: already built and checked
+    elif typing.get_origin(spec.kind) is dict:
+        names["records"] = _plain_records
+        body.append("    if type(v) is dict: return records(kind, v)")
+    elif typing.get_args(spec.kind) == (str, Ellipsis):
+        tests = _length_tests(limit, None)
+        items = "" if text_chars is None else f" and len(t) <= {text_chars}"
+        body += [
+            "    if type(v) in (list, tuple):",
+            f"        if all(type(t) is str{items} for t in v) and {' and '.join(tests) or 'True'}:",
+            "            return tuple(v)",
+        ]
+    body.append("    return REFUSED")
+    exec("\n".join(body), names)
+    return names["check"]  # type: ignore[return-value]
+
+
+_BOUNDS = (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
+
+
+def _length_tests(limit: dict[str, object], text_chars: int | None) -> list[str]:
+    tests = []
+    if "min_length" in limit:
+        tests.append(f"len(v) >= {limit['min_length']!r}")
+    for most in (limit.get("max_length"), text_chars):
+        if most is not None:
+            tests.append(f"len(v) <= {most!r}")
+    return tests
 
 
 def _plain_records(kind: object, value: dict[object, object]) -> object:

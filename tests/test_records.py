@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec
 from sizing_xl.errors import InputError
-from sizing_xl.records import RecordError, _plain_values, build, field_names, validate
+from sizing_xl.records import RecordError, build, field_names, plain_values, validate
 from sizing_xl.request import DEFAULT_POLICIES, ScenarioPolicy, SizingRequest, make_request
 
 VALUES = st.one_of(
@@ -63,7 +63,7 @@ BASES = {
 
 
 def plain_build(kind: type, data: dict) -> object | None:
-    values = _plain_values(kind, data)
+    values = plain_values(kind, data)
     if values is None:
         return None
     try:

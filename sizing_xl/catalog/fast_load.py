@@ -1,6 +1,6 @@
-"""Catalog files read at C speed: the checks of strict_json.py and checks.py done as a few passes
-over the bytes and one pydantic validation of every entry, with no Python hook per number or field,
-then each entry built from its checked fields.
+"""Catalog files read fast: the checks of strict_json.py and checks.py done as a few passes over
+the bytes and json.loads at C speed (no Python hook per number), then one generated check per
+field (records.field_check) as each entry is built; no pydantic.
 
 The fast path only ever accepts: where any check might fail it gives None, and the caller reads
 the file again strictly (strict_json.parse_json_bytes, schemas.parse_entries), which names the
@@ -15,14 +15,11 @@ import functools
 import gc
 import json
 import re
-from typing import Annotated, Any, Required
-
-from pydantic import Field, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from collections.abc import Callable
 
 from sizing_xl.catalog.checks import NAME_CHARS, TEXT_CHARS, UPPER_BOUNDS, numeric_fields
 from sizing_xl.catalog.schemas import _SCHEMAS, _Entry
-from sizing_xl.records import field_specs
+from sizing_xl.records import REFUSED, field_check, field_specs, required_fields
 
 # Bytes that decode to a character checks.text_problem refuses. JSON refuses raw C0 controls
 # in strings and allows only whitespace between tokens, so of ASCII only DEL is left; UTF-8
@@ -88,43 +85,49 @@ def _entries(kind: str, text: str) -> dict[str, _Entry] | None:
     rows = [dict(body, name=key) for key, body in zip(keys, bodies, strict=True)]
     if sum(map(len, rows)) != sum(map(len, bodies)) + len(rows):
         return None  # a key repeated in an entry (or a "name" field, which the name replaces)
-    try:
-        # any value left an object (a tuple of pairs) fails here, as every field refuses it
-        checked = _adapter(kind).validate_python(rows)
-        schema = _SCHEMAS[kind]
-        entries = [schema(**fields) for fields in checked]
-    except (ValidationError, ValueError):  # ValueError: a check across fields (__post_init__)
-        return None
+    schema = _SCHEMAS[kind]
+    checks, required = _checks(schema), required_fields(schema)
+    entries = []
+    for row in rows:
+        entry = _entry(schema, checks, required, row)
+        if entry is None:
+            return None
+        entries.append(entry)
     return dict(zip(keys, entries, strict=True))
 
 
+def _entry(
+    schema: type[_Entry],
+    checks: dict[str, Callable[[object], object]],
+    required: frozenset[str],
+    row: dict[str, object],
+) -> _Entry | None:
+    """The entry where every field passes its check, or None."""
+    if tuple in map(type, row.values()):  # an object (pairs): no field holds one
+        return None
+    values = {}
+    for name, value in row.items():
+        check = checks.get(name)
+        if check is None or (value := check(value)) is REFUSED:
+            return None
+        values[name] = value
+    if not required <= values.keys():
+        return None
+    try:
+        return schema(**values)
+    except ValueError:  # a check across fields (__post_init__): the strict read names it
+        return None
+
+
 @functools.cache
-def _adapter(kind: str) -> TypeAdapter:
-    """list[<the kind's fields, checked as a file>], built on first use."""
-    return TypeAdapter(list[_file_variant(_SCHEMAS[kind])])
-
-
-def _file_variant(schema: type[_Entry]) -> Any:
-    """The schema's fields as a TypedDict with checks.value_problem's rules as pydantic
-    constraints: numbers strict (no bool, no text, no float for an int), finite and at most
-    their UPPER_BOUNDS, text at most TEXT_CHARS characters; required where the schema has no
-    default. Its checks across fields run as each entry is built."""
+def _checks(schema: type[_Entry]) -> dict[str, Callable[[object], object]]:
+    """Each field's plain check (records.field_check) with checks.value_problem's rules as
+    bounds: numbers strict (no bool, no text, no float for an int), finite and at most their
+    UPPER_BOUNDS, text at most TEXT_CHARS characters."""
     numeric = numeric_fields(schema)
-    fields: dict[str, object] = {}
-    for name, spec in field_specs(schema).items():
-        limits = spec.limit.given() if spec.limit is not None else {}
-        if name in numeric:
-            limits["le"] = min(limits.get("le", UPPER_BOUNDS[name]), UPPER_BOUNDS[name])
-        if name == "models":  # a JSON array for a tuple: lax for that field only
-            limits["strict"] = False
-        kind = Annotated[spec.kind, Field(**limits)] if limits else spec.kind  # type: ignore[valid-type]
-        kind = kind | None if spec.optional else kind  # type: ignore[operator]
-        fields[name] = Required[kind] if spec.required else kind
-    variant = TypedDict(schema.__name__, fields, total=False)  # type: ignore[operator]
-    variant.__pydantic_config__ = {  # type: ignore[attr-defined]
-        "strict": True,
-        "extra": "forbid",
-        "allow_inf_nan": False,
-        "str_max_length": TEXT_CHARS,
+    return {
+        name: field_check(
+            spec, most=UPPER_BOUNDS[name] if name in numeric else None, text_chars=TEXT_CHARS
+        )
+        for name, spec in field_specs(schema).items()
     }
-    return variant

@@ -48,8 +48,8 @@ def _read_json(path: Path | Traversable) -> object:
 
 
 def _read_entries(kind: str, path: Path) -> dict[str, _Entry]:
-    """A user's catalog file checked in full: at C speed (fast_load), or, where that cannot
-    vouch for it, strictly, naming the first fault."""
+    """A user's catalog file checked in full: fast (fast_load), or, where that cannot vouch for
+    it, strictly, naming the first fault."""
     data = _read_bytes(path)
     from sizing_xl.catalog.fast_load import entries_fast  # imports pydantic: a user file only
 

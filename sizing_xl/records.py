@@ -135,6 +135,20 @@ def field_names(kind: type) -> tuple[str, ...]:
     return tuple(field_specs(kind))
 
 
+def record_key(record: object) -> tuple:
+    """A hashable key of a record's values, a dict field as its items: equal records, equal
+    keys (a cache's, cheaper than repr)."""
+    return tuple(
+        tuple(v.items()) if type(v) is dict else v  # type: ignore[attr-defined]
+        for v in _getter(type(record))(record)
+    )
+
+
+@functools.cache
+def _getter(kind: type) -> Callable[[object], tuple]:
+    return operator.attrgetter(*field_specs(kind))  # type: ignore[return-value]
+
+
 def as_dict(record: object) -> dict[str, object]:
     """A record's fields and values, one level deep (nested records stay records)."""
     return {name: getattr(record, name) for name in field_specs(type(record))}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec
 from sizing_xl.errors import InputError
-from sizing_xl.records import RecordError, build, field_names, plain_values, validate
+from sizing_xl.records import RecordError, build, field_names, plain_values, record_key, validate
 from sizing_xl.request import DEFAULT_POLICIES, ScenarioPolicy, SizingRequest, make_request
 
 VALUES = st.one_of(
@@ -109,3 +109,16 @@ def test_bad_values_get_pydantics_words(fields, words):
     with pytest.raises(InputError) as caught:
         make_request(**{**BASES[SizingRequest], **fields})
     assert words in str(caught.value)
+
+
+def test_equal_records_have_equal_keys_and_others_differ():
+    """record_key (the UDF caches' key) tells requests apart as == does, policies included."""
+    base = make_request(**BASES[SizingRequest])
+    same = make_request(**BASES[SizingRequest])
+    other = make_request(**{**BASES[SizingRequest], "concurrency": 11})
+    stricter = make_request(
+        **BASES[SizingRequest],
+        policies={**DEFAULT_POLICIES, "minimum": ScenarioPolicy(ha_mode="n+1")},
+    )
+    assert record_key(base) == record_key(same) and hash(record_key(base)) == hash(record_key(same))
+    assert len({record_key(base), record_key(other), record_key(stricter)}) == 3

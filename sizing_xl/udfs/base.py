@@ -19,7 +19,7 @@ from sizing_xl.catalog.loading import catalog_dirs_from_env, load_catalog
 from sizing_xl.errors import InputError, SizingError, one_line
 from sizing_xl.i18n import LANGS, SCENARIO_LABELS
 from sizing_xl.methods import METHOD_NAMES
-from sizing_xl.records import field_names, field_specs
+from sizing_xl.records import field_names, field_specs, record_key
 from sizing_xl.scenarios import (
     SCENARIO_NAMES,
     ScenarioResult,
@@ -269,7 +269,7 @@ def sizing_of(*args: object) -> SizingResult:
         return size(request, catalog)
     # The cells of one recalculation mostly ask the same request for other fields or scenarios:
     # size it once. Results are frozen, so sharing one is safe.
-    cache_key = (key, repr(request))
+    cache_key = (key, record_key(request))
     result = _RESULTS.pop(cache_key, None) or size(request, catalog)
     _RESULTS[cache_key] = result  # most recent last
     while len(_RESULTS) > _RESULTS_KEPT:

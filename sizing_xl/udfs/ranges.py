@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sizing_xl.errors import InputError, shown
 from sizing_xl.planning.ranges import METRICS, Ranges, Uncertain, parse_uncertain, size_ranges
-from sizing_xl.records import as_dict
+from sizing_xl.records import as_dict, record_key
 from sizing_xl.udfs.arguments import as_choice, as_float, as_int, as_text
 from sizing_xl.udfs.base import SCENARIOS, SIZING_ARGS, request_of, udf
 
@@ -124,7 +124,7 @@ def _range_value(
     request, catalog, key = request_of(*sizing_args)
     count = as_int(samples, "samples", UDF_SAMPLES, minimum=1)
     seed = as_int(sample_seed, "sample_seed", 0, minimum=0)
-    cache_key = (key, repr(request), tuple(ranges), count, seed)
+    cache_key = (key, record_key(request), tuple(ranges), count, seed)
     found = _RANGES.pop(cache_key, None) if key is not None else None
     if found is None:
         found = size_ranges(as_dict(request), ranges, samples=count, seed=seed, catalog=catalog)

@@ -2,9 +2,9 @@
 Annotated markers, built in plain Python where every value is plainly good and validated by
 pydantic (imported on first need) where one may not be, with the same words either way.
 
-A record is `@dataclass(frozen=True, slots=True, kw_only=True)` with `__pydantic_config__` (a
-plain dict, pydantic's ConfigDict keys) and a `__post_init__` for checks across fields, which
-raises ValueError("field: problem") as a pydantic model validator would.
+A record is declared with `@record`: a frozen, slotted, keyword-only dataclass whose unknown
+fields pydantic refuses, with a `__post_init__` for checks across fields, which raises
+ValueError("field: problem") as a pydantic model validator would.
 """
 
 from __future__ import annotations
@@ -15,12 +15,24 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import MISSING, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Annotated, Any, TypeVar
 
 R = TypeVar("R")
 _NONE = type(None)
 _LIMITS = ("gt", "ge", "lt", "le", "min_length", "max_length", "pattern")
+
+
+def record(kind: type[R] | None = None, *, finite: bool = False) -> Any:
+    """@record, or @record(finite=True) to refuse inf and NaN in every float field."""
+
+    def build_record(cls: type[R]) -> type[R]:
+        made = dataclass(frozen=True, slots=True, kw_only=True)(cls)
+        # pydantic's ConfigDict keys, read where pydantic validates the record
+        made.__pydantic_config__ = {"extra": "forbid", "allow_inf_nan": not finite}  # type: ignore[attr-defined]
+        return made
+
+    return build_record if kind is None else build_record(kind)
 
 
 class Limit:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from sizing_xl.catalog import AS_OF_PATTERN
 from sizing_xl.errors import InputError, nearest, shown
@@ -18,6 +18,7 @@ from sizing_xl.records import (
     field_names,
     field_specs,
     plain_value,
+    record,
     validate,
 )
 from sizing_xl.units import BYTES_PER_PARAM, KV_PRECISIONS
@@ -35,11 +36,7 @@ DerivedPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]
 assert set(DerivedPrecision.__args__) == set(BYTES_PER_PARAM)  # type: ignore[attr-defined]
 
 
-_RECORD = {"extra": "forbid", "allow_inf_nan": False}
-record = dataclass(frozen=True, slots=True, kw_only=True)
-
-
-@record
+@record(finite=True)
 class ScenarioPolicy:
     """How one scenario turns the request into a sizing.
 
@@ -47,8 +44,6 @@ class ScenarioPolicy:
     scenario never takes less headroom or more budget than the request asks for, so that
     Ideal stays at least as conservative as Recommended whatever the flags say.
     """
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     ha_mode: HaMode
     peak_headroom_ratio: Annotated[float, Limit(ge=0, le=10)] | None = None
@@ -91,12 +86,10 @@ def _upper(v: object) -> object:
     return v.strip().upper() if isinstance(v, str) else v
 
 
-@record
+@record(finite=True)
 class SizingRequest:
     """What a user asks: the seed's flags with the seed's defaults, the method and deployment,
     and engine knobs (None: the model's or the engine's default, catalogs/engines.json)."""
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     model: Annotated[str, Limit(min_length=1)]
     server: Annotated[str, Limit(min_length=1)]

@@ -25,27 +25,22 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
 from sizing_xl.engine import kv_bytes_per_session
-from sizing_xl.records import Limit
+from sizing_xl.records import Limit, record
 from sizing_xl.results import Bound
 
 FP8_PRECISIONS = frozenset({"fp8", "int8", "fp4", "int4", "mxfp4"})  # FP8 tensor cores
 BYTES_PER_TB, FLOPS_PER_TFLOP = 1e12, 1e12
 
 
-_RECORD = {"extra": "forbid"}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class PerfConstants:
     """The efficiencies and fixed costs of the step-time model, with where they come from."""
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     # share of peak HBM bandwidth a step reaches
     bandwidth_efficiency: Annotated[float, Limit(gt=0, le=1)]
@@ -77,11 +72,9 @@ class PerfConstants:
     fitted_on: tuple[str, ...] = ()  # point ids of tests/data/benchmarks/points.json
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class PerfAccuracy:
     """The model's error on the held-out benchmarks, and what the measured set covers."""
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     held_out_points: int
     tokens_per_second_per_user_factor: float  # exp(mean |log(estimate / measured)|)

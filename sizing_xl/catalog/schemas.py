@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Annotated, ClassVar, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from sizing_xl.catalog.checks import NAME_CHARS, finance_problem, text_problem, value_problem
 from sizing_xl.errors import CatalogError, UnknownEntryError, shown
@@ -17,6 +17,7 @@ from sizing_xl.records import (
     PositiveInt,
     RecordError,
     build,
+    record,
 )
 from sizing_xl.units import WEIGHT_PRECISIONS, gb_to_gib
 
@@ -33,14 +34,9 @@ WeightPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4", 
 assert set(WeightPrecision.__args__) == set(WEIGHT_PRECISIONS)  # type: ignore[attr-defined]
 
 
-record = dataclass(frozen=True, slots=True, kw_only=True)
-
-
 @record
 class _Entry:
     # forbid: a typo such as "num_layer" must fail loudly, not size with a default
-    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
-
     name: str
     display_name: str | None = None
     source: str

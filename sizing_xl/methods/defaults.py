@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, ClassVar, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
-from sizing_xl.records import Limit, NonNegativeFloat, PositiveFloat, PositiveInt
-
-_RECORD = {"extra": "forbid"}
-record = dataclass(frozen=True, slots=True, kw_only=True)
+from sizing_xl.records import Limit, NonNegativeFloat, PositiveFloat, PositiveInt, record
 
 
 @record
 class OverheadBand:
     """vLLM's non-weight memory per GPU for models up to max_params_b (None: any larger)."""
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     max_params_b: PositiveFloat | None
     gib: NonNegativeFloat
@@ -31,8 +25,6 @@ class OverheadBand:
 @record
 class NonWeightRule:
     """The coefficients of vLLM's profiling-run memory (methods/vllm_memory.py), each sourced."""
-
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
 
     activation_bytes: PositiveFloat  # bytes per activation element (bf16)
     hidden_factor: NonNegativeFloat  # residual-stream tensors alive at the MLP, per token
@@ -45,8 +37,6 @@ class NonWeightRule:
 
 @record
 class _Release:
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     since: str  # the first release with these figures, "0.17"
     source: str
 
@@ -98,16 +88,12 @@ class VllmRelease(_Release):
 class SamplerPath:
     """One top-k/top-p implementation's memory in the sampler warm-up."""
 
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     bytes_per_logit: PositiveFloat  # per (dummy request, token id)
     source: str
 
 
 @record
 class VllmDefaults:
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     version: str
     block_size: PositiveInt
     mla_block_size: PositiveInt
@@ -158,8 +144,6 @@ class SglangRelease(_Release):
 class SglangPreLoad:
     """Memory in use before SGLang loads weights: its token pool's fraction applies after it."""
 
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     cuda_context_gib: NonNegativeFloat
     nvls_distributed_gib: NonNegativeFloat
     plain_distributed_gib: NonNegativeFloat
@@ -168,8 +152,6 @@ class SglangPreLoad:
 
 @record
 class SglangDefaults:
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     version: str
     release: str
     releases: tuple[SglangRelease, ...]  # oldest first
@@ -209,8 +191,6 @@ def _newest_not_after(releases: tuple[Release, ...], version: str | None, defaul
 
 @record
 class EngineDefaults:
-    __pydantic_config__: ClassVar[dict[str, object]] = _RECORD
-
     vllm: VllmDefaults
     sglang: SglangDefaults
 

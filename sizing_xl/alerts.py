@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from sizing_xl.alert_texts import TEXT
+from sizing_xl.deployment import tp_spans_nodes
 from sizing_xl.engine import kv_elements_per_token_layer
 from sizing_xl.i18n import (
     fmt_dec,
@@ -123,7 +124,7 @@ def evaluate_alerts(
     if deployment.weights is None:  # only the seed sizes without them (engines refuse)
         add("WEIGHTS_UNKNOWN", "info", model=model.name)
     node_gpus = deployment.gpus_per_replica // deployment.nodes_per_replica
-    if deployment.tensor_parallel > node_gpus:
+    if tp_spans_nodes(deployment.tensor_parallel, node_gpus):
         # vLLM docs/serving/parallelism_scaling.md: TP = GPUs per node, PP = nodes
         step = scenarios["recommended"].results.throughput if "recommended" in scenarios else None
         why = (

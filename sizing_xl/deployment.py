@@ -34,6 +34,13 @@ class Deployment:
         return max(1, self.gpus_per_replica // self.gpus_per_node)
 
 
+def tp_spans_nodes(tensor_parallel: int, gpus_per_node: int) -> bool:
+    """Whether a TP group reaches past one node: its all-reduces then go over the network (NCCL),
+    as vLLM and SGLang turn their NVLink custom all-reduce off across nodes
+    (vllm/distributed/device_communicators/custom_all_reduce.py)."""
+    return tensor_parallel > gpus_per_node
+
+
 def plan_deployment(
     *, tensor_parallel: int, pipeline_parallel: int, gpus_per_node: int, server: str
 ) -> Deployment:

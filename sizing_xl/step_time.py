@@ -30,6 +30,7 @@ from typing import Annotated
 from sizing_xl.catalog import ModelSpec, ServerSpec
 from sizing_xl.catalog.loading import builtin_catalogs
 from sizing_xl.catalog.trusted import trusted
+from sizing_xl.deployment import tp_spans_nodes
 from sizing_xl.engine import kv_bytes_per_session
 from sizing_xl.records import Limit, record
 from sizing_xl.results import Bound
@@ -296,14 +297,13 @@ def replica_step(
     factor = c.overhead_factor_by_gpu.get(server.gpu, 1.0)
     layers = model.num_layers
     # Two all-reduces a layer. A group within a node runs the engines' custom all-reduce over
-    # NVLink; across nodes they fall back to NCCL over the network (vllm/distributed/
-    # device_communicators/custom_all_reduce.py: "Custom allreduce is disabled because this
-    # process group spans across nodes"; cuda_communicator.py then calls pynccl), whose
-    # latency is the network's, not the GPU's: no GPU factor on it.
+    # NVLink; across nodes they fall back to NCCL over the network (deployment.tp_spans_nodes;
+    # cuda_communicator.py then calls pynccl), whose latency is the network's, not the GPU's:
+    # no GPU factor on it.
     allreduce = (
-        c.allreduce_latency_us * factor
-        if tp <= server.gpus_per_node
-        else c.internode_allreduce_latency_us
+        c.internode_allreduce_latency_us
+        if tp_spans_nodes(tp, server.gpus_per_node)
+        else c.allreduce_latency_us * factor
     )
     communication = 2 * layers * allreduce / 1e3 if tp > 1 else 0.0
     moe_layers = layers if model.num_experts else 0

@@ -233,6 +233,7 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
         (
             "communication_ms",
             # step_time.replica_step: NCCL's latency, no GPU factor, where TP spans nodes
+            # (deployment.tp_spans_nodes: TP above the GPUs of a node)
             f"=IF({measured},IF(in_tp>1,2*{layers}*IF(in_tp>{c['gpus_per_node']},in_ar_node_us,"
             f"in_ar_us*{c['overhead_factor']})/1000,0),{NONE})",
         ),

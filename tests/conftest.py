@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -38,34 +41,33 @@ def seed_result(catalog):
     return size(make_request(**SEED_ARGS), catalog)
 
 
+def unavailable(message: str) -> NoReturn:
+    """A tool or file a test needs is missing: under CI (which installs and places them all)
+    that fails the run; elsewhere the test is skipped, saying what to install."""
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI provides it: .ci/run, scripts/test.sh)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def soffice():
     """LibreOffice's path; under CI its absence fails the run instead of hiding the tests."""
-    import os
-
     from sizing_xl.excel.libreoffice import soffice as find_soffice
 
     path = find_soffice()
     if path is None:
-        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (.ci/run installs it)")
-        pytest.skip(message)
+        unavailable(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+        )
     return path
 
 
 @pytest.fixture(scope="session")
 def ssconvert():
     """Gnumeric's converter; under CI its absence fails the run instead of hiding the tests."""
-    import os
-    import shutil
-
     path = shutil.which("ssconvert")
     if path is None:
-        message = "Gnumeric (ssconvert) is not installed: apt-get install gnumeric"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (scripts/test.sh installs it)")
-        pytest.skip(message)
+        unavailable("Gnumeric (ssconvert) is not installed: apt-get install gnumeric")
     return path
 
 

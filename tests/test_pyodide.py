@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, unavailable
 
 PYODIDE = "314.0.7"  # npm; its Python is 3.14, hence the cp314 wasm wheels below
 WASM_WHEELS = ("pydantic_core==2.50.5", "xlwings==0.37.8")  # built for pyemscripten_2026_0
@@ -34,10 +34,7 @@ def pyodide(tmp_path_factory):
     from the package index, cached between runs; this checkout's wheel built fresh."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        message = "Node.js (node, npm) is not installed: the Pyodide test needs it"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("Node.js (node, npm) is not installed: the Pyodide test needs it")
     modules = CACHE / f"pyodide-{PYODIDE}"
     if not (modules / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
         modules.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,6 @@ from sizing_xl.records import (
     build,
     field_names,
     field_specs,
-    plain_value,
     record,
     validate,
 )
@@ -181,7 +180,7 @@ def check_field(name: str, value: object) -> object:
     The functions that need no whole request (KV per session, the HBM budget) use it, so every
     face refuses the same values with the same line.
     """
-    plain = plain_value(field_specs(SizingRequest)[name], value)
+    plain = field_specs(SizingRequest)[name].check(value)
     if plain is not REFUSED:
         return plain
     try:

@@ -5,14 +5,14 @@ core: the stages (capacity, throughput, costs, alerts) import these types, this 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass
-from operator import attrgetter
+from dataclasses import dataclass, field, is_dataclass
 from typing import Literal
 
 from sizing_xl.alert_texts import REASONS, TEXT
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec, StorageProfile
 from sizing_xl.i18n import SCENARIO_LABELS, SEVERITY_LABELS, Lang
 from sizing_xl.methods.base import EngineMemory
+from sizing_xl.records import field_values
 from sizing_xl.request import HaMode, ScenarioName, SizingRequest
 
 Severity = Literal["info", "warning", "critical"]
@@ -261,16 +261,11 @@ def plain(value: object) -> object:
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
-# A type's field names in declaration order and a getter of their values as a tuple, or None
-# for a type without fields (dict, list...): found once per type, as a JSON document walks
-# some 600 values of a dozen types.
+# A type's field names and values getter (records.field_values), or None for a type without
+# fields (dict, list...): looked up once per type.
 _FIELDS: dict[type, tuple[tuple[str, ...], Callable[[object], tuple]] | None] = {}
 _UNSEEN = object()
 
 
 def _fields_of(kind: type) -> tuple[tuple[str, ...], Callable[[object], tuple]] | None:
-    if not is_dataclass(kind):
-        return None
-    names = tuple(f.name for f in fields(kind))
-    get = attrgetter(*names)
-    return names, (get if len(names) > 1 else lambda value: (get(value),))
+    return field_values(kind) if is_dataclass(kind) else None

@@ -6,6 +6,7 @@ Only for files this package ships. A user's file is validated in full (loading.p
 
 from __future__ import annotations
 
+import types
 import typing
 from dataclasses import is_dataclass
 from typing import TypeVar
@@ -33,7 +34,7 @@ def _value(annotation: object, value: object) -> object:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
         return _value(args[0], value)
-    if origin in (typing.Union, typing.Optional) or type(annotation).__name__ == "UnionType":
+    if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]
         return _value(kinds[0], value) if len(kinds) == 1 else value
     if origin is tuple:

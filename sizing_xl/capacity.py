@@ -17,6 +17,7 @@ from sizing_xl.methods.base import usable_gib_per_gpu
 from sizing_xl.methods.defaults import engine_defaults, overhead_band_gib
 from sizing_xl.methods.sglang_memory import default_mem_fraction
 from sizing_xl.methods.vllm_memory import non_weight_memory
+from sizing_xl.records import evolve
 from sizing_xl.request import (
     HA_SPARES,
     SCENARIO_NAMES,
@@ -205,8 +206,8 @@ class Capacities:
 def at_concurrency(stage: Capacities, concurrency: int) -> Capacities:
     """The same stage for another concurrency (a checked value): nothing in it depends on the
     load but the request it carries."""
-    request = replace(stage.ctx.request, concurrency=concurrency)
-    return replace(stage, ctx=replace(stage.ctx, request=request))
+    request = evolve(stage.ctx.request, concurrency=concurrency)
+    return evolve(stage, ctx=evolve(stage.ctx, request=request))
 
 
 def _throughput(ctx: Context, capacity: NodeCapacity) -> tuple[ScenarioThroughput | None, int]:

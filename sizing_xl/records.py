@@ -171,6 +171,37 @@ def as_dict(record: object) -> dict[str, object]:
     return dict(zip(names, values(record), strict=True))
 
 
+def evolve(value: R, **changes: object) -> R:
+    """A frozen dataclass with some fields changed to values already checked, such as a sweep's
+    concurrency (request.check_field): dataclasses.replace runs __init__ and __post_init__ again,
+    which a sweep would pay at every point for nothing. Not for a field that a check across
+    fields reads."""
+    kind = type(value)
+    known, fill = _copier(kind)
+    if not changes.keys() <= known:
+        raise TypeError(f"{kind.__name__} has no field {sorted(changes.keys() - known)[0]}")
+    new = object.__new__(kind)
+    if fill is None:  # its fields live in its __dict__: copied at C speed
+        new.__dict__.update(value.__dict__, **changes)
+    else:
+        fill(new, value, changes)
+    return new
+
+
+@functools.cache
+def _copier(kind: type) -> tuple[frozenset[str], Callable[..., None] | None]:
+    """A dataclass's field names, and for a slotted one its fields copied one statement each
+    (a loop over them costs twice as much)."""
+    names, _ = field_values(kind)
+    if "__slots__" not in kind.__dict__:
+        return frozenset(names), None
+    body = ["def fill(new, value, changes, set_=object.__setattr__):", "    get = changes.get"]
+    body += [f"    set_(new, {n!r}, get({n!r}, value.{n}))" for n in names]
+    scope: dict[str, object] = {}
+    exec("\n".join(body), scope)  # field names of a dataclass, not user text
+    return frozenset(names), scope["fill"]  # type: ignore[return-value]
+
+
 def build(kind: type[R], data: dict[str, object]) -> R:
     """A record from data: plainly where every value is plainly good, else pydantic's
     validation, which raises RecordError naming the first fault."""

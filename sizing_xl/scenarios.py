@@ -16,7 +16,7 @@ from sizing_xl.capacity import (
     plan_capacities,
     spare_nodes,
 )
-from sizing_xl.catalog import ApiPrice, Catalog, CloudOffer
+from sizing_xl.catalog import ApiPrice, Catalog, CloudOffer, StorageProfile
 from sizing_xl.catalog.loading import load_catalog
 from sizing_xl.costs import scenario_cost
 from sizing_xl.costs.api import pick_api
@@ -211,30 +211,31 @@ def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult
     )
 
 
-def size_stage(
-    stage: Capacities, catalog: Catalog, *, chosen_tp: bool, prices: Prices | None = None
-) -> SizingResult:
-    """size() from its capacity stage on: the load, nodes, money, engine check and alerts.
-    A sweep hands every concurrency of a grid the same stage (capacity.at_concurrency) and
-    the same prices (prices_for: they do not depend on the load)."""
-    request = stage.ctx.request  # its TP resolved
-    ctx, plan, weights = stage.ctx, stage.ctx.plan, stage.ctx.weights
-    model, server = ctx.model, ctx.server
-    storage = catalog.storage_profile(request.storage)
-    prices = prices or prices_for(ctx, catalog)
-    scenarios = {
-        name: Scenario(name=name, results=scenario_result(ctx, sc, prices))
-        for name, sc in stage.scenarios.items()
-    }
-    check = None
+@dataclass(frozen=True, slots=True)
+class StageParts:
+    """What a sizing shows that its load does not change: a sweep computes them once per
+    capacity stage and hands them to every concurrency of its grid (size_stage)."""
+
+    prices: Prices
+    storage: StorageProfile
+    deployment: DeploymentInfo
+    finance: FinanceInfo
+    engine_capacity: NodeCapacity | None  # the engine check's capacity, where weights are known
+
+
+def stage_parts(stage: Capacities, catalog: Catalog, *, chosen_tp: bool) -> StageParts:
+    """The prices (prices_for), the storage profile, the deployment and finance blocks, and the
+    engine check's capacity of a stage."""
+    ctx, request = stage.ctx, stage.ctx.request
+    plan, weights, server = ctx.plan, ctx.weights, ctx.server
+    storage = catalog.storage_profile(request.storage)  # a bad name fails before a bad offer
+    prices = prices_for(ctx, catalog)
+    engine_capacity = None
     if weights is not None:
         engine_capacity = (
             stage.by_ratio[None]
             if request.method == ENGINE_CHECK_METHOD
             else stage.engine_check or METHODS[ENGINE_CHECK_METHOD](ctx.base)
-        )
-        check = _engine_check(
-            engine_capacity, request, plan, stage.scenarios, scenarios["recommended"].results
         )
     deployment = DeploymentInfo(
         tensor_parallel=plan.tensor_parallel,
@@ -261,24 +262,49 @@ def size_stage(
         api_offer=prices.api,
         assumptions=figures_used(catalog.finance, ctx.overrides, ctx.assumptions),
     )
+    return StageParts(prices, storage, deployment, finance, engine_capacity)
+
+
+def size_stage(
+    stage: Capacities, catalog: Catalog, *, chosen_tp: bool, parts: StageParts | None = None
+) -> SizingResult:
+    """size() from its capacity stage on: the load, nodes, money, engine check and alerts.
+    A sweep hands every concurrency of a grid the same stage (capacity.at_concurrency) and
+    the same parts (stage_parts: they do not depend on the load)."""
+    parts = parts or stage_parts(stage, catalog, chosen_tp=chosen_tp)
+    ctx = stage.ctx
+    request = ctx.request  # its TP resolved
+    scenarios = {
+        name: Scenario(name=name, results=scenario_result(ctx, sc, parts.prices))
+        for name, sc in stage.scenarios.items()
+    }
+    check = None
+    if parts.engine_capacity is not None:
+        check = _engine_check(
+            parts.engine_capacity,
+            request,
+            ctx.plan,
+            stage.scenarios,
+            scenarios["recommended"].results,
+        )
     alerts = evaluate_alerts(
         request,
-        model,
-        storage,
+        ctx.model,
+        parts.storage,
         scenarios,
-        deployment,
+        parts.deployment,
         check,
-        server_priced=server.capex_usd is not None,
+        server_priced=ctx.server.capex_usd is not None,
     )
     return SizingResult(
         method_version=METHOD_VERSION,
         inputs=request,
-        model=model,
-        server=server,
-        storage=storage,
-        deployment=deployment,
+        model=ctx.model,
+        server=ctx.server,
+        storage=parts.storage,
+        deployment=parts.deployment,
         scenarios=scenarios,
         engine_check=check,
-        finance=finance,
+        finance=parts.finance,
         alerts=alerts,
     )

@@ -124,6 +124,29 @@ def test_every_sweep_point_is_the_single_sizing_in_json_and_json_lines(capsys, o
     assert any(p["alerts"] for p in points)  # the context past the model's maximum
 
 
+def test_sweep_points_are_the_same_whatever_sub_records_are_held(capsys, monkeypatch):
+    """A stage's throughput and engine memory enter each point's text once encoded (planning
+    reports' point_lines): holding one at a time, each pushed out by the next, writes the same
+    points as holding them all, and each point parses to what its sizing's document says."""
+    import sizing_xl.reports.planning as planning
+
+    flags = ["sweep", "--model", "llama-3.1-70b", "--server", "dgx-h100", "--lang", "en"]
+    flags += ["--vary", "effective-context=4096,131072", "--vary", "concurrency=1,700,5000"]
+    flags += ["--method", "vllm", "--format", "jsonl"]
+    code, held_all, _ = cli(capsys, *flags)
+    assert code == EXIT_OK
+    monkeypatch.setattr(planning, "HELD_SUBRECORDS", 1)
+    code, held_one, _ = cli(capsys, *flags)
+    assert code == EXIT_OK and held_one == held_all
+    for line in held_all.splitlines():
+        point = json.loads(line)
+        args = {"model": "llama-3.1-70b", "server": "dgx-h100", "method": "vllm"}
+        single = json.loads(render_json(size(make_request(**args, **point["inputs"])), lang="en"))
+        assert point["scenarios"] == single["scenarios"]
+        assert point["scenarios"]["ideal"]["results"]["memory"] is not None
+    assert "\\u0000" not in held_all  # no marker left behind
+
+
 def _single_json(capsys) -> str:
     assert run([*SEED_FLAGS, "--format", "json"]) == EXIT_OK
     return capsys.readouterr().out

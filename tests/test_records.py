@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from sizing_xl.catalog import ApiPrice, CloudOffer, ModelSpec, ServerSpec
 from sizing_xl.errors import InputError
-from sizing_xl.records import RecordError, build, field_names, plain_values, record_key, validate
+from sizing_xl.records import (
+    RecordError,
+    build,
+    evolve,
+    field_names,
+    plain_values,
+    record_key,
+    validate,
+)
 from sizing_xl.request import DEFAULT_POLICIES, ScenarioPolicy, SizingRequest, make_request
 
 VALUES = st.one_of(
@@ -122,3 +130,25 @@ def test_equal_records_have_equal_keys_and_others_differ():
     )
     assert record_key(base) == record_key(same) and hash(record_key(base)) == hash(record_key(same))
     assert len({record_key(base), record_key(other), record_key(stricter)}) == 3
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.sampled_from(["opt-oss-120b", "x"]))
+def test_evolve_is_replace_without_the_checks_again(concurrency, model):
+    """records.evolve copies a record with checked values changed: the same record as
+    dataclasses.replace, slotted (a request) or not (a capacity stage's context)."""
+    from dataclasses import replace
+
+    from sizing_xl import load_catalog
+    from sizing_xl.capacity import plan_capacities
+
+    request = make_request(
+        model="opt-oss-120b", server="dgx300", concurrency=7, effective_context=8192
+    )
+    assert evolve(request, concurrency=concurrency) == replace(request, concurrency=concurrency)
+    assert evolve(request, concurrency=concurrency, model=model).model == model
+    assert request.concurrency == 7  # the original is untouched
+    ctx = plan_capacities(request, load_catalog()).ctx
+    other = replace(request, concurrency=concurrency)
+    assert evolve(ctx, request=other) == replace(ctx, request=other)
+    with pytest.raises(TypeError, match="has no field concurency"):
+        evolve(request, concurency=3)

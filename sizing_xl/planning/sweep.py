@@ -25,7 +25,7 @@ from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
 from sizing_xl.results import Alert
-from sizing_xl.scenarios import Prices, SizingResult, prices_for, size, size_stage
+from sizing_xl.scenarios import SizingResult, StageParts, size, size_stage, stage_parts
 
 CONCURRENCY = "concurrency"
 
@@ -116,7 +116,7 @@ def sweep_nodes(
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
         request = make_request(**{**base, **point, CONCURRENCY: loads[0]})
         stage = plan_capacities(request, catalog, throughput=False)  # nodes only
-        prices_for(stage.ctx, catalog)  # an unknown or mismatched offer fails as size() does
+        stage_parts(stage, catalog, chosen_tp=False)  # a bad storage or offer fails as in size()
         columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
         tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency
         alerts[index] = context_alert(stage.ctx.model, request.effective_context)
@@ -158,7 +158,7 @@ def iter_results(
         for p in points(axes):
             yield p, size(make_request(**{**base, **p}), catalog)
         return
-    stages: dict[tuple[object, ...], tuple[Capacities, bool, Prices]] = {}
+    stages: dict[tuple[object, ...], tuple[Capacities, bool, StageParts]] = {}
     before: tuple[object, ...] = ()
     for p in points(axes):
         values = tuple(p.values())
@@ -169,10 +169,11 @@ def iter_results(
         if key not in stages:
             request = make_request(**{**base, **p})
             stage = plan_capacities(request, catalog)
-            stages[key] = stage, request.tensor_parallel is None, prices_for(stage.ctx, catalog)
-        stage, chosen_tp, prices = stages[key]
+            chosen_tp = request.tensor_parallel is None
+            stages[key] = stage, chosen_tp, stage_parts(stage, catalog, chosen_tp=chosen_tp)
+        stage, chosen_tp, parts = stages[key]
         stage = at_concurrency(stage, p[CONCURRENCY])  # type: ignore[arg-type]
-        yield p, size_stage(stage, catalog, chosen_tp=chosen_tp, prices=prices)
+        yield p, size_stage(stage, catalog, chosen_tp=chosen_tp, parts=parts)
 
 
 STAGES_HELD = 1000  # a few MiB of capacity stages at most

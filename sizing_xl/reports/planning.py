@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
@@ -12,11 +13,12 @@ from sizing_xl.i18n import SCENARIO_TITLES, Lang, fmt_int, fmt_pct, scenario_tit
 from sizing_xl.planning.compare import RANKED_BY
 from sizing_xl.planning.growth import GrowthPlan
 from sizing_xl.planning.sweep import Axis, Grid
+from sizing_xl.records import field_values
 from sizing_xl.reports.finops import Money, in_currency, money_column, rate_line
 from sizing_xl.reports.planning_words import AXIS_LABELS, WORDS
 from sizing_xl.reports.text import alerts_document
 from sizing_xl.request import SCENARIO_NAMES, SizingRequest
-from sizing_xl.results import plain
+from sizing_xl.results import ScenarioResult, plain
 from sizing_xl.scenarios import SizingResult
 
 
@@ -131,37 +133,73 @@ def render_sweep_csv(grid: Grid) -> str:
     return out.getvalue()
 
 
-def render_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> str:
-    """A list of points, each with its varied inputs, scenarios.<name>.results and alerts as
-    in a single sizing's document."""
-    return "".join(stream_sweep_json(sized, lang))
+# A stage's sub-records every concurrency of a sweep shares: the same objects at every point
+# (planning/sweep.iter_results), so each is converted and encoded once.
+SHARED_RESULTS = ("memory", "throughput")
 
 
-def sweep_point(point: dict, result: SizingResult, lang: Lang) -> dict:
-    """One point of a JSON sweep: its varied inputs, and the scenarios and alerts of the single
-    sizing's document (result_document), built without the rest of that document."""
-    scenarios = plain(result.scenarios)
-    return {"inputs": point, "scenarios": scenarios, "alerts": alerts_document(result, lang)}
+def point_lines(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> Iterator[str]:
+    """Each point as one compact JSON text (json's C encoder): its varied inputs, and the
+    scenarios and alerts of the single sizing's document (result_document). A shared sub-record
+    enters the point as a marker string that its own text then replaces: the marker holds a
+    control character, which json writes escaped, so no text of a document matches it. Only
+    the most recent stages' sub-records are held, each kept alive (so its id stays its own)."""
+    names, values_of = field_values(ScenarioResult)
+    shared_at = [i for i, name in enumerate(names) if name in SHARED_RESULTS]
+    held: dict[int, tuple[object, str, str, str]] = {}  # id -> (it, marker, as JSON, its text)
+    numbers = itertools.count()
+    for point, result in sized:
+        used: dict[str, str] = {}
+        scenarios = {}
+        for name, scenario in result.scenarios.items():
+            values = list(values_of(scenario.results))
+            for i in shared_at:
+                sub = values[i]
+                if sub is None:
+                    continue
+                entry = held.get(id(sub))
+                if entry is None:
+                    if len(held) >= HELD_SUBRECORDS:
+                        held.clear()
+                    marker = f"\x00shared {next(numbers)}"
+                    entry = (sub, marker, _compact(marker), _compact(plain(sub)))
+                    held[id(sub)] = entry
+                values[i] = entry[1]
+                used[entry[2]] = entry[3]
+            results = {n: plain(v) for n, v in zip(names, values, strict=True)}
+            scenarios[name] = {"name": scenario.name, "results": results}
+        doc = {"inputs": point, "scenarios": scenarios, "alerts": alerts_document(result, lang)}
+        text = _compact(doc)
+        for marker, sub_text in used.items():
+            text = text.replace(marker, sub_text)
+        yield text
+
+
+HELD_SUBRECORDS = 64  # a few stages' memory and throughput records
+
+
+def _compact(doc: object) -> str:
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def stream_sweep_json(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> Iterator[str]:
-    """render_sweep_json piece by piece, one point at a time, so that memory does not grow with
-    the points: the same bytes (json.dumps' indentation composes), written as they come."""
+    """The points as one JSON document written as they come, so that memory does not grow
+    with the points: the tool's block indented, then a point per line, each the JSON Lines
+    line (point_lines; json's C encoder writes compact text only, an indented point takes
+    Python's encoder, some three times slower)."""
     head = json.dumps({"tool": tool_info(lang)}, indent=2, ensure_ascii=False)
     yield head[:-2] + ',\n  "points": ['
-    first = True
-    for point, result in sized:
-        text = json.dumps(sweep_point(point, result, lang), indent=2, ensure_ascii=False)
-        yield ("\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
-        first = False
-    yield "\n  ]\n}\n" if not first else "]\n}\n"
+    sep = "\n    "
+    for line in point_lines(sized, lang):
+        yield sep + line
+        sep = ",\n    "
+    yield "]\n}\n" if sep == "\n    " else "\n  ]\n}\n"
 
 
 def stream_sweep_jsonl(sized: Iterable[tuple[dict, SizingResult]], lang: Lang) -> Iterator[str]:
-    """JSON Lines: one compact line per point, the JSON sweep's points as they come (json's C
-    encoder writes them; an indented document takes Python's, some ten times slower)."""
-    for point, result in sized:
-        yield json.dumps(sweep_point(point, result, lang), ensure_ascii=False) + "\n"
+    """JSON Lines: one compact line per point, the JSON sweep's points as they come."""
+    for line in point_lines(sized, lang):
+        yield line + "\n"
 
 
 def dumps(doc: object) -> str:

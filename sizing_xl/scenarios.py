@@ -223,13 +223,18 @@ class StageParts:
     engine_capacity: NodeCapacity | None  # the engine check's capacity, where weights are known
 
 
+def looked_up(ctx: Context, catalog: Catalog) -> tuple[StorageProfile, Prices]:
+    """The catalog entries a sizing reads beyond its model and server: the storage profile,
+    then the prices (prices_for). A bad name fails here, the storage's first."""
+    return catalog.storage_profile(ctx.request.storage), prices_for(ctx, catalog)
+
+
 def stage_parts(stage: Capacities, catalog: Catalog, *, chosen_tp: bool) -> StageParts:
     """The prices (prices_for), the storage profile, the deployment and finance blocks, and the
     engine check's capacity of a stage."""
     ctx, request = stage.ctx, stage.ctx.request
     plan, weights, server = ctx.plan, ctx.weights, ctx.server
-    storage = catalog.storage_profile(request.storage)  # a bad name fails before a bad offer
-    prices = prices_for(ctx, catalog)
+    storage, prices = looked_up(ctx, catalog)
     engine_capacity = None
     if weights is not None:
         engine_capacity = (

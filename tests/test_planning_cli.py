@@ -500,10 +500,17 @@ def test_a_growth_plan_as_json_holds_its_money_context_months_and_steps(capsys):
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv", "json", "jsonl"])
-def test_an_unknown_offer_on_a_sweep_axis_is_one_line_exit_2_in_every_format(capsys, fmt):
-    code = run(["sweep", *SEED_FLAGS, "--vary", "cloud-offer=nope", "--format", fmt])
+@pytest.mark.parametrize(
+    ("field", "says"),
+    [("cloud-offer", "unknown cloud offer 'nope'"), ("storage", "unknown storage profile 'nope'")],
+)
+def test_an_unknown_name_on_a_sweep_axis_is_one_line_exit_2_in_every_format(
+    capsys, fmt, field, says
+):
+    """Every format, the nodes-only tables too, fails as the single sizing does."""
+    code = run(["sweep", *SEED_FLAGS, "--vary", f"{field}=nope", "--format", fmt])
     out, err = capsys.readouterr()
-    assert code == 2 and out == "" and "--cloud-offer: unknown cloud offer 'nope'" in err
+    assert code == 2 and out == "" and f"--{field}: {says}" in err
 
 
 def test_a_growth_plan_says_when_each_purchase_comes_and_what_it_adds_a_month(capsys):

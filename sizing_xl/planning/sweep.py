@@ -25,7 +25,14 @@ from sizing_xl.deployment import Deployment
 from sizing_xl.errors import InputError
 from sizing_xl.request import SCENARIO_NAMES, ScenarioName, check_field, make_request
 from sizing_xl.results import Alert
-from sizing_xl.scenarios import SizingResult, StageParts, size, size_stage, stage_parts
+from sizing_xl.scenarios import (
+    SizingResult,
+    StageParts,
+    looked_up,
+    size,
+    size_stage,
+    stage_parts,
+)
 
 CONCURRENCY = "concurrency"
 
@@ -116,7 +123,7 @@ def sweep_nodes(
         point = {axes[i].field: axes[i].values[j] for i, j in zip(others, index, strict=True)}
         request = make_request(**{**base, **point, CONCURRENCY: loads[0]})
         stage = plan_capacities(request, catalog, throughput=False)  # nodes only
-        stage_parts(stage, catalog, chosen_tp=False)  # a bad storage or offer fails as in size()
+        looked_up(stage.ctx, catalog)  # a bad storage or offer fails as in size()
         columns = [column(sc, stage.ctx.plan) for sc in stage.scenarios.values()]
         tables[index] = list(zip(*columns, strict=True))  # one tuple per concurrency
         alerts[index] = context_alert(stage.ctx.model, request.effective_context)

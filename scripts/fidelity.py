@@ -218,7 +218,7 @@ def summary(rows: list[Row], engine: str) -> dict[str, dict[str, float]]:
 def perf_table(summary_only: bool) -> None:
     """The step-time model against the pinned benchmarks: per-user tokens/s (1 / TPOT) and TTFT,
     as the factor apart (exp of the mean |log ratio|) and the worst, on the points it was fitted
-    on and on the held-out ones, by GPU and by dense or MoE."""
+    on, on the held-out ones and on those gathered after the fit, by GPU and by dense or MoE."""
     from perf_points import (
         geo_mean,
         load_points,
@@ -257,7 +257,7 @@ def perf_table(summary_only: bool) -> None:
         f"  {'roofline before it':24} {len(before):>3} points  per-user tokens/s "
         f"{geo_mean(before):.2f}x (worst {max(max(t, 1 / t) for t in before):.2f}x)"
     )
-    for chosen in ("fit", "held-out"):
+    for chosen in ("fit", "held-out", "unseen"):
         group = [r for r in rows if r.point["set"] == chosen]
         line(chosen, group)
         for server in sorted({r.point["server"] for r in group}):

@@ -111,9 +111,10 @@ def _search(
 
 def accuracy(fitted: PerfConstants) -> dict[str, object]:
     """What every face states beside an estimate: the error on the held-out points (measured
-    after the fit, never used by it) and what the measured set covers."""
+    after the fit, never used by it) and what those and the fit points cover. The "unseen"
+    points, gathered after the fit, are fidelity.py's to show, not a face's to rest on."""
     catalog = load_catalog()
-    every = load_points()
+    every = [p for p in load_points() if p["set"] in ("fit", "held-out")]
     held = [size_point(p, fitted) for p in every if p["set"] == "held-out"]
     tpot = [r.tpot_ratio for r in held]
     ttft = [t for r in held if (t := r.ttft_ratio) is not None and r.estimate.queued == 0]

@@ -40,9 +40,11 @@ def _every_point() -> list[dict]:
 
 
 def load_points() -> list[dict]:
-    """The scored points: "fit" (the fit reads them) and "held-out" (only the error does). The
-    "not-scored" ones (what the step-time model does not model yet, e.g. expert parallel) enter
-    no figure, fit or accuracy: `not_scored_points` lists them."""
+    """The scored points: "fit" (the fit reads them), "held-out" (only the stated error does)
+    and "unseen" (gathered after the fit, from other sources: only fidelity.py's table reads
+    them). The "not-scored" ones (what the step-time model does not model yet, e.g. expert
+    parallel, or runs whose source leaves a figure unmeasured) enter no figure, fit or
+    accuracy: `not_scored_points` lists them."""
     return [p for p in _every_point() if p["set"] != NOT_SCORED]
 
 

@@ -191,6 +191,9 @@ def test_the_pinned_points_span_gpus_engines_dense_and_moe_and_loads():
     assert all(p["source"] and p["quote"] for p in points)
 
 
+UNSCORED_THIRD = ("lengths not measured", "memory settings not stated", "an inconsistent row")
+
+
 def test_expert_parallel_points_are_listed_with_their_reason_and_in_no_figure(capsys):
     """Runs with expert parallel or data-parallel attention (not in the step-time model yet) are
     pinned as "not-scored" evidence, each EP point beside its same-source comparison without EP:
@@ -206,17 +209,19 @@ def test_expert_parallel_points_are_listed_with_their_reason_and_in_no_figure(ca
         assert p["tpot_ms"] > 0 and p["concurrency"] >= 1
         if p["id"] in parallel:
             assert "not in the step-time model" in p["not_scored"], p["id"]
+        elif p["id"][0] in "uv":  # the third collection: what its source leaves unmeasured
+            assert p["not_scored"].startswith(UNSCORED_THIRD), p["id"]
         else:  # a comparison point names the EP point it stands beside
             assert set(re.findall(r"\b[a-z]\d{3}\b", p["not_scored"])) & parallel, p["id"]
     scored = perf_points.load_points()
     assert not ids & {p["id"] for p in scored}
-    assert {p["set"] for p in scored} == {"fit", "held-out"}
+    assert {p["set"] for p in scored} == {"fit", "held-out", "unseen"}
     # the accuracy perf.json states (written by fit_perf) is that of the scored points alone
     doc = json.loads(fit_perf.PERF.read_text("utf-8"))
     assert fit_perf.accuracy(perf_constants()) == doc["accuracy"]
     fidelity.perf_table(summary_only=True)
     figures, block = capsys.readouterr().out.split("listed, not scored")
-    assert f"roofline before it        {len(scored)} points" in figures
+    assert f"{'roofline before it':24} {len(scored):>3} points" in figures
     assert not any(re.search(rf"\b{i}\b", figures) for i in ids)
     assert all(f"{p['id']} " in block and p["not_scored"] in block for p in listed)
 
@@ -231,6 +236,23 @@ def test_the_fit_reproduces_perf_json_and_never_reads_the_held_out_points(monkey
     printed = json.loads(capsys.readouterr().out.split("\nfit points")[0])
     for key in fit_perf.DECODE | fit_perf.PREFILL:
         assert printed[key] == pytest.approx(getattr(fitted, key), rel=1e-3), key
+
+
+def test_the_unseen_points_enter_the_table_and_nothing_a_face_states(monkeypatch, capsys):
+    """The third collection (gathered after the fit): fidelity.py --perf prints its error; the
+    accuracy every face states, and the GPUs it calls measured, rest on the fit and held-out
+    points alone (blanking the unseen ones changes neither)."""
+    every = perf_points.load_points()
+    unseen = [p for p in every if p["set"] == "unseen"]
+    assert len(unseen) >= 40 and {"vllm", "sglang"} <= {p["engine"] for p in unseen}
+    assert all(p["id"][0] in "uv" and p["source"] and p["quote"] for p in unseen)
+    stated = fit_perf.accuracy(perf_constants())
+    blanked = [{**p, "tpot_ms": 1e6, "server": "dgx300"} if p in unseen else p for p in every]
+    monkeypatch.setattr(fit_perf, "load_points", lambda: blanked)
+    assert fit_perf.accuracy(perf_constants()) == stated
+    fidelity.perf_table(summary_only=True)
+    table = capsys.readouterr().out
+    assert re.search(rf"\n  unseen +{len(unseen)} points  per-user tokens/s \d", table)
 
 
 def test_perf_prints_the_curve_and_how_far_to_trust_it(capsys):

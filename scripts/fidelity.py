@@ -31,7 +31,7 @@ from sizing_xl.config_import import model_from_config, read_json_file
 from sizing_xl.deployment import Deployment
 from sizing_xl.methods import EngineKnobs, MethodInput, sglang, vllm
 from sizing_xl.methods.defaults import engine_defaults, vllm_release
-from sizing_xl.methods.sglang_memory import default_mem_fraction
+from sizing_xl.methods.sglang_memory import default_mem_fraction, weight_load_gib
 from sizing_xl.methods.vllm_memory import non_weight_memory
 from sizing_xl.units import bytes_per_element
 
@@ -101,7 +101,10 @@ def predict(case: dict) -> Row:
         "kv_tokens": case["reported"].get("kv_tokens"),
         "available_gib": case["reported"].get("available_kv_gib"),
         "max_concurrency": case["reported"].get("max_concurrency"),
-        "weights_gib": case["reported"].get("weights_gib"),
+        # SGLang's own figure is what loading took ("Load weight end ... mem usage")
+        "weights_gib": case["reported"].get(
+            "sglang_weight_mem_usage_gb" if engine == "sglang" else "weights_gib"
+        ),
     }
     gpu = gpu_of(case.get("gpu"))
     usable = gpu["usable_gib"]
@@ -182,7 +185,10 @@ def predict(case: dict) -> Row:
     if engine == "sglang":
         capacity = sglang.node_capacity(inp)
         assert capacity.memory is not None
-        predicted = {"kv_tokens": capacity.memory.blocks_per_gpu, "weights_gib": weights}
+        loaded = weight_load_gib(
+            model, weights_gib_per_gpu=(model.weights_gib or 0) / gpus, tensor_parallel=tp
+        )
+        predicted = {"kv_tokens": capacity.memory.blocks_per_gpu, "weights_gib": loaded}
         return Row(case["id"], engine, True, "", predicted, reported)
     figures = vllm.startup_figures(
         inp, max_model_len=context, release=release, runner_v2=runner_v2(flags)

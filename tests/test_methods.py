@@ -14,6 +14,7 @@ from sizing_xl.calibrate import calibrate, read_vllm_log
 from sizing_xl.catalog import ModelSpec
 from sizing_xl.deployment import plan_deployment
 from sizing_xl.methods import EngineKnobs, MethodInput, vllm
+from sizing_xl.methods.sglang_memory import weight_load_gib
 from sizing_xl.records import as_dict
 from sizing_xl.units import BYTES_PER_GIB
 from tests.conftest import SEED_ARGS
@@ -297,8 +298,11 @@ def test_sglang_hybrid_pool_splits_full_and_window_tokens(catalog):
     # reserves 512 + 1.5 x 8,192 + 2 x 256 + 1 / 8 x 1,024 MiB of its 143,155 MiB
     fraction = round((139.8 * 1024 - (512 + 1.5 * 8192 + 2 * 256 + 128)) / (139.8 * 1024), 3)
     assert m.memory_fraction == fraction == 0.906
-    # the fraction applies to the memory left after the CUDA context (0.5 GiB)
-    rest = ((139.8 - 0.5) * fraction - 60.8) * GIB
+    # the fraction applies to the memory left after the CUDA context (0.5 GiB); loading takes
+    # the 60.8 GiB checkpoint, its RoPE cache and the allocator's rounding of its tensors
+    loaded = weight_load_gib(result.model, weights_gib_per_gpu=60.8, tensor_parallel=1)
+    assert 60.8 < loaded < 60.8 + 0.5
+    rest = ((139.8 - 0.5) * fraction - loaded) * GIB
     cell = 2 * 8 * 64  # fp8, per layer
     full_tokens = int(rest / (cell * 18 + 0.8 * cell * 18))
     assert m.blocks_per_gpu == full_tokens

@@ -16,7 +16,7 @@ from sizing_xl.methods.base import (
     weights_gib_per_gpu,
 )
 from sizing_xl.methods.defaults import engine_defaults
-from sizing_xl.methods.sglang_memory import pre_load_gib
+from sizing_xl.methods.sglang_memory import pre_load_gib, weight_load_gib
 from sizing_xl.methods.vllm import kv_heads_per_gpu
 from sizing_xl.units import bytes_to_gib, gib_to_bytes
 
@@ -56,13 +56,14 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     m, d, knobs = inp.model, inp.deployment, inp.knobs
     usable, assumed = usable_gib_per_gpu(inp.server, knobs.usable_gib_per_gpu)
     weights = weights_gib_per_gpu(inp)
+    loaded = weight_load_gib(m, weights_gib_per_gpu=weights, tensor_parallel=d.tensor_parallel)
     fraction = knobs.mem_fraction_static
     before = pre_load_gib(
         tensor_parallel=d.tensor_parallel,
         pipeline_parallel=d.pipeline_parallel,
         nvls=inp.server.nvls,
     )
-    rest = gib_to_bytes(usable - before) * fraction - gib_to_bytes(weights)
+    rest = gib_to_bytes(usable - before) * fraction - gib_to_bytes(loaded)
     cell, full_cell = cell_bytes_per_layer(inp), cell_bytes_per_layer(inp, full=True)
     full_layers = math.ceil(m.full_layers / d.pipeline_parallel)
     sliding_layers = math.ceil(m.sliding_layers / d.pipeline_parallel)
@@ -96,8 +97,9 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
         usable_assumed=assumed,
         memory_fraction=fraction,
         weights_gib_per_gpu=weights,
-        # what the fraction does not reach: usable x fraction - weights - this = the pool
-        non_weight_overhead_gib=before * fraction,
+        # usable x fraction - weights - this = the pool: what the fraction does not reach, and
+        # what loading takes beyond the weights (the RoPE cache, the allocator's rounding)
+        non_weight_overhead_gib=before * fraction + loaded - weights,
         kv_available_gib_per_gpu=bytes_to_gib(rest),
         kv_per_session_gib_per_gpu=bytes_to_gib(session_bytes),
         block_size=PAGE_SIZE,

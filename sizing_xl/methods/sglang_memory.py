@@ -1,14 +1,23 @@
-"""SGLang's memory around the token pool: the default mem_fraction_static of a release line, and
-the memory in use before weights load, which the fraction does not apply to.
+"""SGLang's memory around the token pool: the default mem_fraction_static of a release line, the
+memory in use before weights load, which the fraction does not apply to, and what loading the
+weights takes.
 
 Coefficients and sources: engines.json `sglang.releases` and `sglang.pre_load`.
 """
 
 from __future__ import annotations
 
+import functools
+
+from sizing_xl.catalog import ModelSpec
 from sizing_xl.methods.defaults import SglangRelease, engine_defaults
+from sizing_xl.methods.torch_allocator import reserved_bytes
+from sizing_xl.methods.vllm_memory import rope_cache_gib
+from sizing_xl.methods.weight_tensors import weight_tensor_bytes
+from sizing_xl.units import BYTES_PER_GIB
 
 MIB_PER_GIB = 1024
+MODEL_DTYPE_BYTES = 2  # embeddings, norms, router and RoPE cache in the checkpoint's bf16/fp16
 
 
 def _row(rows: tuple, gpu_gib: float) -> tuple:
@@ -45,3 +54,27 @@ def pre_load_gib(*, tensor_parallel: int, pipeline_parallel: int, nvls: bool) ->
         return rule.cuda_context_gib
     distributed = rule.nvls_distributed_gib if nvls else rule.plain_distributed_gib
     return rule.cuda_context_gib + distributed
+
+
+@functools.lru_cache(maxsize=256)  # a walk over every tensor: once per model, shard and TP
+def weight_load_gib(model: ModelSpec, *, weights_gib_per_gpu: float, tensor_parallel: int) -> float:
+    """What SGLang's "Load weight end ... mem usage" counts on one GPU: the free memory before
+    loading minus after (model_runner.load_model, get_available_gpu_memory: mem_get_info after
+    empty_cache), so the weights, the RoPE cos/sin cache the model builds (its
+    layers/rotary_embedding.py, as vLLM's: rope_cache_gib) and what PyTorch's caching allocator
+    reserves beyond the tensors' bytes (torch_allocator.reserved_bytes): 0.22 GiB for QwQ-32B
+    at TP 4, whose 13 MiB output projections each hold a 14 MiB segment."""
+    rope = rope_cache_gib(model, MODEL_DTYPE_BYTES)
+    params = model.params_total_b
+    if not params:
+        return weights_gib_per_gpu + rope
+    per_param = weights_gib_per_gpu * BYTES_PER_GIB / (params * 1e9 / tensor_parallel)
+    tensors = weight_tensor_bytes(
+        model,
+        tensor_parallel=tensor_parallel,
+        bytes_per_param=per_param,
+        activation_bytes=MODEL_DTYPE_BYTES,
+        rope_bytes=int(rope * BYTES_PER_GIB),
+    )
+    waste = 0 if tensors is None else reserved_bytes(tensors) - sum(tensors)
+    return weights_gib_per_gpu + rope + waste / BYTES_PER_GIB

@@ -99,7 +99,11 @@ def build_parser(command: str) -> argparse.ArgumentParser:
         choices=("text", "json", "jsonl", "csv") if command == "sweep" else ("text", "json", "csv"),
         default="text",
         help="what to print on standard output (default: %(default)s)"
-        + ("; jsonl: one compact JSON line per point" if command == "sweep" else ""),
+        + (
+            "; json: one document, a compact point per line; jsonl: those lines alone"
+            if command == "sweep"
+            else ""
+        ),
     )
     o.add_argument(
         "--output-xlsx",

@@ -186,7 +186,10 @@ def predict(case: dict) -> Row:
         capacity = sglang.node_capacity(inp)
         assert capacity.memory is not None
         loaded = weight_load_gib(
-            model, weights_gib_per_gpu=(model.weights_gib or 0) / gpus, tensor_parallel=tp
+            model,
+            weights_gib_per_gpu=(model.weights_gib or 0) / gpus,
+            tensor_parallel=tp,
+            pipeline_parallel=pp,
         )
         predicted = {"kv_tokens": capacity.memory.blocks_per_gpu, "weights_gib": loaded}
         return Row(case["id"], engine, True, "", predicted, reported)

@@ -70,3 +70,18 @@ def test_sglang_weight_load_is_the_weights_rope_cache_and_allocator_rounding(log
     assert reported - shard > 0.15
     loaded = weight_load_gib(model, weights_gib_per_gpu=shard, tensor_parallel=tp)
     assert loaded == pytest.approx(reported, abs=0.05)
+
+
+def test_a_pipeline_stage_rounds_only_the_tensors_it_holds():
+    """Under PP a GPU loads its stage's layers: QwQ-32B at TP 4 over two stages rounds about
+    half the tensors of one stage holding all 64 layers (its shard is half as large too)."""
+    model = _model("qwen__qwq-32b")
+    shard = (model.weights_gib or 0) / 4
+
+    def rounding(pp: int) -> float:
+        loaded = weight_load_gib(
+            model, weights_gib_per_gpu=shard / pp, tensor_parallel=4, pipeline_parallel=pp
+        )
+        return loaded - shard / pp
+
+    assert 0.4 < rounding(2) / rounding(1) < 0.6

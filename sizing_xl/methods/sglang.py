@@ -56,7 +56,12 @@ def node_capacity(inp: MethodInput) -> NodeCapacity:
     m, d, knobs = inp.model, inp.deployment, inp.knobs
     usable, assumed = usable_gib_per_gpu(inp.server, knobs.usable_gib_per_gpu)
     weights = weights_gib_per_gpu(inp)
-    loaded = weight_load_gib(m, weights_gib_per_gpu=weights, tensor_parallel=d.tensor_parallel)
+    loaded = weight_load_gib(
+        m,
+        weights_gib_per_gpu=weights,
+        tensor_parallel=d.tensor_parallel,
+        pipeline_parallel=d.pipeline_parallel,
+    )
     fraction = knobs.mem_fraction_static
     before = pre_load_gib(
         tensor_parallel=d.tensor_parallel,

@@ -56,8 +56,14 @@ def pre_load_gib(*, tensor_parallel: int, pipeline_parallel: int, nvls: bool) ->
     return rule.cuda_context_gib + distributed
 
 
-@functools.lru_cache(maxsize=256)  # a walk over every tensor: once per model, shard and TP
-def weight_load_gib(model: ModelSpec, *, weights_gib_per_gpu: float, tensor_parallel: int) -> float:
+@functools.lru_cache(maxsize=256)  # a walk over every tensor: once per model, shard and layout
+def weight_load_gib(
+    model: ModelSpec,
+    *,
+    weights_gib_per_gpu: float,
+    tensor_parallel: int,
+    pipeline_parallel: int = 1,
+) -> float:
     """What SGLang's "Load weight end ... mem usage" counts on one GPU: the free memory before
     loading minus after (model_runner.load_model, get_available_gpu_memory: mem_get_info after
     empty_cache), so the weights, the RoPE cos/sin cache the model builds (its
@@ -68,10 +74,12 @@ def weight_load_gib(model: ModelSpec, *, weights_gib_per_gpu: float, tensor_para
     params = model.params_total_b
     if not params:
         return weights_gib_per_gpu + rope
-    per_param = weights_gib_per_gpu * BYTES_PER_GIB / (params * 1e9 / tensor_parallel)
+    gpus = tensor_parallel * pipeline_parallel
+    per_param = weights_gib_per_gpu * BYTES_PER_GIB / (params * 1e9 / gpus)
     tensors = weight_tensor_bytes(
         model,
         tensor_parallel=tensor_parallel,
+        pipeline_parallel=pipeline_parallel,
         bytes_per_param=per_param,
         activation_bytes=MODEL_DTYPE_BYTES,
         rope_bytes=int(rope * BYTES_PER_GIB),

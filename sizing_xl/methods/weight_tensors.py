@@ -23,9 +23,11 @@ def weight_tensor_bytes(
     bytes_per_param: float,
     activation_bytes: int,
     rope_bytes: int,
+    pipeline_parallel: int = 1,
 ) -> list[int] | None:
-    """Each tensor's bytes on one GPU of a TP group, in creation order; None for a model
-    without the fields the shapes need, or with MLA attention (its projections differ)."""
+    """Each tensor's bytes on one GPU of a TP group, in creation order (under PP, the first
+    stage's: the embedding and the larger share of the layers); None for a model without the
+    fields the shapes need, or with MLA attention (its projections differ)."""
     m, tp = model, tensor_parallel
     hidden, heads, vocab, inter = (
         m.hidden_size,
@@ -47,7 +49,7 @@ def weight_tensor_bytes(
     embedding = -(-vocab // VOCAB_PADDING) * VOCAB_PADDING // tp * hidden * activation_bytes
     norm = hidden * activation_bytes
     tensors = [embedding]
-    for layer in range(m.num_layers):
+    for layer in range(-(-m.num_layers // pipeline_parallel)):
         tensors += [weight((q + 2 * kv) * hidden), weight(hidden * q)]
         if layer == 0:
             tensors.append(rope_bytes)
@@ -61,4 +63,5 @@ def weight_tensor_bytes(
         else:
             tensors += [weight(2 * per_tp * hidden), weight(hidden * per_tp)]
         tensors += [norm, norm]
-    return [*tensors, norm, embedding]
+    # the last stage holds the final norm and the output head (the first, under PP, does not)
+    return [*tensors, norm, embedding] if pipeline_parallel == 1 else tensors

@@ -71,6 +71,14 @@ class PerfConstants:
     source: str
     as_of: str
     fitted_on: tuple[str, ...] = ()  # point ids of tests/data/benchmarks/points.json
+    # a GPU with no measured point that runs a measured one's chip and software: its factor
+    overhead_factor_same_as: dict[str, str] = field(default_factory=dict)
+    overhead_factor_same_as_source: str = ""
+
+    def overhead_factors(self) -> dict[str, float]:
+        """The fitted factors by GPU, and a GPU that shares a fitted one's chip at its factor."""
+        by, same_as = self.overhead_factor_by_gpu, self.overhead_factor_same_as
+        return {**{gpu: by[same] for gpu, same in same_as.items() if same in by}, **by}
 
 
 @record
@@ -294,7 +302,7 @@ def replica_step(
     tp = tensor_parallel
     bandwidth = server.hbm_bandwidth_tbps_per_gpu * BYTES_PER_TB * c.bandwidth_efficiency * tp
     tflops = dense_tflops(server, weights_precision)
-    factor = c.overhead_factor_by_gpu.get(server.gpu, 1.0)
+    factor = c.overhead_factors().get(server.gpu, 1.0)
     layers = model.num_layers
     # Two all-reduces a layer. A group within a node runs the engines' custom all-reduce over
     # NVLink; across nodes they fall back to NCCL over the network (deployment.tp_spans_nodes;

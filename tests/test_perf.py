@@ -286,6 +286,26 @@ def test_perf_says_when_it_extrapolates_past_what_was_measured(capsys):
     )
 
 
+def test_mi325x_runs_the_mi300x_chip_and_carries_its_fixed_costs_unmeasured(capsys):
+    """perf.json overhead_factor_same_as: the MI325X is the MI300X's compute die on the same
+    software, so its fixed costs carry the MI300X's fitted factor (a step about as slow at one
+    session, a little faster where its bandwidth counts); the faces still say that no MI325X
+    point was measured."""
+    c = perf_constants()
+    assert c.overhead_factors()["MI325X"] == c.overhead_factor_by_gpu["MI300X"] > 1
+    assert c.overhead_factor_same_as_source
+    assert "MI325X" not in perf_accuracy().measured_gpus
+    mi300x = estimate("llama-3.1-70b", "mi300x-8", 8, n=1)
+    mi325x = estimate("llama-3.1-70b", "mi325x-8", 8, n=1)
+    assert mi325x.overhead_ms == mi300x.overhead_ms
+    assert mi325x.communication_ms == mi300x.communication_ms
+    assert 0.8 * mi300x.tpot_ms < mi325x.tpot_ms <= mi300x.tpot_ms
+    flags = ["perf", "--model", "llama-3.1-70b", "--server", "mi325x-8", "--concurrency", "1"]
+    flags += ["--tensor-parallel", "8", "--input-tokens", "1000", "--output-tokens", "100"]
+    assert run([*flags, "--lang", "en"]) == 0
+    assert "no measured point on the MI325X GPU" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("extra", "words"),
     [

@@ -196,7 +196,7 @@ def money_rows(c: dict[str, str]) -> list[tuple[str, str]]:
     layers, tflops = c["num_layers"], c["prefill_tflops"]
     # step_time.replica_step: the fixed costs' factor by GPU is data (perf.json)
     factor = "1"
-    for name, value in sorted(perf_constants().overhead_factor_by_gpu.items()):
+    for name, value in sorted(perf_constants().overhead_factors().items()):
         factor = f'IF({gpu}="{name}",{value!r},{factor})'
     bandwidth = f"{c['hbm_bandwidth_tbps_per_gpu']}*1000000000000*in_mbu*in_tp/1000"  # per ms
     measured = steps_known(c)

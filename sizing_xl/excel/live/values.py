@@ -164,7 +164,7 @@ def _money_singles(result: SizingResult, kv_per_session_bytes: float) -> dict[st
         "expert_miss": 1 - m.experts_per_token / m.num_experts if moe else 0,
         "prefill_flops": _dash(prefill_flops(m, prompt)),
         "decode_flops": _dash(decode_token_flops(m, req.effective_context * req.context_fill)),
-        "overhead_factor": perf_constants().overhead_factor_by_gpu.get(srv.gpu, 1),
+        "overhead_factor": perf_constants().overhead_factors().get(srv.gpu, 1),
         **_step_singles(replica, req.output_tokens),
         "node_power_kw": _dash(kw),
         "node_purchase_usd": _dash(purchase),

@@ -206,9 +206,8 @@ def _engine_check(
 def size(request: SizingRequest, catalog: Catalog | None = None) -> SizingResult:
     """Size a request on the catalogs: three scenarios, the vLLM check, and the alerts."""
     catalog = catalog or load_catalog()
-    return size_stage(
-        plan_capacities(request, catalog), catalog, chosen_tp=request.tensor_parallel is None
-    )
+    stage = plan_capacities(request, catalog)
+    return size_stage(stage, stage_parts(stage, catalog, chosen_tp=request.tensor_parallel is None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,13 +269,10 @@ def stage_parts(stage: Capacities, catalog: Catalog, *, chosen_tp: bool) -> Stag
     return StageParts(prices, storage, deployment, finance, engine_capacity)
 
 
-def size_stage(
-    stage: Capacities, catalog: Catalog, *, chosen_tp: bool, parts: StageParts | None = None
-) -> SizingResult:
+def size_stage(stage: Capacities, parts: StageParts) -> SizingResult:
     """size() from its capacity stage on: the load, nodes, money, engine check and alerts.
     A sweep hands every concurrency of a grid the same stage (capacity.at_concurrency) and
     the same parts (stage_parts: they do not depend on the load)."""
-    parts = parts or stage_parts(stage, catalog, chosen_tp=chosen_tp)
     ctx = stage.ctx
     request = ctx.request  # its TP resolved
     scenarios = {

@@ -165,7 +165,7 @@ def iter_results(
         for p in points(axes):
             yield p, size(make_request(**{**base, **p}), catalog)
         return
-    stages: dict[tuple[object, ...], tuple[Capacities, bool, StageParts]] = {}
+    stages: dict[tuple[object, ...], tuple[Capacities, StageParts]] = {}
     before: tuple[object, ...] = ()
     for p in points(axes):
         values = tuple(p.values())
@@ -177,10 +177,10 @@ def iter_results(
             request = make_request(**{**base, **p})
             stage = plan_capacities(request, catalog)
             chosen_tp = request.tensor_parallel is None
-            stages[key] = stage, chosen_tp, stage_parts(stage, catalog, chosen_tp=chosen_tp)
-        stage, chosen_tp, parts = stages[key]
+            stages[key] = stage, stage_parts(stage, catalog, chosen_tp=chosen_tp)
+        stage, parts = stages[key]
         stage = at_concurrency(stage, p[CONCURRENCY])  # type: ignore[arg-type]
-        yield p, size_stage(stage, catalog, chosen_tp=chosen_tp, parts=parts)
+        yield p, size_stage(stage, parts)
 
 
 STAGES_HELD = 1000  # a few MiB of capacity stages at most
